@@ -1,0 +1,193 @@
+//! Start-up and shutdown: from a [`Config`] to a running server, and back to nothing.
+//!
+//! `main` and the integration tests start monostat the same way: [`Application::build`] opens
+//! the database, migrates it, binds the listener (port 0 in tests) and starts nothing yet;
+//! [`Application::run`] serves until the shutdown token is cancelled (SIGINT/SIGTERM in `main`).
+
+use crate::config::Config;
+use crate::jobs::{JobRegistry, Jobs, WorkerSettings};
+use crate::storage::{self, Db};
+use crate::web::{self, AppState};
+use rand::Rng;
+use rand::distr::Alphanumeric;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Storage(#[from] storage::StorageError),
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// Length of the generated alert-hook secret, as in the original: it is the only credential of
+/// a monitoring system, so it is long.
+const WEBHOOK_SECRET_LEN: usize = 64;
+
+/// A built, not yet running, monostat server.
+pub struct Application {
+    state: AppState,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+}
+
+/// What a running server's owner (tests, `main`) can reach: its address, its storage and job
+/// queue, and the switch that stops it.
+#[derive(Clone)]
+pub struct AppHandle {
+    pub addr: SocketAddr,
+    pub db: Db,
+    pub jobs: Jobs,
+    pub shutdown: CancellationToken,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        Self::build_with(config, |_| {}).await
+    }
+
+    /// Like [`Application::build`], letting the caller add job handlers (tests register their
+    /// own kinds to exercise the queue).
+    pub async fn build_with(
+        config: Config,
+        extend_jobs: impl FnOnce(&mut JobRegistry),
+    ) -> Result<Self, StartError> {
+        Self::build_with_settings(config, WorkerSettings::default(), extend_jobs).await
+    }
+
+    pub async fn build_with_settings(
+        config: Config,
+        mut worker: WorkerSettings,
+        extend_jobs: impl FnOnce(&mut JobRegistry),
+    ) -> Result<Self, StartError> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
+            path: config.data_dir.display().to_string(),
+            source,
+        })?;
+        let db = open_database(&config).await?;
+        let generated: String = rand::rng()
+            .sample_iter(Alphanumeric)
+            .take(WEBHOOK_SECRET_LEN)
+            .map(char::from)
+            .collect();
+        storage::settings::ensure_webhook_secret(&mut *db.acquire().await?, &generated).await?;
+
+        let mut registry = JobRegistry::default();
+        extend_jobs(&mut registry);
+        worker.concurrency = config.num_workers;
+        let jobs = Jobs::new(db.clone(), registry, worker);
+
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| StartError::Listen {
+                    addr: config.listen,
+                    source,
+                })?;
+        Ok(Self {
+            state: AppState {
+                config: Arc::new(config),
+                db,
+                jobs,
+            },
+            listener,
+            shutdown: CancellationToken::new(),
+        })
+    }
+
+    pub fn handle(&self) -> AppHandle {
+        AppHandle {
+            addr: self.local_addr(),
+            db: self.state.db.clone(),
+            jobs: self.state.jobs.clone(),
+            shutdown: self.shutdown.clone(),
+        }
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or(self.state.config.listen)
+    }
+
+    /// Serves requests and runs jobs until the shutdown token is cancelled; then stops taking
+    /// connections, lets in-flight requests and jobs finish (jobs that do not finish in time go
+    /// back to the queue) and closes the database.
+    pub async fn run(self) -> std::io::Result<()> {
+        let Application {
+            state,
+            listener,
+            shutdown,
+        } = self;
+        let worker = tokio::spawn(state.jobs.clone().run(shutdown.clone()));
+        let db = state.db.clone();
+        tracing::info!(
+            addr = %listener.local_addr()?,
+            site_url = %state.config.site_url,
+            database = %state.config.database.redacted_url(),
+            "monostat is serving"
+        );
+        let served = axum::serve(listener, web::router(state))
+            .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+            .await;
+        // The server only returns early on an I/O error; make sure the worker stops too.
+        shutdown.cancel();
+        if let Err(e) = worker.await {
+            tracing::error!(error = %e, "job worker stopped abnormally");
+        }
+        db.close().await;
+        tracing::info!("monostat stopped");
+        served
+    }
+}
+
+/// Connects and, unless `AUTOMIGRATE=skip`, brings the schema up to date.
+pub async fn open_database(config: &Config) -> Result<Db, storage::StorageError> {
+    let db = Db::connect(&config.database).await?;
+    if config.automigrate {
+        db.migrate().await?;
+    } else {
+        tracing::info!("AUTOMIGRATE=skip: not migrating the database");
+    }
+    Ok(db)
+}
+
+/// Resolves when the process is asked to stop (Ctrl-C, or SIGTERM from a container runtime).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutdown requested; finishing requests and jobs");
+}

@@ -1,0 +1,224 @@
+//! The command line: `monostat [serve|migrate|createsuperuser|version]`.
+//!
+//! Every failure ends in one line on stderr and an exit status: 2 when what the user gave us
+//! (configuration, arguments, input) is wrong and must be fixed, 1 when something else failed
+//! (database unreachable, port taken). Never a panic or a backtrace.
+
+use crate::accounts::{self, AccountError};
+use crate::app::{self, Application};
+use crate::config::Config;
+use crate::storage::users;
+use crate::telemetry;
+use clap::{Args, Parser, Subcommand};
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "monostat",
+    version,
+    about = "A status page and Slack bot for small on-call teams",
+    after_help = "Configuration comes from environment variables; see the README."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the status page, the alert hooks and the Slack endpoints (the default)
+    Serve,
+    /// Bring the database schema up to date, then exit
+    Migrate,
+    /// Create an admin user
+    Createsuperuser(CreateSuperuserArgs),
+    /// Print the version
+    Version,
+}
+
+#[derive(Args, Debug)]
+struct CreateSuperuserArgs {
+    /// The new user's name (asked for when not given)
+    #[arg(long)]
+    username: Option<String>,
+    /// The new user's email address (optional)
+    #[arg(long)]
+    email: Option<String>,
+    /// Read the password from the first line of standard input, for scripts
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+/// Why the command failed, and with which exit status.
+#[derive(Debug)]
+struct Failure {
+    status: u8,
+    message: String,
+}
+
+impl Failure {
+    /// The user's input or configuration is wrong.
+    fn usage(message: impl std::fmt::Display) -> Self {
+        Self {
+            status: 2,
+            message: message.to_string(),
+        }
+    }
+
+    /// Something outside the user's input failed.
+    fn runtime(message: impl std::fmt::Display) -> Self {
+        Self {
+            status: 1,
+            message: message.to_string(),
+        }
+    }
+}
+
+impl From<AccountError> for Failure {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::Invalid(message) => Failure::usage(message),
+            AccountError::Storage(e) => Failure::runtime(e),
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    // Clap prints its own usage errors and exits with status 2.
+    let cli = Cli::parse();
+    match run(cli.command.unwrap_or(Command::Serve)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("monostat: {}", failure.message);
+            ExitCode::from(failure.status)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<(), Failure> {
+    if let Command::Version = command {
+        println!("monostat {}", env!("CARGO_PKG_VERSION"));
+        return Ok(());
+    }
+    let config = Config::from_env().map_err(Failure::usage)?;
+    telemetry::init(config.log_format);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async move {
+        match command {
+            Command::Serve => serve(config).await,
+            Command::Migrate => migrate(config).await,
+            Command::Createsuperuser(args) => create_superuser(config, args).await,
+            Command::Version => Ok(()),
+        }
+    })
+}
+
+async fn serve(config: Config) -> Result<(), Failure> {
+    let app = Application::build(config).await.map_err(Failure::runtime)?;
+    let shutdown = app.handle().shutdown;
+    tokio::spawn(async move {
+        app::shutdown_signal().await;
+        shutdown.cancel();
+    });
+    app.run().await.map_err(Failure::runtime)
+}
+
+async fn migrate(config: Config) -> Result<(), Failure> {
+    let db = crate::storage::Db::connect(&config.database)
+        .await
+        .map_err(Failure::runtime)?;
+    db.migrate().await.map_err(Failure::runtime)?;
+    db.close().await;
+    println!("The database is up to date.");
+    Ok(())
+}
+
+async fn create_superuser(config: Config, args: CreateSuperuserArgs) -> Result<(), Failure> {
+    let db = app::open_database(&config)
+        .await
+        .map_err(Failure::runtime)?;
+    let mut conn = db.acquire().await.map_err(Failure::runtime)?;
+    let interactive = args.username.is_none();
+
+    let username = match args.username {
+        Some(name) => name,
+        None => prompt_line("Username: ")?,
+    };
+    // Checked before asking for a password, so nobody types one for nothing.
+    accounts::validate_username(&username)?;
+    if users::by_username(&mut conn, &username)
+        .await
+        .map_err(Failure::runtime)?
+        .is_some()
+    {
+        return Err(Failure::usage(format!(
+            "a user named {username:?} already exists"
+        )));
+    }
+    let email = match args.email {
+        Some(email) => email,
+        None if interactive => prompt_line("Email address (optional): ")?,
+        None => String::new(),
+    };
+    accounts::validate_email(&email)?;
+
+    let password = if args.password_stdin {
+        read_stdin_line()?.ok_or_else(|| {
+            Failure::usage("--password-stdin was given, but standard input was empty")
+        })?
+    } else {
+        prompt_new_password()?
+    };
+    let user = accounts::create_user(&mut conn, &username, &email, &password).await?;
+    drop(conn);
+    db.close().await;
+    println!("Superuser {:?} created.", user.username);
+    Ok(())
+}
+
+fn prompt_new_password() -> Result<String, Failure> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::usage(
+            "no terminal to ask for a password on; use --password-stdin",
+        ));
+    }
+    let ask = |prompt: &str| {
+        rpassword::prompt_password(prompt)
+            .map_err(|e| Failure::usage(format!("cannot read the password: {e}")))
+    };
+    let first = ask("Password: ")?;
+    accounts::validate_password(&first)?;
+    let second = ask("Password (again): ")?;
+    if first != second {
+        return Err(Failure::usage("the two passwords do not match"));
+    }
+    Ok(first)
+}
+
+fn prompt_line(prompt: &str) -> Result<String, Failure> {
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    read_stdin_line()?.ok_or_else(|| {
+        Failure::usage(format!(
+            "no answer to {:?} on standard input",
+            prompt.trim_end_matches([':', ' '])
+        ))
+    })
+}
+
+/// One line from standard input without its line ending; `None` at end of input.
+fn read_stdin_line() -> Result<Option<String>, Failure> {
+    let mut line = String::new();
+    let read = std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Failure::usage(format!("cannot read standard input: {e}")))?;
+    if read == 0 {
+        return Ok(None);
+    }
+    Ok(Some(line.trim_end_matches(['\n', '\r']).to_owned()))
+}

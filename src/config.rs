@@ -1,0 +1,593 @@
+//! Configuration from environment variables.
+//!
+//! The variable names are the original monostat's, so an existing deployment can switch by
+//! changing its image only. Every value is parsed here, once, at start-up; a wrong value stops
+//! start-up with one line that names the variable and what was expected (see [`ConfigError`]).
+//! Nothing else in the program reads the environment.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use url::Url;
+
+/// A secret value: never printed by `Debug`, so configuration can be logged safely.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The public address of this installation; links in mails and Slack messages start here.
+    pub site_url: Url,
+    pub listen: SocketAddr,
+    /// Holds the SQLite database, uploaded media and the mail outbox.
+    pub data_dir: PathBuf,
+    pub database: DatabaseConfig,
+    pub automigrate: bool,
+    pub redis: Option<RedisConfig>,
+    pub mail: MailConfig,
+    /// How many background jobs run at once in this process.
+    pub num_workers: usize,
+    pub time_zone: TimeZoneConfig,
+    /// Overrides the alert-hook secret stored in the database.
+    pub webhook_secret: Option<Secret>,
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseConfig {
+    /// The embedded default: one file, nothing to install.
+    Sqlite { path: PathBuf },
+    /// A `postgres://` URL built from the `MONOSTAT_DB_*` variables (its password is redacted
+    /// from `Debug` output by [`DatabaseConfig::redacted_url`]).
+    Postgres { url: SecretUrl },
+}
+
+/// A connection URL that may carry a password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretUrl(pub Url);
+
+impl fmt::Debug for SecretUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut shown = self.0.clone();
+        if shown.password().is_some() {
+            let _ = shown.set_password(Some("***"));
+        }
+        write!(f, "{shown}")
+    }
+}
+
+impl DatabaseConfig {
+    /// What the logs may say about where the data lives.
+    pub fn redacted_url(&self) -> String {
+        match self {
+            Self::Sqlite { path } => format!("sqlite://{}", path.display()),
+            Self::Postgres { url } => format!("{url:?}"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RedisConfig {
+    pub host: String,
+    pub port: u16,
+    pub password: Option<Secret>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailConfig {
+    pub from: String,
+    /// Without a host, mails are written to `$MONOSTAT_DATA_DIR/outbox/` instead of being sent.
+    pub host: Option<String>,
+    pub port: u16,
+    /// STARTTLS after connecting in plain text (usually port 587).
+    pub starttls: bool,
+    /// TLS from the first byte (usually port 465).
+    pub tls: bool,
+    pub user: Option<String>,
+    pub password: Option<Secret>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TimeZoneConfig {
+    pub name: String,
+    pub zone: jiff::tz::TimeZone,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// A configuration value that cannot be used. Shown to the admin as one line:
+/// `MONOSTAT_DB_PORT: expected a port number from 1 to 65535, got "abc"`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{variable}: expected {expected}, got {got:?}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub expected: String,
+    pub got: String,
+}
+
+/// The default listen address: loopback, so a first `cargo run` exposes nothing to the network.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8000";
+/// Two workers, as the original's task queue had: enough for Slack calls and mails of a small team.
+pub const DEFAULT_NUM_WORKERS: usize = 2;
+/// Upper bound on `NUM_WORKERS`: each worker may hold a database connection while it runs.
+const MAX_NUM_WORKERS: usize = 64;
+/// A webhook secret travels in a URL path, so it must be URL-safe, and long enough not to guess.
+const MIN_WEBHOOK_SECRET_LEN: usize = 16;
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `lookup`, which returns a variable's value if it is set.
+    /// Empty values count as unset, as they did in the original.
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String> + 'static,
+    ) -> Result<Config, ConfigError> {
+        let env = Env(Box::new(move |name| {
+            lookup(name).filter(|v| !v.trim().is_empty())
+        }));
+
+        let listen = env.parse_with(
+            "MONOSTAT_LISTEN",
+            "an address and port such as 127.0.0.1:8000 or [::]:80",
+            DEFAULT_LISTEN,
+            |v| v.parse::<SocketAddr>().ok(),
+        )?;
+        let site_url = match env.get("MONOSTAT_SITE_URL") {
+            Some(value) => parse_site_url(&value)?,
+            None => Url::parse(&format!("http://{listen}")).map_err(|_| ConfigError {
+                variable: "MONOSTAT_LISTEN",
+                expected: "an address usable in a URL".into(),
+                got: listen.to_string(),
+            })?,
+        };
+        let data_dir = PathBuf::from(
+            env.get("MONOSTAT_DATA_DIR")
+                .unwrap_or_else(|| "./data".into()),
+        );
+        let database = parse_database(&env, &data_dir)?;
+        let automigrate = match env.get("AUTOMIGRATE").as_deref() {
+            None => true,
+            Some(v) if v.eq_ignore_ascii_case("skip") => false,
+            Some(v) if is_truthy(v) => true,
+            Some(v) => {
+                return Err(ConfigError {
+                    variable: "AUTOMIGRATE",
+                    expected: "\"skip\" to start without migrating, or no value".into(),
+                    got: v.into(),
+                });
+            }
+        };
+        let redis = match env.get("MONOSTAT_REDIS_HOST") {
+            None => None,
+            Some(host) => Some(RedisConfig {
+                host,
+                port: env.port("MONOSTAT_REDIS_PORT", 6379)?,
+                password: env.get("MONOSTAT_REDIS_PASSWORD").map(Secret::new),
+            }),
+        };
+        let mail = parse_mail(&env, &site_url)?;
+        let num_workers = env.parse_with(
+            "NUM_WORKERS",
+            &format!("a whole number from 1 to {MAX_NUM_WORKERS}"),
+            &DEFAULT_NUM_WORKERS.to_string(),
+            |v| {
+                v.parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=MAX_NUM_WORKERS).contains(n))
+            },
+        )?;
+        let time_zone_name = env
+            .get("MONOSTAT_TIME_ZONE")
+            .unwrap_or_else(|| "UTC".into());
+        let zone = jiff::tz::TimeZone::get(&time_zone_name).map_err(|_| ConfigError {
+            variable: "MONOSTAT_TIME_ZONE",
+            expected: "an IANA time zone name such as UTC or Europe/Berlin".into(),
+            got: time_zone_name.clone(),
+        })?;
+        let webhook_secret = match env.get("MONOSTAT_WEBHOOK_SECRET") {
+            None => None,
+            Some(v) if is_valid_webhook_secret(&v) => Some(Secret::new(v)),
+            // The secret itself is never echoed: it may be a real one with a typo.
+            Some(v) => {
+                return Err(ConfigError {
+                    variable: "MONOSTAT_WEBHOOK_SECRET",
+                    expected: format!(
+                        "at least {MIN_WEBHOOK_SECRET_LEN} characters from A-Z, a-z, 0-9, '-', '_', '.' and '~' (it is part of a URL)"
+                    ),
+                    got: if v.chars().count() < MIN_WEBHOOK_SECRET_LEN {
+                        format!("{} characters", v.chars().count())
+                    } else {
+                        "characters outside that set".into()
+                    },
+                });
+            }
+        };
+        let log_format = match env.get("MONOSTAT_LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(v) => {
+                return Err(ConfigError {
+                    variable: "MONOSTAT_LOG_FORMAT",
+                    expected: "\"text\" or \"json\"".into(),
+                    got: v.into(),
+                });
+            }
+        };
+
+        Ok(Config {
+            site_url,
+            listen,
+            data_dir,
+            database,
+            automigrate,
+            redis,
+            mail,
+            num_workers,
+            time_zone: TimeZoneConfig {
+                name: time_zone_name,
+                zone,
+            },
+            webhook_secret,
+            log_format,
+        })
+    }
+}
+
+struct Env(Box<dyn Fn(&str) -> Option<String>>);
+
+impl Env {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name)
+    }
+
+    fn parse_with<T>(
+        &self,
+        variable: &'static str,
+        expected: &str,
+        default: &str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<T, ConfigError> {
+        let value = self.get(variable).unwrap_or_else(|| default.to_owned());
+        parse(value.trim()).ok_or_else(|| ConfigError {
+            variable,
+            expected: expected.to_owned(),
+            got: value,
+        })
+    }
+
+    fn port(&self, variable: &'static str, default: u16) -> Result<u16, ConfigError> {
+        self.parse_with(
+            variable,
+            "a port number from 1 to 65535",
+            &default.to_string(),
+            |v| v.parse::<u16>().ok().filter(|p| *p != 0),
+        )
+    }
+
+    fn flag(&self, variable: &'static str) -> Result<bool, ConfigError> {
+        match self.get(variable) {
+            None => Ok(false),
+            Some(v) if is_truthy(&v) => Ok(true),
+            Some(v) if is_falsy(&v) => Ok(false),
+            Some(v) => Err(ConfigError {
+                variable,
+                expected: "true or false".into(),
+                got: v,
+            }),
+        }
+    }
+}
+
+fn is_truthy(v: &str) -> bool {
+    ["true", "1", "yes", "on"]
+        .iter()
+        .any(|t| v.trim().eq_ignore_ascii_case(t))
+}
+
+fn is_falsy(v: &str) -> bool {
+    ["false", "0", "no", "off"]
+        .iter()
+        .any(|t| v.trim().eq_ignore_ascii_case(t))
+}
+
+fn is_valid_webhook_secret(v: &str) -> bool {
+    v.len() >= MIN_WEBHOOK_SECRET_LEN
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'))
+}
+
+fn parse_site_url(value: &str) -> Result<Url, ConfigError> {
+    let error = || ConfigError {
+        variable: "MONOSTAT_SITE_URL",
+        expected: "an absolute http:// or https:// URL such as https://status.example.com".into(),
+        got: value.to_owned(),
+    };
+    let url = Url::parse(value.trim()).map_err(|_| error())?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(error());
+    }
+    Ok(url)
+}
+
+fn parse_database(env: &Env, data_dir: &std::path::Path) -> Result<DatabaseConfig, ConfigError> {
+    let db_type = env
+        .get("MONOSTAT_DB_TYPE")
+        .unwrap_or_else(|| "sqlite".into());
+    match db_type.trim().to_ascii_lowercase().as_str() {
+        // `sqlite3` and `postgresql` are the Django engine names the original took.
+        "sqlite" | "sqlite3" => Ok(DatabaseConfig::Sqlite {
+            path: data_dir.join("monostat.db"),
+        }),
+        "postgresql" | "postgres" => {
+            let host = env
+                .get("MONOSTAT_DB_HOST")
+                .unwrap_or_else(|| "localhost".into());
+            let port = env.port("MONOSTAT_DB_PORT", 5432)?;
+            let name = env
+                .get("MONOSTAT_DB_NAME")
+                .unwrap_or_else(|| "monostat".into());
+            let mut url = Url::parse("postgres://localhost/").map_err(|_| ConfigError {
+                variable: "MONOSTAT_DB_HOST",
+                expected: "a host name".into(),
+                got: host.clone(),
+            })?;
+            let bad_host = || ConfigError {
+                variable: "MONOSTAT_DB_HOST",
+                expected: "a host name or IP address".into(),
+                got: host.clone(),
+            };
+            url.set_host(Some(host.trim_matches(['[', ']'])))
+                .map_err(|_| bad_host())?;
+            url.set_port(Some(port)).map_err(|_| bad_host())?;
+            if let Some(user) = env.get("MONOSTAT_DB_USER") {
+                url.set_username(&user).map_err(|_| bad_host())?;
+            }
+            if let Some(pass) = env.get("MONOSTAT_DB_PASS") {
+                url.set_password(Some(&pass)).map_err(|_| bad_host())?;
+            }
+            url.path_segments_mut()
+                .map_err(|_| bad_host())?
+                .clear()
+                .push(&name);
+            Ok(DatabaseConfig::Postgres {
+                url: SecretUrl(url),
+            })
+        }
+        _ => Err(ConfigError {
+            variable: "MONOSTAT_DB_TYPE",
+            expected: "\"sqlite\" or \"postgresql\"".into(),
+            got: db_type,
+        }),
+    }
+}
+
+fn parse_mail(env: &Env, site_url: &Url) -> Result<MailConfig, ConfigError> {
+    let starttls = env.flag("MONOSTAT_MAIL_TLS")?;
+    let tls = env.flag("MONOSTAT_MAIL_SSL")?;
+    if starttls && tls {
+        return Err(ConfigError {
+            variable: "MONOSTAT_MAIL_SSL",
+            expected: "false while MONOSTAT_MAIL_TLS is true (use one: TLS for STARTTLS on 587, SSL for port 465)".into(),
+            got: "true".into(),
+        });
+    }
+    let default_from = format!("monostat@{}", site_url.host_str().unwrap_or("localhost"));
+    let from = env.get("MONOSTAT_MAIL_FROM").unwrap_or(default_from);
+    let looks_like_address = from.contains('@')
+        && !from
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '<' || c == '>');
+    if !looks_like_address {
+        return Err(ConfigError {
+            variable: "MONOSTAT_MAIL_FROM",
+            expected: "a plain email address such as status@example.com".into(),
+            got: from,
+        });
+    }
+    Ok(MailConfig {
+        from,
+        host: env.get("MONOSTAT_MAIL_HOST"),
+        port: env.port(
+            "MONOSTAT_MAIL_PORT",
+            if tls {
+                465
+            } else if starttls {
+                587
+            } else {
+                25
+            },
+        )?,
+        starttls,
+        tls,
+        user: env.get("MONOSTAT_MAIL_USER"),
+        password: env.get("MONOSTAT_MAIL_PASSWORD").map(Secret::new),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(move |name| map.get(name).cloned())
+    }
+
+    fn error(vars: &[(&str, &str)]) -> String {
+        config(vars)
+            .expect_err("configuration should be refused")
+            .to_string()
+    }
+
+    #[test]
+    fn nothing_set_means_sqlite_in_the_data_dir_on_loopback() {
+        let c = config(&[]).expect("defaults are valid");
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8000");
+        assert_eq!(c.site_url.as_str(), "http://127.0.0.1:8000/");
+        assert_eq!(
+            c.database,
+            DatabaseConfig::Sqlite {
+                path: PathBuf::from("./data/monostat.db")
+            }
+        );
+        assert!(c.automigrate);
+        assert_eq!(c.num_workers, 2);
+        assert_eq!(c.time_zone.name, "UTC");
+        assert!(c.redis.is_none());
+        assert!(c.mail.host.is_none());
+        assert_eq!(c.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn postgresql_is_built_from_the_original_variables() {
+        let c = config(&[
+            ("MONOSTAT_DB_TYPE", "postgresql"),
+            ("MONOSTAT_DB_HOST", "db.internal"),
+            ("MONOSTAT_DB_PORT", "6432"),
+            ("MONOSTAT_DB_NAME", "status"),
+            ("MONOSTAT_DB_USER", "monostat"),
+            ("MONOSTAT_DB_PASS", "p@ss/word"),
+        ])
+        .expect("valid");
+        let DatabaseConfig::Postgres { url } = &c.database else {
+            panic!("expected PostgreSQL, got {:?}", c.database)
+        };
+        assert_eq!(
+            url.0.as_str(),
+            "postgres://monostat:p%40ss%2Fword@db.internal:6432/status"
+        );
+        assert_eq!(
+            c.database.redacted_url(),
+            "postgres://monostat:***@db.internal:6432/status"
+        );
+        assert!(
+            !format!("{c:?}").contains("word"),
+            "password leaked into Debug"
+        );
+    }
+
+    #[test]
+    fn bad_values_name_the_variable_and_what_was_expected() {
+        assert_eq!(
+            error(&[("MONOSTAT_DB_TYPE", "mysql")]),
+            r#"MONOSTAT_DB_TYPE: expected "sqlite" or "postgresql", got "mysql""#
+        );
+        assert_eq!(
+            error(&[
+                ("MONOSTAT_DB_TYPE", "postgresql"),
+                ("MONOSTAT_DB_PORT", "54x")
+            ]),
+            r#"MONOSTAT_DB_PORT: expected a port number from 1 to 65535, got "54x""#
+        );
+        assert_eq!(
+            error(&[("MONOSTAT_TIME_ZONE", "Mars/Olympus")]),
+            r#"MONOSTAT_TIME_ZONE: expected an IANA time zone name such as UTC or Europe/Berlin, got "Mars/Olympus""#
+        );
+        assert!(
+            error(&[("MONOSTAT_SITE_URL", "status.example.com")])
+                .starts_with("MONOSTAT_SITE_URL: expected an absolute http")
+        );
+        assert!(error(&[("MONOSTAT_LISTEN", "localhost")]).starts_with("MONOSTAT_LISTEN: "));
+        assert!(error(&[("NUM_WORKERS", "0")]).starts_with("NUM_WORKERS: "));
+        assert!(
+            error(&[
+                ("MONOSTAT_REDIS_HOST", "r"),
+                ("MONOSTAT_REDIS_PORT", "70000")
+            ])
+            .starts_with("MONOSTAT_REDIS_PORT: ")
+        );
+        assert!(error(&[("MONOSTAT_MAIL_TLS", "maybe")]).starts_with("MONOSTAT_MAIL_TLS: "));
+        assert!(
+            error(&[("MONOSTAT_MAIL_TLS", "true"), ("MONOSTAT_MAIL_SSL", "true")])
+                .starts_with("MONOSTAT_MAIL_SSL: ")
+        );
+        assert!(
+            error(&[("MONOSTAT_MAIL_FROM", "Status <s@example.com>")])
+                .starts_with("MONOSTAT_MAIL_FROM: ")
+        );
+        assert!(error(&[("AUTOMIGRATE", "no")]).starts_with("AUTOMIGRATE: "));
+        assert!(error(&[("MONOSTAT_LOG_FORMAT", "xml")]).starts_with("MONOSTAT_LOG_FORMAT: "));
+    }
+
+    #[test]
+    fn a_short_webhook_secret_is_refused_without_echoing_it() {
+        let message = error(&[("MONOSTAT_WEBHOOK_SECRET", "hunter2")]);
+        assert!(message.starts_with("MONOSTAT_WEBHOOK_SECRET: expected at least 16"));
+        assert!(!message.contains("hunter2"));
+        let c = config(&[("MONOSTAT_WEBHOOK_SECRET", "0123456789abcdef-_")]).expect("valid");
+        assert_eq!(
+            c.webhook_secret.map(|s| s.expose().to_owned()),
+            Some("0123456789abcdef-_".into())
+        );
+    }
+
+    #[test]
+    fn automigrate_skip_disables_migrations() {
+        assert!(
+            !config(&[("AUTOMIGRATE", "skip")])
+                .expect("valid")
+                .automigrate
+        );
+        assert!(
+            !config(&[("AUTOMIGRATE", "SKIP")])
+                .expect("valid")
+                .automigrate
+        );
+        assert!(
+            config(&[("AUTOMIGRATE", "yes")])
+                .expect("valid")
+                .automigrate
+        );
+    }
+
+    #[test]
+    fn empty_values_count_as_unset() {
+        let c = config(&[("MONOSTAT_DB_TYPE", ""), ("MONOSTAT_DB_PORT", " ")]).expect("valid");
+        assert!(matches!(c.database, DatabaseConfig::Sqlite { .. }));
+    }
+
+    #[test]
+    fn mail_port_defaults_follow_the_encryption_mode() {
+        assert_eq!(config(&[]).expect("valid").mail.port, 25);
+        assert_eq!(
+            config(&[("MONOSTAT_MAIL_TLS", "True")])
+                .expect("valid")
+                .mail
+                .port,
+            587
+        );
+        assert_eq!(
+            config(&[("MONOSTAT_MAIL_SSL", "1")])
+                .expect("valid")
+                .mail
+                .port,
+            465
+        );
+    }
+}

@@ -1,0 +1,18 @@
+//! monostat: a status page and Slack bot for small on-call teams.
+//!
+//! Where things are (see `docs/architecture.md` for the picture):
+//! - [`web`]: where HTTP requests enter.
+//! - [`domain`]: the incident rules, free of I/O, used by every entry point.
+//! - [`storage`]: all SQL, for SQLite and PostgreSQL alike.
+//! - [`jobs`]: the durable queue that carries every outbound side effect.
+//! - [`config`], [`app`], [`cli`]: configuration, start-up and the command line.
+
+pub mod accounts;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod jobs;
+pub mod storage;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,61 @@
+//! The audit log: who changed what, from where. Written in the same transaction as the change.
+
+use super::{AnyConnection, Result, from_db_time, to_db_time};
+use jiff::Timestamp;
+use sqlx::Row;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: Timestamp,
+    /// `admin:alice`, `slack:bob`, `opsgenie`, `alertmanager`, `system`.
+    pub actor: String,
+    pub incident_id: Option<i64>,
+    pub action: String,
+    pub message: String,
+}
+
+pub async fn record(
+    conn: &mut AnyConnection,
+    at: Timestamp,
+    actor: &str,
+    incident_id: Option<i64>,
+    action: &str,
+    message: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (created_at, actor, incident_id, action, message)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(to_db_time(at))
+    .bind(actor)
+    .bind(incident_id)
+    .bind(action)
+    .bind(message)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Entries about one incident, oldest first.
+pub async fn for_incident(conn: &mut AnyConnection, incident_id: i64) -> Result<Vec<AuditEntry>> {
+    let rows = sqlx::query(
+        "SELECT id, created_at, actor, incident_id, action, message FROM audit_log
+         WHERE incident_id = $1 ORDER BY created_at, id",
+    )
+    .bind(incident_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(AuditEntry {
+                id: row.try_get("id")?,
+                at: from_db_time("audit_log.created_at", row.try_get("created_at")?)?,
+                actor: row.try_get("actor")?,
+                incident_id: row.try_get("incident_id")?,
+                action: row.try_get("action")?,
+                message: row.try_get("message")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,193 @@
+//! Incidents and their public updates.
+
+use super::{AnyConnection, Result, from_db_time, from_db_time_opt, parse_column, to_db_time};
+use crate::domain::{Incident, IncidentStatus, Severity};
+use jiff::Timestamp;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// What it takes to open an incident; everything else starts empty.
+#[derive(Clone, Debug)]
+pub struct NewIncident {
+    pub status: IncidentStatus,
+    pub severity: Severity,
+    pub start: Timestamp,
+    pub end: Option<Timestamp>,
+    pub title: String,
+    pub summary: Option<String>,
+    pub silent: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IncidentUpdate {
+    pub id: i64,
+    pub incident_id: i64,
+    pub created: Timestamp,
+    /// Set when this update changed the incident's status.
+    pub new_status: Option<IncidentStatus>,
+    /// Markdown.
+    pub message: Option<String>,
+}
+
+const INCIDENT_COLUMNS: &str = "id, status, severity, start_at, end_at, title, summary, \
+     slack_message_ts, silent, last_notified_status, created_at, updated_at";
+
+fn incident_from_row(row: &AnyRow) -> Result<Incident> {
+    let status: String = row.try_get("status")?;
+    let severity: String = row.try_get("severity")?;
+    let last_notified: Option<String> = row.try_get("last_notified_status")?;
+    Ok(Incident {
+        id: row.try_get("id")?,
+        status: parse_column("incidents.status", &status)?,
+        severity: parse_column("incidents.severity", &severity)?,
+        start: from_db_time("incidents.start_at", row.try_get("start_at")?)?,
+        end: from_db_time_opt("incidents.end_at", row.try_get("end_at")?)?,
+        title: row.try_get("title")?,
+        summary: row.try_get("summary")?,
+        slack_message_ts: row.try_get("slack_message_ts")?,
+        silent: row.try_get::<i32, _>("silent")? != 0,
+        last_notified_status: last_notified
+            .map(|s| parse_column("incidents.last_notified_status", &s))
+            .transpose()?,
+        created: from_db_time("incidents.created_at", row.try_get("created_at")?)?,
+        updated: from_db_time("incidents.updated_at", row.try_get("updated_at")?)?,
+    })
+}
+
+pub async fn insert(
+    conn: &mut AnyConnection,
+    new: &NewIncident,
+    now: Timestamp,
+) -> Result<Incident> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO incidents (status, severity, start_at, end_at, title, summary, silent,
+                                created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+    )
+    .bind(new.status.as_str())
+    .bind(new.severity.as_str())
+    .bind(to_db_time(new.start))
+    .bind(new.end.map(to_db_time))
+    .bind(&new.title)
+    .bind(&new.summary)
+    .bind(i32::from(new.silent))
+    .bind(to_db_time(now))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Incident {
+        id,
+        status: new.status,
+        severity: new.severity,
+        start: new.start,
+        end: new.end,
+        title: new.title.clone(),
+        summary: new.summary.clone(),
+        slack_message_ts: None,
+        silent: new.silent,
+        last_notified_status: None,
+        created: now,
+        updated: now,
+    })
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Incident>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = $1"
+    ));
+    sqlx::query(sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(incident_from_row)
+        .transpose()
+}
+
+/// Writes every field of `incident` back (the domain changes them; this stores the result).
+pub async fn save(conn: &mut AnyConnection, incident: &Incident) -> Result<()> {
+    sqlx::query(
+        "UPDATE incidents SET status = $1, severity = $2, start_at = $3, end_at = $4, title = $5,
+                summary = $6, slack_message_ts = $7, silent = $8, last_notified_status = $9,
+                updated_at = $10
+         WHERE id = $11",
+    )
+    .bind(incident.status.as_str())
+    .bind(incident.severity.as_str())
+    .bind(to_db_time(incident.start))
+    .bind(incident.end.map(to_db_time))
+    .bind(&incident.title)
+    .bind(&incident.summary)
+    .bind(&incident.slack_message_ts)
+    .bind(i32::from(incident.silent))
+    .bind(incident.last_notified_status.map(|s| s.as_str()))
+    .bind(to_db_time(incident.updated))
+    .bind(incident.id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Incidents happening now (suspected, confirmed, watching), oldest first.
+pub async fn current(conn: &mut AnyConnection) -> Result<Vec<Incident>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {INCIDENT_COLUMNS} FROM incidents
+         WHERE status IN ('suspected', 'confirmed', 'watching') ORDER BY start_at, id"
+    ));
+    sqlx::query(sql)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(incident_from_row)
+        .collect()
+}
+
+pub async fn add_update(
+    conn: &mut AnyConnection,
+    incident_id: i64,
+    created: Timestamp,
+    new_status: Option<IncidentStatus>,
+    message: Option<&str>,
+) -> Result<IncidentUpdate> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO incident_updates (incident_id, created_at, new_status, message)
+         VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(incident_id)
+    .bind(to_db_time(created))
+    .bind(new_status.map(|s| s.as_str()))
+    .bind(message)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(IncidentUpdate {
+        id,
+        incident_id,
+        created,
+        new_status,
+        message: message.map(str::to_owned),
+    })
+}
+
+/// An incident's updates, newest first, as the public page shows them.
+pub async fn updates(conn: &mut AnyConnection, incident_id: i64) -> Result<Vec<IncidentUpdate>> {
+    sqlx::query(
+        "SELECT id, incident_id, created_at, new_status, message FROM incident_updates
+         WHERE incident_id = $1 ORDER BY created_at DESC, id DESC",
+    )
+    .bind(incident_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| {
+        let new_status: Option<String> = row.try_get("new_status")?;
+        Ok(IncidentUpdate {
+            id: row.try_get("id")?,
+            incident_id: row.try_get("incident_id")?,
+            created: from_db_time("incident_updates.created_at", row.try_get("created_at")?)?,
+            new_status: new_status
+                .map(|s| parse_column("incident_updates.new_status", &s))
+                .transpose()?,
+            message: row.try_get("message")?,
+        })
+    })
+    .collect()
+}

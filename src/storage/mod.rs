@@ -1,0 +1,227 @@
+//! Storage: the only place where SQL lives.
+//!
+//! One SQL dialect serves SQLite and PostgreSQL through sqlx's `Any` driver: `$1` placeholders
+//! (both accept them), `ON CONFLICT` and `RETURNING` (both have them), times as integer
+//! microseconds and flags as 0/1 integers (see `migrations/*/0001_initial.sql`). Where the
+//! dialects really differ (claiming jobs with `SKIP LOCKED`), [`Backend`] picks the statement.
+//!
+//! Functions take a `&mut AnyConnection`, so callers decide the transaction: a change and the
+//! jobs that follow from it are written together or not at all.
+
+pub mod audit;
+pub mod incidents;
+pub mod jobs;
+pub mod settings;
+pub mod users;
+
+use crate::config::DatabaseConfig;
+use jiff::Timestamp;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{AnyPool, Connection, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub use sqlx::AnyConnection;
+pub type Transaction = sqlx::Transaction<'static, sqlx::Any>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("cannot open the database {url}: {source}")]
+    Connect { url: String, source: sqlx::Error },
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Query(#[from] sqlx::Error),
+    /// A row holds a value the program does not understand (e.g. a status written by a newer
+    /// version). Reported instead of guessed.
+    #[error("unexpected value in column {column}: {message}")]
+    Corrupt {
+        column: &'static str,
+        message: String,
+    },
+}
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// How long a request waits for a database connection before it fails; a status page must
+/// answer (from memory, or with 503) rather than hang when the database is unwell.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long SQLite waits for another writer before failing with "database is locked".
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
+
+/// A pool of connections to the configured database.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Connects, creating the SQLite file (and its directory) on first use.
+    pub async fn connect(config: &DatabaseConfig) -> Result<Db> {
+        sqlx::any::install_default_drivers();
+        let (url, backend, max_connections) = match config {
+            DatabaseConfig::Sqlite { path } => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| StorageError::Connect {
+                        url: config.redacted_url(),
+                        source: sqlx::Error::Io(e),
+                    })?;
+                }
+                let absolute = std::path::absolute(path).map_err(|e| StorageError::Connect {
+                    url: config.redacted_url(),
+                    source: sqlx::Error::Io(e),
+                })?;
+                let file_url =
+                    url::Url::from_file_path(&absolute).map_err(|()| StorageError::Connect {
+                        url: config.redacted_url(),
+                        source: sqlx::Error::Configuration("not an absolute path".into()),
+                    })?;
+                // One writer at a time is all SQLite allows; a handful of readers keeps pages
+                // and jobs from queueing behind each other.
+                (
+                    format!("sqlite://{}?mode=rwc", file_url.path()),
+                    Backend::Sqlite,
+                    8,
+                )
+            }
+            DatabaseConfig::Postgres { url } => (url.0.to_string(), Backend::Postgres, 16),
+        };
+        let connect_error = |source| StorageError::Connect {
+            url: config.redacted_url(),
+            source,
+        };
+        let options = AnyConnectOptions::from_str(&url).map_err(connect_error)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        configure_sqlite_connection(conn).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(connect_error)?;
+        Ok(Db { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Applies the migrations embedded in this binary. Safe to run from several instances at
+    /// once: on PostgreSQL the migrator holds an advisory lock.
+    pub async fn migrate(&self) -> Result<()> {
+        migrator(self.backend).run(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn begin(&self) -> Result<Transaction> {
+        Ok(self.pool.begin().await?)
+    }
+
+    pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    /// A round trip to the database, for health checks.
+    pub async fn ping(&self) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        conn.ping().await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+async fn configure_sqlite_connection(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    // WAL lets the page be read while a hook writes; NORMAL is durable across application
+    // crashes in WAL mode, which is the failure we care about.
+    conn.execute("PRAGMA journal_mode = WAL").await?;
+    conn.execute("PRAGMA synchronous = NORMAL").await?;
+    conn.execute("PRAGMA foreign_keys = ON").await?;
+    conn.execute(sqlx::AssertSqlSafe(format!(
+        "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}"
+    )))
+    .await?;
+    Ok(())
+}
+
+/// The migrations of one backend, embedded at compile time (no files needed next to the binary).
+fn migrator(backend: Backend) -> Migrator {
+    let files: &[(i64, &str, &'static str)] = match backend {
+        Backend::Sqlite => &[(
+            1,
+            "initial",
+            include_str!("../../migrations/sqlite/0001_initial.sql"),
+        )],
+        Backend::Postgres => &[(
+            1,
+            "initial",
+            include_str!("../../migrations/postgres/0001_initial.sql"),
+        )],
+    };
+    Migrator::with_migrations(
+        files
+            .iter()
+            .map(|(version, description, sql)| {
+                Migration::new(
+                    *version,
+                    (*description).into(),
+                    MigrationType::Simple,
+                    sqlx::SqlStr::from_static(sql),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Times are stored as microseconds since the Unix epoch (see the migration's header).
+pub fn to_db_time(t: Timestamp) -> i64 {
+    t.as_microsecond()
+}
+
+pub fn from_db_time(column: &'static str, micros: i64) -> Result<Timestamp> {
+    Timestamp::from_microsecond(micros).map_err(|e| StorageError::Corrupt {
+        column,
+        message: e.to_string(),
+    })
+}
+
+pub fn from_db_time_opt(column: &'static str, micros: Option<i64>) -> Result<Option<Timestamp>> {
+    micros.map(|m| from_db_time(column, m)).transpose()
+}
+
+/// Parses a stored enumeration value, reporting the column when it is not one we know.
+pub fn parse_column<T: FromStr>(column: &'static str, value: &str) -> Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    value.parse().map_err(|e: T::Err| StorageError::Corrupt {
+        column,
+        message: e.to_string(),
+    })
+}
+
+/// True when `error` is a violation of a UNIQUE constraint, on either backend.
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}

@@ -1,0 +1,39 @@
+//! HTTP: where every request enters. Routes are grouped by who calls them; handlers parse their
+//! input, call the domain and storage, and never talk to Slack or mail servers directly (that is
+//! what jobs are for).
+
+mod error;
+mod health;
+
+pub use error::WebError;
+
+use crate::config::Config;
+use crate::jobs::Jobs;
+use crate::storage::Db;
+use axum::Router;
+use axum::routing::get;
+use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// What every handler may use. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub jobs: Jobs,
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .with_state(state)
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        // A panic is a bug, but it must cost one request a 500, not the connection or the process.
+        .layer(CatchPanicLayer::new())
+}
