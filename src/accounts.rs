@@ -151,11 +151,15 @@ mod tests {
     #[test]
     fn empty_and_short_passwords_are_refused_with_a_reason() {
         assert_eq!(
-            validate_password("").unwrap_err().to_string(),
+            validate_password("")
+                .expect_err("empty is refused")
+                .to_string(),
             "the password must not be empty"
         );
         assert_eq!(
-            validate_password("short").unwrap_err().to_string(),
+            validate_password("short")
+                .expect_err("short is refused")
+                .to_string(),
             "the password must be at least 8 characters long"
         );
         assert!(validate_password("long enough").is_ok());

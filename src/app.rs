@@ -157,8 +157,10 @@ pub async fn open_database(config: &Config) -> Result<Db, storage::StorageError>
     let db = Db::connect(&config.database).await?;
     if config.automigrate {
         db.migrate().await?;
-    } else {
+    } else if db.is_schema_current().await? {
         tracing::info!("AUTOMIGRATE=skip: not migrating the database");
+    } else {
+        return Err(storage::StorageError::SchemaBehind);
     }
     Ok(db)
 }

@@ -230,7 +230,7 @@ mod tests {
 
     #[test]
     fn an_unknown_status_names_the_accepted_ones() {
-        let err = "fixed".parse::<IncidentStatus>().unwrap_err();
+        let err = "fixed".parse::<IncidentStatus>().expect_err("not a status");
         assert_eq!(
             err.to_string(),
             "unknown status \"fixed\"; expected one of: planned, suspected, dismissed, confirmed, watching, resolved"

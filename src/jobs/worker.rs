@@ -68,6 +68,16 @@ const UNKNOWN_KIND_DELAY: Duration = Duration::from_secs(60);
 /// How long the worker waits after the database failed it, so an outage is not a busy loop.
 const DATABASE_ERROR_PAUSE: Duration = Duration::from_secs(2);
 
+/// Aborts the handler task when the run is abandoned (shutdown, timeout), so a job handed back to
+/// the queue cannot still perform its side effect behind the next worker's back.
+struct AbortOnDrop(tokio::task::JoinHandle<JobResult>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// The queue's runner, shared by the server and tests.
 #[derive(Clone)]
 pub struct Jobs {
@@ -237,9 +247,9 @@ impl Jobs {
             Some(handler) => {
                 // The handler runs as its own task so that a panic in it becomes a failed
                 // attempt instead of a lost job.
-                let task = tokio::spawn(handler(job.payload.clone()));
+                let mut task = AbortOnDrop(tokio::spawn(handler(job.payload.clone())));
                 let limit = self.inner.settings.lease / 2;
-                Some(match tokio::time::timeout(limit, task).await {
+                Some(match tokio::time::timeout(limit, &mut task.0).await {
                     Ok(Ok(result)) => result,
                     Ok(Err(join_error)) if join_error.is_panic() => {
                         Err(JobError::retry("the job handler panicked"))

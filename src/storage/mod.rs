@@ -39,6 +39,10 @@ pub enum StorageError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]
     Query(#[from] sqlx::Error),
+    #[error(
+        "the database schema is older than this version of monostat and AUTOMIGRATE=skip is set; run `monostat migrate`"
+    )]
+    SchemaBehind,
     /// A row holds a value the program does not understand (e.g. a status written by a newer
     /// version). Reported instead of guessed.
     #[error("unexpected value in column {column}: {message}")]
@@ -129,6 +133,25 @@ impl Db {
     pub async fn migrate(&self) -> Result<()> {
         migrator(self.backend).run(&self.pool).await?;
         Ok(())
+    }
+
+    /// Whether every migration embedded in this binary has been applied.
+    pub async fn is_schema_current(&self) -> Result<bool> {
+        let latest = migrator(self.backend)
+            .iter()
+            .map(|m| m.version)
+            .max()
+            .unwrap_or(0);
+        let applied: std::result::Result<Option<i64>, sqlx::Error> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_one(&self.pool)
+                .await;
+        match applied {
+            Ok(version) => Ok(version.unwrap_or(0) >= latest),
+            // No migrations table: a database nobody has migrated yet.
+            Err(sqlx::Error::Database(_)) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     }
 
     pub async fn begin(&self) -> Result<Transaction> {

@@ -1,0 +1,308 @@
+//! The `monostat` binary as an admin runs it.
+
+use crate::helpers::{Backend, TestDatabase, eventually};
+use crate::on_both_backends;
+use monostat::storage::{Db, users};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+/// The binary with a clean environment pointing at `db`.
+fn monostat(db: &TestDatabase) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_monostat"));
+    command.env_clear().envs(db.env());
+    command
+}
+
+fn run_with_stdin(mut command: Command, stdin: &str) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("monostat starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("monostat finishes")
+}
+
+fn stderr_line(output: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.trim_end().lines().collect();
+    assert_eq!(lines.len(), 1, "expected one line on stderr, got: {stderr}");
+    lines[0].to_owned()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+#[tokio::test]
+async fn each_bad_configuration_value_stops_start_up_with_one_line_and_status_2() {
+    let db = TestDatabase::new(Backend::Sqlite).await;
+    let cases = [
+        (
+            "MONOSTAT_DB_TYPE",
+            "mysql",
+            r#"expected "sqlite" or "postgresql""#,
+        ),
+        (
+            "MONOSTAT_DB_PORT",
+            "fivefourthreetwo",
+            "expected a port number",
+        ),
+        ("MONOSTAT_REDIS_PORT", "0", "expected a port number"),
+        ("MONOSTAT_MAIL_PORT", "99999", "expected a port number"),
+        (
+            "MONOSTAT_TIME_ZONE",
+            "Europe/Atlantis",
+            "expected an IANA time zone name",
+        ),
+        (
+            "MONOSTAT_SITE_URL",
+            "status.example.com",
+            "expected an absolute http:// or https:// URL",
+        ),
+        (
+            "MONOSTAT_LISTEN",
+            "everywhere",
+            "expected an address and port",
+        ),
+        ("NUM_WORKERS", "many", "expected a whole number"),
+        ("MONOSTAT_MAIL_TLS", "sometimes", "expected true or false"),
+        ("AUTOMIGRATE", "later", "expected \"skip\""),
+        (
+            "MONOSTAT_WEBHOOK_SECRET",
+            "short",
+            "expected at least 16 characters",
+        ),
+        (
+            "MONOSTAT_LOG_FORMAT",
+            "yaml",
+            "expected \"text\" or \"json\"",
+        ),
+    ];
+    for (variable, value, expected) in cases {
+        let mut command = monostat(&db);
+        command.arg("serve").env(variable, value);
+        if variable == "MONOSTAT_DB_PORT" {
+            command.env("MONOSTAT_DB_TYPE", "postgresql");
+        }
+        if variable == "MONOSTAT_REDIS_PORT" {
+            command.env("MONOSTAT_REDIS_HOST", "localhost");
+        }
+
+        let output = command.output().expect("monostat runs");
+
+        assert_eq!(output.status.code(), Some(2), "{variable}={value}");
+        let line = stderr_line(&output);
+        assert!(
+            line.starts_with(&format!("monostat: {variable}: ")) && line.contains(expected),
+            "{variable}={value}: {line}"
+        );
+    }
+}
+
+on_both_backends!(
+    createsuperuser_creates_an_admin_from_a_script,
+    createsuperuser_refuses_bad_input_with_one_line_and_status_2,
+    serve_runs_on_the_configured_database_and_stops_on_sigterm,
+    automigrate_skip_starts_without_migrating,
+);
+
+async fn createsuperuser_creates_an_admin_from_a_script(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let mut command = monostat(&db);
+    command.args([
+        "createsuperuser",
+        "--username",
+        "alice",
+        "--email",
+        "alice@example.com",
+        "--password-stdin",
+    ]);
+
+    let output = run_with_stdin(command, "correct horse battery\n");
+
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "Superuser \"alice\" created.\n"
+    );
+    let storage = Db::connect(&db.database_config()).await.expect("connect");
+    let alice = users::by_username(&mut storage.acquire().await.expect("conn"), "alice")
+        .await
+        .expect("query")
+        .expect("alice was created");
+    assert_eq!(alice.email, "alice@example.com");
+    assert!(alice.active);
+    assert!(alice.password_hash.starts_with("$argon2id$"));
+    assert!(monostat::accounts::verify_password(
+        "correct horse battery",
+        &alice.password_hash
+    ));
+    storage.close().await;
+}
+
+async fn createsuperuser_refuses_bad_input_with_one_line_and_status_2(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let create = |username: &str, stdin: &str| {
+        let mut command = monostat(&db);
+        command.args([
+            "createsuperuser",
+            "--username",
+            username,
+            "--password-stdin",
+        ]);
+        run_with_stdin(command, stdin)
+    };
+    assert!(create("alice", "first password\n").status.success());
+
+    let cases = [
+        (
+            create("alice", "another password\n"),
+            "a user named \"alice\" already exists",
+        ),
+        (create("bob", "\n"), "the password must not be empty"),
+        (create("bob", ""), "standard input was empty"),
+        (create("bob", "short\n"), "at least 8 characters"),
+        (
+            create("bob smith", "long enough\n"),
+            "may only contain letters",
+        ),
+    ];
+    for (output, expected) in cases {
+        assert_eq!(output.status.code(), Some(2), "{expected}");
+        let line = stderr_line(&output);
+        assert!(
+            line.starts_with("monostat: ") && line.contains(expected),
+            "{line}"
+        );
+    }
+
+    // Without --password-stdin and without a terminal there is nobody to ask.
+    let mut command = monostat(&db);
+    command.args(["createsuperuser", "--username", "carol"]);
+    let output = run_with_stdin(command, "");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_line(&output).contains("use --password-stdin"));
+
+    let storage = Db::connect(&db.database_config()).await.expect("connect");
+    let mut conn = storage.acquire().await.expect("conn");
+    for refused in ["bob", "bob smith", "carol"] {
+        assert!(
+            users::by_username(&mut conn, refused)
+                .await
+                .expect("query")
+                .is_none(),
+            "{refused}"
+        );
+    }
+    drop(conn);
+    storage.close().await;
+}
+
+async fn serve_runs_on_the_configured_database_and_stops_on_sigterm(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let port = free_port();
+    let mut child = monostat(&db)
+        .env("MONOSTAT_LISTEN", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("monostat starts");
+
+    let client = reqwest::Client::new();
+    let status = eventually(Duration::from_secs(30), || {
+        let client = client.clone();
+        async move {
+            let response = client
+                .get(format!("http://127.0.0.1:{port}/healthz"))
+                .send()
+                .await
+                .ok()?;
+            Some(response.status())
+        }
+    })
+    .await;
+    assert_eq!(status, 200);
+    if backend == Backend::Sqlite {
+        assert!(db.data_dir.path().join("monostat.db").exists());
+    }
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let exit = eventually(Duration::from_secs(30), || {
+        let exit = child.try_wait().expect("wait");
+        async move { exit }
+    })
+    .await;
+    assert!(exit.success(), "SIGTERM is a clean stop, got {exit:?}");
+}
+
+async fn automigrate_skip_starts_without_migrating(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+
+    // On an empty database, skipping migrations cannot work: say so, and create nothing.
+    let output = monostat(&db)
+        .args(["createsuperuser", "--username", "alice", "--password-stdin"])
+        .env("AUTOMIGRATE", "skip")
+        .stdin(Stdio::null())
+        .output()
+        .expect("monostat runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr_line(&output).contains("run `monostat migrate`"));
+    let storage = Db::connect(&db.database_config()).await.expect("connect");
+    assert!(
+        !storage.is_schema_current().await.expect("check"),
+        "nothing was migrated"
+    );
+
+    let migrated = monostat(&db).arg("migrate").output().expect("migrate runs");
+    assert!(
+        migrated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrated.stderr)
+    );
+    assert!(storage.is_schema_current().await.expect("check"));
+    storage.close().await;
+
+    let mut command = monostat(&db);
+    command
+        .args(["createsuperuser", "--username", "alice", "--password-stdin"])
+        .env("AUTOMIGRATE", "skip");
+    let output = run_with_stdin(command, "long enough\n");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn version_prints_the_version() {
+    let output = Command::new(env!("CARGO_BIN_EXE_monostat"))
+        .arg("version")
+        .env_clear()
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!("monostat {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the real server on a random port, against a fresh real database.
+//! Each scenario runs on SQLite, and on PostgreSQL when `MONOSTAT_TEST_DATABASE_URL` is set.
+
+mod helpers;
+
+mod cli;
+mod health;
+mod jobs;
+mod storage;
