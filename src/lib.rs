@@ -4,6 +4,8 @@
 //! - [`web`]: where HTTP requests enter.
 //! - [`domain`]: the incident rules, free of I/O, used by every entry point.
 //! - [`storage`]: all SQL, for SQLite and PostgreSQL alike.
+//! - [`service`]: use cases (an alert fires, someone confirms), each one transaction.
+//! - [`integrations`]: what monitoring systems send, parsed into service events.
 //! - [`jobs`]: the durable queue that carries every outbound side effect.
 //! - [`config`], [`app`], [`cli`]: configuration, start-up and the command line.
 
@@ -12,7 +14,9 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod integrations;
 pub mod jobs;
+pub mod service;
 pub mod storage;
 pub mod telemetry;
 pub mod web;

@@ -5,6 +5,7 @@
 //! state is, and what changing a status implies. Slack, the admin pages and the alert hooks all
 //! call these rules; none of them keeps a copy. This module never does I/O.
 
+pub mod alerts;
 pub mod incident;
 pub mod overall_state;
 

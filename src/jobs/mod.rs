@@ -11,6 +11,7 @@
 //! before recording it runs again.
 
 mod backoff;
+pub mod kinds;
 mod worker;
 
 pub use backoff::RetryPolicy;

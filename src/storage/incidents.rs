@@ -141,6 +141,35 @@ pub async fn current(conn: &mut AnyConnection) -> Result<Vec<Incident>> {
         .collect()
 }
 
+/// The oldest open incident that alerts join (see `domain::alerts::takes_new_alerts`; the SQL
+/// states the same rule so the database can pick the row).
+pub async fn open_alert_driven(conn: &mut AnyConnection) -> Result<Option<Incident>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {INCIDENT_COLUMNS} FROM incidents
+         WHERE status IN ('suspected', 'confirmed', 'watching') AND severity IN ('partial', 'outage')
+         ORDER BY start_at, id LIMIT 1"
+    ));
+    sqlx::query(sql)
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(incident_from_row)
+        .transpose()
+}
+
+/// Every incident, oldest first. For tests and exports; pages query what they show.
+pub async fn all(conn: &mut AnyConnection) -> Result<Vec<Incident>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {INCIDENT_COLUMNS} FROM incidents ORDER BY id"
+    ));
+    sqlx::query(sql)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(incident_from_row)
+        .collect()
+}
+
 pub async fn add_update(
     conn: &mut AnyConnection,
     incident_id: i64,

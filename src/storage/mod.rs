@@ -8,9 +8,11 @@
 //! Functions take a `&mut AnyConnection`, so callers decide the transaction: a change and the
 //! jobs that follow from it are written together or not at all.
 
+pub mod alerts;
 pub mod audit;
 pub mod incidents;
 pub mod jobs;
+pub mod locks;
 pub mod settings;
 pub mod users;
 
@@ -190,16 +192,30 @@ async fn configure_sqlite_connection(conn: &mut AnyConnection) -> Result<(), sql
 /// The migrations of one backend, embedded at compile time (no files needed next to the binary).
 fn migrator(backend: Backend) -> Migrator {
     let files: &[(i64, &str, &'static str)] = match backend {
-        Backend::Sqlite => &[(
-            1,
-            "initial",
-            include_str!("../../migrations/sqlite/0001_initial.sql"),
-        )],
-        Backend::Postgres => &[(
-            1,
-            "initial",
-            include_str!("../../migrations/postgres/0001_initial.sql"),
-        )],
+        Backend::Sqlite => &[
+            (
+                1,
+                "initial",
+                include_str!("../../migrations/sqlite/0001_initial.sql"),
+            ),
+            (
+                2,
+                "locks",
+                include_str!("../../migrations/sqlite/0002_locks.sql"),
+            ),
+        ],
+        Backend::Postgres => &[
+            (
+                1,
+                "initial",
+                include_str!("../../migrations/postgres/0001_initial.sql"),
+            ),
+            (
+                2,
+                "locks",
+                include_str!("../../migrations/postgres/0002_locks.sql"),
+            ),
+        ],
     };
     Migrator::with_migrations(
         files

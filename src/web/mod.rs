@@ -4,11 +4,13 @@
 
 mod error;
 mod health;
+mod hooks;
 
 pub use error::WebError;
 
 use crate::config::Config;
 use crate::jobs::Jobs;
+use crate::service::Services;
 use crate::storage::Db;
 use axum::Router;
 use axum::routing::get;
@@ -25,9 +27,19 @@ pub struct AppState {
     pub jobs: Jobs,
 }
 
+impl AppState {
+    pub fn services(&self) -> Services {
+        Services {
+            db: self.db.clone(),
+            jobs: self.jobs.clone(),
+        }
+    }
+}
+
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
+        .merge(hooks::routes())
         .with_state(state)
         .layer(
             TraceLayer::new_for_http()

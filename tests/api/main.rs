@@ -5,5 +5,6 @@ mod helpers;
 
 mod cli;
 mod health;
+mod hooks;
 mod jobs;
 mod storage;

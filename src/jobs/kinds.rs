@@ -1,0 +1,20 @@
+//! The kinds of job monostat enqueues, with their payloads. Enqueued by the services; run by
+//! the handlers their owners register (the Slack bot for `slack.*`).
+
+use serde::{Deserialize, Serialize};
+
+/// Post the message of an incident that an alert opened, with the alert's message.
+pub const SLACK_NEW_INCIDENT_FROM_ALERT: &str = "slack.new_incident_from_alert";
+/// Update the message of an incident that monitoring dismissed, and ask in its thread for a
+/// review of whether it was real.
+pub const SLACK_AUTO_DISMISSED: &str = "slack.auto_dismissed";
+/// Remind, in the thread of a confirmed incident, to resolve it now that its alerts closed.
+pub const SLACK_ALL_ALERTS_CLOSED: &str = "slack.all_alerts_closed";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentJob {
+    pub incident_id: i64,
+    /// The alert's message, for jobs that an alert caused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert_message: Option<String>,
+}

@@ -1,0 +1,16 @@
+//! Use cases: each public function is one thing a person or a system does to monostat (an alert
+//! fires, someone confirms an incident), carried out in one transaction that applies the rules
+//! of `crate::domain`, writes the audit log and enqueues the jobs for every side effect. The
+//! alert hooks, the Slack bot and the admin pages all change incidents through here.
+
+pub mod alerts;
+
+use crate::jobs::Jobs;
+use crate::storage::Db;
+
+/// What the use cases need; cheap to clone.
+#[derive(Clone)]
+pub struct Services {
+    pub db: Db,
+    pub jobs: Jobs,
+}

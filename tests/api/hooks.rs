@@ -1,0 +1,528 @@
+//! Alert hooks, replayed through the real server; the database is checked afterwards.
+
+use crate::helpers::{Backend, TestApp, TestDatabase};
+use crate::on_both_backends;
+use monostat::domain::{IncidentStatus, Severity};
+use monostat::storage::{alerts, audit, incidents, settings};
+
+const CREATE: &str = include_str!("../fixtures/opsgenie_create.json");
+const UPDATE_MESSAGE: &str = include_str!("../fixtures/opsgenie_update_message.json");
+const CLOSE: &str = include_str!("../fixtures/opsgenie_close.json");
+const ALERT_ID: &str = "3b9f2c1e-fake-4a7d-9c2e-0000000a1e01";
+
+/// The same OpsGenie delivery for another alert.
+fn with_alert_id(fixture: &str, id: &str) -> String {
+    fixture.replace(ALERT_ID, id)
+}
+
+async fn secret(app: &TestApp) -> String {
+    settings::webhook_secret(&mut app.handle.db.acquire().await.expect("conn"))
+        .await
+        .expect("secret")
+}
+
+async fn post(app: &TestApp, path: &str, body: impl Into<reqwest::Body>) -> (u16, String) {
+    let response = app
+        .client
+        .post(format!("{}{}", app.base_url, path))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("request sent");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("body"))
+}
+
+async fn opsgenie(app: &TestApp, body: &str) -> (u16, String) {
+    let path = format!("/integrations/opsgenie/hook/{}", secret(app).await);
+    post(app, &path, body.to_owned()).await
+}
+
+async fn alertmanager(app: &TestApp, body: &str) -> (u16, String) {
+    let path = format!("/integrations/alertmanager/hook/{}", secret(app).await);
+    post(app, &path, body.to_owned()).await
+}
+
+/// Rows per table, to show that a refused request wrote nothing.
+async fn row_counts(app: &TestApp) -> Vec<(String, i64)> {
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let mut counts = Vec::new();
+    for table in [
+        "incidents",
+        "incident_updates",
+        "incoming_alerts",
+        "audit_log",
+        "jobs",
+    ] {
+        let n: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                .fetch_one(&mut *conn)
+                .await
+                .expect("count");
+        counts.push((table.to_owned(), n));
+    }
+    counts
+}
+
+async fn jobs_of_kind(app: &TestApp, kind: &str) -> Vec<serde_json::Value> {
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let payloads: Vec<String> =
+        sqlx::query_scalar("SELECT payload FROM jobs WHERE kind = $1 ORDER BY id")
+            .bind(kind)
+            .fetch_all(&mut *conn)
+            .await
+            .expect("jobs");
+    payloads
+        .iter()
+        .map(|p| serde_json::from_str(p).expect("JSON payload"))
+        .collect()
+}
+
+async fn only_incident(app: &TestApp) -> monostat::domain::Incident {
+    let all = incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
+        .await
+        .expect("incidents");
+    assert_eq!(all.len(), 1, "expected exactly one incident: {all:?}");
+    all.into_iter().next().expect("one")
+}
+
+on_both_backends!(
+    an_opsgenie_create_opens_a_suspected_outage,
+    a_repeated_create_changes_nothing,
+    update_message_changes_the_alert_message_only,
+    closing_one_of_two_alerts_keeps_the_incident_open,
+    closing_the_last_alert_dismisses_a_suspected_incident,
+    closing_the_last_alert_of_a_confirmed_incident_asks_a_human_to_resolve_it,
+    other_actions_and_unknown_alerts_change_nothing,
+    bad_requests_get_a_clear_answer_and_change_nothing,
+    alertmanager_deliveries_open_and_dismiss_by_fingerprint,
+    twenty_simultaneous_creates_open_one_incident_twenty_times_in_a_row,
+);
+
+async fn an_opsgenie_create_opens_a_suspected_outage(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    let before = jiff::Timestamp::now();
+
+    assert_eq!(opsgenie(&app, CREATE).await, (200, "OK".into()));
+
+    let incident = only_incident(&app).await;
+    assert_eq!(incident.status, IncidentStatus::Suspected);
+    assert_eq!(incident.severity, Severity::Outage);
+    assert_eq!(incident.title, "Outage");
+    assert!(incident.start >= before && incident.end.is_none());
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let updates = incidents::updates(&mut conn, incident.id)
+        .await
+        .expect("updates");
+    assert_eq!(updates.len(), 1);
+    let first = updates[0].message.as_deref().unwrap_or_default();
+    assert!(
+        first.contains("automated monitoring") && first.contains("alerted"),
+        "{first}"
+    );
+    let attached = alerts::for_incident(&mut conn, incident.id)
+        .await
+        .expect("alerts");
+    assert_eq!(attached.len(), 1);
+    assert_eq!(attached[0].external_id, ALERT_ID);
+    assert_eq!(attached[0].source, "opsgenie");
+    assert_eq!(
+        attached[0].message.as_deref(),
+        Some("[FAKE] HTTP probe failed for https://shop.example.test/")
+    );
+    assert!(attached[0].description.is_some(), "the description is kept");
+    let actions: Vec<_> = audit::for_incident(&mut conn, incident.id)
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| (e.actor, e.action))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            ("opsgenie".to_owned(), "incident.opened".to_owned()),
+            ("opsgenie".to_owned(), "alert.created".to_owned())
+        ]
+    );
+    drop(conn);
+    let slack = jobs_of_kind(&app, "slack.new_incident_from_alert").await;
+    assert_eq!(
+        slack,
+        vec![serde_json::json!({
+            "incident_id": incident.id,
+            "alert_message": "[FAKE] HTTP probe failed for https://shop.example.test/"
+        })]
+    );
+    app.stop().await;
+}
+
+async fn a_repeated_create_changes_nothing(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    assert_eq!(opsgenie(&app, CREATE).await.0, 200);
+    let after_first = row_counts(&app).await;
+
+    assert_eq!(opsgenie(&app, CREATE).await, (200, "OK".into()));
+
+    assert_eq!(row_counts(&app).await, after_first);
+    assert_eq!(
+        jobs_of_kind(&app, "slack.new_incident_from_alert")
+            .await
+            .len(),
+        1
+    );
+    app.stop().await;
+}
+
+async fn update_message_changes_the_alert_message_only(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    opsgenie(&app, CREATE).await;
+
+    assert_eq!(opsgenie(&app, UPDATE_MESSAGE).await.0, 200);
+
+    let incident = only_incident(&app).await;
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let attached = alerts::for_incident(&mut conn, incident.id)
+        .await
+        .expect("alerts");
+    assert_eq!(attached.len(), 1);
+    assert_eq!(
+        attached[0].message.as_deref(),
+        Some(
+            "[FAKE] HTTP probe failed for https://shop.example.test/ and https://api.example.test/"
+        )
+    );
+    assert!(
+        attached[0].description.is_some(),
+        "an update without description keeps it"
+    );
+    drop(conn);
+    assert_eq!(
+        jobs_of_kind(&app, "slack.new_incident_from_alert")
+            .await
+            .len(),
+        1
+    );
+    app.stop().await;
+}
+
+async fn closing_one_of_two_alerts_keeps_the_incident_open(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    opsgenie(&app, CREATE).await;
+    opsgenie(&app, &with_alert_id(CREATE, "second-alert")).await;
+
+    assert_eq!(opsgenie(&app, CLOSE).await.0, 200);
+
+    let incident = only_incident(&app).await;
+    assert_eq!(incident.status, IncidentStatus::Suspected);
+    assert_eq!(incident.end, None);
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let attached = alerts::for_incident(&mut conn, incident.id)
+        .await
+        .expect("alerts");
+    assert_eq!(attached.len(), 2);
+    assert!(attached[0].resolved.is_some() && attached[1].resolved.is_none());
+    drop(conn);
+    assert!(jobs_of_kind(&app, "slack.auto_dismissed").await.is_empty());
+    app.stop().await;
+}
+
+async fn closing_the_last_alert_dismisses_a_suspected_incident(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    opsgenie(&app, CREATE).await;
+    opsgenie(&app, &with_alert_id(CREATE, "second-alert")).await;
+    opsgenie(&app, CLOSE).await;
+
+    assert_eq!(
+        opsgenie(&app, &with_alert_id(CLOSE, "second-alert"))
+            .await
+            .0,
+        200
+    );
+
+    let incident = only_incident(&app).await;
+    assert_eq!(incident.status, IncidentStatus::Dismissed);
+    assert!(incident.end.is_some());
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let newest = &incidents::updates(&mut conn, incident.id)
+        .await
+        .expect("updates")[0];
+    assert_eq!(newest.new_status, Some(IncidentStatus::Dismissed));
+    assert!(
+        newest
+            .message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("detected the incident to be resolved")
+    );
+    let actions: Vec<_> = audit::for_incident(&mut conn, incident.id)
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions.last().map(String::as_str),
+        Some("incident.dismissed")
+    );
+    drop(conn);
+    assert_eq!(
+        jobs_of_kind(&app, "slack.auto_dismissed").await,
+        vec![serde_json::json!({"incident_id": incident.id})]
+    );
+
+    // Monitoring fires again later: a new suspicion, not the dismissed one revived.
+    opsgenie(&app, CREATE).await;
+    let all = incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
+        .await
+        .expect("all");
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[1].status, IncidentStatus::Suspected);
+    app.stop().await;
+}
+
+async fn closing_the_last_alert_of_a_confirmed_incident_asks_a_human_to_resolve_it(
+    backend: Backend,
+) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    opsgenie(&app, CREATE).await;
+    let mut incident = only_incident(&app).await;
+    incident.set_status(IncidentStatus::Confirmed, jiff::Timestamp::now());
+    incidents::save(&mut app.handle.db.acquire().await.expect("conn"), &incident)
+        .await
+        .expect("confirm");
+
+    assert_eq!(opsgenie(&app, CLOSE).await.0, 200);
+
+    let after = only_incident(&app).await;
+    assert_eq!(
+        after.status,
+        IncidentStatus::Confirmed,
+        "only a human resolves"
+    );
+    assert_eq!(after.end, None);
+    assert_eq!(
+        jobs_of_kind(&app, "slack.all_alerts_closed").await,
+        vec![serde_json::json!({"incident_id": incident.id})]
+    );
+    assert!(jobs_of_kind(&app, "slack.auto_dismissed").await.is_empty());
+    app.stop().await;
+}
+
+async fn other_actions_and_unknown_alerts_change_nothing(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    opsgenie(&app, CREATE).await;
+    let before = row_counts(&app).await;
+
+    for body in [
+        CREATE.replace("\"Create\"", "\"Acknowledge\""),
+        CREATE.replace("\"Create\"", "\"AddNote\""),
+        CREATE.replace("\"Create\"", "\"Delete\""),
+        with_alert_id(CLOSE, "never-seen"),
+    ] {
+        assert_eq!(opsgenie(&app, &body).await, (200, "OK".into()));
+    }
+
+    assert_eq!(row_counts(&app).await, before);
+    app.stop().await;
+}
+
+async fn bad_requests_get_a_clear_answer_and_change_nothing(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    let before = row_counts(&app).await;
+    let hook = format!("/integrations/opsgenie/hook/{}", secret(&app).await);
+
+    assert_eq!(
+        post(&app, "/integrations/opsgenie/hook/wrong-secret", CREATE)
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        post(&app, "/integrations/alertmanager/hook/wrong-secret", "{}")
+            .await
+            .0,
+        403
+    );
+    let (status, reason) = post(&app, &hook, "this is not json").await;
+    assert_eq!(status, 400);
+    assert!(
+        reason.starts_with("the body is not JSON") && !reason.contains('\n'),
+        "{reason}"
+    );
+    assert_eq!(
+        post(&app, &hook, r#"{"alert":{"alertId":"x"}}"#).await,
+        (400, "the body lacks \"action\" (a non-empty string)".into())
+    );
+    assert_eq!(
+        post(
+            &app,
+            &hook,
+            r#"{"action":"Create","alert":{"message":"m"}}"#
+        )
+        .await,
+        (
+            400,
+            "the body lacks \"alert.alertId\" (a non-empty string)".into()
+        )
+    );
+    let oversize = format!(
+        r#"{{"action":"Create","alert":{{"alertId":"big","message":"{}"}}}}"#,
+        "x".repeat(1024 * 1024)
+    );
+    assert_eq!(post(&app, &hook, oversize).await.0, 413);
+    let wrong_method = app.get(&hook).await;
+    assert_eq!(wrong_method.status(), 405);
+
+    assert_eq!(row_counts(&app).await, before);
+    app.stop().await;
+}
+
+async fn alertmanager_deliveries_open_and_dismiss_by_fingerprint(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    let delivery = |status_a: &str, status_b: &str| {
+        format!(
+            r#"{{"version":"4","status":"firing","receiver":"monostat","groupKey":"{{}}:{{}}",
+               "alerts":[
+                 {{"status":"{status_a}","fingerprint":"fp-shop","labels":{{"alertname":"ShopDown"}},
+                   "annotations":{{"summary":"Shop returns 503"}}}},
+                 {{"status":"{status_b}","fingerprint":"fp-api","labels":{{"alertname":"ApiDown"}},
+                   "annotations":{{}}}}]}}"#
+        )
+    };
+
+    assert_eq!(
+        alertmanager(&app, &delivery("firing", "firing")).await,
+        (200, "OK".into())
+    );
+
+    let incident = only_incident(&app).await;
+    assert_eq!(incident.status, IncidentStatus::Suspected);
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let attached = alerts::for_incident(&mut conn, incident.id)
+        .await
+        .expect("alerts");
+    let messages: Vec<_> = attached
+        .iter()
+        .map(|a| (a.source.as_str(), a.message.as_deref()))
+        .collect();
+    assert_eq!(
+        messages,
+        vec![
+            ("alertmanager", Some("Shop returns 503")),
+            ("alertmanager", Some("ApiDown"))
+        ]
+    );
+    drop(conn);
+    assert_eq!(
+        jobs_of_kind(&app, "slack.new_incident_from_alert").await[0]["alert_message"],
+        "Shop returns 503"
+    );
+
+    // Repeated while firing (repeat_interval): nothing changes.
+    let counts = row_counts(&app).await;
+    alertmanager(&app, &delivery("firing", "firing")).await;
+    assert_eq!(row_counts(&app).await, counts);
+
+    alertmanager(&app, &delivery("resolved", "firing")).await;
+    assert_eq!(only_incident(&app).await.status, IncidentStatus::Suspected);
+    alertmanager(&app, &delivery("resolved", "resolved")).await;
+    assert_eq!(only_incident(&app).await.status, IncidentStatus::Dismissed);
+    assert_eq!(jobs_of_kind(&app, "slack.auto_dismissed").await.len(), 1);
+    app.stop().await;
+}
+
+async fn twenty_simultaneous_creates_open_one_incident_twenty_times_in_a_row(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    let hook = format!(
+        "{}/integrations/opsgenie/hook/{}",
+        app.base_url,
+        secret(&app).await
+    );
+
+    for round in 0..20 {
+        let deliveries = (0..20).map(|n| {
+            let body = with_alert_id(CREATE, &format!("round-{round}-alert-{n}"));
+            let request = app
+                .client
+                .post(&hook)
+                .header("content-type", "application/json")
+                .body(body);
+            async move { request.send().await.expect("sent").status().as_u16() }
+        });
+        let statuses = futures_join_all(deliveries).await;
+        assert!(
+            statuses.iter().all(|s| *s == 200),
+            "round {round}: {statuses:?}"
+        );
+
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        let open: Vec<_> = incidents::all(&mut conn)
+            .await
+            .expect("incidents")
+            .into_iter()
+            .filter(|i| i.status == IncidentStatus::Suspected)
+            .collect();
+        assert_eq!(
+            open.len(),
+            1,
+            "round {round}: one incident for twenty alerts"
+        );
+        assert_eq!(
+            alerts::for_incident(&mut conn, open[0].id)
+                .await
+                .expect("alerts")
+                .len(),
+            20
+        );
+        drop(conn);
+
+        // Close them all, so the next round starts with no open incident.
+        for n in 0..20 {
+            let close = with_alert_id(CLOSE, &format!("round-{round}-alert-{n}"));
+            assert_eq!(opsgenie(&app, &close).await.0, 200);
+        }
+        assert_eq!(
+            incidents::get(
+                &mut app.handle.db.acquire().await.expect("conn"),
+                open[0].id
+            )
+            .await
+            .expect("get")
+            .expect("exists")
+            .status,
+            IncidentStatus::Dismissed
+        );
+    }
+    assert_eq!(
+        jobs_of_kind(&app, "slack.new_incident_from_alert")
+            .await
+            .len(),
+        20
+    );
+    app.stop().await;
+}
+
+/// Runs the futures at the same time and collects their outputs in order.
+async fn futures_join_all<F>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
+    let mut outputs = Vec::with_capacity(handles.len());
+    for handle in handles {
+        outputs.push(handle.await.expect("task"));
+    }
+    outputs
+}
