@@ -7,4 +7,5 @@ mod cli;
 mod health;
 mod hooks;
 mod jobs;
+mod real_alertmanager;
 mod storage;
