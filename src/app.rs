@@ -76,12 +76,6 @@ impl Application {
             source,
         })?;
         let db = open_database(&config).await?;
-        let generated: String = rand::rng()
-            .sample_iter(Alphanumeric)
-            .take(WEBHOOK_SECRET_LEN)
-            .map(char::from)
-            .collect();
-        storage::settings::ensure_webhook_secret(&mut *db.acquire().await?, &generated).await?;
 
         let mut registry = JobRegistry::default();
         extend_jobs(&mut registry);
@@ -152,7 +146,9 @@ impl Application {
     }
 }
 
-/// Connects and, unless `AUTOMIGRATE=skip`, brings the schema up to date.
+/// Connects and, unless `AUTOMIGRATE=skip`, brings the schema up to date; then makes sure the
+/// installation has what its first start creates (the alert-hook secret), so every command sees
+/// a complete installation whichever ran first.
 pub async fn open_database(config: &Config) -> Result<Db, storage::StorageError> {
     let db = Db::connect(&config.database).await?;
     if config.automigrate {
@@ -162,6 +158,12 @@ pub async fn open_database(config: &Config) -> Result<Db, storage::StorageError>
     } else {
         return Err(storage::StorageError::SchemaBehind);
     }
+    let generated: String = rand::rng()
+        .sample_iter(Alphanumeric)
+        .take(WEBHOOK_SECRET_LEN)
+        .map(char::from)
+        .collect();
+    storage::settings::ensure_webhook_secret(&mut *db.acquire().await?, &generated).await?;
     Ok(db)
 }
 

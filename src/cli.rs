@@ -33,6 +33,8 @@ enum Command {
     Migrate,
     /// Create an admin user
     Createsuperuser(CreateSuperuserArgs),
+    /// Send a simulated alert to the running server, and close it again when you press Enter
+    SimulateAlert(SimulateAlertArgs),
     /// Print the version
     Version,
 }
@@ -48,6 +50,16 @@ struct CreateSuperuserArgs {
     /// Read the password from the first line of standard input, for scripts
     #[arg(long)]
     password_stdin: bool,
+}
+
+#[derive(Args, Debug)]
+struct SimulateAlertArgs {
+    /// Send it the way Prometheus Alertmanager does, instead of OpsGenie
+    #[arg(long)]
+    alertmanager: bool,
+    /// The running server (default: http:// and MONOSTAT_LISTEN, on loopback)
+    #[arg(long, value_name = "URL")]
+    url: Option<url::Url>,
 }
 
 /// Why the command failed, and with which exit status.
@@ -112,6 +124,7 @@ fn run(command: Command) -> Result<(), Failure> {
             Command::Serve => serve(config).await,
             Command::Migrate => migrate(config).await,
             Command::Createsuperuser(args) => create_superuser(config, args).await,
+            Command::SimulateAlert(args) => simulate_alert(config, args).await,
             Command::Version => Ok(()),
         }
     })
@@ -221,4 +234,62 @@ fn read_stdin_line() -> Result<Option<String>, Failure> {
         return Ok(None);
     }
     Ok(Some(line.trim_end_matches(['\n', '\r']).to_owned()))
+}
+
+async fn simulate_alert(config: Config, args: SimulateAlertArgs) -> Result<(), Failure> {
+    use crate::simulate::{self, Sender};
+
+    let secret = match &config.webhook_secret {
+        Some(secret) => secret.expose().to_owned(),
+        None => {
+            let db = app::open_database(&config)
+                .await
+                .map_err(Failure::runtime)?;
+            let mut conn = db.acquire().await.map_err(Failure::runtime)?;
+            let secret = crate::storage::settings::webhook_secret(&mut conn)
+                .await
+                .map_err(Failure::runtime)?;
+            drop(conn);
+            db.close().await;
+            secret
+        }
+    };
+    let base = match args.url {
+        Some(url) => url.as_str().trim_end_matches('/').to_owned(),
+        None => {
+            // A server listening on every address is reached on loopback.
+            let mut listen = config.listen;
+            if listen.ip().is_unspecified() {
+                listen.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+            }
+            format!("http://{listen}")
+        }
+    };
+    let sender = if args.alertmanager {
+        Sender::Alertmanager
+    } else {
+        Sender::Opsgenie
+    };
+    let url = format!("{base}{}", sender.hook_path(&secret));
+    let id = format!("simulated-{:016x}", rand::random::<u64>());
+    let started = jiff::Timestamp::now();
+    let client = reqwest::Client::new();
+
+    simulate::send(&client, &url, &sender.firing(&id, started))
+        .await
+        .map_err(Failure::runtime)?;
+    println!(
+        "Alert {id} is firing: the status page should now say the system might be having issues."
+    );
+    println!("Press Enter to close the alert again.");
+    let _ = tokio::task::spawn_blocking(read_stdin_line).await;
+    simulate::send(
+        &client,
+        &url,
+        &sender.resolved(&id, started, jiff::Timestamp::now()),
+    )
+    .await
+    .map_err(Failure::runtime)?;
+    println!("Alert {id} is closed: an incident nobody confirmed is dismissed.");
+    Ok(())
 }

@@ -17,6 +17,7 @@ pub mod domain;
 pub mod integrations;
 pub mod jobs;
 pub mod service;
+pub mod simulate;
 pub mod storage;
 pub mod telemetry;
 pub mod web;

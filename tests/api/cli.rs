@@ -306,3 +306,93 @@ fn version_prints_the_version() {
         format!("monostat {}\n", env!("CARGO_PKG_VERSION"))
     );
 }
+
+on_both_backends!(simulate_alert_opens_an_incident_and_dismisses_it_on_enter);
+
+async fn simulate_alert_opens_an_incident_and_dismisses_it_on_enter(backend: Backend) {
+    use monostat::domain::IncidentStatus;
+    use monostat::storage::{alerts, incidents};
+
+    let db = TestDatabase::new(backend).await;
+    let app = crate::helpers::TestApp::spawn(&db).await;
+    for (flag, source) in [(None, "opsgenie"), (Some("--alertmanager"), "alertmanager")] {
+        let mut command = monostat(&db);
+        command
+            .args(["simulate-alert", "--url", &app.base_url])
+            .args(flag);
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("monostat starts");
+
+        // Before Enter: a suspected incident with the simulated alert.
+        let incident = eventually(Duration::from_secs(30), || async {
+            let mut conn = app.handle.db.acquire().await.expect("conn");
+            incidents::all(&mut conn)
+                .await
+                .expect("incidents")
+                .into_iter()
+                .find(|i| i.status == IncidentStatus::Suspected)
+        })
+        .await;
+        let attached = alerts::for_incident(
+            &mut app.handle.db.acquire().await.expect("conn"),
+            incident.id,
+        )
+        .await
+        .expect("alerts");
+        assert_eq!(attached.len(), 1, "{source}");
+        assert_eq!(attached[0].source, source);
+        assert!(attached[0].external_id.starts_with("simulated-"));
+
+        // Enter closes it again.
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(b"\n")
+            .expect("press Enter");
+        let output = child.wait_with_output().expect("monostat finishes");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(String::from_utf8_lossy(&output.stdout).contains("is closed"));
+        let after = incidents::get(
+            &mut app.handle.db.acquire().await.expect("conn"),
+            incident.id,
+        )
+        .await
+        .expect("get")
+        .expect("exists");
+        assert_eq!(after.status, IncidentStatus::Dismissed, "{source}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn simulate_alert_says_clearly_when_no_server_answers() {
+    let db = TestDatabase::new(Backend::Sqlite).await;
+    let output = monostat(&db)
+        .args([
+            "simulate-alert",
+            "--url",
+            &format!("http://127.0.0.1:{}", free_port()),
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .expect("monostat runs");
+    assert_eq!(output.status.code(), Some(1));
+    let line = stderr_line(&output);
+    assert!(
+        line.starts_with("monostat: cannot reach http://127.0.0.1:"),
+        "{line}"
+    );
+    assert!(
+        line.contains("/integrations/opsgenie/hook/…"),
+        "the secret stays out of messages: {line}"
+    );
+}
