@@ -91,6 +91,7 @@ on_both_backends!(
     an_opsgenie_create_opens_a_suspected_outage,
     a_repeated_create_changes_nothing,
     update_message_changes_the_alert_message_only,
+    update_description_changes_the_stored_description,
     closing_one_of_two_alerts_keeps_the_incident_open,
     closing_the_last_alert_dismisses_a_suspected_incident,
     closing_the_last_alert_of_a_confirmed_incident_asks_a_human_to_resolve_it,
@@ -206,6 +207,46 @@ async fn update_message_changes_the_alert_message_only(backend: Backend) {
             .len(),
         1
     );
+    app.stop().await;
+}
+
+async fn update_description_changes_the_stored_description(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    opsgenie(&app, CREATE).await;
+    let update = serde_json::json!({
+        "action": "UpdateDescription",
+        "alert": {"alertId": ALERT_ID, "description": "Probe fails from 3 of 5 regions"}
+    })
+    .to_string();
+
+    assert_eq!(opsgenie(&app, &update).await, (200, "OK".into()));
+
+    let incident = only_incident(&app).await;
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let attached = alerts::for_incident(&mut conn, incident.id)
+        .await
+        .expect("alerts");
+    assert_eq!(
+        attached[0].description.as_deref(),
+        Some("Probe fails from 3 of 5 regions")
+    );
+    assert_eq!(
+        attached[0].message.as_deref(),
+        Some("[FAKE] HTTP probe failed for https://shop.example.test/"),
+        "the message stays"
+    );
+    let last = audit::for_incident(&mut conn, incident.id)
+        .await
+        .expect("audit")
+        .pop()
+        .expect("entries");
+    assert_eq!(
+        (last.actor.as_str(), last.action.as_str()),
+        ("opsgenie", "alert.updated")
+    );
+    drop(conn);
+    assert_eq!(incident.status, IncidentStatus::Suspected);
     app.stop().await;
 }
 
