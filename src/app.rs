@@ -24,6 +24,8 @@ pub enum StartError {
         path: String,
         source: std::io::Error,
     },
+    #[error("cannot load the system's TLS root certificates (install ca-certificates): {0}")]
+    Tls(std::io::Error),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -77,7 +79,18 @@ impl Application {
         })?;
         let db = open_database(&config).await?;
 
+        let config = Arc::new(config);
         let mut registry = JobRegistry::default();
+        let slack_api =
+            crate::slack::SlackApi::new(&config.slack.api_url).map_err(StartError::Tls)?;
+        crate::slack::register(
+            &mut registry,
+            crate::slack::SlackJobs {
+                db: db.clone(),
+                config: config.clone(),
+                api: slack_api,
+            },
+        );
         extend_jobs(&mut registry);
         worker.concurrency = config.num_workers;
         let jobs = Jobs::new(db.clone(), registry, worker);
@@ -90,11 +103,7 @@ impl Application {
                     source,
                 })?;
         Ok(Self {
-            state: AppState {
-                config: Arc::new(config),
-                db,
-                jobs,
-            },
+            state: AppState { config, db, jobs },
             listener,
             shutdown: CancellationToken::new(),
         })

@@ -46,7 +46,22 @@ pub struct Config {
     /// Overrides the alert-hook secret stored in the database.
     pub webhook_secret: Option<Secret>,
     pub log_format: LogFormat,
+    pub slack: SlackOverrides,
 }
+
+/// Slack settings fixed by the environment; each one set here wins over the admin settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlackOverrides {
+    pub bot_token: Option<Secret>,
+    pub app_token: Option<Secret>,
+    pub signing_secret: Option<Secret>,
+    pub channel: Option<String>,
+    /// The Web API's base URL: Slack's own unless a test or a proxy stands in.
+    pub api_url: Url,
+}
+
+/// Where Slack's Web API lives.
+pub const SLACK_API_URL: &str = "https://slack.com/api";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DatabaseConfig {
@@ -236,6 +251,23 @@ impl Config {
             }
         };
 
+        let slack = SlackOverrides {
+            bot_token: env.get("MONOSTAT_SLACK_BOT_TOKEN").map(Secret::new),
+            app_token: env.get("MONOSTAT_SLACK_APP_TOKEN").map(Secret::new),
+            signing_secret: env.get("MONOSTAT_SLACK_SIGNING_SECRET").map(Secret::new),
+            channel: env.get("MONOSTAT_SLACK_CHANNEL"),
+            api_url: env.parse_with(
+                "MONOSTAT_SLACK_API_URL",
+                "an absolute http:// or https:// URL such as https://slack.com/api",
+                SLACK_API_URL,
+                |v| {
+                    Url::parse(v)
+                        .ok()
+                        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+                },
+            )?,
+        };
+
         Ok(Config {
             site_url,
             listen,
@@ -251,6 +283,7 @@ impl Config {
             },
             webhook_secret,
             log_format,
+            slack,
         })
     }
 }
@@ -537,6 +570,10 @@ mod tests {
         );
         assert!(error(&[("AUTOMIGRATE", "no")]).starts_with("AUTOMIGRATE: "));
         assert!(error(&[("MONOSTAT_LOG_FORMAT", "xml")]).starts_with("MONOSTAT_LOG_FORMAT: "));
+        assert!(
+            error(&[("MONOSTAT_SLACK_API_URL", "slack.com")])
+                .starts_with("MONOSTAT_SLACK_API_URL: ")
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! - [`service`]: use cases (an alert fires, someone confirms), each one transaction.
 //! - [`integrations`]: what monitoring systems send, parsed into service events.
 //! - [`jobs`]: the durable queue that carries every outbound side effect.
+//! - [`slack`]: the Slack bot: its jobs, messages and Web API client.
 //! - [`config`], [`app`], [`cli`]: configuration, start-up and the command line.
 
 pub mod accounts;
@@ -16,8 +17,10 @@ pub mod config;
 pub mod domain;
 pub mod integrations;
 pub mod jobs;
+pub mod links;
 pub mod service;
 pub mod simulate;
+pub mod slack;
 pub mod storage;
 pub mod telemetry;
 pub mod web;

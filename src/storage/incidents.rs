@@ -127,6 +127,17 @@ pub async fn save(conn: &mut AnyConnection, incident: &Incident) -> Result<()> {
     Ok(())
 }
 
+/// Records the `ts` of the incident's Slack message. Only this column: the incident may have
+/// changed since the job that posted the message read it.
+pub async fn set_slack_message_ts(conn: &mut AnyConnection, id: i64, ts: &str) -> Result<()> {
+    sqlx::query("UPDATE incidents SET slack_message_ts = $1 WHERE id = $2")
+        .bind(ts)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Incidents happening now (suspected, confirmed, watching), oldest first.
 pub async fn current(conn: &mut AnyConnection) -> Result<Vec<Incident>> {
     let sql = sqlx::AssertSqlSafe(format!(

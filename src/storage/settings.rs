@@ -198,3 +198,28 @@ pub async fn save_slack(conn: &mut AnyConnection, s: &SlackSettings) -> Result<(
     .await?;
     Ok(())
 }
+
+/// Remembers which channel id `channel_name` resolved to.
+pub async fn set_slack_channel(
+    conn: &mut AnyConnection,
+    channel_name: &str,
+    channel_id: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE slack_settings SET channel_name = $1, channel_id = $2 WHERE id = 1")
+        .bind(channel_name)
+        .bind(channel_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_slack_channel_id(
+    conn: &mut AnyConnection,
+    channel_id: Option<&str>,
+) -> Result<()> {
+    sqlx::query("UPDATE slack_settings SET channel_id = $1 WHERE id = 1")
+        .bind(channel_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -216,7 +216,19 @@ impl TestApp {
         worker: WorkerSettings,
         extend_jobs: impl FnOnce(&mut JobRegistry),
     ) -> TestApp {
-        let app = Application::build_with_settings(db.config(), worker, extend_jobs)
+        Self::spawn_configured(db, |_| {}, worker, extend_jobs).await
+    }
+
+    /// Starts the app with `configure` applied to the fresh installation's configuration.
+    pub async fn spawn_configured(
+        db: &TestDatabase,
+        configure: impl FnOnce(&mut Config),
+        worker: WorkerSettings,
+        extend_jobs: impl FnOnce(&mut JobRegistry),
+    ) -> TestApp {
+        let mut config = db.config();
+        configure(&mut config);
+        let app = Application::build_with_settings(config, worker, extend_jobs)
             .await
             .expect("the application starts");
         let handle = app.handle();

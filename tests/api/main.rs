@@ -4,8 +4,10 @@
 mod helpers;
 
 mod cli;
+mod fake_slack;
 mod health;
 mod hooks;
 mod jobs;
 mod real_alertmanager;
+mod slack;
 mod storage;

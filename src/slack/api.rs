@@ -1,0 +1,193 @@
+//! The few Web API calls the bot makes, through slack-morphism, with Slack's failures sorted
+//! into "try again" and "a human must fix something".
+
+use crate::jobs::JobError;
+use slack_morphism::errors::SlackClientError;
+use slack_morphism::prelude::*;
+use std::time::Duration;
+
+/// How long one Web API call may take before it counts as failed (and is retried).
+const CALL_TIMEOUT: Duration = Duration::from_secs(20);
+/// Enough for any workspace: 200 channels a page.
+const MAX_CHANNEL_PAGES: usize = 100;
+
+/// A Web API client; cheap to clone.
+#[derive(Clone)]
+pub struct SlackApi {
+    client: std::sync::Arc<SlackHyperClient>,
+}
+
+/// A failed call.
+#[derive(Debug, thiserror::Error)]
+pub enum SlackCallError {
+    /// Slack answered `ok: false` with this error code (`not_in_channel`, `invalid_auth`, …).
+    #[error("Slack refused the call: {0}")]
+    Api(String),
+    /// HTTP 429: call again after this long.
+    #[error("Slack rate-limited the call")]
+    RateLimited(Option<Duration>),
+    /// Network trouble, a 5xx, an answer we could not read, a timeout.
+    #[error("Slack could not be reached: {0}")]
+    Transport(String),
+}
+
+impl SlackCallError {
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Api(code) => Some(code),
+            _ => None,
+        }
+    }
+}
+
+/// Codes that no retry can fix: the token or the channel must be changed by an admin.
+const PERMANENT_CODES: &[&str] = &[
+    "invalid_auth",
+    "not_authed",
+    "account_inactive",
+    "token_revoked",
+    "token_expired",
+    "missing_scope",
+    "is_archived",
+    "no_text",
+    "invalid_blocks",
+    "invalid_blocks_format",
+    "msg_too_long",
+    "msg_blocks_too_long",
+];
+
+impl From<SlackCallError> for JobError {
+    fn from(e: SlackCallError) -> JobError {
+        match &e {
+            SlackCallError::RateLimited(Some(after)) => JobError::retry_after(&e, *after),
+            SlackCallError::Api(code) if PERMANENT_CODES.contains(&code.as_str()) => {
+                JobError::permanent(&e)
+            }
+            _ => JobError::retry(&e),
+        }
+    }
+}
+
+fn classify(e: SlackClientError) -> SlackCallError {
+    match e {
+        SlackClientError::ApiError(api) => SlackCallError::Api(api.code),
+        SlackClientError::RateLimitError(limit) => SlackCallError::RateLimited(limit.retry_after),
+        other => SlackCallError::Transport(other.to_string()),
+    }
+}
+
+async fn call<T>(
+    future: impl std::future::Future<Output = Result<T, SlackClientError>>,
+) -> Result<T, SlackCallError> {
+    match tokio::time::timeout(CALL_TIMEOUT, future).await {
+        Ok(result) => result.map_err(classify),
+        Err(_) => Err(SlackCallError::Transport(format!(
+            "no answer within {} seconds",
+            CALL_TIMEOUT.as_secs()
+        ))),
+    }
+}
+
+impl SlackApi {
+    /// A client for the Web API at `api_url` (Slack's, or a stand-in for tests and proxies,
+    /// which may be plain http).
+    pub fn new(api_url: &url::Url) -> std::io::Result<SlackApi> {
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_native_roots()?
+            .https_or_http()
+            .enable_http1()
+            .build();
+        let connector = SlackClientHyperConnector::with_connector(connector)
+            .with_slack_api_url(api_url.as_str().trim_end_matches('/'));
+        Ok(SlackApi {
+            client: std::sync::Arc::new(SlackClient::new(connector)),
+        })
+    }
+
+    fn token(token: &str) -> SlackApiToken {
+        SlackApiToken::new(SlackApiTokenValue::from(token.to_owned()))
+    }
+
+    /// Posts a message (in a thread when `thread_ts` is given); returns its `ts`.
+    pub async fn post_message(
+        &self,
+        token: &str,
+        channel_id: &str,
+        content: SlackMessageContent,
+        thread_ts: Option<&str>,
+        broadcast: bool,
+    ) -> Result<String, SlackCallError> {
+        let token = Self::token(token);
+        let session = self.client.open_session(&token);
+        let mut request = SlackApiChatPostMessageRequest::new(channel_id.into(), content)
+            .with_unfurl_links(false);
+        if let Some(ts) = thread_ts {
+            request = request.with_thread_ts(ts.into());
+            if broadcast {
+                request = request.with_reply_broadcast(true);
+            }
+        }
+        let response = call(session.chat_post_message(&request)).await?;
+        Ok(response.ts.value().to_owned())
+    }
+
+    pub async fn update_message(
+        &self,
+        token: &str,
+        channel_id: &str,
+        ts: &str,
+        content: SlackMessageContent,
+    ) -> Result<(), SlackCallError> {
+        let token = Self::token(token);
+        let session = self.client.open_session(&token);
+        let request = SlackApiChatUpdateRequest::new(channel_id.into(), content, ts.into());
+        call(session.chat_update(&request)).await?;
+        Ok(())
+    }
+
+    /// The id of the public channel called `name` (with or without `#`), paging through
+    /// `conversations.list`.
+    pub async fn find_channel(
+        &self,
+        token: &str,
+        name: &str,
+    ) -> Result<Option<String>, SlackCallError> {
+        let wanted = super::settings::normalise(name);
+        let token = Self::token(token);
+        let session = self.client.open_session(&token);
+        let mut cursor: Option<SlackCursorId> = None;
+        for _ in 0..MAX_CHANNEL_PAGES {
+            let mut request = SlackApiConversationsListRequest::new()
+                .with_exclude_archived(true)
+                .with_limit(200)
+                .with_types(vec![SlackConversationType::Public]);
+            if let Some(cursor) = cursor.take() {
+                request = request.with_cursor(cursor);
+            }
+            let page = call(session.conversations_list(&request)).await?;
+            if let Some(found) = page
+                .channels
+                .iter()
+                .find(|c| c.name.as_deref() == Some(wanted))
+            {
+                return Ok(Some(found.id.value().to_owned()));
+            }
+            cursor = page
+                .response_metadata
+                .and_then(|m| m.next_cursor)
+                .filter(|c| !c.value().is_empty());
+            if cursor.is_none() {
+                break;
+            }
+        }
+        Ok(None)
+    }
+
+    pub async fn join_channel(&self, token: &str, channel_id: &str) -> Result<(), SlackCallError> {
+        let token = Self::token(token);
+        let session = self.client.open_session(&token);
+        call(session.conversations_join(&SlackApiConversationsJoinRequest::new(channel_id.into())))
+            .await?;
+        Ok(())
+    }
+}

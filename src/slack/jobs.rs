@@ -1,0 +1,225 @@
+//! The Slack jobs' handlers: they read the incident as it is *now* and bring its message, and
+//! its thread, up to date. Running one twice updates the same message again (the stored `ts`
+//! makes posting idempotent); only a thread reply could appear twice, after a crash between
+//! Slack's answer and the job being marked done.
+
+use super::api::{SlackApi, SlackCallError};
+use super::messages;
+use super::settings::{self, Effective};
+use crate::config::Config;
+use crate::domain::Incident;
+use crate::jobs::kinds::{self, IncidentJob};
+use crate::jobs::{JobError, JobRegistry, JobResult};
+use crate::storage::{self, Db, alerts, incidents};
+use slack_morphism::prelude::SlackMessageContent;
+use std::sync::Arc;
+
+/// What the Slack job handlers share.
+#[derive(Clone)]
+pub struct SlackJobs {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub api: SlackApi,
+}
+
+/// Where the bot posts: a token and a resolved channel.
+struct Target {
+    token: String,
+    channel_id: String,
+}
+
+impl From<storage::StorageError> for JobError {
+    fn from(e: storage::StorageError) -> JobError {
+        JobError::retry(e)
+    }
+}
+
+pub fn register(registry: &mut JobRegistry, slack: SlackJobs) {
+    let handler = |slack: SlackJobs, kind: &'static str| {
+        move |payload: String| {
+            let slack = slack.clone();
+            async move { slack.run(kind, &payload).await }
+        }
+    };
+    for kind in [
+        kinds::SLACK_NEW_INCIDENT_FROM_ALERT,
+        kinds::SLACK_AUTO_DISMISSED,
+        kinds::SLACK_ALL_ALERTS_CLOSED,
+    ] {
+        registry.register(kind, handler(slack.clone(), kind));
+    }
+}
+
+impl SlackJobs {
+    async fn run(&self, kind: &'static str, payload: &str) -> JobResult {
+        let job: IncidentJob = serde_json::from_str(payload)
+            .map_err(|e| JobError::permanent(format!("unreadable {kind} payload: {e}")))?;
+        let Some(target) = self.target().await? else {
+            tracing::info!(
+                kind,
+                incident_id = job.incident_id,
+                "Slack is not configured (bot token and channel); job skipped"
+            );
+            return Ok(());
+        };
+        let mut conn = self.db.acquire().await?;
+        let Some(incident) = incidents::get(&mut conn, job.incident_id).await? else {
+            tracing::info!(
+                kind,
+                incident_id = job.incident_id,
+                "incident no longer exists; Slack job skipped"
+            );
+            return Ok(());
+        };
+        let alert_message = match job.alert_message {
+            Some(message) => Some(message),
+            None => alerts::for_incident(&mut conn, incident.id)
+                .await?
+                .into_iter()
+                .find_map(|a| a.message),
+        };
+        drop(conn);
+
+        let ts = self
+            .show_incident(&target, &incident, alert_message.as_deref())
+            .await?;
+        let reply = match kind {
+            kinds::SLACK_AUTO_DISMISSED => Some(messages::auto_dismissed_reply(
+                incident.id,
+                &self.config.site_url,
+            )),
+            kinds::SLACK_ALL_ALERTS_CLOSED => Some(messages::all_alerts_closed_reply()),
+            _ => None,
+        };
+        if let Some(reply) = reply {
+            self.post(&target, reply, Some(&ts), true).await?;
+        }
+        Ok(())
+    }
+
+    /// Updates the incident's message, or posts it when it has none (or Slack lost it), and
+    /// returns its `ts`.
+    async fn show_incident(
+        &self,
+        target: &Target,
+        incident: &Incident,
+        alert_message: Option<&str>,
+    ) -> Result<String, JobError> {
+        let content = messages::incident_message(incident, alert_message, &self.config.site_url);
+        if let Some(ts) = &incident.slack_message_ts {
+            match self
+                .api
+                .update_message(&target.token, &target.channel_id, ts, content.clone())
+                .await
+            {
+                Ok(()) => return Ok(ts.clone()),
+                // Deleted, or posted in a channel we no longer use: post a fresh one.
+                Err(SlackCallError::Api(code))
+                    if matches!(
+                        code.as_str(),
+                        "message_not_found"
+                            | "cant_update_message"
+                            | "edit_window_closed"
+                            | "channel_not_found"
+                    ) =>
+                {
+                    tracing::warn!(
+                        incident_id = incident.id,
+                        code,
+                        "incident message cannot be updated; posting a new one"
+                    );
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let ts = self.post(target, content, None, false).await?;
+        let mut conn = self.db.acquire().await?;
+        incidents::set_slack_message_ts(&mut conn, incident.id, &ts).await?;
+        Ok(ts)
+    }
+
+    /// Posts, joining the channel first if Slack says the bot is not in it.
+    async fn post(
+        &self,
+        target: &Target,
+        content: SlackMessageContent,
+        thread_ts: Option<&str>,
+        broadcast: bool,
+    ) -> Result<String, JobError> {
+        let first = self
+            .api
+            .post_message(
+                &target.token,
+                &target.channel_id,
+                content.clone(),
+                thread_ts,
+                broadcast,
+            )
+            .await;
+        match first {
+            Err(SlackCallError::Api(code)) if code == "not_in_channel" => {
+                self.api
+                    .join_channel(&target.token, &target.channel_id)
+                    .await?;
+                Ok(self
+                    .api
+                    .post_message(
+                        &target.token,
+                        &target.channel_id,
+                        content,
+                        thread_ts,
+                        broadcast,
+                    )
+                    .await?)
+            }
+            Err(SlackCallError::Api(code)) if code == "channel_not_found" => {
+                // Perhaps renamed or recreated: resolve the name again on the next attempt.
+                storage::settings::set_slack_channel_id(&mut *self.db.acquire().await?, None)
+                    .await?;
+                Err(JobError::retry(format!(
+                    "Slack channel {} not found (channel_not_found)",
+                    target.channel_id
+                )))
+            }
+            other => Ok(other?),
+        }
+    }
+
+    /// The token and channel in force, resolving (and joining) the channel by name when its id
+    /// is not known yet. `None` when Slack is not configured.
+    async fn target(&self) -> Result<Option<Target>, JobError> {
+        let effective: Effective = {
+            let mut conn = self.db.acquire().await?;
+            settings::load(&mut conn, &self.config.slack).await?
+        };
+        if !effective.is_configured() {
+            return Ok(None);
+        }
+        let channel_id = match effective.channel_id {
+            Some(id) => id,
+            None => {
+                let Some(id) = self
+                    .api
+                    .find_channel(&effective.bot_token, &effective.channel_name)
+                    .await?
+                else {
+                    tracing::error!(channel = %effective.channel_name, "Slack channel not found: check the channel name in the Slack settings");
+                    return Err(JobError::retry(format!(
+                        "no public Slack channel named {}",
+                        effective.channel_name
+                    )));
+                };
+                self.api.join_channel(&effective.bot_token, &id).await?;
+                let mut conn = self.db.acquire().await?;
+                storage::settings::set_slack_channel(&mut conn, &effective.channel_name, &id)
+                    .await?;
+                tracing::info!(channel = %effective.channel_name, channel_id = %id, "Slack channel resolved and joined");
+                id
+            }
+        };
+        Ok(Some(Target {
+            token: effective.bot_token,
+            channel_id,
+        }))
+    }
+}

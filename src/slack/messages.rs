@@ -1,0 +1,243 @@
+//! The messages the bot posts, as Block Kit. Every message has a plain `text` too: Slack shows
+//! it in notifications and reads it to screen readers.
+
+use crate::domain::{Incident, IncidentStatus};
+use crate::links;
+use serde_json::{Value, json};
+use slack_morphism::prelude::{SlackBlock, SlackMessageContent};
+
+/// Slack's mrkdwn treats `&`, `<` and `>` as markup; text from people and monitoring must not
+/// turn into links or mentions.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn section(text: &str) -> Value {
+    json!({"type": "section", "text": {"type": "mrkdwn", "text": text}})
+}
+
+fn button(text: &str, action_id: &str, value: String) -> Value {
+    json!({"type": "button", "text": {"type": "plain_text", "text": text, "emoji": true},
+           "action_id": action_id, "value": value})
+}
+
+fn content(text: String, blocks: Vec<Value>) -> SlackMessageContent {
+    // The blocks are built right here from literals; a failure would be a bug that every test
+    // posting a message catches, so it degrades to the plain text instead of failing the job.
+    let blocks: Vec<SlackBlock> =
+        serde_json::from_value(Value::Array(blocks)).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "Slack blocks do not match Block Kit; sending text only");
+            Vec::new()
+        });
+    SlackMessageContent::new()
+        .with_text(text)
+        .with_blocks(blocks)
+}
+
+/// The headline of an incident's message, by status.
+fn headline(incident: &Incident) -> String {
+    match incident.status {
+        IncidentStatus::Suspected => {
+            "*Monitoring has reported a new incident.* The status page now \
+             says the system might be having issues. Please check whether users are affected; if \
+             they are, confirm the incident."
+                .to_owned()
+        }
+        IncidentStatus::Planned => format!(
+            "*Planned maintenance* starting {}",
+            slack_date(incident.start)
+        ),
+        IncidentStatus::Resolved => "*Resolved incident*".to_owned(),
+        IncidentStatus::Dismissed => "*Dismissed incident*".to_owned(),
+        IncidentStatus::Confirmed | IncidentStatus::Watching => "*Ongoing incident*".to_owned(),
+    }
+}
+
+/// A date Slack shows in each reader's own time zone, with a UTC fallback.
+fn slack_date(t: jiff::Timestamp) -> String {
+    format!(
+        "<!date^{}^{{date_short_pretty}} at {{time}}|{} UTC>",
+        t.as_second(),
+        t.strftime("%Y-%m-%d %H:%M")
+    )
+}
+
+/// The one interactive message every incident has in the team's channel.
+pub fn incident_message(
+    incident: &Incident,
+    alert_message: Option<&str>,
+    site: &url::Url,
+) -> SlackMessageContent {
+    let id = incident.id.to_string();
+    let headline = headline(incident);
+    let mut blocks = vec![
+        section(&headline),
+        section(&format!(
+            "*{}* ({})",
+            escape(&incident.title),
+            incident.severity.label()
+        )),
+    ];
+    if let Some(message) = alert_message {
+        blocks.push(section(&format!("Alert message: {}", escape(message))));
+    }
+    match incident.status {
+        IncidentStatus::Suspected => {
+            let mut dismiss = button("Dismiss incident", "dismiss_incident", id.clone());
+            dismiss["style"] = "danger".into();
+            dismiss["confirm"] = json!({
+                "title": {"type": "plain_text", "text": "Are you sure?"},
+                "text": {"type": "plain_text", "text": "This hides the incident from the status page."},
+                "confirm": {"type": "plain_text", "text": "Dismiss incident"},
+                "deny": {"type": "plain_text", "text": "Cancel"}
+            });
+            let mut confirm = button(
+                ":fire: Yes, this is a real incident",
+                "confirm_incident",
+                id.clone(),
+            );
+            confirm["style"] = "primary".into();
+            blocks.push(json!({"type": "actions", "elements": [confirm, dismiss]}));
+        }
+        IncidentStatus::Dismissed => blocks.push(section(":no_bell: Incident dismissed.")),
+        IncidentStatus::Confirmed => blocks.push(section(":fire: Incident confirmed and ongoing.")),
+        IncidentStatus::Watching => blocks.push(section(
+            ":eyes: Incident confirmed; watching whether the fix holds.",
+        )),
+        IncidentStatus::Resolved => blocks.push(section(":white_check_mark: Incident resolved.")),
+        IncidentStatus::Planned => {}
+    }
+    if !matches!(
+        incident.status,
+        IncidentStatus::Suspected | IncidentStatus::Dismissed
+    ) {
+        blocks.push(json!({"type": "actions", "elements": [button("Update incident", "update_incident", id)]}));
+    }
+    let mut links = vec![
+        json!({"type": "mrkdwn", "text": format!("<{}|Change on admin page>", links::incident_admin(site, incident.id))}),
+    ];
+    if incident.status.is_public() {
+        links.push(json!({"type": "mrkdwn", "text": format!("<{}|View on public page>", links::incident_public(site, incident))}));
+    }
+    blocks.push(json!({"type": "context", "elements": links}));
+    content(headline, blocks)
+}
+
+/// The broadcast thread reply after monitoring dismissed an incident nobody had confirmed.
+pub fn auto_dismissed_reply(incident_id: i64, site: &url::Url) -> SlackMessageContent {
+    let text = "Monitoring closed all alerts before anybody confirmed this incident, so it was \
+                dismissed and no longer shows on the status page. Please review whether it was a \
+                real incident; if it was, record it on the admin page.";
+    let mut review = button("Review incident", "link", incident_id.to_string());
+    review["url"] = links::incident_admin(site, incident_id).into();
+    content(
+        text.to_owned(),
+        vec![
+            json!({"type": "section", "text": {"type": "mrkdwn", "text": text}, "accessory": review}),
+        ],
+    )
+}
+
+/// The broadcast thread reply after all alerts of a confirmed incident closed.
+pub fn all_alerts_closed_reply() -> SlackMessageContent {
+    let text = "All alerts of this incident have closed. If it is over for users too, please set \
+                it to *resolved* with \"Update incident\".";
+    content(text.to_owned(), vec![section(text)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Severity;
+
+    fn incident(status: IncidentStatus) -> Incident {
+        let t = jiff::Timestamp::from_second(1_767_225_600).expect("valid");
+        Incident {
+            id: 42,
+            status,
+            severity: Severity::Outage,
+            start: t,
+            end: None,
+            title: "Checkout <fails> & more".into(),
+            summary: None,
+            slack_message_ts: None,
+            silent: false,
+            last_notified_status: None,
+            created: t,
+            updated: t,
+        }
+    }
+
+    fn action_ids(content: &SlackMessageContent) -> Vec<String> {
+        let blocks = serde_json::to_value(&content.blocks).expect("serialises");
+        blocks
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|b| b["type"] == "actions")
+            .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
+            .map(|e| e["action_id"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn a_suspected_incident_offers_confirm_and_dismiss_only() {
+        let site = url::Url::parse("https://status.example.test").expect("url");
+        let message = incident_message(
+            &incident(IncidentStatus::Suspected),
+            Some("probe failed"),
+            &site,
+        );
+        assert_eq!(
+            action_ids(&message),
+            vec!["confirm_incident", "dismiss_incident"]
+        );
+        let json = serde_json::to_string(&message.blocks).expect("serialises");
+        assert!(json.contains("Alert message: probe failed"));
+        assert!(json.contains("Are you sure?"));
+        assert!(json.contains("https://status.example.test/admin/incidents/42/"));
+        assert!(json.contains("https://status.example.test/2026-01-01/42"));
+    }
+
+    #[test]
+    fn other_statuses_offer_update_except_dismissed() {
+        let site = url::Url::parse("https://status.example.test").expect("url");
+        for status in [
+            IncidentStatus::Confirmed,
+            IncidentStatus::Watching,
+            IncidentStatus::Resolved,
+            IncidentStatus::Planned,
+        ] {
+            assert_eq!(
+                action_ids(&incident_message(&incident(status), None, &site)),
+                vec!["update_incident"],
+                "{status}"
+            );
+        }
+        let dismissed = incident_message(&incident(IncidentStatus::Dismissed), None, &site);
+        assert!(action_ids(&dismissed).is_empty());
+        assert!(
+            !serde_json::to_string(&dismissed.blocks)
+                .expect("json")
+                .contains("View on public page")
+        );
+    }
+
+    #[test]
+    fn text_from_outside_cannot_become_markup() {
+        let site = url::Url::parse("https://status.example.test").expect("url");
+        let json = serde_json::to_string(
+            &incident_message(
+                &incident(IncidentStatus::Confirmed),
+                Some("<!channel>"),
+                &site,
+            )
+            .blocks,
+        )
+        .expect("json");
+        assert!(json.contains("Checkout &lt;fails&gt; &amp; more"));
+        assert!(json.contains("&lt;!channel&gt;"));
+    }
+}

@@ -1,0 +1,14 @@
+//! The Slack bot. Every Web API call runs as a durable job (see `crate::jobs`); this module
+//! owns those jobs' handlers, the messages they send and the client they send them with.
+//!
+//! Settings are read from the database for every job, with the `MONOSTAT_SLACK_*` variables on
+//! top, so a change on the admin page takes effect without a restart.
+
+mod api;
+mod jobs;
+mod messages;
+mod settings;
+
+pub use api::{SlackApi, SlackCallError};
+pub use jobs::{SlackJobs, register};
+pub use messages::incident_message;

@@ -1,0 +1,201 @@
+//! A fake Slack Web API: a small axum app on a random port that records every call and answers
+//! the way Slack does, including its failures, which tests can script per method.
+
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use serde_json::{Value, json};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// One call as Slack would have received it.
+#[derive(Clone, Debug)]
+pub struct Call {
+    pub method: String,
+    /// The JSON body of a POST, or the query parameters of a GET as a JSON object.
+    pub body: Value,
+    pub token: Option<String>,
+    pub at: Instant,
+}
+
+/// A scripted answer, used once.
+#[derive(Clone, Debug)]
+pub enum Failure {
+    /// HTTP 429 with `Retry-After` (seconds) and `{"ok":false,"error":"ratelimited"}`.
+    RateLimited { retry_after: u64 },
+    /// HTTP 500.
+    ServerError,
+    /// HTTP 200 with `{"ok":false,"error":code}`.
+    Error(&'static str),
+}
+
+#[derive(Default)]
+struct Inner {
+    calls: Vec<Call>,
+    scripted: HashMap<String, VecDeque<Failure>>,
+    next_ts: u64,
+    /// Public channels, listed two to a page so that pagination is exercised.
+    channels: Vec<(String, String)>,
+}
+
+#[derive(Clone)]
+pub struct FakeSlack {
+    inner: Arc<Mutex<Inner>>,
+    pub api_url: String,
+}
+
+impl FakeSlack {
+    pub async fn start() -> FakeSlack {
+        let inner = Arc::new(Mutex::new(Inner {
+            next_ts: 1_767_225_600_000_100,
+            channels: vec![
+                ("C0FAKEGEN01".into(), "general".into()),
+                ("C0FAKERND01".into(), "random".into()),
+                ("C0FAKECHAN1".into(), "statuspage".into()),
+            ],
+            ..Inner::default()
+        }));
+        let app = Router::new()
+            .route("/api/{method}", any(handle))
+            .with_state(inner.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("address");
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        FakeSlack {
+            inner,
+            api_url: format!("http://{addr}/api"),
+        }
+    }
+
+    /// The next call of `method` fails this way (calls after it succeed again).
+    pub fn fail_next(&self, method: &str, failure: Failure) {
+        self.lock()
+            .scripted
+            .entry(method.to_owned())
+            .or_default()
+            .push_back(failure);
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.lock().calls.clone()
+    }
+
+    pub fn calls_to(&self, method: &str) -> Vec<Call> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.method == method)
+            .collect()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().expect("fake Slack state")
+    }
+}
+
+async fn handle(
+    State(inner): State<Arc<Mutex<Inner>>>,
+    Path(method): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let body: Value = if body.is_empty() {
+        let params: HashMap<String, String> =
+            url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+                .into_owned()
+                .collect();
+        json!(params)
+    } else {
+        serde_json::from_str(&body).unwrap_or(Value::String(body))
+    };
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned);
+    let mut inner = inner.lock().expect("fake Slack state");
+    inner.calls.push(Call {
+        method: method.clone(),
+        body: body.clone(),
+        token,
+        at: Instant::now(),
+    });
+    if let Some(failure) = inner
+        .scripted
+        .get_mut(&method)
+        .and_then(VecDeque::pop_front)
+    {
+        return match failure {
+            Failure::RateLimited { retry_after } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                [
+                    ("retry-after", retry_after.to_string()),
+                    ("content-type", "application/json".into()),
+                ],
+                json!({"ok": false, "error": "ratelimited"}).to_string(),
+            )
+                .into_response(),
+            Failure::ServerError => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "upstream error").into_response()
+            }
+            Failure::Error(code) => ok_json(json!({"ok": false, "error": code})),
+        };
+    }
+    match method.as_str() {
+        "chat.postMessage" => {
+            inner.next_ts += 100;
+            let ts = format!(
+                "{}.{:06}",
+                inner.next_ts / 1_000_000,
+                inner.next_ts % 1_000_000
+            );
+            ok_json(json!({
+                "ok": true, "channel": body["channel"], "ts": ts,
+                "message": {"type": "message", "user": "U0FAKEBOT01", "bot_id": "B0FAKEBOT01",
+                            "ts": ts, "text": body["text"]}
+            }))
+        }
+        "chat.update" => ok_json(json!({
+            "ok": true, "channel": body["channel"], "ts": body["ts"], "text": body["text"],
+            "message": {"user": "U0FAKEBOT01", "bot_id": "B0FAKEBOT01", "text": body["text"]}
+        })),
+        "conversations.list" => {
+            let page: usize = body["cursor"]
+                .as_str()
+                .and_then(|c| c.strip_prefix("page-"))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            let channels: Vec<Value> = inner.channels.iter().skip(page * 2).take(2)
+                .map(|(id, name)| json!({"id": id, "name": name, "is_channel": true, "created": 1_700_000_000, "is_member": false}))
+                .collect();
+            let next = if (page + 1) * 2 < inner.channels.len() {
+                format!("page-{}", page + 1)
+            } else {
+                String::new()
+            };
+            ok_json(
+                json!({"ok": true, "channels": channels, "response_metadata": {"next_cursor": next}}),
+            )
+        }
+        "conversations.join" => ok_json(json!({
+            "ok": true, "channel": {"id": body["channel"], "created": 1_700_000_000, "is_channel": true}
+        })),
+        "auth.test" => ok_json(
+            json!({"ok": true, "url": "https://fake.slack.test/", "team": "Fake", "user": "monostat", "team_id": "T0FAKE0001", "user_id": "U0FAKEBOT01"}),
+        ),
+        _ => ok_json(json!({"ok": false, "error": "unknown_method"})),
+    }
+}
+
+fn ok_json(value: Value) -> Response {
+    ([("content-type", "application/json")], value.to_string()).into_response()
+}
