@@ -11,10 +11,26 @@ pub const SLACK_AUTO_DISMISSED: &str = "slack.auto_dismissed";
 /// Remind, in the thread of a confirmed incident, to resolve it now that its alerts closed.
 pub const SLACK_ALL_ALERTS_CLOSED: &str = "slack.all_alerts_closed";
 
+/// Bring an incident's message up to date after a person changed the incident, and say in its
+/// thread what changed and who changed it.
+pub const SLACK_INCIDENT_CHANGED: &str = "slack.incident_changed";
+/// Mail every active subscriber about an incident's new status (the email issue handles it).
+pub const NOTIFY_STATUS_CHANGED: &str = "notify.status_changed";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChangeJob {
+    pub incident_id: i64,
+    /// The status subscribers are told about.
+    pub status: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IncidentJob {
     pub incident_id: i64,
     /// The alert's message, for jobs that an alert caused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert_message: Option<String>,
+    /// For the incident's thread: what changed and who did it (Slack mrkdwn).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }

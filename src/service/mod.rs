@@ -4,6 +4,7 @@
 //! alert hooks, the Slack bot and the admin pages all change incidents through here.
 
 pub mod alerts;
+pub mod incidents;
 
 use crate::jobs::Jobs;
 use crate::storage::Db;

@@ -45,6 +45,7 @@ pub fn register(registry: &mut JobRegistry, slack: SlackJobs) {
         kinds::SLACK_NEW_INCIDENT_FROM_ALERT,
         kinds::SLACK_AUTO_DISMISSED,
         kinds::SLACK_ALL_ALERTS_CLOSED,
+        kinds::SLACK_INCIDENT_CHANGED,
     ] {
         registry.register(kind, handler(slack.clone(), kind));
     }
@@ -83,16 +84,21 @@ impl SlackJobs {
         let ts = self
             .show_incident(&target, &incident, alert_message.as_deref())
             .await?;
-        let reply = match kind {
-            kinds::SLACK_AUTO_DISMISSED => Some(messages::auto_dismissed_reply(
-                incident.id,
-                &self.config.site_url,
-            )),
-            kinds::SLACK_ALL_ALERTS_CLOSED => Some(messages::all_alerts_closed_reply()),
-            _ => None,
+        // Replies to alert news are broadcast, so the channel sees them; notes on a person's
+        // change stay in the thread.
+        let (reply, broadcast) = match kind {
+            kinds::SLACK_AUTO_DISMISSED => (
+                Some(messages::auto_dismissed_reply(
+                    incident.id,
+                    &self.config.site_url,
+                )),
+                true,
+            ),
+            kinds::SLACK_ALL_ALERTS_CLOSED => (Some(messages::all_alerts_closed_reply()), true),
+            _ => (job.note.as_deref().map(messages::thread_note), false),
         };
         if let Some(reply) = reply {
-            self.post(&target, reply, Some(&ts), true).await?;
+            self.post(&target, reply, Some(&ts), broadcast).await?;
         }
         Ok(())
     }

@@ -140,6 +140,12 @@ pub fn auto_dismissed_reply(incident_id: i64, site: &url::Url) -> SlackMessageCo
     )
 }
 
+/// A thread reply saying what changed and who changed it; `note` is our own mrkdwn, with names
+/// already escaped by whoever built it.
+pub fn thread_note(note: &str) -> SlackMessageContent {
+    content(note.to_owned(), vec![section(note)])
+}
+
 /// The broadcast thread reply after all alerts of a confirmed incident closed.
 pub fn all_alerts_closed_reply() -> SlackMessageContent {
     let text = "All alerts of this incident have closed. If it is over for users too, please set \

@@ -5,9 +5,10 @@
 //! top, so a change on the admin page takes effect without a restart.
 
 mod api;
+pub mod interactions;
 mod jobs;
 mod messages;
-mod settings;
+pub mod settings;
 
 pub use api::{SlackApi, SlackCallError};
 pub use jobs::{SlackJobs, register};

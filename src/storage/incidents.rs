@@ -103,6 +103,29 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Incident>> 
         .transpose()
 }
 
+/// Reads an incident and, on PostgreSQL, locks its row until the transaction ends, so that two
+/// people changing it at once take turns (SQLite has one writer at a time anyway).
+pub async fn get_for_update(
+    conn: &mut AnyConnection,
+    backend: super::Backend,
+    id: i64,
+) -> Result<Option<Incident>> {
+    let lock = match backend {
+        super::Backend::Postgres => " FOR UPDATE",
+        super::Backend::Sqlite => "",
+    };
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = $1{lock}"
+    ));
+    sqlx::query(sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(incident_from_row)
+        .transpose()
+}
+
 /// Writes every field of `incident` back (the domain changes them; this stores the result).
 pub async fn save(conn: &mut AnyConnection, incident: &Incident) -> Result<()> {
     sqlx::query(

@@ -14,6 +14,7 @@ pub mod incidents;
 pub mod jobs;
 pub mod locks;
 pub mod settings;
+pub mod slack_deliveries;
 pub mod users;
 
 use crate::config::DatabaseConfig;
@@ -203,6 +204,11 @@ fn migrator(backend: Backend) -> Migrator {
                 "locks",
                 include_str!("../../migrations/sqlite/0002_locks.sql"),
             ),
+            (
+                3,
+                "slack deliveries",
+                include_str!("../../migrations/sqlite/0003_slack_deliveries.sql"),
+            ),
         ],
         Backend::Postgres => &[
             (
@@ -214,6 +220,11 @@ fn migrator(backend: Backend) -> Migrator {
                 2,
                 "locks",
                 include_str!("../../migrations/postgres/0002_locks.sql"),
+            ),
+            (
+                3,
+                "slack deliveries",
+                include_str!("../../migrations/postgres/0003_slack_deliveries.sql"),
             ),
         ],
     };

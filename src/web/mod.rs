@@ -5,6 +5,7 @@
 mod error;
 mod health;
 mod hooks;
+mod slack_events;
 
 pub use error::WebError;
 
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .merge(hooks::routes())
+        .merge(slack_events::routes())
         .with_state(state)
         .layer(
             TraceLayer::new_for_http()

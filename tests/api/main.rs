@@ -10,4 +10,5 @@ mod hooks;
 mod jobs;
 mod real_alertmanager;
 mod slack;
+mod slack_http;
 mod storage;

@@ -1,0 +1,396 @@
+//! Slack's requests over HTTP: signed clicks change incidents once; unsigned, stale and replayed
+//! ones change nothing.
+
+use crate::fake_slack::FakeSlack;
+use crate::helpers::{Backend, TestApp, TestDatabase, eventually};
+use crate::on_both_backends;
+use hmac::{Hmac, KeyInit, Mac};
+use monostat::config::Secret;
+use monostat::domain::IncidentStatus;
+use monostat::jobs::WorkerSettings;
+use monostat::storage::{audit, incidents, settings};
+use std::time::Duration;
+
+const SIGNING_SECRET: &str = "8f2b_FAKE_signing_secret_0000000000";
+const CREATE: &str = include_str!("../fixtures/opsgenie_create.json");
+const CONFIRM: &str = include_str!("../fixtures/slack_block_actions_confirm.json");
+const DISMISS: &str = include_str!("../fixtures/slack_block_actions_dismiss.json");
+const URL_VERIFICATION: &str = include_str!("../fixtures/slack_url_verification.json");
+
+/// `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}`, as Slack signs.
+fn sign(secret: &str, timestamp: i64, body: &str) -> String {
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(format!("v0:{timestamp}:{body}").as_bytes());
+    let digest = mac.finalize().into_bytes();
+    format!(
+        "v0={}",
+        digest
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    )
+}
+
+async fn app_with_slack(db: &TestDatabase, slack: &FakeSlack) -> TestApp {
+    let api_url = slack.api_url.clone();
+    TestApp::spawn_configured(
+        db,
+        move |config| {
+            config.slack.bot_token = Some(Secret::new("xoxb-fake-token"));
+            config.slack.channel = Some("#statuspage".into());
+            config.slack.signing_secret = Some(Secret::new(SIGNING_SECRET));
+            config.slack.api_url = api_url.parse().expect("URL");
+        },
+        WorkerSettings::default(),
+        |_| {},
+    )
+    .await
+}
+
+/// Opens a suspected incident through the OpsGenie hook and waits for its Slack message.
+async fn suspected_incident(app: &TestApp) -> monostat::domain::Incident {
+    let secret = settings::webhook_secret(&mut app.handle.db.acquire().await.expect("conn"))
+        .await
+        .expect("secret");
+    let response = app
+        .client
+        .post(format!(
+            "{}/integrations/opsgenie/hook/{secret}",
+            app.base_url
+        ))
+        .body(CREATE)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 200);
+    app.handle.jobs.wake();
+    eventually(Duration::from_secs(20), || async {
+        let all = incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
+            .await
+            .expect("all");
+        all.into_iter()
+            .next()
+            .filter(|i| i.slack_message_ts.is_some())
+    })
+    .await
+}
+
+/// The fixture's click, on incident `id` (the fixture's story uses 42).
+fn click(fixture: &str, id: i64) -> String {
+    let mut payload: serde_json::Value = serde_json::from_str(fixture).expect("fixture");
+    payload["actions"][0]["value"] = id.to_string().into();
+    let json = payload.to_string();
+    url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("payload", &json)
+        .finish()
+}
+
+async fn post_signed(
+    app: &TestApp,
+    body: &str,
+    content_type: &str,
+    timestamp: i64,
+    signature: Option<String>,
+) -> (u16, String) {
+    let mut request = app
+        .client
+        .post(format!("{}/integrations/slack/events", app.base_url))
+        .header("content-type", content_type)
+        .header("x-slack-request-timestamp", timestamp.to_string())
+        .body(body.to_owned());
+    if let Some(signature) = signature {
+        request = request.header("x-slack-signature", signature);
+    }
+    let response = request.send().await.expect("sent");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("body"))
+}
+
+async fn post_click(app: &TestApp, body: &str) -> (u16, String) {
+    let now = jiff::Timestamp::now().as_second();
+    post_signed(
+        app,
+        body,
+        "application/x-www-form-urlencoded",
+        now,
+        Some(sign(SIGNING_SECRET, now, body)),
+    )
+    .await
+}
+
+async fn jobs(app: &TestApp, kind: &str) -> Vec<serde_json::Value> {
+    let payloads: Vec<String> =
+        sqlx::query_scalar("SELECT payload FROM jobs WHERE kind = $1 ORDER BY id")
+            .bind(kind)
+            .fetch_all(&mut *app.handle.db.acquire().await.expect("conn"))
+            .await
+            .expect("jobs");
+    payloads
+        .iter()
+        .map(|p| serde_json::from_str(p).expect("JSON"))
+        .collect()
+}
+
+async fn wait_for_slack_change_jobs(app: &TestApp) {
+    eventually(Duration::from_secs(20), || async {
+        let pending: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'slack.incident_changed' AND state = 'pending'",
+        )
+        .fetch_one(&mut *app.handle.db.acquire().await.expect("conn"))
+        .await
+        .expect("count");
+        (pending == 0).then_some(())
+    })
+    .await;
+}
+
+on_both_backends!(
+    a_signed_confirm_click_confirms_and_tells_the_thread_and_subscribers,
+    a_signed_dismiss_click_hides_the_suspicion,
+    unsigned_stale_and_replayed_requests_change_nothing,
+    url_verification_answers_the_challenge,
+);
+
+async fn a_signed_confirm_click_confirms_and_tells_the_thread_and_subscribers(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let app = app_with_slack(&db, &slack).await;
+    let incident = suspected_incident(&app).await;
+
+    assert_eq!(post_click(&app, &click(CONFIRM, incident.id)).await.0, 200);
+
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let confirmed = incidents::get(&mut conn, incident.id)
+        .await
+        .expect("get")
+        .expect("exists");
+    assert_eq!(confirmed.status, IncidentStatus::Confirmed);
+    let newest = &incidents::updates(&mut conn, incident.id)
+        .await
+        .expect("updates")[0];
+    assert_eq!(newest.new_status, Some(IncidentStatus::Confirmed));
+    assert!(
+        newest
+            .message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Our team has confirmed an incident")
+    );
+    let last = audit::for_incident(&mut conn, incident.id)
+        .await
+        .expect("audit")
+        .pop()
+        .expect("entry");
+    assert_eq!(
+        (last.actor.as_str(), last.action.as_str()),
+        ("slack:jdoe", "incident.confirmed")
+    );
+    drop(conn);
+    assert_eq!(
+        jobs(&app, "notify.status_changed").await,
+        vec![serde_json::json!({"incident_id": incident.id, "status": "confirmed"})]
+    );
+
+    app.handle.jobs.wake();
+    wait_for_slack_change_jobs(&app).await;
+    let ts = incident.slack_message_ts.expect("ts");
+    let update = slack
+        .calls_to("chat.update")
+        .pop()
+        .expect("the message was updated");
+    assert_eq!(update.body["ts"], ts.as_str());
+    assert!(
+        update.body["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Ongoing incident")
+    );
+    assert!(update.body.to_string().contains("update_incident"));
+    assert!(!update.body.to_string().contains("confirm_incident"));
+    let note = slack
+        .calls_to("chat.postMessage")
+        .pop()
+        .expect("a thread reply");
+    assert_eq!(note.body["thread_ts"], ts.as_str());
+    assert_eq!(note.body["text"], "jdoe confirmed the incident.");
+    assert!(note.body.get("reply_broadcast").is_none());
+    app.stop().await;
+}
+
+async fn a_signed_dismiss_click_hides_the_suspicion(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let app = app_with_slack(&db, &slack).await;
+    let incident = suspected_incident(&app).await;
+
+    assert_eq!(post_click(&app, &click(DISMISS, incident.id)).await.0, 200);
+
+    let dismissed = incidents::get(
+        &mut app.handle.db.acquire().await.expect("conn"),
+        incident.id,
+    )
+    .await
+    .expect("get")
+    .expect("exists");
+    assert_eq!(dismissed.status, IncidentStatus::Dismissed);
+    assert!(dismissed.end.is_some());
+    assert!(
+        jobs(&app, "notify.status_changed").await.is_empty(),
+        "subscribers never hear of a false alarm"
+    );
+    app.handle.jobs.wake();
+    wait_for_slack_change_jobs(&app).await;
+    let update = slack.calls_to("chat.update").pop().expect("updated");
+    assert!(
+        update.body["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Dismissed incident")
+    );
+    assert_eq!(
+        slack.calls_to("chat.postMessage").pop().expect("note").body["text"],
+        "jdoe dismissed the incident."
+    );
+    app.stop().await;
+}
+
+async fn unsigned_stale_and_replayed_requests_change_nothing(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let app = app_with_slack(&db, &slack).await;
+    let incident = suspected_incident(&app).await;
+    let body = click(CONFIRM, incident.id);
+    let form = "application/x-www-form-urlencoded";
+    let now = jiff::Timestamp::now().as_second();
+
+    assert_eq!(
+        post_signed(&app, &body, form, now, None).await.0,
+        401,
+        "no signature"
+    );
+    assert_eq!(
+        post_signed(
+            &app,
+            &body,
+            form,
+            now,
+            Some(sign("another secret", now, &body))
+        )
+        .await
+        .0,
+        401,
+        "wrong secret"
+    );
+    let tampered = body.replace("jdoe", "mallory");
+    assert_eq!(
+        post_signed(
+            &app,
+            &tampered,
+            form,
+            now,
+            Some(sign(SIGNING_SECRET, now, &body))
+        )
+        .await
+        .0,
+        401,
+        "body changed after signing"
+    );
+    let stale = now - 6 * 60;
+    assert_eq!(
+        post_signed(
+            &app,
+            &body,
+            form,
+            stale,
+            Some(sign(SIGNING_SECRET, stale, &body))
+        )
+        .await
+        .0,
+        401,
+        "older than five minutes"
+    );
+    assert_eq!(
+        incidents::get(
+            &mut app.handle.db.acquire().await.expect("conn"),
+            incident.id
+        )
+        .await
+        .expect("get")
+        .expect("exists")
+        .status,
+        IncidentStatus::Suspected
+    );
+
+    // The same signed click, delivered twice: acted on once.
+    let signature = sign(SIGNING_SECRET, now, &body);
+    assert_eq!(
+        post_signed(&app, &body, form, now, Some(signature.clone()))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        post_signed(&app, &body, form, now, Some(signature)).await.0,
+        200
+    );
+    let confirmations = audit::for_incident(
+        &mut app.handle.db.acquire().await.expect("conn"),
+        incident.id,
+    )
+    .await
+    .expect("audit")
+    .into_iter()
+    .filter(|e| e.action == "incident.confirmed")
+    .count();
+    assert_eq!(confirmations, 1);
+    assert_eq!(jobs(&app, "slack.incident_changed").await.len(), 1);
+
+    // Even where the click would apply again (the incident is a suspicion once more), a replay
+    // of a click already acted on is recognised and ignored.
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let mut again = incidents::get(&mut conn, incident.id)
+        .await
+        .expect("get")
+        .expect("exists");
+    again.status = IncidentStatus::Suspected;
+    incidents::save(&mut conn, &again).await.expect("save");
+    drop(conn);
+    let signature = sign(SIGNING_SECRET, now, &body);
+    assert_eq!(
+        post_signed(&app, &body, form, now, Some(signature)).await.0,
+        200
+    );
+    assert_eq!(
+        incidents::get(
+            &mut app.handle.db.acquire().await.expect("conn"),
+            incident.id
+        )
+        .await
+        .expect("get")
+        .expect("exists")
+        .status,
+        IncidentStatus::Suspected
+    );
+    app.stop().await;
+}
+
+async fn url_verification_answers_the_challenge(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let app = app_with_slack(&db, &slack).await;
+    let now = jiff::Timestamp::now().as_second();
+
+    let (status, body) = post_signed(
+        &app,
+        URL_VERIFICATION,
+        "application/json",
+        now,
+        Some(sign(SIGNING_SECRET, now, URL_VERIFICATION)),
+    )
+    .await;
+
+    assert_eq!(status, 200);
+    let expected: serde_json::Value = serde_json::from_str(URL_VERIFICATION).expect("fixture");
+    assert_eq!(body, expected["challenge"].as_str().expect("challenge"));
+    app.stop().await;
+}
