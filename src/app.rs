@@ -88,7 +88,7 @@ impl Application {
             crate::slack::SlackJobs {
                 db: db.clone(),
                 config: config.clone(),
-                api: slack_api,
+                api: slack_api.clone(),
             },
         );
         extend_jobs(&mut registry);
@@ -103,7 +103,12 @@ impl Application {
                     source,
                 })?;
         Ok(Self {
-            state: AppState { config, db, jobs },
+            state: AppState {
+                config,
+                db,
+                jobs,
+                slack: slack_api,
+            },
             listener,
             shutdown: CancellationToken::new(),
         })

@@ -30,7 +30,7 @@ pub struct IncidentJob {
     /// The alert's message, for jobs that an alert caused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert_message: Option<String>,
-    /// For the incident's thread: what changed and who did it (Slack mrkdwn).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    /// For the incident's thread, one reply each: what changed and who did it (Slack mrkdwn).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }

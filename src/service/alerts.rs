@@ -237,7 +237,7 @@ async fn open_incident(
             &IncidentJob {
                 incident_id: incident.id,
                 alert_message: message.map(str::to_owned),
-                note: None,
+                notes: Vec::new(),
             },
         )
         .unique_key(format!(
@@ -373,7 +373,7 @@ async fn enqueue_incident_job(
             &IncidentJob {
                 incident_id,
                 alert_message: None,
-                note: None,
+                notes: Vec::new(),
             },
         ),
         now,

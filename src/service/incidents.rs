@@ -142,32 +142,150 @@ async fn change(
     }
     let now = Timestamp::now();
     (change.apply)(&mut tx, &mut incident, now).await?;
-    let described = change.described;
+    let note = format!("{} {}", actor.name, change.described);
+    let notify = change.notify;
+    let news = News {
+        action: change.action,
+        message: note.clone(),
+        notes: vec![format!("{note}.")],
+        notify,
+    };
+    record(&mut tx, actor, &incident, news, now).await?;
+    tx.commit().await.map_err(storage::StorageError::from)?;
+    services.jobs.wake();
+    Ok(Outcome::Changed(incident))
+}
+
+/// What a person asked to change from the update form; `None` keeps the current value.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Edit {
+    pub status: Option<IncidentStatus>,
+    pub severity: Option<crate::domain::Severity>,
+    /// The new summary, when it differs from the current one (`Some(None)` clears it).
+    pub summary: Option<Option<String>>,
+    /// A public update to post (Markdown).
+    pub text: Option<String>,
+}
+
+/// Applies an edit: each changed field is recorded, and said in the Slack thread, separately;
+/// a text becomes a public update carrying the new status when the status changed.
+pub async fn edit(
+    services: &Services,
+    actor: &Actor,
+    incident_id: i64,
+    edit: &Edit,
+) -> Result<Outcome, ChangeError> {
+    let mut tx = services.db.begin().await?;
+    let mut incident = incidents::get_for_update(&mut tx, services.db.backend(), incident_id)
+        .await?
+        .ok_or(ChangeError::NotFound(incident_id))?;
+    let now = Timestamp::now();
+    let who = &actor.name;
+    let mut notes = Vec::new();
+    let status_changed = edit.status.filter(|s| *s != incident.status);
+    if let Some(status) = status_changed {
+        incident.set_status(status, now);
+        notes.push(format!("{who} changed the status to *{}*.", status.label()));
+    }
+    if let Some(severity) = edit.severity.filter(|s| *s != incident.severity) {
+        incident.severity = severity;
+        incident.updated = now;
+        notes.push(format!(
+            "{who} changed the severity to *{}*.",
+            severity.label()
+        ));
+    }
+    if let Some(summary) = edit.summary.clone().filter(|s| *s != incident.summary) {
+        incident.summary = summary;
+        incident.updated = now;
+        notes.push(format!("{who} changed the summary."));
+    }
+    let text = edit
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    if let Some(text) = text {
+        let quoted: Vec<String> = text
+            .lines()
+            .map(|l| format!("> {}", crate::slack::escape(l)))
+            .collect();
+        notes.push(format!("{who} posted an update:\n{}", quoted.join("\n")));
+    }
+    if notes.is_empty() {
+        return Ok(Outcome::Unchanged(incident));
+    }
+    incidents::save(&mut tx, &incident).await?;
+    if status_changed.is_some() || text.is_some() {
+        incidents::add_update(&mut tx, incident.id, now, status_changed, text).await?;
+    }
+    let summary = notes.join(" ");
+    let notify = status_changed.is_some_and(|s| {
+        matches!(
+            s,
+            IncidentStatus::Confirmed | IncidentStatus::Watching | IncidentStatus::Resolved
+        )
+    });
+    let news = News {
+        action: "incident.updated",
+        message: summary,
+        notes,
+        notify,
+    };
+    record(&mut tx, actor, &incident, news, now).await?;
+    tx.commit().await.map_err(storage::StorageError::from)?;
+    services.jobs.wake();
+    Ok(Outcome::Changed(incident))
+}
+
+/// What a change tells the audit log, the Slack thread and subscribers.
+struct News {
+    action: &'static str,
+    message: String,
+    /// One thread reply each.
+    notes: Vec<String>,
+    notify: bool,
+}
+
+/// Writes the audit entry and owes Slack the notes and, when `notify`, subscribers the news.
+async fn record(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    incident: &Incident,
+    news: News,
+    now: Timestamp,
+) -> storage::Result<()> {
+    let News {
+        action,
+        message,
+        notes,
+        notify,
+    } = news;
     audit::record(
-        &mut tx,
+        conn,
         now,
         &actor.audit_name(),
         Some(incident.id),
-        change.action,
-        &format!("{} {described}", actor.name),
+        action,
+        &message,
     )
     .await?;
     jobs::enqueue(
-        &mut tx,
+        conn,
         JobRequest::new(
             kinds::SLACK_INCIDENT_CHANGED,
             &IncidentJob {
                 incident_id: incident.id,
                 alert_message: None,
-                note: Some(format!("{} {described}.", actor.name)),
+                notes,
             },
         ),
         now,
     )
     .await?;
-    if change.notify && !incident.silent {
+    if notify && !incident.silent {
         jobs::enqueue(
-            &mut tx,
+            conn,
             JobRequest::new(
                 kinds::NOTIFY_STATUS_CHANGED,
                 &StatusChangeJob {
@@ -179,7 +297,5 @@ async fn change(
         )
         .await?;
     }
-    tx.commit().await.map_err(storage::StorageError::from)?;
-    services.jobs.wake();
-    Ok(Outcome::Changed(incident))
+    Ok(())
 }

@@ -8,6 +8,9 @@ use std::time::Duration;
 
 /// How long one Web API call may take before it counts as failed (and is retried).
 const CALL_TIMEOUT: Duration = Duration::from_secs(20);
+/// `views.open` must happen within the three seconds a `trigger_id` lives, so it cannot wait
+/// the way a job does.
+const VIEWS_OPEN_TIMEOUT: Duration = Duration::from_millis(2500);
 /// Enough for any workspace: 200 channels a page.
 const MAX_CHANNEL_PAGES: usize = 100;
 
@@ -181,6 +184,23 @@ impl SlackApi {
             }
         }
         Ok(None)
+    }
+
+    /// Opens a modal for the person whose click carried `trigger_id`. Called directly, not as a
+    /// job: the trigger expires in three seconds.
+    pub async fn open_view(
+        &self,
+        token: &str,
+        trigger_id: &str,
+        view: SlackView,
+    ) -> Result<(), SlackCallError> {
+        let token = Self::token(token);
+        let session = self.client.open_session(&token);
+        let request = SlackApiViewsOpenRequest::new(trigger_id.into(), view);
+        match tokio::time::timeout(VIEWS_OPEN_TIMEOUT, session.views_open(&request)).await {
+            Ok(result) => result.map(|_| ()).map_err(classify),
+            Err(_) => Err(SlackCallError::Transport("views.open took too long".into())),
+        }
     }
 
     pub async fn join_channel(&self, token: &str, channel_id: &str) -> Result<(), SlackCallError> {

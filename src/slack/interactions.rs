@@ -2,8 +2,10 @@
 //! per action, each answering within Slack's three seconds because the slow part (Slack calls,
 //! mails) is left to jobs.
 
-use crate::service::Services;
-use crate::service::incidents::{self, Actor, ChangeError};
+use super::Bot;
+use super::messages::{self, UPDATE_STATUSES};
+use crate::domain::{IncidentStatus, Severity};
+use crate::service::incidents::{self, Actor, ChangeError, Edit};
 use crate::storage::{self, slack_deliveries};
 use slack_morphism::prelude::*;
 
@@ -28,14 +30,15 @@ fn actor(user: Option<&SlackBasicUserInfo>) -> Actor {
 
 /// Handles one interaction. Returns what goes back to Slack in the acknowledgement.
 pub async fn handle(
-    services: &Services,
+    bot: &Bot,
     event: SlackInteractionEvent,
 ) -> Result<SlackInteractionResponse, InteractionError> {
     match event {
         SlackInteractionEvent::BlockActions(event) => {
-            block_actions(services, event).await?;
+            block_actions(bot, event).await?;
             Ok(SlackInteractionResponse::Empty)
         }
+        SlackInteractionEvent::ViewSubmission(event) => view_submission(bot, event).await,
         other => {
             tracing::debug!(kind = ?std::mem::discriminant(&other), "Slack interaction not handled");
             Ok(SlackInteractionResponse::Empty)
@@ -44,9 +47,10 @@ pub async fn handle(
 }
 
 async fn block_actions(
-    services: &Services,
+    bot: &Bot,
     event: SlackInteractionBlockActionsEvent,
 ) -> Result<(), InteractionError> {
+    let services = &bot.services;
     let actor = actor(event.user.as_ref());
     let user_id = event
         .user
@@ -66,7 +70,7 @@ async fn block_actions(
                 continue;
             }
         }
-        if let Err(e) = perform(services, &actor, &action).await {
+        if let Err(e) = perform(bot, &actor, &action, &event.trigger_id).await {
             // Not acted on: let Slack's retry through.
             if let Some(key) = &key {
                 slack_deliveries::forget(&mut *services.db.acquire().await?, key).await?;
@@ -78,10 +82,12 @@ async fn block_actions(
 }
 
 async fn perform(
-    services: &Services,
+    bot: &Bot,
     actor: &Actor,
     action: &SlackInteractionActionInfo,
+    trigger_id: &SlackTriggerId,
 ) -> Result<(), InteractionError> {
+    let services = &bot.services;
     let incident_id = action
         .value
         .as_deref()
@@ -89,6 +95,7 @@ async fn perform(
     let outcome = match (action.action_id.value().as_str(), incident_id) {
         ("confirm_incident", Some(id)) => incidents::confirm(services, actor, id).await,
         ("dismiss_incident", Some(id)) => incidents::dismiss(services, actor, id).await,
+        ("update_incident", Some(id)) => return open_update_modal(bot, trigger_id, id).await,
         // URL buttons: Slack opens the link; the click only needs its acknowledgement.
         ("link", _) => return Ok(()),
         (other, _) => {
@@ -114,5 +121,156 @@ async fn perform(
             Ok(())
         }
         Err(ChangeError::Storage(e)) => Err(e.into()),
+    }
+}
+
+async fn bot_token(bot: &Bot) -> Result<String, InteractionError> {
+    let mut conn = bot.services.db.acquire().await?;
+    Ok(super::settings::load(&mut conn, &bot.config.slack)
+        .await?
+        .bot_token)
+}
+
+/// Opens the update form. A failure is logged, not retried: the trigger has expired by then,
+/// and the person simply clicks again.
+async fn open_update_modal(
+    bot: &Bot,
+    trigger_id: &SlackTriggerId,
+    incident_id: i64,
+) -> Result<(), InteractionError> {
+    let Some(incident) =
+        crate::storage::incidents::get(&mut *bot.services.db.acquire().await?, incident_id).await?
+    else {
+        tracing::info!(
+            incident_id,
+            "update clicked for an incident that no longer exists"
+        );
+        return Ok(());
+    };
+    let Some(view) = messages::update_modal(&incident) else {
+        return Ok(());
+    };
+    let token = bot_token(bot).await?;
+    if let Err(e) = bot.api.open_view(&token, trigger_id.value(), view).await {
+        tracing::error!(incident_id, error = %e, "could not open the update form in Slack");
+    }
+    Ok(())
+}
+
+/// A value from a submitted form: `state.values[block][block]` (our block and action ids match).
+fn field<'a>(state: Option<&'a SlackViewState>, block: &str) -> Option<&'a SlackViewStateValue> {
+    state?.values.get(&block.into())?.get(&block.into())
+}
+
+fn selected(state: Option<&SlackViewState>, block: &str) -> Option<String> {
+    field(state, block)?
+        .selected_option
+        .as_ref()
+        .map(|o| o.value.clone())
+}
+
+fn text(state: Option<&SlackViewState>, block: &str) -> Option<String> {
+    field(state, block)?
+        .value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+fn errors(pairs: Vec<(&str, String)>) -> SlackInteractionResponse {
+    let errors = pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    SlackInteractionResponse::ViewSubmission(SlackViewSubmissionResponse::Errors(
+        SlackViewSubmissionErrorsResponse::new(errors),
+    ))
+}
+
+async fn view_submission(
+    bot: &Bot,
+    event: SlackInteractionViewSubmissionEvent,
+) -> Result<SlackInteractionResponse, InteractionError> {
+    let SlackView::Modal(modal) = &event.view.view else {
+        return Ok(SlackInteractionResponse::Empty);
+    };
+    if modal.callback_id.as_ref().map(|c| c.value().as_str()) != Some("update_incident_modal") {
+        tracing::info!(callback_id = ?modal.callback_id, "Slack form not handled");
+        return Ok(SlackInteractionResponse::Empty);
+    }
+    let Some(incident_id) = modal
+        .private_metadata
+        .as_deref()
+        .and_then(|m| m.trim().parse::<i64>().ok())
+    else {
+        return Ok(errors(vec![(
+            "update_text",
+            "This form lost track of its incident; please open it again.".into(),
+        )]));
+    };
+    let state = event.view.state_params.state.as_ref();
+    let mut problems = Vec::new();
+    let status = match selected(state, "new_status") {
+        None => None,
+        Some(value) => match value.parse::<IncidentStatus>() {
+            Ok(status) if UPDATE_STATUSES.contains(&status) => Some(status),
+            _ => {
+                problems.push((
+                    "new_status",
+                    "Choose confirmed, watching or resolved.".to_owned(),
+                ));
+                None
+            }
+        },
+    };
+    let severity = match selected(state, "new_severity") {
+        None => None,
+        Some(value) => match value.parse::<Severity>() {
+            Ok(severity) => Some(severity),
+            Err(_) => {
+                problems.push((
+                    "new_severity",
+                    "Choose one of the listed severities.".to_owned(),
+                ));
+                None
+            }
+        },
+    };
+    if !problems.is_empty() {
+        return Ok(errors(problems));
+    }
+    // A form submitted twice (a double click, a retry) is the same view and hash.
+    let key = format!(
+        "view:{}:{}",
+        event.view.state_params.id.value(),
+        event.view.state_params.hash
+    );
+    if !slack_deliveries::first_time(
+        &mut *bot.services.db.acquire().await?,
+        &key,
+        jiff::Timestamp::now(),
+    )
+    .await?
+    {
+        tracing::info!("repeated Slack form submission ignored");
+        return Ok(SlackInteractionResponse::Empty);
+    }
+    let edit = Edit {
+        status,
+        severity,
+        // The form is prefilled with the summary, so what comes back is the summary wanted.
+        summary: Some(text(state, "new_summary")),
+        text: text(state, "update_text"),
+    };
+    let result =
+        incidents::edit(&bot.services, &actor(Some(&event.user)), incident_id, &edit).await;
+    match result {
+        Ok(_) => Ok(SlackInteractionResponse::Empty),
+        Err(ChangeError::NotFound(_)) => Ok(errors(vec![(
+            "update_text",
+            "This incident no longer exists.".into(),
+        )])),
+        Err(ChangeError::Storage(e)) => {
+            slack_deliveries::forget(&mut *bot.services.db.acquire().await?, &key).await?;
+            Err(e.into())
+        }
     }
 }

@@ -86,19 +86,26 @@ impl SlackJobs {
             .await?;
         // Replies to alert news are broadcast, so the channel sees them; notes on a person's
         // change stay in the thread.
-        let (reply, broadcast) = match kind {
-            kinds::SLACK_AUTO_DISMISSED => (
-                Some(messages::auto_dismissed_reply(
-                    incident.id,
-                    &self.config.site_url,
-                )),
-                true,
-            ),
-            kinds::SLACK_ALL_ALERTS_CLOSED => (Some(messages::all_alerts_closed_reply()), true),
-            _ => (job.note.as_deref().map(messages::thread_note), false),
-        };
-        if let Some(reply) = reply {
-            self.post(&target, reply, Some(&ts), broadcast).await?;
+        match kind {
+            kinds::SLACK_AUTO_DISMISSED => {
+                let reply = messages::auto_dismissed_reply(incident.id, &self.config.site_url);
+                self.post(&target, reply, Some(&ts), true).await?;
+            }
+            kinds::SLACK_ALL_ALERTS_CLOSED => {
+                self.post(
+                    &target,
+                    messages::all_alerts_closed_reply(),
+                    Some(&ts),
+                    true,
+                )
+                .await?;
+            }
+            _ => {
+                for note in &job.notes {
+                    self.post(&target, messages::thread_note(note), Some(&ts), false)
+                        .await?;
+                }
+            }
         }
         Ok(())
     }

@@ -153,6 +153,62 @@ pub fn all_alerts_closed_reply() -> SlackMessageContent {
     content(text.to_owned(), vec![section(text)])
 }
 
+/// The statuses a person may choose in the update form.
+pub const UPDATE_STATUSES: [IncidentStatus; 3] = [
+    IncidentStatus::Confirmed,
+    IncidentStatus::Watching,
+    IncidentStatus::Resolved,
+];
+
+fn option(text: &str, value: &str) -> Value {
+    json!({"text": {"type": "plain_text", "text": text}, "value": value})
+}
+
+/// The "Update incident" modal, prefilled from the incident.
+pub fn update_modal(incident: &Incident) -> Option<slack_morphism::prelude::SlackView> {
+    let statuses: Vec<Value> = UPDATE_STATUSES
+        .iter()
+        .map(|s| option(s.label(), s.as_str()))
+        .collect();
+    let severities: Vec<Value> = crate::domain::Severity::ALL
+        .iter()
+        .map(|s| option(s.label(), s.as_str()))
+        .collect();
+    let mut summary = json!({"type": "plain_text_input", "action_id": "new_summary", "multiline": true,
+        "placeholder": {"type": "plain_text", "text": "Leave empty for no summary"}});
+    if let Some(current) = &incident.summary {
+        summary["initial_value"] = current.as_str().into();
+    }
+    let view = json!({
+        "type": "modal",
+        "callback_id": "update_incident_modal",
+        "private_metadata": incident.id.to_string(),
+        "title": {"type": "plain_text", "text": "Update incident"},
+        "submit": {"type": "plain_text", "text": "Submit"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {"type": "input", "block_id": "new_status", "optional": true,
+             "label": {"type": "plain_text", "text": "New status"},
+             "element": {"type": "static_select", "action_id": "new_status", "options": statuses,
+                         "placeholder": {"type": "plain_text", "text": format!("Keep current status ({})", incident.status.label())}}},
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": "Subscribers are notified when the status changes."}]},
+            {"type": "input", "block_id": "update_text", "optional": true,
+             "label": {"type": "plain_text", "text": "Update text"},
+             "element": {"type": "plain_text_input", "action_id": "update_text", "multiline": true,
+                         "placeholder": {"type": "plain_text", "text": "Leave empty to post no update"}}},
+            {"type": "input", "block_id": "new_severity", "optional": true,
+             "label": {"type": "plain_text", "text": "New severity"},
+             "element": {"type": "static_select", "action_id": "new_severity", "options": severities,
+                         "placeholder": {"type": "plain_text", "text": format!("Keep current severity ({})", incident.severity.label())}}},
+            {"type": "input", "block_id": "new_summary", "optional": true,
+             "label": {"type": "plain_text", "text": "Summary"}, "element": summary}
+        ]
+    });
+    serde_json::from_value(view)
+        .map_err(|e| tracing::error!(error = %e, "update modal does not match Block Kit"))
+        .ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

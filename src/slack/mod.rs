@@ -11,5 +11,18 @@ mod messages;
 pub mod settings;
 
 pub use api::{SlackApi, SlackCallError};
+
+use crate::config::Config;
+use crate::service::Services;
+use std::sync::Arc;
+
+/// What handling a person's action in Slack needs: the use cases, and Slack itself for the few
+/// calls that cannot wait for a job (`views.open`).
+#[derive(Clone)]
+pub struct Bot {
+    pub services: Services,
+    pub api: SlackApi,
+    pub config: Arc<Config>,
+}
 pub use jobs::{SlackJobs, register};
-pub use messages::incident_message;
+pub use messages::{escape, incident_message};

@@ -26,9 +26,18 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub db: Db,
     pub jobs: Jobs,
+    pub slack: crate::slack::SlackApi,
 }
 
 impl AppState {
+    pub fn bot(&self) -> crate::slack::Bot {
+        crate::slack::Bot {
+            services: self.services(),
+            api: self.slack.clone(),
+            config: self.config.clone(),
+        }
+    }
+
     pub fn services(&self) -> Services {
         Services {
             db: self.db.clone(),

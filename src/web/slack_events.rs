@@ -74,7 +74,7 @@ async fn slack_events(
         let event: SlackInteractionEvent = serde_json::from_str(&payload).map_err(|e| {
             WebError::BadRequest(format!("the payload is not a Slack interaction: {e}"))
         })?;
-        let response = interactions::handle(&state.services(), event)
+        let response = interactions::handle(&state.bot(), event)
             .await
             .map_err(|e| match e {
                 interactions::InteractionError::Storage(e) => WebError::Storage(e),

@@ -189,6 +189,17 @@ async fn handle(
         "conversations.join" => ok_json(json!({
             "ok": true, "channel": {"id": body["channel"], "created": 1_700_000_000, "is_channel": true}
         })),
+        "views.open" => {
+            // Slack answers with the view it opened, plus the ids and state it keeps.
+            let mut view = body["view"].clone();
+            view["id"] = "V0FAKEMOD01".into();
+            view["team_id"] = "T0FAKE0001".into();
+            view["hash"] = "1767229101.FAKEhash".into();
+            view["state"] = json!({"values": {}});
+            view["app_id"] = "A0FAKEAPP01".into();
+            view["bot_id"] = "B0FAKEBOT01".into();
+            ok_json(json!({"ok": true, "view": view}))
+        }
         "auth.test" => ok_json(
             json!({"ok": true, "url": "https://fake.slack.test/", "team": "Fake", "user": "monostat", "team_id": "T0FAKE0001", "user_id": "U0FAKEBOT01"}),
         ),

@@ -15,6 +15,8 @@ const SIGNING_SECRET: &str = "8f2b_FAKE_signing_secret_0000000000";
 const CREATE: &str = include_str!("../fixtures/opsgenie_create.json");
 const CONFIRM: &str = include_str!("../fixtures/slack_block_actions_confirm.json");
 const DISMISS: &str = include_str!("../fixtures/slack_block_actions_dismiss.json");
+const UPDATE_CLICK: &str = include_str!("../fixtures/slack_block_actions_update.json");
+const UPDATE_SUBMISSION: &str = include_str!("../fixtures/slack_view_submission_update.json");
 const URL_VERIFICATION: &str = include_str!("../fixtures/slack_url_verification.json");
 
 /// `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}`, as Slack signs.
@@ -149,7 +151,161 @@ on_both_backends!(
     a_signed_dismiss_click_hides_the_suspicion,
     unsigned_stale_and_replayed_requests_change_nothing,
     url_verification_answers_the_challenge,
+    the_update_form_resolves_an_incident_with_one_thread_reply_per_change,
+    an_invalid_update_form_is_answered_with_an_error_on_the_field,
 );
+
+/// The fixture's form submission for incident `id`, with `status` chosen (or none).
+fn submission(id: i64, status: Option<&str>) -> String {
+    let mut payload: serde_json::Value = serde_json::from_str(UPDATE_SUBMISSION).expect("fixture");
+    payload["view"]["private_metadata"] = id.to_string().into();
+    let selected =
+        &mut payload["view"]["state"]["values"]["new_status"]["new_status"]["selected_option"];
+    match status {
+        Some(status) => selected["value"] = status.into(),
+        None => *selected = serde_json::Value::Null,
+    }
+    url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("payload", &payload.to_string())
+        .finish()
+}
+
+async fn the_update_form_resolves_an_incident_with_one_thread_reply_per_change(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let app = app_with_slack(&db, &slack).await;
+    let incident = suspected_incident(&app).await;
+    assert_eq!(post_click(&app, &click(CONFIRM, incident.id)).await.0, 200);
+
+    // "Update incident" opens the form, prefilled, for the person who clicked.
+    assert_eq!(
+        post_click(&app, &click(UPDATE_CLICK, incident.id)).await.0,
+        200
+    );
+    let opened = slack
+        .calls_to("views.open")
+        .pop()
+        .expect("the form was opened");
+    let trigger: serde_json::Value = serde_json::from_str(UPDATE_CLICK).expect("fixture");
+    assert_eq!(opened.body["trigger_id"], trigger["trigger_id"]);
+    assert_eq!(opened.body["view"]["callback_id"], "update_incident_modal");
+    assert_eq!(
+        opened.body["view"]["private_metadata"],
+        incident.id.to_string()
+    );
+    assert!(
+        opened
+            .body
+            .to_string()
+            .contains("Keep current status (Confirmed)")
+    );
+
+    // Submitting it: resolved, with a text and a new summary.
+    let (status, body) = post_click(&app, &submission(incident.id, Some("resolved"))).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (200, ""),
+        "an empty answer closes the form"
+    );
+
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let resolved = incidents::get(&mut conn, incident.id)
+        .await
+        .expect("get")
+        .expect("exists");
+    assert_eq!(resolved.status, IncidentStatus::Resolved);
+    assert!(resolved.end.is_some(), "resolving sets the end");
+    assert_eq!(
+        resolved.summary.as_deref(),
+        Some("Checkout was unavailable for most customers for about an hour.")
+    );
+    let newest = &incidents::updates(&mut conn, incident.id)
+        .await
+        .expect("updates")[0];
+    assert_eq!(newest.new_status, Some(IncidentStatus::Resolved));
+    assert_eq!(
+        newest.message.as_deref(),
+        Some("A fix has been deployed and checkout works again.\nWe keep monitoring.")
+    );
+    drop(conn);
+    let notified: Vec<_> = jobs(&app, "notify.status_changed")
+        .await
+        .into_iter()
+        .map(|j| j["status"].clone())
+        .collect();
+    assert_eq!(notified, vec!["confirmed", "resolved"]);
+
+    app.handle.jobs.wake();
+    wait_for_slack_change_jobs(&app).await;
+    let ts = incident.slack_message_ts.expect("ts");
+    let notes: Vec<String> = slack
+        .calls_to("chat.postMessage")
+        .into_iter()
+        .filter(|c| c.body["thread_ts"] == ts.as_str())
+        .map(|c| c.body["text"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        notes,
+        vec![
+            "jdoe confirmed the incident.".to_owned(),
+            "jdoe changed the status to *Resolved*.".to_owned(),
+            "jdoe changed the summary.".to_owned(),
+            "jdoe posted an update:\n> A fix has been deployed and checkout works again.\n> We keep monitoring.".to_owned(),
+        ]
+    );
+    let update = slack.calls_to("chat.update").pop().expect("updated");
+    assert!(
+        update.body["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Resolved incident")
+    );
+    app.stop().await;
+}
+
+async fn an_invalid_update_form_is_answered_with_an_error_on_the_field(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let app = app_with_slack(&db, &slack).await;
+    let incident = suspected_incident(&app).await;
+    let before = audit::for_incident(
+        &mut app.handle.db.acquire().await.expect("conn"),
+        incident.id,
+    )
+    .await
+    .expect("audit")
+    .len();
+
+    let (status, body) = post_click(&app, &submission(incident.id, Some("dismissed"))).await;
+
+    assert_eq!(status, 200);
+    let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON answer");
+    assert_eq!(answer["response_action"], "errors");
+    assert_eq!(
+        answer["errors"]["new_status"],
+        "Choose confirmed, watching or resolved."
+    );
+    let after = incidents::get(
+        &mut app.handle.db.acquire().await.expect("conn"),
+        incident.id,
+    )
+    .await
+    .expect("get")
+    .expect("exists");
+    assert_eq!(after.status, IncidentStatus::Suspected);
+    assert_eq!(after.summary, None, "nothing of the form was applied");
+    assert_eq!(
+        audit::for_incident(
+            &mut app.handle.db.acquire().await.expect("conn"),
+            incident.id
+        )
+        .await
+        .expect("audit")
+        .len(),
+        before
+    );
+    app.stop().await;
+}
 
 async fn a_signed_confirm_click_confirms_and_tells_the_thread_and_subscribers(backend: Backend) {
     let db = TestDatabase::new(backend).await;
