@@ -14,6 +14,14 @@ pub const SLACK_ALL_ALERTS_CLOSED: &str = "slack.all_alerts_closed";
 /// Bring an incident's message up to date after a person changed the incident, and say in its
 /// thread what changed and who changed it.
 pub const SLACK_INCIDENT_CHANGED: &str = "slack.incident_changed";
+/// Publish the bot's Home tab (with its "Create incident" button) for a user who opened it.
+pub const SLACK_PUBLISH_HOME: &str = "slack.publish_home";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeJob {
+    pub user_id: String,
+}
+
 /// Mail every active subscriber about an incident's new status (the email issue handles it).
 pub const NOTIFY_STATUS_CHANGED: &str = "notify.status_changed";
 

@@ -247,6 +247,63 @@ struct News {
     notify: bool,
 }
 
+/// An incident a person creates (from Slack's Home tab, later from the admin pages).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Creation {
+    pub title: String,
+    pub status: IncidentStatus,
+    pub severity: crate::domain::Severity,
+    pub start: Timestamp,
+    pub summary: Option<String>,
+    /// The first public update.
+    pub text: Option<String>,
+}
+
+/// Creates an incident: its message is posted to the team's channel with a note on who created
+/// it, and subscribers are told unless it is silent.
+pub async fn create(
+    services: &Services,
+    actor: &Actor,
+    creation: &Creation,
+) -> Result<Incident, ChangeError> {
+    let mut tx = services.db.begin().await?;
+    let now = Timestamp::now();
+    let incident = incidents::insert(
+        &mut tx,
+        &incidents::NewIncident {
+            status: creation.status,
+            severity: creation.severity,
+            start: creation.start,
+            end: None,
+            title: creation.title.clone(),
+            summary: creation.summary.clone(),
+            silent: false,
+        },
+        now,
+    )
+    .await?;
+    let text = creation
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    incidents::add_update(&mut tx, incident.id, now, Some(creation.status), text).await?;
+    let note = format!("Created by {}", actor.name);
+    let news = News {
+        action: "incident.created",
+        message: note.clone(),
+        notes: vec![format!("{note}.")],
+        notify: matches!(
+            creation.status,
+            IncidentStatus::Planned | IncidentStatus::Confirmed | IncidentStatus::Watching
+        ),
+    };
+    record(&mut tx, actor, &incident, news, now).await?;
+    tx.commit().await.map_err(storage::StorageError::from)?;
+    services.jobs.wake();
+    Ok(incident)
+}
+
 /// Writes the audit entry and owes Slack the notes and, when `notify`, subscribers the news.
 async fn record(
     conn: &mut AnyConnection,

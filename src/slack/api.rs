@@ -203,6 +203,20 @@ impl SlackApi {
         }
     }
 
+    /// Shows `view` as `user_id`'s Home tab.
+    pub async fn publish_home(
+        &self,
+        token: &str,
+        user_id: &str,
+        view: SlackView,
+    ) -> Result<(), SlackCallError> {
+        let token = Self::token(token);
+        let session = self.client.open_session(&token);
+        call(session.views_publish(&SlackApiViewsPublishRequest::new(user_id.into(), view)))
+            .await?;
+        Ok(())
+    }
+
     pub async fn join_channel(&self, token: &str, channel_id: &str) -> Result<(), SlackCallError> {
         let token = Self::token(token);
         let session = self.client.open_session(&token);

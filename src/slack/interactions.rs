@@ -3,9 +3,9 @@
 //! mails) is left to jobs.
 
 use super::Bot;
-use super::messages::{self, UPDATE_STATUSES};
+use super::messages::{self, CREATE_STATUSES, UPDATE_STATUSES};
 use crate::domain::{IncidentStatus, Severity};
-use crate::service::incidents::{self, Actor, ChangeError, Edit};
+use crate::service::incidents::{self, Actor, ChangeError, Creation, Edit};
 use crate::storage::{self, slack_deliveries};
 use slack_morphism::prelude::*;
 
@@ -96,6 +96,7 @@ async fn perform(
         ("confirm_incident", Some(id)) => incidents::confirm(services, actor, id).await,
         ("dismiss_incident", Some(id)) => incidents::dismiss(services, actor, id).await,
         ("update_incident", Some(id)) => return open_update_modal(bot, trigger_id, id).await,
+        ("create_incident", _) => return open_create_modal(bot, trigger_id).await,
         // URL buttons: Slack opens the link; the click only needs its acknowledgement.
         ("link", _) => return Ok(()),
         (other, _) => {
@@ -192,9 +193,13 @@ async fn view_submission(
     let SlackView::Modal(modal) = &event.view.view else {
         return Ok(SlackInteractionResponse::Empty);
     };
-    if modal.callback_id.as_ref().map(|c| c.value().as_str()) != Some("update_incident_modal") {
-        tracing::info!(callback_id = ?modal.callback_id, "Slack form not handled");
-        return Ok(SlackInteractionResponse::Empty);
+    match modal.callback_id.as_ref().map(|c| c.value().as_str()) {
+        Some("update_incident_modal") => {}
+        Some("create_incident_modal") => return create_submission(bot, &event).await,
+        other => {
+            tracing::info!(callback_id = ?other, "Slack form not handled");
+            return Ok(SlackInteractionResponse::Empty);
+        }
     }
     let Some(incident_id) = modal
         .private_metadata
@@ -271,6 +276,97 @@ async fn view_submission(
         Err(ChangeError::Storage(e)) => {
             slack_deliveries::forget(&mut *bot.services.db.acquire().await?, &key).await?;
             Err(e.into())
+        }
+    }
+}
+
+async fn open_create_modal(bot: &Bot, trigger_id: &SlackTriggerId) -> Result<(), InteractionError> {
+    let Some(view) = messages::create_modal(jiff::Timestamp::now()) else {
+        return Ok(());
+    };
+    let token = bot_token(bot).await?;
+    if let Err(e) = bot.api.open_view(&token, trigger_id.value(), view).await {
+        tracing::error!(error = %e, "could not open the create form in Slack");
+    }
+    Ok(())
+}
+
+/// Longest title accepted; the public page and mail subjects must stay readable.
+const MAX_TITLE_CHARS: usize = 200;
+
+async fn create_submission(
+    bot: &Bot,
+    event: &SlackInteractionViewSubmissionEvent,
+) -> Result<SlackInteractionResponse, InteractionError> {
+    let state = event.view.state_params.state.as_ref();
+    let mut problems = Vec::new();
+    let title = text(state, "title");
+    match &title {
+        None => problems.push(("title", "Give the incident a title.".to_owned())),
+        Some(t) if t.chars().count() > MAX_TITLE_CHARS => problems.push((
+            "title",
+            format!("Keep the title under {MAX_TITLE_CHARS} characters."),
+        )),
+        Some(_) => {}
+    }
+    let status = selected(state, "status").and_then(|v| v.parse::<IncidentStatus>().ok());
+    if !status.is_some_and(|s| CREATE_STATUSES.contains(&s)) {
+        problems.push((
+            "status",
+            "Choose planned, confirmed or watching.".to_owned(),
+        ));
+    }
+    let severity = selected(state, "severity").and_then(|v| v.parse::<Severity>().ok());
+    if severity.is_none() {
+        problems.push(("severity", "Choose a severity.".to_owned()));
+    }
+    let (Some(title), Some(status), Some(severity), true) =
+        (title, status, severity, problems.is_empty())
+    else {
+        return Ok(errors(problems));
+    };
+    let start = field(state, "start")
+        .and_then(|v| v.selected_date_time.as_ref())
+        .map(|t| t.0)
+        .unwrap_or_else(jiff::Timestamp::now);
+    let key = format!(
+        "view:{}:{}",
+        event.view.state_params.id.value(),
+        event.view.state_params.hash
+    );
+    if !slack_deliveries::first_time(
+        &mut *bot.services.db.acquire().await?,
+        &key,
+        jiff::Timestamp::now(),
+    )
+    .await?
+    {
+        tracing::info!("repeated Slack form submission ignored");
+        return Ok(SlackInteractionResponse::Empty);
+    }
+    let creation = Creation {
+        title,
+        status,
+        severity,
+        start,
+        summary: text(state, "summary"),
+        text: text(state, "update_text"),
+    };
+    match incidents::create(&bot.services, &actor(Some(&event.user)), &creation).await {
+        Ok(incident) => {
+            tracing::info!(incident_id = incident.id, "incident created from Slack");
+            Ok(SlackInteractionResponse::Empty)
+        }
+        Err(e) => {
+            slack_deliveries::forget(&mut *bot.services.db.acquire().await?, &key).await?;
+            Err(match e {
+                ChangeError::Storage(e) => e.into(),
+                ChangeError::NotFound(id) => storage::StorageError::Corrupt {
+                    column: "incidents.id",
+                    message: format!("incident {id} vanished while being created"),
+                }
+                .into(),
+            })
         }
     }
 }

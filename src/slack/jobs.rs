@@ -49,9 +49,35 @@ pub fn register(registry: &mut JobRegistry, slack: SlackJobs) {
     ] {
         registry.register(kind, handler(slack.clone(), kind));
     }
+    registry.register(kinds::SLACK_PUBLISH_HOME, move |payload: String| {
+        let slack = slack.clone();
+        async move { slack.publish_home(&payload).await }
+    });
 }
 
 impl SlackJobs {
+    async fn publish_home(&self, payload: &str) -> JobResult {
+        let job: kinds::HomeJob = serde_json::from_str(payload)
+            .map_err(|e| JobError::permanent(format!("unreadable home payload: {e}")))?;
+        let token = {
+            let mut conn = self.db.acquire().await?;
+            settings::load(&mut conn, &self.config.slack)
+                .await?
+                .bot_token
+        };
+        if token.is_empty() {
+            tracing::info!("Slack is not configured (bot token); Home tab not published");
+            return Ok(());
+        }
+        let Some(view) = messages::home_view() else {
+            return Err(JobError::permanent(
+                "the Home tab view is not valid Block Kit",
+            ));
+        };
+        self.api.publish_home(&token, &job.user_id, view).await?;
+        Ok(())
+    }
+
     async fn run(&self, kind: &'static str, payload: &str) -> JobResult {
         let job: IncidentJob = serde_json::from_str(payload)
             .map_err(|e| JobError::permanent(format!("unreadable {kind} payload: {e}")))?;

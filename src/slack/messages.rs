@@ -209,6 +209,67 @@ pub fn update_modal(incident: &Incident) -> Option<slack_morphism::prelude::Slac
         .ok()
 }
 
+/// The statuses an incident may be created with from Slack.
+pub const CREATE_STATUSES: [IncidentStatus; 3] = [
+    IncidentStatus::Planned,
+    IncidentStatus::Confirmed,
+    IncidentStatus::Watching,
+];
+
+/// The bot's Home tab: where incidents nobody's monitoring noticed are created.
+pub fn home_view() -> Option<slack_morphism::prelude::SlackView> {
+    let view = json!({
+        "type": "home",
+        "blocks": [
+            section("*Status page*\nSomething is wrong that monitoring did not catch, or maintenance is coming? Create an incident: it appears on the status page and subscribers are told."),
+            {"type": "actions", "elements": [
+                {"type": "button", "style": "primary", "action_id": "create_incident",
+                 "text": {"type": "plain_text", "text": "Create incident"}}
+            ]}
+        ]
+    });
+    serde_json::from_value(view)
+        .map_err(|e| tracing::error!(error = %e, "home view does not match Block Kit"))
+        .ok()
+}
+
+/// The "Create incident" modal; `now` is the default start.
+pub fn create_modal(now: jiff::Timestamp) -> Option<slack_morphism::prelude::SlackView> {
+    let statuses: Vec<Value> = CREATE_STATUSES
+        .iter()
+        .map(|s| option(s.label(), s.as_str()))
+        .collect();
+    let severities: Vec<Value> = crate::domain::Severity::ALL
+        .iter()
+        .map(|s| option(s.label(), s.as_str()))
+        .collect();
+    let view = json!({
+        "type": "modal",
+        "callback_id": "create_incident_modal",
+        "title": {"type": "plain_text", "text": "Create incident"},
+        "submit": {"type": "plain_text", "text": "Create"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {"type": "input", "block_id": "title", "label": {"type": "plain_text", "text": "Title"},
+             "element": {"type": "plain_text_input", "action_id": "title", "max_length": 200}},
+            {"type": "input", "block_id": "status", "label": {"type": "plain_text", "text": "Status"},
+             "element": {"type": "static_select", "action_id": "status", "options": statuses,
+                         "initial_option": option(IncidentStatus::Confirmed.label(), "confirmed")}},
+            {"type": "input", "block_id": "severity", "label": {"type": "plain_text", "text": "Severity"},
+             "element": {"type": "static_select", "action_id": "severity", "options": severities}},
+            {"type": "input", "block_id": "start", "optional": true, "label": {"type": "plain_text", "text": "Start"},
+             "element": {"type": "datetimepicker", "action_id": "start", "initial_date_time": now.as_second()}},
+            {"type": "input", "block_id": "update_text", "optional": true, "label": {"type": "plain_text", "text": "First update"},
+             "element": {"type": "plain_text_input", "action_id": "update_text", "multiline": true}},
+            {"type": "input", "block_id": "summary", "optional": true, "label": {"type": "plain_text", "text": "Summary"},
+             "element": {"type": "plain_text_input", "action_id": "summary", "multiline": true}}
+        ]
+    });
+    serde_json::from_value(view)
+        .map_err(|e| tracing::error!(error = %e, "create modal does not match Block Kit"))
+        .ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 //! top, so a change on the admin page takes effect without a restart.
 
 mod api;
+pub mod events;
 pub mod interactions;
 mod jobs;
 mod messages;

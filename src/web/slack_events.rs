@@ -4,7 +4,6 @@
 
 use super::{AppState, WebError};
 use crate::slack::interactions;
-use crate::storage::slack_deliveries;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
@@ -94,13 +93,7 @@ async fn slack_events(
         )
             .into_response()),
         SlackPushEvent::EventCallback(callback) => {
-            let key = format!("event:{}", callback.event_id.value());
-            let mut conn = state.db.acquire().await?;
-            if !slack_deliveries::first_time(&mut conn, &key, jiff::Timestamp::now()).await? {
-                tracing::info!(event_id = %callback.event_id, "repeated Slack event ignored");
-            } else {
-                tracing::debug!(event_id = %callback.event_id, "Slack event received");
-            }
+            crate::slack::events::handle(&state.bot(), callback).await?;
             Ok(StatusCode::OK.into_response())
         }
         SlackPushEvent::AppRateLimited(_) => {

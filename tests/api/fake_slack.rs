@@ -189,6 +189,13 @@ async fn handle(
         "conversations.join" => ok_json(json!({
             "ok": true, "channel": {"id": body["channel"], "created": 1_700_000_000, "is_channel": true}
         })),
+        "views.publish" => {
+            let mut view = body["view"].clone();
+            view["id"] = "V0FAKEHOME1".into();
+            view["team_id"] = "T0FAKE0001".into();
+            view["hash"] = "1767236400.FAKEhome".into();
+            ok_json(json!({"ok": true, "view": view}))
+        }
         "views.open" => {
             // Slack answers with the view it opened, plus the ids and state it keeps.
             let mut view = body["view"].clone();

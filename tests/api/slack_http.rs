@@ -17,6 +17,9 @@ const CONFIRM: &str = include_str!("../fixtures/slack_block_actions_confirm.json
 const DISMISS: &str = include_str!("../fixtures/slack_block_actions_dismiss.json");
 const UPDATE_CLICK: &str = include_str!("../fixtures/slack_block_actions_update.json");
 const UPDATE_SUBMISSION: &str = include_str!("../fixtures/slack_view_submission_update.json");
+const HOME_OPENED: &str = include_str!("../fixtures/slack_event_app_home_opened.json");
+const CREATE_CLICK: &str = include_str!("../fixtures/slack_block_actions_create.json");
+const CREATE_SUBMISSION: &str = include_str!("../fixtures/slack_view_submission_create.json");
 const URL_VERIFICATION: &str = include_str!("../fixtures/slack_url_verification.json");
 
 /// `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}`, as Slack signs.
@@ -153,7 +156,127 @@ on_both_backends!(
     url_verification_answers_the_challenge,
     the_update_form_resolves_an_incident_with_one_thread_reply_per_change,
     an_invalid_update_form_is_answered_with_an_error_on_the_field,
+    the_home_tab_offers_to_create_an_incident_which_is_posted_to_the_channel,
 );
+
+fn form(payload: &str) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("payload", payload)
+        .finish()
+}
+
+async fn the_home_tab_offers_to_create_an_incident_which_is_posted_to_the_channel(
+    backend: Backend,
+) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let app = app_with_slack(&db, &slack).await;
+    let now = jiff::Timestamp::now().as_second();
+
+    // Opening the Home tab publishes it (twice delivered, published once).
+    for _ in 0..2 {
+        let (status, _) = post_signed(
+            &app,
+            HOME_OPENED,
+            "application/json",
+            now,
+            Some(sign(SIGNING_SECRET, now, HOME_OPENED)),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    app.handle.jobs.wake();
+    let published = eventually(Duration::from_secs(20), || async {
+        slack.calls_to("views.publish").pop()
+    })
+    .await;
+    assert_eq!(published.body["user_id"], "U0FAKEUSR01");
+    assert_eq!(published.body["view"]["type"], "home");
+    assert!(
+        published
+            .body
+            .to_string()
+            .contains("\"action_id\":\"create_incident\"")
+    );
+    assert_eq!(jobs(&app, "slack.publish_home").await.len(), 1);
+
+    // "Create incident" opens the form.
+    assert_eq!(post_click(&app, &form(CREATE_CLICK)).await.0, 200);
+    let opened = slack
+        .calls_to("views.open")
+        .pop()
+        .expect("the form was opened");
+    assert_eq!(opened.body["view"]["callback_id"], "create_incident_modal");
+
+    // Without a title, the form says so on the field and nothing is created.
+    let mut untitled: serde_json::Value = serde_json::from_str(CREATE_SUBMISSION).expect("fixture");
+    untitled["view"]["state"]["values"]["title"]["title"]["value"] = serde_json::Value::Null;
+    let (status, body) = post_click(&app, &form(&untitled.to_string())).await;
+    assert_eq!(status, 200);
+    let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(answer["errors"]["title"], "Give the incident a title.");
+    assert!(
+        incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
+            .await
+            .expect("all")
+            .is_empty()
+    );
+
+    // Submitted: the incident exists, its message is posted, and the thread says who made it.
+    assert_eq!(
+        post_click(&app, &form(CREATE_SUBMISSION)).await,
+        (200, String::new())
+    );
+    let created = incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
+        .await
+        .expect("all");
+    assert_eq!(created.len(), 1);
+    let incident = &created[0];
+    assert_eq!(incident.title, "Payment provider degraded");
+    assert_eq!(incident.status, IncidentStatus::Confirmed);
+    assert_eq!(incident.severity, monostat::domain::Severity::Partial);
+    assert_eq!(incident.start.as_second(), 1_767_234_600);
+    let first = &incidents::updates(
+        &mut app.handle.db.acquire().await.expect("conn"),
+        incident.id,
+    )
+    .await
+    .expect("updates")[0];
+    assert_eq!(
+        first.message.as_deref(),
+        Some("Some card payments fail. We are in contact with our payment provider.")
+    );
+    assert_eq!(jobs(&app, "notify.status_changed").await.len(), 1);
+    app.handle.jobs.wake();
+    wait_for_slack_change_jobs(&app).await;
+    let posts = slack.calls_to("chat.postMessage");
+    let message = posts
+        .iter()
+        .find(|c| c.body.get("thread_ts").is_none())
+        .expect("the incident's message");
+    assert!(
+        message.body["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Ongoing incident")
+    );
+    assert!(message.body.to_string().contains("update_incident"));
+    let note = posts
+        .iter()
+        .find(|c| c.body.get("thread_ts").is_some())
+        .expect("a thread note");
+    assert_eq!(note.body["text"], "Created by jdoe.");
+    let ts = incidents::get(
+        &mut app.handle.db.acquire().await.expect("conn"),
+        incident.id,
+    )
+    .await
+    .expect("get")
+    .expect("exists")
+    .slack_message_ts;
+    assert_eq!(note.body["thread_ts"].as_str(), ts.as_deref());
+    app.stop().await;
+}
 
 /// The fixture's form submission for incident `id`, with `status` chosen (or none).
 fn submission(id: i64, status: Option<&str>) -> String {
