@@ -139,6 +139,10 @@ impl Application {
             shutdown,
         } = self;
         let worker = tokio::spawn(state.jobs.clone().run(shutdown.clone()));
+        let socket_mode = tokio::spawn(crate::slack::socket_mode::supervise(
+            state.bot(),
+            shutdown.clone(),
+        ));
         let db = state.db.clone();
         tracing::info!(
             addr = %listener.local_addr()?,
@@ -153,6 +157,9 @@ impl Application {
         shutdown.cancel();
         if let Err(e) = worker.await {
             tracing::error!(error = %e, "job worker stopped abnormally");
+        }
+        if let Err(e) = socket_mode.await {
+            tracing::error!(error = %e, "Slack Socket Mode stopped abnormally");
         }
         db.close().await;
         tracing::info!("monostat stopped");

@@ -107,6 +107,11 @@ impl SlackApi {
         })
     }
 
+    /// The underlying slack-morphism client, for Socket Mode.
+    pub fn client(&self) -> std::sync::Arc<SlackHyperClient> {
+        self.client.clone()
+    }
+
     fn token(token: &str) -> SlackApiToken {
         SlackApiToken::new(SlackApiTokenValue::from(token.to_owned()))
     }

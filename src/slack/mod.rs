@@ -10,6 +10,7 @@ pub mod interactions;
 mod jobs;
 mod messages;
 pub mod settings;
+pub mod socket_mode;
 
 pub use api::{SlackApi, SlackCallError};
 

@@ -48,3 +48,14 @@ pub async fn load(
 pub fn normalise(channel_name: &str) -> &str {
     channel_name.trim().trim_start_matches('#')
 }
+
+/// The app-level token in force (empty when none): it alone decides whether Socket Mode runs.
+pub async fn app_token(
+    conn: &mut AnyConnection,
+    overrides: &SlackOverrides,
+) -> storage::Result<String> {
+    Ok(match &overrides.app_token {
+        Some(token) => token.expose().to_owned(),
+        None => storage::settings::slack(conn).await?.app_token,
+    })
+}

@@ -34,8 +34,23 @@ pub enum Failure {
     Error(&'static str),
 }
 
+/// What the fake Socket Mode server sends next on a connection.
+#[derive(Clone, Debug)]
+pub enum Frame {
+    /// An envelope (`events_api`, `interactive`), which the app must acknowledge.
+    Envelope(Value),
+    /// `disconnect` (refresh requested), then the socket is closed.
+    Disconnect,
+}
+
 #[derive(Default)]
 struct Inner {
+    /// The Socket Mode URL `apps.connections.open` hands out.
+    socket_url: String,
+    /// Socket Mode connections accepted so far.
+    connections: usize,
+    /// Acknowledgements received, as sent.
+    acks: Vec<Value>,
     calls: Vec<Call>,
     scripted: HashMap<String, VecDeque<Failure>>,
     next_ts: u64,
@@ -46,6 +61,7 @@ struct Inner {
 #[derive(Clone)]
 pub struct FakeSlack {
     inner: Arc<Mutex<Inner>>,
+    frames: tokio::sync::mpsc::UnboundedSender<Frame>,
     pub api_url: String,
 }
 
@@ -70,10 +86,37 @@ impl FakeSlack {
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
+        let (frames, receiver) = tokio::sync::mpsc::unbounded_channel();
+        let sockets = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        inner.lock().expect("state").socket_url = format!(
+            "ws://{}/link/?ticket=fake",
+            sockets.local_addr().expect("address")
+        );
+        tokio::spawn(serve_sockets(
+            sockets,
+            inner.clone(),
+            Arc::new(tokio::sync::Mutex::new(receiver)),
+        ));
         FakeSlack {
             inner,
+            frames,
             api_url: format!("http://{addr}/api"),
         }
+    }
+
+    /// Sends `frame` on one of the open Socket Mode connections (the first free one).
+    pub fn send(&self, frame: Frame) {
+        self.frames.send(frame).expect("socket server running");
+    }
+
+    pub fn socket_connections(&self) -> usize {
+        self.lock().connections
+    }
+
+    pub fn acks(&self) -> Vec<Value> {
+        self.lock().acks.clone()
     }
 
     /// The next call of `method` fails this way (calls after it succeed again).
@@ -207,10 +250,63 @@ async fn handle(
             view["bot_id"] = "B0FAKEBOT01".into();
             ok_json(json!({"ok": true, "view": view}))
         }
+        "apps.connections.open" => ok_json(json!({"ok": true, "url": inner.socket_url})),
         "auth.test" => ok_json(
             json!({"ok": true, "url": "https://fake.slack.test/", "team": "Fake", "user": "monostat", "team_id": "T0FAKE0001", "user_id": "U0FAKEBOT01"}),
         ),
         _ => ok_json(json!({"ok": false, "error": "unknown_method"})),
+    }
+}
+
+const HELLO: &str = include_str!("../fixtures/slack_socket_hello.json");
+const DISCONNECT: &str = include_str!("../fixtures/slack_socket_disconnect.json");
+
+/// Accepts Socket Mode connections: each gets `hello`, then frames from the test, and reports
+/// every acknowledgement it reads.
+async fn serve_sockets(
+    listener: tokio::net::TcpListener,
+    inner: Arc<Mutex<Inner>>,
+    frames: Arc<tokio::sync::Mutex<tokio::sync::mpsc::UnboundedReceiver<Frame>>>,
+) {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    while let Ok((stream, _)) = listener.accept().await {
+        let inner = inner.clone();
+        let frames = frames.clone();
+        tokio::spawn(async move {
+            let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else {
+                return;
+            };
+            inner.lock().expect("state").connections += 1;
+            if socket.send(Message::text(HELLO)).await.is_err() {
+                return;
+            }
+            loop {
+                let next = async { frames.lock().await.recv().await };
+                tokio::select! {
+                    frame = next => match frame {
+                        Some(Frame::Envelope(envelope)) => {
+                            if socket.send(Message::text(envelope.to_string())).await.is_err() { return; }
+                        }
+                        Some(Frame::Disconnect) => {
+                            let _ = socket.send(Message::text(DISCONNECT)).await;
+                            let _ = socket.close(None).await;
+                            return;
+                        }
+                        None => return,
+                    },
+                    message = socket.next() => match message {
+                        Some(Ok(Message::Text(text))) => {
+                            if let Ok(ack) = serde_json::from_str::<Value>(text.as_str()) {
+                                inner.lock().expect("state").acks.push(ack);
+                            }
+                        }
+                        Some(Ok(_)) => {}
+                        _ => return,
+                    },
+                }
+            }
+        });
     }
 }
 

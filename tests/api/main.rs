@@ -11,4 +11,5 @@ mod jobs;
 mod real_alertmanager;
 mod slack;
 mod slack_http;
+mod slack_socket_mode;
 mod storage;

@@ -1,0 +1,111 @@
+//! Slack over Socket Mode: the same handlers as HTTP, reached through a WebSocket the app
+//! opens to (a fake) Slack, acknowledged by envelope id, surviving a disconnect.
+
+use crate::fake_slack::{FakeSlack, Frame};
+use crate::helpers::{Backend, TestApp, TestDatabase, eventually};
+use crate::on_both_backends;
+use monostat::config::Secret;
+use monostat::domain::IncidentStatus;
+use monostat::jobs::WorkerSettings;
+use monostat::storage::{incidents, settings};
+use serde_json::json;
+use std::time::Duration;
+
+const CREATE: &str = include_str!("../fixtures/opsgenie_create.json");
+const CONFIRM: &str = include_str!("../fixtures/slack_block_actions_confirm.json");
+const HOME_OPENED: &str = include_str!("../fixtures/slack_socket_envelope_events_api.json");
+
+on_both_backends!(a_confirm_over_socket_mode_is_acknowledged_and_survives_a_disconnect);
+
+async fn a_confirm_over_socket_mode_is_acknowledged_and_survives_a_disconnect(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let api_url = slack.api_url.clone();
+    let app = TestApp::spawn_configured(
+        &db,
+        move |config| {
+            config.slack.bot_token = Some(Secret::new("xoxb-fake-token"));
+            config.slack.app_token = Some(Secret::new("xapp-fake-token"));
+            config.slack.channel = Some("#statuspage".into());
+            config.slack.api_url = api_url.parse().expect("URL");
+        },
+        WorkerSettings::default(),
+        |_| {},
+    )
+    .await;
+
+    // The app connects by itself, with its app-level token.
+    eventually(Duration::from_secs(20), || async {
+        (slack.socket_connections() >= 1).then_some(())
+    })
+    .await;
+    let opened = slack.calls_to("apps.connections.open");
+    assert_eq!(opened[0].token.as_deref(), Some("xapp-fake-token"));
+
+    let secret = settings::webhook_secret(&mut app.handle.db.acquire().await.expect("conn"))
+        .await
+        .expect("secret");
+    app.client
+        .post(format!(
+            "{}/integrations/opsgenie/hook/{secret}",
+            app.base_url
+        ))
+        .body(CREATE)
+        .send()
+        .await
+        .expect("sent");
+    let incident = incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
+        .await
+        .expect("all")
+        .remove(0);
+
+    let mut confirm: serde_json::Value = serde_json::from_str(CONFIRM).expect("fixture");
+    confirm["actions"][0]["value"] = incident.id.to_string().into();
+    slack.send(Frame::Envelope(json!({
+        "envelope_id": "envelope-confirm-1", "type": "interactive",
+        "accepts_response_payload": false, "payload": confirm
+    })));
+
+    eventually(Duration::from_secs(20), || async {
+        slack
+            .acks()
+            .iter()
+            .any(|a| a["envelope_id"] == "envelope-confirm-1")
+            .then_some(())
+    })
+    .await;
+    let confirmed = incidents::get(
+        &mut app.handle.db.acquire().await.expect("conn"),
+        incident.id,
+    )
+    .await
+    .expect("get")
+    .expect("exists");
+    assert_eq!(confirmed.status, IncidentStatus::Confirmed);
+
+    // Slack asks for a refresh and drops the socket: the app reconnects and keeps working.
+    let connections_before = slack.calls_to("apps.connections.open").len();
+    slack.send(Frame::Disconnect);
+    eventually(Duration::from_secs(30), || async {
+        (slack.calls_to("apps.connections.open").len() > connections_before).then_some(())
+    })
+    .await;
+    slack.send(Frame::Envelope(
+        serde_json::from_str(HOME_OPENED).expect("fixture"),
+    ));
+    eventually(Duration::from_secs(20), || async {
+        slack
+            .acks()
+            .iter()
+            .any(|a| a["envelope_id"] == "5a2b7c1d-fake-4e3f-9a8b-00000000e002")
+            .then_some(())
+    })
+    .await;
+    app.handle.jobs.wake();
+    let published = eventually(Duration::from_secs(20), || async {
+        slack.calls_to("views.publish").pop()
+    })
+    .await;
+    assert_eq!(published.body["user_id"], "U0FAKEUSR01");
+    app.stop().await;
+}
