@@ -94,7 +94,84 @@ on_both_backends!(
     a_confirmed_incident_whose_alerts_closed_gets_a_reminder_to_resolve,
     without_slack_jobs_are_skipped_and_settings_apply_without_restart,
     a_revoked_token_fails_the_job_for_good,
+    a_slack_server_error_is_retried,
+    a_bot_outside_the_channel_joins_it_and_posts,
+    a_vanished_channel_is_looked_up_again_by_name,
 );
+
+/// Remembers that `#statuspage` is `channel_id`, as after an earlier resolution.
+async fn remember_channel(app: &TestApp, channel_id: &str) {
+    settings::set_slack_channel(
+        &mut app.handle.db.acquire().await.expect("conn"),
+        "#statuspage",
+        channel_id,
+    )
+    .await
+    .expect("store");
+}
+
+async fn a_slack_server_error_is_retried(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    slack.fail_next("chat.postMessage", Failure::ServerError);
+    let app = app_with_slack(&db, &slack).await;
+
+    send(&app, CREATE).await;
+
+    let jobs = settled(&app, "slack.new_incident_from_alert").await;
+    assert_eq!(jobs, vec![("done".to_owned(), 2, None)]);
+    assert_eq!(slack.calls_to("chat.postMessage").len(), 2);
+    app.stop().await;
+}
+
+async fn a_bot_outside_the_channel_joins_it_and_posts(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    slack.fail_next("chat.postMessage", Failure::Error("not_in_channel"));
+    let app = app_with_slack(&db, &slack).await;
+    remember_channel(&app, "C0FAKECHAN1").await;
+
+    send(&app, CREATE).await;
+
+    assert_eq!(
+        settled(&app, "slack.new_incident_from_alert").await,
+        vec![("done".to_owned(), 1, None)]
+    );
+    let methods: Vec<String> = slack.calls().into_iter().map(|c| c.method).collect();
+    assert_eq!(
+        methods,
+        vec!["chat.postMessage", "conversations.join", "chat.postMessage"]
+    );
+    assert!(only_incident(&app).await.slack_message_ts.is_some());
+    app.stop().await;
+}
+
+async fn a_vanished_channel_is_looked_up_again_by_name(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    slack.fail_next("chat.postMessage", Failure::Error("channel_not_found"));
+    let app = app_with_slack(&db, &slack).await;
+    remember_channel(&app, "C0DELETED01").await;
+
+    send(&app, CREATE).await;
+
+    assert_eq!(
+        settled(&app, "slack.new_incident_from_alert").await,
+        vec![("done".to_owned(), 2, None)]
+    );
+    let posts = slack.calls_to("chat.postMessage");
+    assert_eq!(posts.len(), 2);
+    assert_eq!(posts[0].body["channel"], "C0DELETED01");
+    assert_eq!(
+        posts[1].body["channel"], "C0FAKECHAN1",
+        "found again by its name"
+    );
+    let stored = settings::slack(&mut app.handle.db.acquire().await.expect("conn"))
+        .await
+        .expect("slack");
+    assert_eq!(stored.channel_id.as_deref(), Some("C0FAKECHAN1"));
+    app.stop().await;
+}
 
 async fn an_alert_posts_the_suspected_incident_with_confirm_and_dismiss_buttons(backend: Backend) {
     let db = TestDatabase::new(backend).await;
