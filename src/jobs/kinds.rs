@@ -25,6 +25,12 @@ pub struct HomeJob {
 /// Mail every active subscriber about an incident's new status (the email issue handles it).
 pub const NOTIFY_STATUS_CHANGED: &str = "notify.status_changed";
 
+/// A Slack job about an incident. All of an incident's Slack jobs share a sequence, so its
+/// message and thread change in the order the incident did.
+pub fn slack_incident_job(kind: &'static str, job: &IncidentJob) -> super::JobRequest {
+    super::JobRequest::new(kind, job).in_sequence(format!("slack:incident:{}", job.incident_id))
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusChangeJob {
     pub incident_id: i64,

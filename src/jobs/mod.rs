@@ -62,6 +62,7 @@ pub struct JobRequest {
     kind: &'static str,
     payload: String,
     unique_key: Option<String>,
+    sequence_key: Option<String>,
     delay: Duration,
     max_attempts: Option<i32>,
 }
@@ -78,6 +79,7 @@ impl JobRequest {
                 "null".into()
             }),
             unique_key: None,
+            sequence_key: None,
             delay: Duration::ZERO,
             max_attempts: None,
         }
@@ -87,6 +89,13 @@ impl JobRequest {
     /// the first one has run.
     pub fn unique_key(mut self, key: impl Into<String>) -> Self {
         self.unique_key = Some(key.into());
+        self
+    }
+
+    /// Runs this job only after every earlier job with the same key has finished (done or given
+    /// up), for side effects whose order people see, like replies in one Slack thread.
+    pub fn in_sequence(mut self, key: impl Into<String>) -> Self {
+        self.sequence_key = Some(key.into());
         self
     }
 
@@ -119,6 +128,7 @@ pub async fn enqueue(
             kind: job.kind.to_owned(),
             payload: job.payload,
             unique_key: job.unique_key,
+            sequence_key: job.sequence_key,
             run_at,
             max_attempts: job
                 .max_attempts

@@ -6,8 +6,8 @@ use crate::domain::alerts::{
     AllAlertsClosed, DISMISSED_BY_MONITORING_UPDATE, OPENED_BY_MONITORING_UPDATE,
 };
 use crate::domain::{Incident, IncidentStatus};
+use crate::jobs;
 use crate::jobs::kinds::{self, IncidentJob};
-use crate::jobs::{self, JobRequest};
 use crate::storage::incidents::{self, NewIncident};
 use crate::storage::{self, AnyConnection, alerts, audit, locks};
 use jiff::Timestamp;
@@ -232,7 +232,7 @@ async fn open_incident(
     .await?;
     jobs::enqueue(
         conn,
-        JobRequest::new(
+        kinds::slack_incident_job(
             kinds::SLACK_NEW_INCIDENT_FROM_ALERT,
             &IncidentJob {
                 incident_id: incident.id,
@@ -368,7 +368,7 @@ async fn enqueue_incident_job(
 ) -> storage::Result<()> {
     jobs::enqueue(
         conn,
-        JobRequest::new(
+        kinds::slack_incident_job(
             kind,
             &IncidentJob {
                 incident_id,

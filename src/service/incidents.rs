@@ -329,7 +329,7 @@ async fn record(
     .await?;
     jobs::enqueue(
         conn,
-        JobRequest::new(
+        kinds::slack_incident_job(
             kinds::SLACK_INCIDENT_CHANGED,
             &IncidentJob {
                 incident_id: incident.id,

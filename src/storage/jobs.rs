@@ -14,6 +14,8 @@ pub struct NewJob {
     /// JSON.
     pub payload: String,
     pub unique_key: Option<String>,
+    /// Jobs with the same key run one after another, in the order they were enqueued.
+    pub sequence_key: Option<String>,
     pub run_at: Timestamp,
     pub max_attempts: i32,
 }
@@ -61,8 +63,8 @@ pub async fn enqueue(
     now: Timestamp,
 ) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO jobs (kind, payload, unique_key, max_attempts, run_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6)
+        "INSERT INTO jobs (kind, payload, unique_key, max_attempts, run_at, created_at, sequence_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (unique_key) DO NOTHING
          RETURNING id",
     )
@@ -72,11 +74,13 @@ pub async fn enqueue(
     .bind(job.max_attempts)
     .bind(to_db_time(job.run_at))
     .bind(to_db_time(now))
+    .bind(&job.sequence_key)
     .fetch_optional(&mut *conn)
     .await?)
 }
 
-/// Claims the most overdue job, leasing it until `lease_until`. On PostgreSQL, `SKIP LOCKED`
+/// Claims the most overdue job, leasing it until `lease_until`. A job waits while an earlier
+/// job of its sequence is pending. On PostgreSQL, `SKIP LOCKED`
 /// lets several instances claim side by side without waiting for or taking each other's jobs;
 /// SQLite has a single writer, so its plain subquery is already atomic.
 pub async fn claim_due(
@@ -91,6 +95,10 @@ pub async fn claim_due(
              WHERE id = (SELECT id FROM jobs
                          WHERE state = 'pending' AND run_at <= $1
                            AND (locked_until IS NULL OR locked_until <= $1)
+                           AND (sequence_key IS NULL OR NOT EXISTS (
+                               SELECT 1 FROM jobs AS earlier
+                               WHERE earlier.sequence_key = jobs.sequence_key
+                                 AND earlier.state = 'pending' AND earlier.id < jobs.id))
                          ORDER BY run_at, id LIMIT 1)
              RETURNING id, kind, payload, attempts, max_attempts"
         }
@@ -99,6 +107,10 @@ pub async fn claim_due(
              WHERE id = (SELECT id FROM jobs
                          WHERE state = 'pending' AND run_at <= $1
                            AND (locked_until IS NULL OR locked_until <= $1)
+                           AND (sequence_key IS NULL OR NOT EXISTS (
+                               SELECT 1 FROM jobs AS earlier
+                               WHERE earlier.sequence_key = jobs.sequence_key
+                                 AND earlier.state = 'pending' AND earlier.id < jobs.id))
                          ORDER BY run_at, id LIMIT 1
                          FOR UPDATE SKIP LOCKED)
              RETURNING id, kind, payload, attempts, max_attempts"

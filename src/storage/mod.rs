@@ -209,6 +209,11 @@ fn migrator(backend: Backend) -> Migrator {
                 "slack deliveries",
                 include_str!("../../migrations/sqlite/0003_slack_deliveries.sql"),
             ),
+            (
+                4,
+                "job sequences",
+                include_str!("../../migrations/sqlite/0004_job_sequences.sql"),
+            ),
         ],
         Backend::Postgres => &[
             (
@@ -225,6 +230,11 @@ fn migrator(backend: Backend) -> Migrator {
                 3,
                 "slack deliveries",
                 include_str!("../../migrations/postgres/0003_slack_deliveries.sql"),
+            ),
+            (
+                4,
+                "job sequences",
+                include_str!("../../migrations/postgres/0004_job_sequences.sql"),
             ),
         ],
     };

@@ -21,7 +21,60 @@ on_both_backends!(
     a_unique_key_enqueues_a_job_once,
     a_job_of_an_unknown_kind_waits_for_a_worker_that_knows_it,
     two_instances_run_each_job_exactly_once,
+    jobs_in_one_sequence_run_in_order_even_when_one_must_retry,
 );
+
+async fn jobs_in_one_sequence_run_in_order_even_when_one_must_retry(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let order: Arc<Mutex<Vec<i64>>> = Arc::default();
+    let recorded = order.clone();
+    let settings = WorkerSettings {
+        concurrency: 4,
+        ..fast_retries(20)
+    };
+    let app = TestApp::spawn_with(&db, settings, move |registry| {
+        registry.register("test.thread_reply", move |payload: String| {
+            let recorded = recorded.clone();
+            async move {
+                let n: i64 = payload.parse().expect("number");
+                // The first reply fails once; the others must wait for it, not overtake it.
+                let first_try = !recorded.lock().expect("lock").contains(&-1);
+                if n == 0 && first_try {
+                    recorded.lock().expect("lock").push(-1);
+                    return Err(JobError::retry("Slack is busy"));
+                }
+                // Later replies finish faster, so only the sequence keeps them in order.
+                tokio::time::sleep(Duration::from_millis(((10 - n) * 3) as u64)).await;
+                recorded.lock().expect("lock").push(n);
+                Ok(())
+            }
+        });
+    })
+    .await;
+
+    let mut tx = app.handle.db.begin().await.expect("transaction");
+    for n in 0..10 {
+        jobs::enqueue(
+            &mut tx,
+            JobRequest::new("test.thread_reply", &n).in_sequence("slack:incident:7"),
+            Timestamp::now(),
+        )
+        .await
+        .expect("enqueue");
+    }
+    tx.commit().await.expect("commit");
+    app.handle.jobs.wake();
+
+    eventually(Duration::from_secs(30), || async {
+        (order.lock().expect("lock").len() == 11).then_some(())
+    })
+    .await;
+    assert_eq!(
+        *order.lock().expect("lock"),
+        vec![-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+    );
+    app.stop().await;
+}
 
 async fn enqueue(db: &Db, request: JobRequest) -> Option<i64> {
     let mut tx = db.begin().await.expect("transaction");

@@ -382,24 +382,20 @@ async fn without_slack_jobs_are_skipped_and_settings_apply_without_restart(backe
 }
 
 async fn a_revoked_token_fails_the_job_for_good(backend: Backend) {
-    let db = TestDatabase::new(backend).await;
-    let slack = FakeSlack::start().await;
-    slack.fail_next("conversations.list", Failure::Error("token_revoked"));
-    let app = app_with_slack(&db, &slack).await;
+    for code in ["invalid_auth", "token_revoked"] {
+        let db = TestDatabase::new(backend).await;
+        let slack = FakeSlack::start().await;
+        slack.fail_next("conversations.list", Failure::Error(code));
+        let app = app_with_slack(&db, &slack).await;
 
-    send(&app, CREATE).await;
+        send(&app, CREATE).await;
 
-    let jobs = settled(&app, "slack.new_incident_from_alert").await;
-    assert_eq!(jobs.len(), 1);
-    assert_eq!(jobs[0].0, "failed");
-    assert_eq!(jobs[0].1, 1, "not retried");
-    assert!(
-        jobs[0]
-            .2
-            .as_deref()
-            .unwrap_or_default()
-            .contains("token_revoked")
-    );
-    assert!(slack.calls_to("chat.postMessage").is_empty());
-    app.stop().await;
+        let jobs = settled(&app, "slack.new_incident_from_alert").await;
+        assert_eq!(jobs.len(), 1);
+        assert_eq!(jobs[0].0, "failed", "{code}");
+        assert_eq!(jobs[0].1, 1, "{code}: not retried");
+        assert!(jobs[0].2.as_deref().unwrap_or_default().contains(code));
+        assert!(slack.calls_to("chat.postMessage").is_empty());
+        app.stop().await;
+    }
 }
