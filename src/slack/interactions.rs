@@ -132,8 +132,7 @@ async fn bot_token(bot: &Bot) -> Result<String, InteractionError> {
         .bot_token)
 }
 
-/// Opens the update form. A failure is logged, not retried: the trigger has expired by then,
-/// and the person simply clicks again.
+/// Opens the update form, prefilled from the incident.
 async fn open_update_modal(
     bot: &Bot,
     trigger_id: &SlackTriggerId,
@@ -148,12 +147,43 @@ async fn open_update_modal(
         );
         return Ok(());
     };
-    let Some(view) = messages::update_modal(&incident) else {
+    open_modal(bot, trigger_id, messages::update_modal(&incident), "update").await
+}
+
+/// Records a form submission; `None` when this one was acted on already. A form submitted twice
+/// (a double click, a retry) is the same view with the same hash.
+async fn first_submission(
+    bot: &Bot,
+    view: &SlackStatefulView,
+) -> Result<Option<String>, InteractionError> {
+    let key = format!(
+        "view:{}:{}",
+        view.state_params.id.value(),
+        view.state_params.hash
+    );
+    let mut conn = bot.services.db.acquire().await?;
+    if slack_deliveries::first_time(&mut conn, &key, jiff::Timestamp::now()).await? {
+        Ok(Some(key))
+    } else {
+        tracing::info!("repeated Slack form submission ignored");
+        Ok(None)
+    }
+}
+
+/// Opens `view` for the person whose click carried `trigger_id`. A failure is logged, not
+/// retried: the trigger has expired by then, and the person simply clicks again.
+async fn open_modal(
+    bot: &Bot,
+    trigger_id: &SlackTriggerId,
+    view: Option<SlackView>,
+    what: &str,
+) -> Result<(), InteractionError> {
+    let Some(view) = view else {
         return Ok(());
     };
     let token = bot_token(bot).await?;
     if let Err(e) = bot.api.open_view(&token, trigger_id.value(), view).await {
-        tracing::error!(incident_id, error = %e, "could not open the update form in Slack");
+        tracing::error!(error = %e, form = what, "could not open a form in Slack");
     }
     Ok(())
 }
@@ -242,22 +272,9 @@ async fn view_submission(
     if !problems.is_empty() {
         return Ok(errors(problems));
     }
-    // A form submitted twice (a double click, a retry) is the same view and hash.
-    let key = format!(
-        "view:{}:{}",
-        event.view.state_params.id.value(),
-        event.view.state_params.hash
-    );
-    if !slack_deliveries::first_time(
-        &mut *bot.services.db.acquire().await?,
-        &key,
-        jiff::Timestamp::now(),
-    )
-    .await?
-    {
-        tracing::info!("repeated Slack form submission ignored");
+    let Some(key) = first_submission(bot, &event.view).await? else {
         return Ok(SlackInteractionResponse::Empty);
-    }
+    };
     let edit = Edit {
         status,
         severity,
@@ -281,14 +298,13 @@ async fn view_submission(
 }
 
 async fn open_create_modal(bot: &Bot, trigger_id: &SlackTriggerId) -> Result<(), InteractionError> {
-    let Some(view) = messages::create_modal(jiff::Timestamp::now()) else {
-        return Ok(());
-    };
-    let token = bot_token(bot).await?;
-    if let Err(e) = bot.api.open_view(&token, trigger_id.value(), view).await {
-        tracing::error!(error = %e, "could not open the create form in Slack");
-    }
-    Ok(())
+    open_modal(
+        bot,
+        trigger_id,
+        messages::create_modal(jiff::Timestamp::now()),
+        "create",
+    )
+    .await
 }
 
 /// Longest title accepted; the public page and mail subjects must stay readable.
@@ -329,21 +345,9 @@ async fn create_submission(
         .and_then(|v| v.selected_date_time.as_ref())
         .map(|t| t.0)
         .unwrap_or_else(jiff::Timestamp::now);
-    let key = format!(
-        "view:{}:{}",
-        event.view.state_params.id.value(),
-        event.view.state_params.hash
-    );
-    if !slack_deliveries::first_time(
-        &mut *bot.services.db.acquire().await?,
-        &key,
-        jiff::Timestamp::now(),
-    )
-    .await?
-    {
-        tracing::info!("repeated Slack form submission ignored");
+    let Some(key) = first_submission(bot, &event.view).await? else {
         return Ok(SlackInteractionResponse::Empty);
-    }
+    };
     let creation = Creation {
         title,
         status,

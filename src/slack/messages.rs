@@ -153,6 +153,14 @@ pub fn all_alerts_closed_reply() -> SlackMessageContent {
     content(text.to_owned(), vec![section(text)])
 }
 
+/// A view built here from literals; `None` (and an error in the log) would be a bug that the
+/// tests opening each view catch.
+fn view_from(view: Value, what: &str) -> Option<slack_morphism::prelude::SlackView> {
+    serde_json::from_value(view)
+        .map_err(|e| tracing::error!(error = %e, view = what, "view does not match Block Kit"))
+        .ok()
+}
+
 /// The statuses a person may choose in the update form.
 pub const UPDATE_STATUSES: [IncidentStatus; 3] = [
     IncidentStatus::Confirmed,
@@ -204,9 +212,7 @@ pub fn update_modal(incident: &Incident) -> Option<slack_morphism::prelude::Slac
              "label": {"type": "plain_text", "text": "Summary"}, "element": summary}
         ]
     });
-    serde_json::from_value(view)
-        .map_err(|e| tracing::error!(error = %e, "update modal does not match Block Kit"))
-        .ok()
+    view_from(view, "update modal")
 }
 
 /// The statuses an incident may be created with from Slack.
@@ -228,9 +234,7 @@ pub fn home_view() -> Option<slack_morphism::prelude::SlackView> {
             ]}
         ]
     });
-    serde_json::from_value(view)
-        .map_err(|e| tracing::error!(error = %e, "home view does not match Block Kit"))
-        .ok()
+    view_from(view, "home view")
 }
 
 /// The "Create incident" modal; `now` is the default start.
@@ -265,9 +269,7 @@ pub fn create_modal(now: jiff::Timestamp) -> Option<slack_morphism::prelude::Sla
              "element": {"type": "plain_text_input", "action_id": "summary", "multiline": true}}
         ]
     });
-    serde_json::from_value(view)
-        .map_err(|e| tracing::error!(error = %e, "create modal does not match Block Kit"))
-        .ok()
+    view_from(view, "create modal")
 }
 
 #[cfg(test)]

@@ -119,6 +119,15 @@ impl FakeSlack {
         self.lock().acks.clone()
     }
 
+    /// Points `config` at this fake Slack, with a bot token and `#statuspage`, as a deployment
+    /// configured by environment would be.
+    pub fn configure(&self, config: &mut monostat::config::Config) {
+        use monostat::config::Secret;
+        config.slack.bot_token = Some(Secret::new("xoxb-fake-token"));
+        config.slack.channel = Some("#statuspage".into());
+        config.slack.api_url = self.api_url.parse().expect("URL");
+    }
+
     /// The next call of `method` fails this way (calls after it succeed again).
     pub fn fail_next(&self, method: &str, failure: Failure) {
         self.lock()

@@ -3,7 +3,6 @@
 use crate::fake_slack::{Failure, FakeSlack};
 use crate::helpers::{Backend, TestApp, TestDatabase, eventually};
 use crate::on_both_backends;
-use monostat::config::Secret;
 use monostat::domain::IncidentStatus;
 use monostat::jobs::WorkerSettings;
 use monostat::storage::{incidents, settings};
@@ -15,14 +14,10 @@ const CLOSE: &str = include_str!("../fixtures/opsgenie_close.json");
 
 /// The app with Slack configured by environment: bot token and `#statuspage`, on the fake.
 async fn app_with_slack(db: &TestDatabase, slack: &FakeSlack) -> TestApp {
-    let api_url = slack.api_url.clone();
+    let slack = slack.clone();
     TestApp::spawn_configured(
         db,
-        move |config| {
-            config.slack.bot_token = Some(Secret::new("xoxb-fake-token"));
-            config.slack.channel = Some("#statuspage".into());
-            config.slack.api_url = api_url.parse().expect("URL");
-        },
+        move |config| slack.configure(config),
         WorkerSettings::default(),
         |_| {},
     )

@@ -37,14 +37,12 @@ fn sign(secret: &str, timestamp: i64, body: &str) -> String {
 }
 
 async fn app_with_slack(db: &TestDatabase, slack: &FakeSlack) -> TestApp {
-    let api_url = slack.api_url.clone();
+    let slack = slack.clone();
     TestApp::spawn_configured(
         db,
         move |config| {
-            config.slack.bot_token = Some(Secret::new("xoxb-fake-token"));
-            config.slack.channel = Some("#statuspage".into());
+            slack.configure(config);
             config.slack.signing_secret = Some(Secret::new(SIGNING_SECRET));
-            config.slack.api_url = api_url.parse().expect("URL");
         },
         WorkerSettings::default(),
         |_| {},

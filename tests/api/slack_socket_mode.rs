@@ -20,14 +20,12 @@ on_both_backends!(a_confirm_over_socket_mode_is_acknowledged_and_survives_a_disc
 async fn a_confirm_over_socket_mode_is_acknowledged_and_survives_a_disconnect(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let slack = FakeSlack::start().await;
-    let api_url = slack.api_url.clone();
+    let fake = slack.clone();
     let app = TestApp::spawn_configured(
         &db,
         move |config| {
-            config.slack.bot_token = Some(Secret::new("xoxb-fake-token"));
+            fake.configure(config);
             config.slack.app_token = Some(Secret::new("xapp-fake-token"));
-            config.slack.channel = Some("#statuspage".into());
-            config.slack.api_url = api_url.parse().expect("URL");
         },
         WorkerSettings::default(),
         |_| {},
