@@ -73,7 +73,8 @@ async fn start(bot: &Bot, app_token: &str) -> Option<Listener> {
             Some(listener)
         }
         Err(e) => {
-            // Retried at the next poll only if the token changes; a wrong token needs a human.
+            // Nothing runs now, so the next poll tries again: Slack may be briefly unreachable
+            // at boot. A wrong token keeps failing, once per poll, until a human fixes it.
             tracing::error!(error = %e, "Slack Socket Mode could not connect; check the app-level token");
             None
         }
