@@ -18,6 +18,7 @@ pub mod domain;
 pub mod integrations;
 pub mod jobs;
 pub mod links;
+pub mod rich_text;
 pub mod service;
 pub mod simulate;
 pub mod slack;
