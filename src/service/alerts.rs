@@ -166,25 +166,16 @@ async fn firing(
             // Monitoring repeats itself (Alertmanager every repeat_interval, OpsGenie on team
             // changes): a repetition that changes nothing writes nothing.
             if alert != before {
-                alerts::save(conn, &alert).await?;
                 let what = if before.resolved.is_some() {
                     "fired again"
                 } else {
                     "updated"
                 };
-                audit::record(
-                    conn,
-                    now,
-                    actor,
-                    Some(incident.id),
-                    "alert.updated",
-                    &format!(
-                        "Alert {external_id} {what}: {}",
-                        alert.message.as_deref().unwrap_or("(no message)")
-                    ),
-                )
-                .await?;
-                report.changed_alerts += 1;
+                let message = format!(
+                    "Alert {external_id} {what}: {}",
+                    alert.message.as_deref().unwrap_or("(no message)")
+                );
+                save_change(conn, actor, &alert, "alert.updated", &message, now, report).await?;
             }
         }
     }
@@ -271,17 +262,8 @@ async fn resolved(
         return Ok(());
     }
     alert.resolved = Some(now);
-    alerts::save(conn, &alert).await?;
-    audit::record(
-        conn,
-        now,
-        actor,
-        Some(alert.incident_id),
-        "alert.resolved",
-        &format!("Alert {external_id} closed"),
-    )
-    .await?;
-    report.changed_alerts += 1;
+    let message = format!("Alert {external_id} closed");
+    save_change(conn, actor, &alert, "alert.resolved", &message, now, report).await?;
 
     if alerts::open_count_for_incident(conn, alert.incident_id).await? > 0 {
         return Ok(());
@@ -346,16 +328,22 @@ async fn description_changed(
         return Ok(());
     }
     alert.description = Some(description.to_owned());
-    alerts::save(conn, &alert).await?;
-    audit::record(
-        conn,
-        now,
-        actor,
-        Some(alert.incident_id),
-        "alert.updated",
-        &format!("Alert {external_id}: description changed"),
-    )
-    .await?;
+    let message = format!("Alert {external_id}: description changed");
+    save_change(conn, actor, &alert, "alert.updated", &message, now, report).await
+}
+
+/// Stores a changed alert with its audit entry, and counts it in the delivery's report.
+async fn save_change(
+    conn: &mut AnyConnection,
+    actor: &str,
+    alert: &alerts::IncomingAlert,
+    action: &str,
+    message: &str,
+    now: Timestamp,
+    report: &mut IntakeReport,
+) -> storage::Result<()> {
+    alerts::save(conn, alert).await?;
+    audit::record(conn, now, actor, Some(alert.incident_id), action, message).await?;
     report.changed_alerts += 1;
     Ok(())
 }

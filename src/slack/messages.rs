@@ -168,6 +168,14 @@ pub const UPDATE_STATUSES: [IncidentStatus; 3] = [
     IncidentStatus::Resolved,
 ];
 
+/// Every severity, as options of a select menu.
+fn severity_options() -> Vec<Value> {
+    crate::domain::Severity::ALL
+        .iter()
+        .map(|s| option(s.label(), s.as_str()))
+        .collect()
+}
+
 fn option(text: &str, value: &str) -> Value {
     json!({"text": {"type": "plain_text", "text": text}, "value": value})
 }
@@ -178,10 +186,7 @@ pub fn update_modal(incident: &Incident) -> Option<slack_morphism::prelude::Slac
         .iter()
         .map(|s| option(s.label(), s.as_str()))
         .collect();
-    let severities: Vec<Value> = crate::domain::Severity::ALL
-        .iter()
-        .map(|s| option(s.label(), s.as_str()))
-        .collect();
+    let severities = severity_options();
     let mut summary = json!({"type": "plain_text_input", "action_id": "new_summary", "multiline": true,
         "placeholder": {"type": "plain_text", "text": "Leave empty for no summary"}});
     if let Some(current) = &incident.summary {
@@ -243,10 +248,7 @@ pub fn create_modal(now: jiff::Timestamp) -> Option<slack_morphism::prelude::Sla
         .iter()
         .map(|s| option(s.label(), s.as_str()))
         .collect();
-    let severities: Vec<Value> = crate::domain::Severity::ALL
-        .iter()
-        .map(|s| option(s.label(), s.as_str()))
-        .collect();
+    let severities = severity_options();
     let view = json!({
         "type": "modal",
         "callback_id": "create_incident_modal",

@@ -90,6 +90,17 @@ pub async fn insert(
     })
 }
 
+/// Incidents matching `rest`: the SQL after `FROM incidents`, with constant conditions only.
+async fn select(conn: &mut AnyConnection, rest: &'static str) -> Result<Vec<Incident>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {INCIDENT_COLUMNS} FROM incidents {rest}"));
+    sqlx::query(sql)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(incident_from_row)
+        .collect()
+}
+
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Incident>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = $1"
@@ -163,45 +174,29 @@ pub async fn set_slack_message_ts(conn: &mut AnyConnection, id: i64, ts: &str) -
 
 /// Incidents happening now (suspected, confirmed, watching), oldest first.
 pub async fn current(conn: &mut AnyConnection) -> Result<Vec<Incident>> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {INCIDENT_COLUMNS} FROM incidents
-         WHERE status IN ('suspected', 'confirmed', 'watching') ORDER BY start_at, id"
-    ));
-    sqlx::query(sql)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(incident_from_row)
-        .collect()
+    select(
+        conn,
+        "WHERE status IN ('suspected', 'confirmed', 'watching') ORDER BY start_at, id",
+    )
+    .await
 }
 
 /// The oldest open incident that alerts join (see `domain::alerts::takes_new_alerts`; the SQL
 /// states the same rule so the database can pick the row).
 pub async fn open_alert_driven(conn: &mut AnyConnection) -> Result<Option<Incident>> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {INCIDENT_COLUMNS} FROM incidents
-         WHERE status IN ('suspected', 'confirmed', 'watching') AND severity IN ('partial', 'outage')
-         ORDER BY start_at, id LIMIT 1"
-    ));
-    sqlx::query(sql)
-        .fetch_optional(&mut *conn)
-        .await?
-        .as_ref()
-        .map(incident_from_row)
-        .transpose()
+    let first = select(
+        conn,
+        "WHERE status IN ('suspected', 'confirmed', 'watching')
+           AND severity IN ('partial', 'outage')
+         ORDER BY start_at, id LIMIT 1",
+    )
+    .await?;
+    Ok(first.into_iter().next())
 }
 
 /// Every incident, oldest first. For tests and exports; pages query what they show.
 pub async fn all(conn: &mut AnyConnection) -> Result<Vec<Incident>> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {INCIDENT_COLUMNS} FROM incidents ORDER BY id"
-    ));
-    sqlx::query(sql)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(incident_from_row)
-        .collect()
+    select(conn, "ORDER BY id").await
 }
 
 pub async fn add_update(

@@ -76,6 +76,26 @@ async fn jobs_in_one_sequence_run_in_order_even_when_one_must_retry(backend: Bac
     app.stop().await;
 }
 
+/// A handler for `kind` that succeeds and hands each payload it ran to the returned receiver.
+fn delivering(
+    kind: &'static str,
+) -> (
+    impl FnOnce(&mut monostat::jobs::JobRegistry),
+    mpsc::UnboundedReceiver<String>,
+) {
+    let (sent, received) = mpsc::unbounded_channel();
+    let register = move |registry: &mut monostat::jobs::JobRegistry| {
+        registry.register(kind, move |payload| {
+            let sent = sent.clone();
+            async move {
+                let _ = sent.send(payload);
+                Ok(())
+            }
+        });
+    };
+    (register, received)
+}
+
 async fn enqueue(db: &Db, request: JobRequest) -> Option<i64> {
     let mut tx = db.begin().await.expect("transaction");
     let id = jobs::enqueue(&mut tx, request, Timestamp::now())
@@ -113,17 +133,8 @@ fn fast_retries(base_ms: u64) -> WorkerSettings {
 
 async fn a_committed_job_runs_with_its_payload(backend: Backend) {
     let db = TestDatabase::new(backend).await;
-    let (sent, mut received) = mpsc::unbounded_channel();
-    let app = TestApp::spawn_with(&db, WorkerSettings::default(), move |registry| {
-        registry.register("test.echo", move |payload| {
-            let sent = sent.clone();
-            async move {
-                let _ = sent.send(payload);
-                Ok(())
-            }
-        });
-    })
-    .await;
+    let (succeeding, mut received) = delivering("test.echo");
+    let app = TestApp::spawn_with(&db, WorkerSettings::default(), succeeding).await;
 
     let id = enqueue(
         &app.handle.db,
@@ -187,17 +198,8 @@ async fn a_failing_job_is_retried_with_backoff_and_survives_a_restart(backend: B
     after_stop.close().await;
 
     // The restarted instance's mail server works again.
-    let (sent, mut received) = mpsc::unbounded_channel();
-    let second = TestApp::spawn_with(&db, WorkerSettings::default(), move |registry| {
-        registry.register("test.mail", move |payload| {
-            let sent = sent.clone();
-            async move {
-                let _ = sent.send(payload);
-                Ok(())
-            }
-        });
-    })
-    .await;
+    let (succeeding, mut received) = delivering("test.mail");
+    let second = TestApp::spawn_with(&db, WorkerSettings::default(), succeeding).await;
     let delivered = tokio::time::timeout(Duration::from_secs(10), received.recv())
         .await
         .expect("the retry runs after the restart")
