@@ -98,6 +98,7 @@ impl FakeSlack {
             sockets,
             inner.clone(),
             Arc::new(tokio::sync::Mutex::new(receiver)),
+            frames.clone(),
         ));
         FakeSlack {
             inner,
@@ -270,18 +271,24 @@ async fn handle(
 const HELLO: &str = include_str!("../fixtures/slack_socket_hello.json");
 const DISCONNECT: &str = include_str!("../fixtures/slack_socket_disconnect.json");
 
+/// How long Slack waits for an acknowledgement before it delivers an envelope again.
+const REDELIVER_AFTER: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// Accepts Socket Mode connections: each gets `hello`, then frames from the test, and reports
-/// every acknowledgement it reads.
+/// every acknowledgement it reads. Like Slack, it delivers an envelope again (on whichever
+/// connection is free) when it was not acknowledged in time or its connection closed first.
 async fn serve_sockets(
     listener: tokio::net::TcpListener,
     inner: Arc<Mutex<Inner>>,
     frames: Arc<tokio::sync::Mutex<tokio::sync::mpsc::UnboundedReceiver<Frame>>>,
+    again: tokio::sync::mpsc::UnboundedSender<Frame>,
 ) {
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;
     while let Ok((stream, _)) = listener.accept().await {
         let inner = inner.clone();
         let frames = frames.clone();
+        let again = again.clone();
         tokio::spawn(async move {
             let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else {
                 return;
@@ -290,30 +297,49 @@ async fn serve_sockets(
             if socket.send(Message::text(HELLO)).await.is_err() {
                 return;
             }
+            // Envelopes sent on this connection and not acknowledged yet.
+            let mut unacked: Vec<(Value, Instant)> = Vec::new();
+            let mut tick = tokio::time::interval(std::time::Duration::from_millis(250));
             loop {
                 let next = async { frames.lock().await.recv().await };
                 tokio::select! {
                     frame = next => match frame {
                         Some(Frame::Envelope(envelope)) => {
-                            if socket.send(Message::text(envelope.to_string())).await.is_err() { return; }
+                            if socket.send(Message::text(envelope.to_string())).await.is_err() {
+                                let _ = again.send(Frame::Envelope(envelope));
+                                break;
+                            }
+                            unacked.push((envelope, Instant::now()));
                         }
                         Some(Frame::Disconnect) => {
                             let _ = socket.send(Message::text(DISCONNECT)).await;
                             let _ = socket.close(None).await;
-                            return;
+                            break;
                         }
-                        None => return,
+                        None => break,
                     },
                     message = socket.next() => match message {
                         Some(Ok(Message::Text(text))) => {
                             if let Ok(ack) = serde_json::from_str::<Value>(text.as_str()) {
+                                unacked.retain(|(e, _)| e["envelope_id"] != ack["envelope_id"]);
                                 inner.lock().expect("state").acks.push(ack);
                             }
                         }
                         Some(Ok(_)) => {}
-                        _ => return,
+                        _ => break,
                     },
+                    _ = tick.tick() => {
+                        let (late, waiting): (Vec<_>, Vec<_>) =
+                            unacked.into_iter().partition(|(_, sent)| sent.elapsed() >= REDELIVER_AFTER);
+                        unacked = waiting;
+                        for (envelope, _) in late {
+                            let _ = again.send(Frame::Envelope(envelope));
+                        }
+                    }
                 }
+            }
+            for (envelope, _) in unacked {
+                let _ = again.send(Frame::Envelope(envelope));
             }
         });
     }

@@ -80,6 +80,17 @@ async fn a_confirm_over_socket_mode_is_acknowledged_and_survives_a_disconnect(ba
     .expect("get")
     .expect("exists");
     assert_eq!(confirmed.status, IncidentStatus::Confirmed);
+    // However often Slack delivers the envelope, the click is acted on once.
+    let confirmations = monostat::storage::audit::for_incident(
+        &mut app.handle.db.acquire().await.expect("conn"),
+        incident.id,
+    )
+    .await
+    .expect("audit")
+    .into_iter()
+    .filter(|e| e.action == "incident.confirmed")
+    .count();
+    assert_eq!(confirmations, 1);
 
     // Slack asks for a refresh and drops the socket: the app reconnects and keeps working.
     let connections_before = slack.calls_to("apps.connections.open").len();
