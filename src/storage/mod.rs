@@ -157,8 +157,15 @@ impl Db {
         }
     }
 
+    /// Begins a transaction that may write. On SQLite it takes the write lock first (`BEGIN
+    /// IMMEDIATE`), waiting up to the busy timeout for another writer: a transaction that read
+    /// first and then wrote after another writer committed would fail at once ("database is
+    /// locked") instead of waiting, and a click in Slack would get an error for nothing.
     pub async fn begin(&self) -> Result<Transaction> {
-        Ok(self.pool.begin().await?)
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {

@@ -280,3 +280,62 @@ async fn settings_can_be_changed(backend: Backend) {
     drop(conn);
     app.stop().await;
 }
+
+on_both_backends!(twenty_simultaneous_edits_of_one_incident_all_succeed);
+
+async fn twenty_simultaneous_edits_of_one_incident_all_succeed(backend: Backend) {
+    use monostat::service::Services;
+    use monostat::service::incidents::{self as changes, Actor, Edit};
+
+    let test_db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&test_db).await;
+    let incident = incidents::insert(
+        &mut app.handle.db.acquire().await.expect("conn"),
+        &NewIncident {
+            status: IncidentStatus::Confirmed,
+            severity: Severity::Outage,
+            start: Timestamp::now(),
+            end: None,
+            title: "Checkout down".into(),
+            summary: None,
+            silent: false,
+        },
+        Timestamp::now(),
+    )
+    .await
+    .expect("insert");
+    let services = Services {
+        db: app.handle.db.clone(),
+        jobs: app.handle.jobs.clone(),
+    };
+
+    let edits: Vec<_> = (0..20)
+        .map(|n| {
+            let services = services.clone();
+            tokio::spawn(async move {
+                let actor = Actor {
+                    via: "slack",
+                    name: format!("person{n}"),
+                };
+                let edit = Edit {
+                    text: Some(format!("Update {n}")),
+                    ..Edit::default()
+                };
+                changes::edit(&services, &actor, incident.id, &edit).await
+            })
+        })
+        .collect();
+    for edit in edits {
+        let result = edit.await.expect("task");
+        assert!(result.is_ok(), "an edit failed: {:?}", result.err());
+    }
+
+    let updates = incidents::updates(
+        &mut app.handle.db.acquire().await.expect("conn"),
+        incident.id,
+    )
+    .await
+    .expect("updates");
+    assert_eq!(updates.len(), 20);
+    app.stop().await;
+}
