@@ -51,6 +51,8 @@ pub struct AppHandle {
     pub addr: SocketAddr,
     pub db: Db,
     pub jobs: Jobs,
+    pub changes: crate::changes::Changes,
+    pub pages: crate::public::PublicPages,
     pub shutdown: CancellationToken,
 }
 
@@ -102,12 +104,27 @@ impl Application {
                     addr: config.listen,
                     source,
                 })?;
+        let changes = crate::changes::Changes::new();
+        let pages = crate::public::PublicPages::new(
+            crate::public::Renderer::new(
+                db.clone(),
+                config.time_zone.zone.clone(),
+                config.site_url.clone(),
+            ),
+            changes.clone(),
+        );
+        // Render before the first request, so the page is served from memory from the start.
+        if let Err(e) = pages.refresh().await {
+            tracing::warn!(error = %e, "cannot render the public pages yet");
+        }
         Ok(Self {
             state: AppState {
                 config,
                 db,
                 jobs,
                 slack: slack_api,
+                changes,
+                pages,
             },
             listener,
             shutdown: CancellationToken::new(),
@@ -119,6 +136,8 @@ impl Application {
             addr: self.local_addr(),
             db: self.state.db.clone(),
             jobs: self.state.jobs.clone(),
+            changes: self.state.changes.clone(),
+            pages: self.state.pages.clone(),
             shutdown: self.shutdown.clone(),
         }
     }
@@ -143,6 +162,7 @@ impl Application {
             state.bot(),
             shutdown.clone(),
         ));
+        let pages = tokio::spawn(state.pages.clone().keep_fresh(shutdown.clone()));
         let db = state.db.clone();
         tracing::info!(
             addr = %listener.local_addr()?,
@@ -157,6 +177,9 @@ impl Application {
         shutdown.cancel();
         if let Err(e) = worker.await {
             tracing::error!(error = %e, "job worker stopped abnormally");
+        }
+        if let Err(e) = pages.await {
+            tracing::error!(error = %e, "public page renderer stopped abnormally");
         }
         if let Err(e) = socket_mode.await {
             tracing::error!(error = %e, "Slack Socket Mode stopped abnormally");

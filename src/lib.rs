@@ -8,16 +8,19 @@
 //! - [`integrations`]: what monitoring systems send, parsed into service events.
 //! - [`jobs`]: the durable queue that carries every outbound side effect.
 //! - [`slack`]: the Slack bot: its jobs, messages and Web API client.
+//! - [`public`]: the public status page and feeds, rendered on change and served from memory.
 //! - [`config`], [`app`], [`cli`]: configuration, start-up and the command line.
 
 pub mod accounts;
 pub mod app;
+pub mod changes;
 pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod integrations;
 pub mod jobs;
 pub mod links;
+pub mod public;
 pub mod rich_text;
 pub mod service;
 pub mod simulate;

@@ -4,10 +4,15 @@
 use crate::domain::Incident;
 use url::Url;
 
-/// The incident's public page: `/{start date in UTC}/{id}`.
+/// The incident's public page.
 pub fn incident_public(site: &Url, incident: &Incident) -> String {
+    join(site, incident_path(incident).trim_start_matches('/'))
+}
+
+/// The incident's public page's path: `/{start date in UTC}/{id}`.
+pub fn incident_path(incident: &Incident) -> String {
     let date = incident.start.to_zoned(jiff::tz::TimeZone::UTC).date();
-    join(site, &format!("{date}/{}", incident.id))
+    format!("/{date}/{}", incident.id)
 }
 
 /// Where an admin edits the incident.

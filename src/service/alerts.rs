@@ -103,7 +103,7 @@ pub async fn apply(
         }
     }
     tx.commit().await?;
-    services.jobs.wake();
+    services.committed();
     Ok(report)
 }
 

@@ -152,7 +152,7 @@ async fn change(
     };
     record(&mut tx, actor, &incident, news, now).await?;
     tx.commit().await.map_err(storage::StorageError::from)?;
-    services.jobs.wake();
+    services.committed();
     Ok(Outcome::Changed(incident))
 }
 
@@ -234,7 +234,7 @@ pub async fn edit(
     };
     record(&mut tx, actor, &incident, news, now).await?;
     tx.commit().await.map_err(storage::StorageError::from)?;
-    services.jobs.wake();
+    services.committed();
     Ok(Outcome::Changed(incident))
 }
 
@@ -300,7 +300,7 @@ pub async fn create(
     };
     record(&mut tx, actor, &incident, news, now).await?;
     tx.commit().await.map_err(storage::StorageError::from)?;
-    services.jobs.wake();
+    services.committed();
     Ok(incident)
 }
 

@@ -6,6 +6,7 @@
 pub mod alerts;
 pub mod incidents;
 
+use crate::changes::Changes;
 use crate::jobs::Jobs;
 use crate::storage::Db;
 
@@ -14,4 +15,14 @@ use crate::storage::Db;
 pub struct Services {
     pub db: Db,
     pub jobs: Jobs,
+    pub changes: Changes,
+}
+
+impl Services {
+    /// After a use case's transaction has committed: its jobs may run now, and the public page
+    /// re-renders.
+    fn committed(&self) {
+        self.jobs.wake();
+        self.changes.notify();
+    }
 }

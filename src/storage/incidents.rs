@@ -5,6 +5,7 @@ use crate::domain::{Incident, IncidentStatus, Severity};
 use jiff::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use std::collections::HashMap;
 
 /// What it takes to open an incident; everything else starts empty.
 #[derive(Clone, Debug)]
@@ -92,13 +93,7 @@ pub async fn insert(
 
 /// Incidents matching `rest`: the SQL after `FROM incidents`, with constant conditions only.
 async fn select(conn: &mut AnyConnection, rest: &'static str) -> Result<Vec<Incident>> {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT {INCIDENT_COLUMNS} FROM incidents {rest}"));
-    sqlx::query(sql)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(incident_from_row)
-        .collect()
+    select_with(conn, rest, &[]).await
 }
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Incident>> {
@@ -227,17 +222,33 @@ pub async fn add_update(
 
 /// An incident's updates, newest first, as the public page shows them.
 pub async fn updates(conn: &mut AnyConnection, incident_id: i64) -> Result<Vec<IncidentUpdate>> {
-    sqlx::query(
+    let mut by_incident = updates_of(conn, &[incident_id]).await?;
+    Ok(by_incident.remove(&incident_id).unwrap_or_default())
+}
+
+/// The updates of several incidents in one query (pages list many incidents and must not ask
+/// once per incident), each incident's newest first.
+pub async fn updates_of(
+    conn: &mut AnyConnection,
+    incident_ids: &[i64],
+) -> Result<HashMap<i64, Vec<IncidentUpdate>>> {
+    let mut by_incident: HashMap<i64, Vec<IncidentUpdate>> = HashMap::new();
+    if incident_ids.is_empty() {
+        return Ok(by_incident);
+    }
+    let placeholders: Vec<String> = (1..=incident_ids.len()).map(|n| format!("${n}")).collect();
+    let sql = sqlx::AssertSqlSafe(format!(
         "SELECT id, incident_id, created_at, new_status, message FROM incident_updates
-         WHERE incident_id = $1 ORDER BY created_at DESC, id DESC",
-    )
-    .bind(incident_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|row| {
+         WHERE incident_id IN ({}) ORDER BY created_at DESC, id DESC",
+        placeholders.join(", ")
+    ));
+    let mut query = sqlx::query(sql);
+    for id in incident_ids {
+        query = query.bind(*id);
+    }
+    for row in query.fetch_all(&mut *conn).await? {
         let new_status: Option<String> = row.try_get("new_status")?;
-        Ok(IncidentUpdate {
+        let update = IncidentUpdate {
             id: row.try_get("id")?,
             incident_id: row.try_get("incident_id")?,
             created: from_db_time("incident_updates.created_at", row.try_get("created_at")?)?,
@@ -245,7 +256,73 @@ pub async fn updates(conn: &mut AnyConnection, incident_id: i64) -> Result<Vec<I
                 .map(|s| parse_column("incident_updates.new_status", &s))
                 .transpose()?,
             message: row.try_get("message")?,
-        })
-    })
-    .collect()
+        };
+        by_incident
+            .entry(update.incident_id)
+            .or_default()
+            .push(update);
+    }
+    Ok(by_incident)
+}
+
+/// Everything the current status page shows, in one query: incidents happening now, planned
+/// maintenance, and incidents resolved that started or ended at `recent_since` or later.
+pub async fn for_status_page(
+    conn: &mut AnyConnection,
+    recent_since: Timestamp,
+) -> Result<Vec<Incident>> {
+    select_with(
+        conn,
+        "WHERE status IN ('suspected', 'confirmed', 'watching', 'planned')
+            OR (status = 'resolved' AND (start_at >= $1 OR end_at >= $1))
+         ORDER BY start_at, id",
+        &[to_db_time(recent_since)],
+    )
+    .await
+}
+
+/// Public incidents (every status but dismissed) whose time span overlaps `[from, to)`. An
+/// incident without an end lasts until now.
+pub async fn public_between(
+    conn: &mut AnyConnection,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<Incident>> {
+    select_with(
+        conn,
+        "WHERE status <> 'dismissed' AND start_at < $2 AND (end_at IS NULL OR end_at >= $1)
+         ORDER BY start_at, id",
+        &[to_db_time(from), to_db_time(to)],
+    )
+    .await
+}
+
+/// The newest incidents that people have confirmed or announced (neither suspected nor
+/// dismissed), newest first: what the feeds carry.
+pub async fn latest_published(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Incident>> {
+    select_with(
+        conn,
+        "WHERE status NOT IN ('suspected', 'dismissed') ORDER BY start_at DESC, id DESC LIMIT $1",
+        &[limit],
+    )
+    .await
+}
+
+/// Like [`select`], with integer parameters `$1`, `$2`, … bound in order.
+async fn select_with(
+    conn: &mut AnyConnection,
+    rest: &'static str,
+    params: &[i64],
+) -> Result<Vec<Incident>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {INCIDENT_COLUMNS} FROM incidents {rest}"));
+    let mut query = sqlx::query(sql);
+    for param in params {
+        query = query.bind(*param);
+    }
+    query
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(incident_from_row)
+        .collect()
 }

@@ -27,6 +27,8 @@ pub struct AppState {
     pub db: Db,
     pub jobs: Jobs,
     pub slack: crate::slack::SlackApi,
+    pub changes: crate::changes::Changes,
+    pub pages: crate::public::PublicPages,
 }
 
 impl AppState {
@@ -42,6 +44,7 @@ impl AppState {
         Services {
             db: self.db.clone(),
             jobs: self.jobs.clone(),
+            changes: self.changes.clone(),
         }
     }
 }
@@ -51,12 +54,17 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .merge(hooks::routes())
         .merge(slack_events::routes())
+        .merge(crate::public::routes())
+        .fallback(crate::public::not_found)
         .with_state(state)
+        .layer(axum::middleware::from_fn(crate::public::security_headers))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         // A panic is a bug, but it must cost one request a 500, not the connection or the process.
-        .layer(CatchPanicLayer::new())
+        .layer(CatchPanicLayer::custom(|_| {
+            crate::public::internal_error_page()
+        }))
 }

@@ -3,13 +3,17 @@
 
 mod helpers;
 
+mod browser;
 mod cli;
 mod fake_slack;
 mod health;
 mod hooks;
 mod jobs;
+mod public_fixtures;
+mod public_pages;
 mod real_alertmanager;
 mod slack;
 mod slack_http;
 mod slack_socket_mode;
 mod storage;
+mod webdriver;

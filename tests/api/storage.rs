@@ -307,6 +307,7 @@ async fn twenty_simultaneous_edits_of_one_incident_all_succeed(backend: Backend)
     let services = Services {
         db: app.handle.db.clone(),
         jobs: app.handle.jobs.clone(),
+        changes: app.handle.changes.clone(),
     };
 
     let edits: Vec<_> = (0..20)

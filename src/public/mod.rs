@@ -1,0 +1,106 @@
+//! The public status page and its feeds.
+//!
+//! The pages everybody loads at once during an outage (`/`, `/history`, the feeds) are rendered
+//! when something changes, not when someone asks: [`PublicPages::keep_fresh`] re-renders them
+//! whenever [`crate::changes::Changes`] fires and at least once a minute (for "the last 24
+//! hours" and today's calendar cell), and requests are answered from memory, compressed, with
+//! ETags. If the database is unreachable the last rendering keeps being served.
+
+mod assets;
+mod calendar;
+mod icons;
+mod render;
+mod rendered;
+mod routes;
+mod views;
+
+pub use render::{RenderError, Renderer, Snapshot};
+pub use routes::{internal_error_page, not_found, routes, security_headers};
+
+use crate::changes::Changes;
+use jiff::Timestamp;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// The longest the cached pages go without re-rendering.
+const RENDER_EVERY: Duration = Duration::from_secs(60);
+/// After a failed rendering (database away), how soon to try again.
+const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(5);
+
+#[derive(Clone)]
+pub struct PublicPages {
+    renderer: Renderer,
+    current: Arc<RwLock<Option<Arc<Snapshot>>>>,
+    changes: Changes,
+}
+
+impl PublicPages {
+    pub fn new(renderer: Renderer, changes: Changes) -> Self {
+        Self {
+            renderer,
+            current: Arc::new(RwLock::new(None)),
+            changes,
+        }
+    }
+
+    pub fn renderer(&self) -> &Renderer {
+        &self.renderer
+    }
+
+    /// The last rendering, if any has succeeded yet.
+    pub fn snapshot(&self) -> Option<Arc<Snapshot>> {
+        match self.current.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Renders everything now and swaps it in. On failure the previous rendering stays.
+    pub async fn refresh(&self) -> Result<Arc<Snapshot>, RenderError> {
+        let started = std::time::Instant::now();
+        let snapshot = Arc::new(self.renderer.snapshot(Timestamp::now()).await?);
+        match self.current.write() {
+            Ok(mut guard) => *guard = Some(snapshot.clone()),
+            Err(poisoned) => *poisoned.into_inner() = Some(snapshot.clone()),
+        }
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis(),
+            "public pages rendered"
+        );
+        Ok(snapshot)
+    }
+
+    /// Re-renders on every change notice and on a timer, until shutdown.
+    pub async fn keep_fresh(self, shutdown: CancellationToken) {
+        let mut changes = self.changes.subscribe();
+        let mut healthy = true;
+        loop {
+            let wait = if healthy {
+                RENDER_EVERY
+            } else {
+                RETRY_AFTER_FAILURE
+            };
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = changes.changed() => {}
+                _ = tokio::time::sleep(wait) => {}
+            }
+            changes.borrow_and_update();
+            match self.refresh().await {
+                Ok(_) => {
+                    if !healthy {
+                        tracing::info!("public pages rendered again");
+                    }
+                    healthy = true;
+                }
+                Err(e) => {
+                    if healthy {
+                        tracing::warn!(error = %e, "cannot render the public pages; serving the last rendering");
+                    }
+                    healthy = false;
+                }
+            }
+        }
+    }
+}

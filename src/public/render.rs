@@ -1,0 +1,393 @@
+//! Turns what is stored into the public pages' bytes. The cached pages (status, history, feeds)
+//! are rendered together into a [`Snapshot`]; incident and day pages are rendered per request.
+//! Every page asks the database a fixed number of questions, however many incidents it shows.
+
+use super::calendar::{self, MonthView};
+use super::icons::Icon;
+use super::rendered::Rendered;
+use super::views::{IncidentView, SiteView, TimeView};
+use crate::domain::{Incident, IncidentStatus, OverallState, Severity};
+use crate::storage::{self, AnyConnection, Db, incidents, settings};
+use askama::Template;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use std::sync::Arc;
+use url::Url;
+
+/// How far back "Recent incidents" on the status page reaches.
+const RECENT: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
+/// How many incidents the feeds carry.
+const FEED_LENGTH: i64 = 50;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Storage(#[from] storage::StorageError),
+    #[error("template: {0}")]
+    Template(#[from] askama::Error),
+}
+
+impl From<sqlx::Error> for RenderError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Storage(e.into())
+    }
+}
+
+/// Everything served from memory, rendered at one moment.
+pub struct Snapshot {
+    pub site: Arc<SiteView>,
+    pub theme: Rendered,
+    pub status: Rendered,
+    pub history: Rendered,
+    pub rss: Rendered,
+    pub atom: Rendered,
+}
+
+#[derive(Clone)]
+pub struct Renderer {
+    db: Db,
+    tz: TimeZone,
+    site_url: Url,
+}
+
+#[derive(Template)]
+#[template(path = "public/status.html")]
+struct StatusTemplate<'a> {
+    site: &'a SiteView,
+    nav: &'a str,
+    state: OverallState,
+    headline: String,
+    state_icon: Icon,
+    current: Vec<IncidentView>,
+    recent: Vec<IncidentView>,
+    planned: Vec<IncidentView>,
+    generated: TimeView,
+}
+
+#[derive(Template)]
+#[template(path = "public/history.html")]
+struct HistoryTemplate<'a> {
+    site: &'a SiteView,
+    nav: &'a str,
+    legend: Vec<(&'static str, &'static str)>,
+    months: Vec<MonthView>,
+}
+
+#[derive(Template)]
+#[template(path = "public/day.html")]
+struct DayTemplate<'a> {
+    site: &'a SiteView,
+    nav: &'a str,
+    day: Date,
+    day_text: String,
+    incidents: Vec<IncidentView>,
+}
+
+#[derive(Template)]
+#[template(path = "public/incident_page.html")]
+struct IncidentTemplate<'a> {
+    site: &'a SiteView,
+    nav: &'a str,
+    day: Date,
+    day_text: String,
+    incident: IncidentView,
+}
+
+#[derive(Template)]
+#[template(path = "public/error.html")]
+struct ErrorTemplate<'a> {
+    site: &'a SiteView,
+    nav: &'a str,
+    title: &'a str,
+    message: &'a str,
+}
+
+struct FeedItem {
+    title: String,
+    link: String,
+    published_rfc2822: String,
+    published_rfc3339: String,
+    updated_rfc3339: String,
+    /// Escaped once more by the template: feeds carry HTML as text.
+    content_html: String,
+}
+
+#[derive(Template)]
+#[template(path = "public/rss.xml")]
+struct RssTemplate<'a> {
+    title: String,
+    system_name: &'a str,
+    site_url: &'a str,
+    self_url: String,
+    updated_rfc2822: String,
+    items: &'a [FeedItem],
+}
+
+#[derive(Template)]
+#[template(path = "public/atom.xml")]
+struct AtomTemplate<'a> {
+    title: String,
+    system_name: &'a str,
+    site_url: &'a str,
+    self_url: String,
+    updated_rfc3339: String,
+    items: &'a [FeedItem],
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+
+impl Renderer {
+    pub fn new(db: Db, tz: TimeZone, site_url: Url) -> Self {
+        Self { db, tz, site_url }
+    }
+
+    pub fn time_zone(&self) -> &TimeZone {
+        &self.tz
+    }
+
+    pub async fn snapshot(&self, now: Timestamp) -> Result<Snapshot, RenderError> {
+        let mut conn = self.db.acquire().await?;
+        let site = Arc::new(self.site(&mut conn).await?);
+        let status = self.status_page(&mut conn, &site, now).await?;
+        let history = self.history_page(&mut conn, &site, now).await?;
+        let published = incidents::latest_published(&mut conn, FEED_LENGTH).await?;
+        let (rss, atom) = self.feeds(&site, &published, now)?;
+        Ok(Snapshot {
+            theme: Rendered::new("text/css; charset=utf-8", site.theme_css.clone()),
+            site,
+            status: Rendered::new(HTML, status),
+            history: Rendered::new(HTML, history),
+            rss: Rendered::new("application/rss+xml; charset=utf-8", rss),
+            atom: Rendered::new("application/atom+xml; charset=utf-8", atom),
+        })
+    }
+
+    pub async fn site(&self, conn: &mut AnyConnection) -> Result<SiteView, RenderError> {
+        let site = settings::site(conn).await?;
+        let notifications = settings::notifications(conn).await?;
+        Ok(SiteView::new(&site, &notifications))
+    }
+
+    async fn views(
+        &self,
+        conn: &mut AnyConnection,
+        list: &[Incident],
+    ) -> Result<Vec<IncidentView>, RenderError> {
+        let ids: Vec<i64> = list.iter().map(|i| i.id).collect();
+        let updates = incidents::updates_of(conn, &ids).await?;
+        Ok(list
+            .iter()
+            .map(|incident| {
+                let none = Vec::new();
+                let its = updates.get(&incident.id).unwrap_or(&none);
+                IncidentView::new(incident, its, &self.tz)
+            })
+            .collect())
+    }
+
+    async fn status_page(
+        &self,
+        conn: &mut AnyConnection,
+        site: &SiteView,
+        now: Timestamp,
+    ) -> Result<String, RenderError> {
+        let since = now - RECENT;
+        let shown = incidents::for_status_page(conn, since).await?;
+        let state = OverallState::of(shown.iter().map(|i| (i.status, i.severity)));
+        let mut views = self.views(conn, &shown).await?.into_iter();
+        let (mut current, mut recent, mut planned) = (Vec::new(), Vec::new(), Vec::new());
+        for incident in &shown {
+            let Some(view) = views.next() else { break };
+            match incident.status {
+                IncidentStatus::Planned => planned.push(view),
+                IncidentStatus::Resolved => recent.push(view),
+                status if status.is_current() => current.push(view),
+                _ => {}
+            }
+        }
+        // Newest first for what has happened; planned maintenance stays earliest first.
+        current.reverse();
+        recent.reverse();
+        Ok(StatusTemplate {
+            site,
+            nav: "status",
+            state,
+            headline: state.headline(&site.name),
+            state_icon: Icon::for_state(state),
+            current,
+            recent,
+            planned,
+            generated: TimeView::new(now, &self.tz),
+        }
+        .render()?)
+    }
+
+    async fn history_page(
+        &self,
+        conn: &mut AnyConnection,
+        site: &SiteView,
+        now: Timestamp,
+    ) -> Result<String, RenderError> {
+        let today = now.to_zoned(self.tz.clone()).date();
+        let first = calendar::first_day(today);
+        let from = self.start_of_day(first)?;
+        let touching = incidents::public_between(conn, from, now).await?;
+        let marks = calendar::worst_by_day(&touching, &self.tz, first, today, now);
+        let mut legend: Vec<(&'static str, &'static str)> = Severity::ALL
+            .iter()
+            .rev()
+            .map(|s| (calendar::severity_class(*s), s.label()))
+            .collect();
+        legend.push(("sev-none", "No incidents"));
+        Ok(HistoryTemplate {
+            site,
+            nav: "history",
+            legend,
+            months: calendar::months(today, &marks),
+        }
+        .render()?)
+    }
+
+    fn start_of_day(&self, day: Date) -> Result<Timestamp, RenderError> {
+        day.to_zoned(self.tz.clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| RenderError::Template(askama::Error::custom(e)))
+    }
+
+    /// The incident page, or `None` when there is no public incident `id` that started on `day`
+    /// (in UTC, as its links say).
+    pub async fn incident_page(
+        &self,
+        site: &SiteView,
+        day: Date,
+        id: i64,
+    ) -> Result<Option<String>, RenderError> {
+        let mut conn = self.db.acquire().await?;
+        let Some(incident) = incidents::get(&mut conn, id).await? else {
+            return Ok(None);
+        };
+        if !incident.status.is_public() || incident.start.to_zoned(TimeZone::UTC).date() != day {
+            return Ok(None);
+        }
+        let view = self
+            .views(&mut conn, std::slice::from_ref(&incident))
+            .await?
+            .into_iter()
+            .next();
+        let Some(incident) = view else {
+            return Ok(None);
+        };
+        Ok(Some(
+            IncidentTemplate {
+                site,
+                nav: "",
+                day,
+                day_text: long_date(day),
+                incident,
+            }
+            .render()?,
+        ))
+    }
+
+    /// The incidents touching `day` in the site's time zone, oldest first.
+    pub async fn day_page(&self, site: &SiteView, day: Date) -> Result<String, RenderError> {
+        let from = self.start_of_day(day)?;
+        let to = match day.tomorrow() {
+            Ok(next) => self.start_of_day(next)?,
+            Err(_) => from + jiff::SignedDuration::from_hours(24),
+        };
+        let mut conn = self.db.acquire().await?;
+        let touching = incidents::public_between(&mut conn, from, to).await?;
+        let incidents = self.views(&mut conn, &touching).await?;
+        Ok(DayTemplate {
+            site,
+            nav: "history",
+            day,
+            day_text: long_date(day),
+            incidents,
+        }
+        .render()?)
+    }
+
+    fn feeds(
+        &self,
+        site: &SiteView,
+        published: &[Incident],
+        now: Timestamp,
+    ) -> Result<(String, String), RenderError> {
+        let base = self.site_url.as_str().trim_end_matches('/');
+        let items: Vec<FeedItem> = published
+            .iter()
+            .map(|incident| FeedItem {
+                title: format!("[{}] {}", incident.severity.label(), incident.title),
+                link: crate::links::incident_public(&self.site_url, incident),
+                published_rfc2822: rfc2822(incident.start),
+                published_rfc3339: rfc3339(incident.start),
+                updated_rfc3339: rfc3339(incident.updated.max(incident.start)),
+                content_html: feed_content(incident),
+            })
+            .collect();
+        let updated = published
+            .iter()
+            .map(|i| i.updated.max(i.start))
+            .max()
+            .unwrap_or(now);
+        let title = format!("{} status", site.name);
+        let rss = RssTemplate {
+            title: title.clone(),
+            system_name: &site.name,
+            site_url: base,
+            self_url: format!("{base}/feed/rss"),
+            updated_rfc2822: rfc2822(updated),
+            items: &items,
+        }
+        .render()?;
+        let atom = AtomTemplate {
+            title,
+            system_name: &site.name,
+            site_url: base,
+            self_url: format!("{base}/feed/atom"),
+            updated_rfc3339: rfc3339(updated),
+            items: &items,
+        }
+        .render()?;
+        Ok((rss, atom))
+    }
+}
+
+/// A friendly error page in the site's style.
+pub fn error_page(site: &SiteView, title: &str, message: &str) -> String {
+    ErrorTemplate {
+        site,
+        nav: "",
+        title,
+        message,
+    }
+    .render()
+    .unwrap_or_else(|_| format!("<!doctype html><title>{title}</title><h1>{title}</h1>"))
+}
+
+fn feed_content(incident: &Incident) -> String {
+    let mut html = format!(
+        "<p><strong>{}</strong> · {}</p>",
+        incident.severity.label(),
+        incident.status.label()
+    );
+    if let Some(summary) = incident.summary.as_deref().filter(|s| !s.trim().is_empty()) {
+        html.push_str(&crate::rich_text::to_html(summary));
+    }
+    html
+}
+
+fn long_date(day: Date) -> String {
+    day.strftime("%A, %-d %B %Y").to_string()
+}
+
+fn rfc2822(t: Timestamp) -> String {
+    t.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string()
+}
+
+fn rfc3339(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}

@@ -1,0 +1,258 @@
+//! The public routes, which are the original monostat's so that old links keep working.
+
+use super::PublicPages;
+use super::assets::Assets;
+use super::render::{RenderError, Snapshot, error_page};
+use super::rendered::Rendered;
+use super::views::SiteView;
+use crate::web::AppState;
+use axum::Router;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use jiff::civil::Date;
+use std::sync::Arc;
+
+/// Pages change at any moment: caches may keep them but must ask (cheaply, with the ETag)
+/// before every use.
+const REVALIDATE: &str = "public, no-cache";
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// No inline script or style anywhere, nothing from other hosts, no framing by other sites.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; \
+     object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(status))
+        .route("/history", get(history))
+        .route("/feed/rss", get(rss))
+        .route("/feed/atom", get(atom))
+        .route("/static/{name}", get(asset))
+        .route("/{day}", get(day))
+        .route("/{day}/{id}", get(incident))
+}
+
+/// The security headers of every response, pages or not.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    response
+}
+
+/// The snapshot, rendering the first one now if none has succeeded yet (start-up, or a
+/// database that was away since start).
+async fn snapshot(pages: &PublicPages) -> Result<Arc<Snapshot>, Response> {
+    if let Some(snapshot) = pages.snapshot() {
+        return Ok(snapshot);
+    }
+    pages.refresh().await.map_err(|e| {
+        tracing::warn!(error = %e, "no rendering of the public pages to serve");
+        unavailable_plain()
+    })
+}
+
+async fn cached(
+    state: &AppState,
+    headers: &HeaderMap,
+    pick: fn(&Snapshot) -> &Rendered,
+) -> Response {
+    match snapshot(&state.pages).await {
+        Ok(snapshot) => pick(&snapshot).respond(headers, REVALIDATE),
+        Err(response) => response,
+    }
+}
+
+async fn status(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    cached(&state, &headers, |s| &s.status).await
+}
+
+async fn history(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    cached(&state, &headers, |s| &s.history).await
+}
+
+async fn rss(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    cached(&state, &headers, |s| &s.rss).await
+}
+
+async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    cached(&state, &headers, |s| &s.atom).await
+}
+
+async fn asset(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(file) = Assets::get().file(&name) {
+        return file.respond(&headers, IMMUTABLE);
+    }
+    if name.starts_with("theme.") && name.ends_with(".css") {
+        let Ok(snapshot) = snapshot(&state.pages).await else {
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        };
+        // A page rendered before the colours changed asks for the old name: it gets today's
+        // theme, but only this name's own content may be cached for good.
+        let current = snapshot.site.theme_url.ends_with(&format!("/{name}"));
+        return snapshot
+            .theme
+            .respond(&headers, if current { IMMUTABLE } else { REVALIDATE });
+    }
+    not_found(State(state)).await
+}
+
+async fn day(State(state): State<AppState>, Path(day): Path<String>) -> Response {
+    let Some(day) = parse_day(&day) else {
+        return not_found(State(state)).await;
+    };
+    let site = match site(&state).await {
+        Ok(site) => site,
+        Err(response) => return response,
+    };
+    page(
+        &site,
+        state.pages.renderer().day_page(&site, day).await.map(Some),
+    )
+}
+
+async fn incident(
+    State(state): State<AppState>,
+    Path((day, id)): Path<(String, String)>,
+) -> Response {
+    let (Some(day), Ok(id)) = (parse_day(&day), id.parse::<i64>()) else {
+        return not_found(State(state)).await;
+    };
+    let site = match site(&state).await {
+        Ok(site) => site,
+        Err(response) => return response,
+    };
+    page(
+        &site,
+        state.pages.renderer().incident_page(&site, day, id).await,
+    )
+}
+
+/// A friendly 404 in the site's style, for every path nobody serves.
+pub async fn not_found(State(state): State<AppState>) -> Response {
+    match site(&state).await {
+        Ok(site) => html(
+            StatusCode::NOT_FOUND,
+            error_page(
+                &site,
+                "Page not found",
+                "There is nothing at this address. The incident may have been removed, or the link may be mistyped.",
+            ),
+        ),
+        Err(response) => response,
+    }
+}
+
+async fn site(state: &AppState) -> Result<Arc<SiteView>, Response> {
+    snapshot(&state.pages).await.map(|s| s.site.clone())
+}
+
+fn page(site: &SiteView, rendered: Result<Option<String>, RenderError>) -> Response {
+    match rendered {
+        Ok(Some(body)) => {
+            let mut response = html(StatusCode::OK, body);
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=30"),
+            );
+            response
+        }
+        Ok(None) => html(
+            StatusCode::NOT_FOUND,
+            error_page(
+                site,
+                "Page not found",
+                "There is no incident at this address.",
+            ),
+        ),
+        Err(RenderError::Storage(e)) => {
+            tracing::warn!(error = %e, "cannot render a public page");
+            let mut response = html(
+                StatusCode::SERVICE_UNAVAILABLE,
+                error_page(
+                    site,
+                    "Temporarily unavailable",
+                    "This page cannot be shown right now. Please try again in a minute; the current status is still available.",
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+            response
+        }
+        Err(e @ RenderError::Template(_)) => {
+            tracing::error!(error = %e, "cannot render a public page");
+            html(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                error_page(
+                    site,
+                    "Something went wrong",
+                    "This page could not be shown. We have logged the problem.",
+                ),
+            )
+        }
+    }
+}
+
+fn html(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+/// Only before the first rendering ever succeeded, so without the site's style.
+fn unavailable_plain() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::RETRY_AFTER, "10"),
+        ],
+        "<!doctype html><html lang=\"en\"><title>Temporarily unavailable</title><h1>Temporarily unavailable</h1><p>The status page is starting. Please try again in a few seconds.</p></html>",
+    )
+        .into_response()
+}
+
+/// The page shown when a request panics: a bug, which must still look like a page.
+pub fn internal_error_page() -> Response {
+    html(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Something went wrong</title></head><body><h1>Something went wrong</h1><p>This page could not be shown. We have logged the problem. <a href=\"/\">See the current status</a>.</p></body></html>".to_owned(),
+    )
+}
+
+/// `YYYY-MM-DD` exactly; anything else is no day of ours.
+fn parse_day(text: &str) -> Option<Date> {
+    let well_formed = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !well_formed {
+        return None;
+    }
+    text.parse().ok()
+}
