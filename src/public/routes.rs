@@ -233,11 +233,20 @@ fn unavailable_plain() -> Response {
         .into_response()
 }
 
-/// The page shown when a request panics: a bug, which must still look like a page.
+/// The page shown when a request panics: a bug, which must still look like the site (the
+/// stylesheet carries the default colours; the theme is out of reach here).
 pub fn internal_error_page() -> Response {
+    let style = Assets::get().url("style.css");
     html(
         StatusCode::INTERNAL_SERVER_ERROR,
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Something went wrong</title></head><body><h1>Something went wrong</h1><p>This page could not be shown. We have logged the problem. <a href=\"/\">See the current status</a>.</p></body></html>".to_owned(),
+        format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>Something went wrong</title><link rel=\"stylesheet\" href=\"{style}\"></head>\
+             <body><main class=\"wrap\"><h1>Something went wrong</h1><p>This page could not be \
+             shown. We have logged the problem.</p><p><a href=\"/\">See the current status</a></p>\
+             </main></body></html>"
+        ),
     )
 }
 

@@ -50,21 +50,33 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(health::healthz))
+    // What people and systems send us is logged at INFO; the page reads (thousands a minute
+    // during an outage) and health probes only at DEBUG, so that logs stay readable and cheap.
+    let writes = Router::new()
         .merge(hooks::routes())
         .merge(slack_events::routes())
+        .layer(request_log(Level::INFO));
+    let reads = Router::new()
+        .route("/healthz", get(health::healthz))
         .merge(crate::public::routes())
+        .layer(request_log(Level::DEBUG));
+    Router::new()
+        .merge(writes)
+        .merge(reads)
         .fallback(crate::public::not_found)
         .with_state(state)
         .layer(axum::middleware::from_fn(crate::public::security_headers))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
         // A panic is a bug, but it must cost one request a 500, not the connection or the process.
         .layer(CatchPanicLayer::custom(|_| {
             crate::public::internal_error_page()
         }))
+}
+
+fn request_log(
+    level: Level,
+) -> TraceLayer<tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>>
+{
+    TraceLayer::new_for_http()
+        .make_span_with(DefaultMakeSpan::new().level(level))
+        .on_response(DefaultOnResponse::new().level(level))
 }
