@@ -26,6 +26,8 @@ pub enum StartError {
     },
     #[error("cannot load the system's TLS root certificates (install ca-certificates): {0}")]
     Tls(std::io::Error),
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailSetupError),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -36,6 +38,11 @@ pub enum StartError {
 /// Length of the generated alert-hook secret, as in the original: it is the only credential of
 /// a monitoring system, so it is long.
 const WEBHOOK_SECRET_LEN: usize = 64;
+
+/// Subscription requests per client: this many at once, then one more per period. Each one
+/// mails an address of the client's choosing.
+const SUBSCRIBE_BURST: u32 = 10;
+const SUBSCRIBE_REFILL: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// A built, not yet running, monostat server.
 pub struct Application {
@@ -93,6 +100,14 @@ impl Application {
                 api: slack_api.clone(),
             },
         );
+        crate::mail::jobs::register(
+            &mut registry,
+            crate::mail::jobs::MailJobs {
+                db: db.clone(),
+                config: config.clone(),
+                mailer: crate::mail::Mailer::from_config(&config)?,
+            },
+        );
         extend_jobs(&mut registry);
         worker.concurrency = config.num_workers;
         let jobs = Jobs::new(db.clone(), registry, worker);
@@ -125,6 +140,10 @@ impl Application {
                 slack: slack_api,
                 changes,
                 pages,
+                subscribe_limiter: crate::web::rate_limit::ClientLimiter::new(
+                    SUBSCRIBE_BURST,
+                    SUBSCRIBE_REFILL,
+                ),
             },
             listener,
             shutdown: CancellationToken::new(),
@@ -170,9 +189,12 @@ impl Application {
             database = %state.config.database.redacted_url(),
             "monostat is serving"
         );
-        let served = axum::serve(listener, web::router(state))
-            .with_graceful_shutdown(shutdown.clone().cancelled_owned())
-            .await;
+        let served = axum::serve(
+            listener,
+            web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+        .await;
         // The server only returns early on an I/O error; make sure the worker stops too.
         shutdown.cancel();
         if let Err(e) = worker.await {

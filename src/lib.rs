@@ -8,6 +8,7 @@
 //! - [`integrations`]: what monitoring systems send, parsed into service events.
 //! - [`jobs`]: the durable queue that carries every outbound side effect.
 //! - [`slack`]: the Slack bot: its jobs, messages and Web API client.
+//! - [`mail`]: subscriber mails: composing, sending over SMTP or to the outbox, the fan-out.
 //! - [`public`]: the public status page and feeds, rendered on change and served from memory.
 //! - [`config`], [`app`], [`cli`]: configuration, start-up and the command line.
 
@@ -20,6 +21,7 @@ pub mod domain;
 pub mod integrations;
 pub mod jobs;
 pub mod links;
+pub mod mail;
 pub mod public;
 pub mod rich_text;
 pub mod service;

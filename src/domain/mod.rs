@@ -6,7 +6,9 @@
 //! call these rules; none of them keeps a copy. This module never does I/O.
 
 pub mod alerts;
+pub mod email;
 pub mod incident;
+pub mod notification;
 pub mod overall_state;
 
 pub use incident::{Incident, IncidentStatus, Severity, UnknownValue};

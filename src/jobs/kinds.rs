@@ -22,8 +22,33 @@ pub struct HomeJob {
     pub user_id: String,
 }
 
-/// Mail every active subscriber about an incident's new status (the email issue handles it).
+/// Decide whether an incident's new status is news for subscribers and, if so, queue one
+/// `mail.notification` job per active subscriber.
 pub const NOTIFY_STATUS_CHANGED: &str = "notify.status_changed";
+/// Mail one subscriber about one status change of one incident.
+pub const MAIL_NOTIFICATION: &str = "mail.notification";
+/// Mail the link that confirms a subscription.
+pub const MAIL_OPT_IN: &str = "mail.opt_in";
+
+/// A status change fan-out. All of an incident's fan-outs share a sequence, so subscribers are
+/// queued the confirmation before the resolution.
+pub fn status_change_job(job: &StatusChangeJob) -> super::JobRequest {
+    super::JobRequest::new(NOTIFY_STATUS_CHANGED, job)
+        .in_sequence(format!("notify:incident:{}", job.incident_id))
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationJob {
+    pub incident_id: i64,
+    pub status: String,
+    pub kind: crate::domain::notification::NotificationKind,
+    pub subscriber_id: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptInJob {
+    pub subscriber_id: i64,
+}
 
 /// A Slack job about an incident. All of an incident's Slack jobs share a sequence, so its
 /// message and thread change in the order the incident did.

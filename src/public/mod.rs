@@ -12,10 +12,11 @@ mod icons;
 mod render;
 mod rendered;
 mod routes;
-mod views;
+pub mod views;
 
 pub use render::{RenderError, Renderer, Snapshot};
-pub use routes::{internal_error_page, not_found, routes, security_headers};
+pub use routes::{html, internal_error_page, not_found, routes, security_headers, site};
+pub use views::SiteView;
 
 use crate::changes::Changes;
 use jiff::Timestamp;

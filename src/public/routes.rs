@@ -160,7 +160,8 @@ pub async fn not_found(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn site(state: &AppState) -> Result<Arc<SiteView>, Response> {
+/// The site's look and settings from the last rendering, for pages rendered per request.
+pub async fn site(state: &AppState) -> Result<Arc<SiteView>, Response> {
     snapshot(&state.pages).await.map(|s| s.site.clone())
 }
 
@@ -211,7 +212,7 @@ fn page(site: &SiteView, rendered: Result<Option<String>, RenderError>) -> Respo
     }
 }
 
-fn html(status: StatusCode, body: String) -> Response {
+pub fn html(status: StatusCode, body: String) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],

@@ -3,8 +3,8 @@
 
 use super::Services;
 use crate::domain::{Incident, IncidentStatus};
+use crate::jobs;
 use crate::jobs::kinds::{self, IncidentJob, StatusChangeJob};
-use crate::jobs::{self, JobRequest};
 use crate::storage::{self, AnyConnection, audit, incidents};
 use jiff::Timestamp;
 
@@ -343,13 +343,10 @@ async fn record(
     if notify && !incident.silent {
         jobs::enqueue(
             conn,
-            JobRequest::new(
-                kinds::NOTIFY_STATUS_CHANGED,
-                &StatusChangeJob {
-                    incident_id: incident.id,
-                    status: incident.status.as_str().to_owned(),
-                },
-            ),
+            kinds::status_change_job(&StatusChangeJob {
+                incident_id: incident.id,
+                status: incident.status.as_str().to_owned(),
+            }),
             now,
         )
         .await?;

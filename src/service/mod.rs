@@ -5,6 +5,7 @@
 
 pub mod alerts;
 pub mod incidents;
+pub mod subscriptions;
 
 use crate::changes::Changes;
 use crate::jobs::Jobs;

@@ -326,3 +326,18 @@ async fn select_with(
         .map(incident_from_row)
         .collect()
 }
+
+/// Records that subscribers were told about `status`. Only this column: the incident may have
+/// moved on since the notification was queued.
+pub async fn save_last_notified(
+    conn: &mut AnyConnection,
+    id: i64,
+    status: IncidentStatus,
+) -> Result<()> {
+    sqlx::query("UPDATE incidents SET last_notified_status = $1 WHERE id = $2")
+        .bind(status.as_str())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod locks;
 pub mod settings;
 pub mod slack_deliveries;
+pub mod subscribers;
 pub mod users;
 
 use crate::config::DatabaseConfig;

@@ -2,10 +2,13 @@
 //! input, call the domain and storage, and never talk to Slack or mail servers directly (that is
 //! what jobs are for).
 
+mod csrf;
 mod error;
 mod health;
 mod hooks;
+pub mod rate_limit;
 mod slack_events;
+mod subscribe;
 
 pub use error::WebError;
 
@@ -29,6 +32,7 @@ pub struct AppState {
     pub slack: crate::slack::SlackApi,
     pub changes: crate::changes::Changes,
     pub pages: crate::public::PublicPages,
+    pub subscribe_limiter: rate_limit::ClientLimiter,
 }
 
 impl AppState {
@@ -55,6 +59,7 @@ pub fn router(state: AppState) -> Router {
     let writes = Router::new()
         .merge(hooks::routes())
         .merge(slack_events::routes())
+        .merge(subscribe::routes())
         .layer(request_log(Level::INFO));
     let reads = Router::new()
         .route("/healthz", get(health::healthz))

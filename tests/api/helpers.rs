@@ -298,3 +298,85 @@ pub fn feedparser() -> Option<String> {
     eprintln!("skipped: python3-feedparser is not installed");
     None
 }
+
+/// A real SMTP server (`tests/smtp_sink.py`, aiosmtpd) recording every mail it accepts.
+pub struct SmtpSink {
+    pub port: u16,
+    child: std::process::Child,
+    file: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl SmtpSink {
+    /// Starts the sink, or returns `None` (outside CI) when aiosmtpd is not installed.
+    pub fn start() -> Option<SmtpSink> {
+        use std::io::BufRead;
+        let available = std::process::Command::new("/usr/bin/python3")
+            .args(["-c", "import aiosmtpd"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !available {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI=true but aiosmtpd is missing (apt-get install python3-aiosmtpd)"
+            );
+            eprintln!("skipped: python3-aiosmtpd is not installed");
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("sink dir");
+        let file = dir.path().join("mails.jsonl");
+        let mut child = std::process::Command::new("/usr/bin/python3")
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py"))
+            .arg(&file)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("smtp sink starts");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("ready line");
+        let port = line
+            .trim()
+            .strip_prefix("ready ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("smtp sink said {line:?}"));
+        Some(SmtpSink {
+            port,
+            child,
+            file,
+            _dir: dir,
+        })
+    }
+
+    /// Points monostat's mail settings at this sink.
+    pub fn configure(&self, config: &mut Config) {
+        config.mail.host = Some("127.0.0.1".into());
+        config.mail.port = self.port;
+        config.mail.from = "status@example.com".into();
+    }
+
+    /// Every mail accepted so far, oldest first.
+    pub fn mails(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.file)
+            .unwrap_or_default()
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("sink writes JSON"))
+            .collect()
+    }
+
+    /// Mails to `address`, oldest first.
+    pub fn mails_to(&self, address: &str) -> Vec<serde_json::Value> {
+        self.mails()
+            .into_iter()
+            .filter(|m| m["rcpt_tos"][0] == address)
+            .collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -16,4 +16,5 @@ mod slack;
 mod slack_http;
 mod slack_socket_mode;
 mod storage;
+mod subscribers;
 mod webdriver;

@@ -11,9 +11,9 @@ use monostat::jobs::WorkerSettings;
 use monostat::storage::{audit, incidents, settings};
 use std::time::Duration;
 
-const SIGNING_SECRET: &str = "8f2b_FAKE_signing_secret_0000000000";
+pub(crate) const SIGNING_SECRET: &str = "8f2b_FAKE_signing_secret_0000000000";
 const CREATE: &str = include_str!("../fixtures/opsgenie_create.json");
-const CONFIRM: &str = include_str!("../fixtures/slack_block_actions_confirm.json");
+pub(crate) const CONFIRM: &str = include_str!("../fixtures/slack_block_actions_confirm.json");
 const DISMISS: &str = include_str!("../fixtures/slack_block_actions_dismiss.json");
 const UPDATE_CLICK: &str = include_str!("../fixtures/slack_block_actions_update.json");
 const UPDATE_SUBMISSION: &str = include_str!("../fixtures/slack_view_submission_update.json");
@@ -51,7 +51,7 @@ async fn app_with_slack(db: &TestDatabase, slack: &FakeSlack) -> TestApp {
 }
 
 /// Opens a suspected incident through the OpsGenie hook and waits for its Slack message.
-async fn suspected_incident(app: &TestApp) -> monostat::domain::Incident {
+pub(crate) async fn suspected_incident(app: &TestApp) -> monostat::domain::Incident {
     let secret = settings::webhook_secret(&mut app.handle.db.acquire().await.expect("conn"))
         .await
         .expect("secret");
@@ -79,7 +79,7 @@ async fn suspected_incident(app: &TestApp) -> monostat::domain::Incident {
 }
 
 /// The fixture's click, on incident `id` (the fixture's story uses 42).
-fn click(fixture: &str, id: i64) -> String {
+pub(crate) fn click(fixture: &str, id: i64) -> String {
     let mut payload: serde_json::Value = serde_json::from_str(fixture).expect("fixture");
     payload["actions"][0]["value"] = id.to_string().into();
     let json = payload.to_string();
@@ -109,7 +109,7 @@ async fn post_signed(
     (status, response.text().await.expect("body"))
 }
 
-async fn post_click(app: &TestApp, body: &str) -> (u16, String) {
+pub(crate) async fn post_click(app: &TestApp, body: &str) -> (u16, String) {
     let now = jiff::Timestamp::now().as_second();
     post_signed(
         app,

@@ -1,0 +1,212 @@
+//! The mails themselves: subject, HTML with inlined CSS and a plain-text twin, and the headers
+//! mail clients need for one-click unsubscribing (RFC 8058).
+
+use crate::domain::notification::NotificationKind;
+use crate::domain::{Incident, IncidentStatus};
+use crate::storage::subscribers::Subscriber;
+use askama::Template;
+use jiff::tz::TimeZone;
+use lettre::Message;
+use lettre::message::header::{Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+use url::Url;
+
+/// What every mail needs to know about the installation.
+#[derive(Clone, Debug)]
+pub struct Sender {
+    pub system_name: String,
+    pub from: String,
+    pub reply_to: String,
+    pub site_url: Url,
+    pub time_zone: TimeZone,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    #[error("invalid address {0:?}: {1}")]
+    Address(String, lettre::address::AddressError),
+    #[error("building the mail: {0}")]
+    Build(#[from] lettre::error::Error),
+    #[error("template: {0}")]
+    Template(#[from] askama::Error),
+}
+
+#[derive(Template)]
+#[template(path = "mail/opt_in.html")]
+struct OptInHtml<'a> {
+    system_name: &'a str,
+    confirm_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/opt_in.txt")]
+struct OptInText<'a> {
+    system_name: &'a str,
+    confirm_url: &'a str,
+}
+
+struct NotificationView<'a> {
+    system_name: &'a str,
+    headline: &'static str,
+    title: &'a str,
+    status: &'static str,
+    severity: &'static str,
+    /// For planned maintenance: when it starts.
+    starts: Option<String>,
+    incident_url: String,
+    unsubscribe_url: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/notification.html")]
+struct NotificationHtml<'a> {
+    n: &'a NotificationView<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "mail/notification.txt")]
+struct NotificationText<'a> {
+    n: &'a NotificationView<'a>,
+}
+
+/// `List-Unsubscribe: <https://…/unsubscribe/{token}>`
+#[derive(Clone, Debug)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.trim_matches(|c| c == '<' || c == '>').to_owned()))
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click`
+#[derive(Clone, Debug)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
+    }
+}
+
+impl Sender {
+    fn url(&self, path: &str) -> String {
+        format!("{}/{}", self.site_url.as_str().trim_end_matches('/'), path)
+    }
+
+    fn mail_domain(&self) -> &str {
+        self.from.rsplit_once('@').map_or("localhost", |(_, d)| d)
+    }
+
+    fn builder(
+        &self,
+        to: &str,
+        message_id: String,
+    ) -> Result<lettre::message::MessageBuilder, ComposeError> {
+        let parse = |address: &str| {
+            address
+                .parse()
+                .map_err(|e| ComposeError::Address(address.to_owned(), e))
+        };
+        let mut builder = Message::builder()
+            .from(Mailbox::new(
+                Some(format!("{} System Status", self.system_name)),
+                parse(&self.from)?,
+            ))
+            .to(Mailbox::new(None, parse(to)?))
+            .message_id(Some(format!("<{message_id}@{}>", self.mail_domain())));
+        if !self.reply_to.trim().is_empty() {
+            builder = builder.reply_to(Mailbox::new(None, parse(self.reply_to.trim())?));
+        }
+        Ok(builder)
+    }
+
+    /// The double opt-in mail: proof that whoever subscribed owns the address.
+    pub fn opt_in(&self, subscriber: &Subscriber) -> Result<Message, ComposeError> {
+        let confirm_url = self.url(&format!("subscribe/{}", subscriber.token));
+        let html = OptInHtml {
+            system_name: &self.system_name,
+            confirm_url: &confirm_url,
+        }
+        .render()?;
+        let text = OptInText {
+            system_name: &self.system_name,
+            confirm_url: &confirm_url,
+        }
+        .render()?;
+        Ok(self
+            .builder(&subscriber.email, format!("opt-in-{}", subscriber.id))?
+            .subject(format!(
+                "Please confirm your subscription to {} status updates",
+                self.system_name
+            ))
+            .multipart(MultiPart::alternative_plain_html(text, inline_css(html)))?)
+    }
+
+    /// A status change, as subscribers read it.
+    pub fn notification(
+        &self,
+        incident: &Incident,
+        status: IncidentStatus,
+        kind: NotificationKind,
+        subscriber: &Subscriber,
+    ) -> Result<Message, ComposeError> {
+        let unsubscribe_url = self.url(&format!("unsubscribe/{}", subscriber.token));
+        let view = NotificationView {
+            system_name: &self.system_name,
+            headline: kind.headline(),
+            title: &incident.title,
+            status: status.label(),
+            severity: incident.severity.label(),
+            starts: (kind == NotificationKind::MaintenancePosted).then(|| {
+                incident
+                    .start
+                    .to_zoned(self.time_zone.clone())
+                    .strftime("%A, %-d %B %Y, %H:%M %Z")
+                    .to_string()
+            }),
+            incident_url: crate::links::incident_public(&self.site_url, incident),
+            unsubscribe_url: unsubscribe_url.clone(),
+        };
+        let html = NotificationHtml { n: &view }.render()?;
+        let text = NotificationText { n: &view }.render()?;
+        Ok(self
+            .builder(
+                &subscriber.email,
+                format!(
+                    "incident-{}-{}-{}",
+                    incident.id,
+                    status.as_str(),
+                    subscriber.id
+                ),
+            )?
+            .subject(kind.subject(incident, status))
+            .header(ListUnsubscribe(unsubscribe_url))
+            .header(ListUnsubscribePost)
+            .multipart(MultiPart::alternative_plain_html(text, inline_css(html)))?)
+    }
+}
+
+/// Mail clients ignore `<style>`; the CSS goes onto the elements. If inlining fails the mail
+/// still goes out, only plainer.
+fn inline_css(html: String) -> String {
+    match css_inline::inline(&html) {
+        Ok(inlined) => inlined,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot inline the mail's CSS; sending it without");
+            html
+        }
+    }
+}

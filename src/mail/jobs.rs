@@ -1,0 +1,141 @@
+//! The mail jobs: the opt-in mail, the fan-out of a status change to every subscriber, and
+//! each subscriber's notification. A fan-out queues one job per subscriber with a unique key,
+//! in one transaction with recording that subscribers were told; so after a crash anywhere
+//! in the middle, every remaining mail is sent once and no mail is queued twice.
+
+use super::Mailer;
+use super::compose::Sender;
+use crate::config::Config;
+use crate::domain::IncidentStatus;
+use crate::domain::notification::notification_for;
+use crate::jobs::kinds::{self, NotificationJob, OptInJob, StatusChangeJob};
+use crate::jobs::{JobError, JobRegistry, JobResult};
+use crate::storage::{self, Db, incidents, settings, subscribers};
+use jiff::Timestamp;
+use std::sync::Arc;
+
+/// How often a notification mail is tried before it is given up (about two hours).
+const MAIL_ATTEMPTS: i32 = 12;
+
+#[derive(Clone)]
+pub struct MailJobs {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub mailer: Mailer,
+}
+
+pub fn register(registry: &mut JobRegistry, mail: MailJobs) {
+    let fan_out = mail.clone();
+    registry.register(kinds::NOTIFY_STATUS_CHANGED, move |payload: String| {
+        let mail = fan_out.clone();
+        async move { mail.fan_out(&payload).await }
+    });
+    let notify = mail.clone();
+    registry.register(kinds::MAIL_NOTIFICATION, move |payload: String| {
+        let mail = notify.clone();
+        async move { mail.notification(&payload).await }
+    });
+    registry.register(kinds::MAIL_OPT_IN, move |payload: String| {
+        let mail = mail.clone();
+        async move { mail.opt_in(&payload).await }
+    });
+}
+
+fn parse<T: serde::de::DeserializeOwned>(payload: &str) -> Result<T, JobError> {
+    serde_json::from_str(payload).map_err(|e| JobError::permanent(format!("bad payload: {e}")))
+}
+
+impl MailJobs {
+    async fn sender(&self) -> Result<Sender, JobError> {
+        let mut conn = self.db.acquire().await?;
+        let site = settings::site(&mut conn).await?;
+        let notifications = settings::notifications(&mut conn).await?;
+        Ok(Sender {
+            system_name: site.system_name,
+            from: self.config.mail.from.clone(),
+            reply_to: notifications.reply_to,
+            site_url: self.config.site_url.clone(),
+            time_zone: self.config.time_zone.zone.clone(),
+        })
+    }
+
+    async fn fan_out(&self, payload: &str) -> JobResult {
+        let job: StatusChangeJob = parse(payload)?;
+        let status: IncidentStatus = job.status.parse().map_err(JobError::permanent)?;
+        let mut tx = self.db.begin().await?;
+        let Some(incident) =
+            incidents::get_for_update(&mut tx, self.db.backend(), job.incident_id).await?
+        else {
+            return Ok(());
+        };
+        let Some(kind) = notification_for(&incident, status) else {
+            return Ok(());
+        };
+        let payload_prefix = serde_json::to_string(&NotificationJob {
+            incident_id: incident.id,
+            status: status.as_str().to_owned(),
+            kind,
+            subscriber_id: 0,
+        })
+        .map_err(JobError::permanent)?;
+        // `{"…","subscriber_id":0}` → `{"…","subscriber_id":` + id + `}`, in SQL.
+        let payload_prefix = payload_prefix
+            .strip_suffix("0}")
+            .ok_or_else(|| JobError::permanent("unexpected payload shape"))?;
+        let queued = subscribers::enqueue_for_each_active(
+            &mut tx,
+            kinds::MAIL_NOTIFICATION,
+            payload_prefix,
+            &format!("mail:incident:{}:{}:", incident.id, status.as_str()),
+            MAIL_ATTEMPTS,
+            Timestamp::now(),
+        )
+        .await?;
+        incidents::save_last_notified(&mut tx, incident.id, status).await?;
+        tx.commit().await.map_err(storage::StorageError::from)?;
+        tracing::info!(incident = incident.id, status = %status, subscribers = queued, "subscribers are being notified");
+        Ok(())
+    }
+
+    async fn notification(&self, payload: &str) -> JobResult {
+        let job: NotificationJob = parse(payload)?;
+        let status: IncidentStatus = job.status.parse().map_err(JobError::permanent)?;
+        let (subscriber, incident) = {
+            let mut conn = self.db.acquire().await?;
+            (
+                subscribers::get(&mut conn, job.subscriber_id).await?,
+                incidents::get(&mut conn, job.incident_id).await?,
+            )
+        };
+        // Unsubscribed (or the incident deleted) since the fan-out: nothing to tell.
+        let (Some(subscriber), Some(incident)) = (subscriber, incident) else {
+            return Ok(());
+        };
+        if !subscriber.active {
+            return Ok(());
+        }
+        let message = self
+            .sender()
+            .await?
+            .notification(&incident, status, job.kind, &subscriber)
+            .map_err(JobError::permanent)?;
+        self.mailer.send(message).await
+    }
+
+    async fn opt_in(&self, payload: &str) -> JobResult {
+        let job: OptInJob = parse(payload)?;
+        let subscriber = {
+            let mut conn = self.db.acquire().await?;
+            subscribers::get(&mut conn, job.subscriber_id).await?
+        };
+        let Some(subscriber) = subscriber.filter(|s| !s.active) else {
+            return Ok(());
+        };
+        let message = self
+            .sender()
+            .await?
+            .opt_in(&subscriber)
+            .map_err(JobError::permanent)?;
+        self.mailer.send(message).await
+    }
+}

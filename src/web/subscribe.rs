@@ -1,0 +1,427 @@
+//! Subscribing, confirming and unsubscribing, as pages and plain forms. Nothing here changes
+//! anything on a GET: link scanners open every link in a mail.
+
+use super::AppState;
+use super::csrf;
+use super::rate_limit::client_ip;
+use crate::public::{SiteView, html, not_found, site};
+use crate::service::subscriptions::{self, SubscribeError, TokenOutcome};
+use askama::Template;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/subscribe",
+            get(|| async { Redirect::permanent("/subscribe/") }),
+        )
+        .route("/subscribe/", get(form).post(submit))
+        .route("/subscribe/done", get(done))
+        .route("/subscribe/confirmed", get(confirmed))
+        .route("/subscribe/{token}", get(confirm_page).post(confirm))
+        .route("/unsubscribe/done", get(unsubscribed))
+        .route(
+            "/unsubscribe/{token}",
+            get(unsubscribe_page).post(unsubscribe),
+        )
+}
+
+#[derive(Template)]
+#[template(path = "public/subscribe.html")]
+struct FormPage<'a> {
+    site: &'a SiteView,
+    nav: &'a str,
+    csrf: &'a str,
+    email: &'a str,
+    consent: bool,
+    error: Option<String>,
+}
+
+struct Action {
+    url: String,
+    button: &'static str,
+    csrf: String,
+}
+
+#[derive(Template)]
+#[template(path = "public/message.html")]
+struct MessagePage<'a> {
+    site: &'a SiteView,
+    nav: &'a str,
+    title: &'a str,
+    paragraphs: Vec<&'a str>,
+    action: Option<Action>,
+}
+
+#[derive(serde::Deserialize)]
+struct SubscribeForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    consent: Option<String>,
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(serde::Deserialize)]
+struct TokenForm {
+    #[serde(default)]
+    csrf: String,
+    /// RFC 8058: mail clients post `List-Unsubscribe=One-Click`.
+    #[serde(default, rename = "List-Unsubscribe")]
+    list_unsubscribe: Option<String>,
+}
+
+fn render(status: StatusCode, page: impl Template, cookie: Option<HeaderValue>) -> Response {
+    let body = page.render().unwrap_or_else(|_| {
+        "<!doctype html><title>Error</title><h1>Something went wrong</h1>".into()
+    });
+    let mut response = html(status, body);
+    let headers = response.headers_mut();
+    // Pages with a form or a personal token are nobody else's business.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(cookie) = cookie {
+        headers.insert(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+fn message(
+    status: StatusCode,
+    site: &SiteView,
+    title: &str,
+    paragraphs: &[&str],
+    action: Option<Action>,
+    cookie: Option<HeaderValue>,
+) -> Response {
+    render(
+        status,
+        MessagePage {
+            site,
+            nav: "",
+            title,
+            paragraphs: paragraphs.to_vec(),
+            action,
+        },
+        cookie,
+    )
+}
+
+/// The site, if subscriptions are allowed; otherwise the 404 page, as if there were no such page.
+async fn subscriptions_site(state: &AppState) -> Result<Arc<SiteView>, Response> {
+    let site = site(state).await?;
+    if site.allow_subscriptions {
+        Ok(site)
+    } else {
+        Err(not_found(State(state.clone())).await)
+    }
+}
+
+fn secure(state: &AppState) -> bool {
+    state.config.site_url.scheme() == "https"
+}
+
+fn unavailable(site: &SiteView, e: impl std::fmt::Display) -> Response {
+    tracing::warn!(error = %e, "subscription request failed");
+    message(
+        StatusCode::SERVICE_UNAVAILABLE,
+        site,
+        "Temporarily unavailable",
+        &["Your request could not be handled right now. Please try again in a minute."],
+        None,
+        None,
+    )
+}
+
+fn expired(site: &SiteView) -> Response {
+    message(
+        StatusCode::FORBIDDEN,
+        site,
+        "Please try again",
+        &[
+            "This form has expired or was sent from another site. Please go back, reload the page and send it again.",
+        ],
+        None,
+        None,
+    )
+}
+
+async fn form(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let site = match subscriptions_site(&state).await {
+        Ok(site) => site,
+        Err(response) => return response,
+    };
+    let (token, cookie) = csrf::token(&headers, secure(&state));
+    render(
+        StatusCode::OK,
+        FormPage {
+            site: &site,
+            nav: "",
+            csrf: &token,
+            email: "",
+            consent: false,
+            error: None,
+        },
+        cookie,
+    )
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(input): Form<SubscribeForm>,
+) -> Response {
+    let site = match subscriptions_site(&state).await {
+        Ok(site) => site,
+        Err(response) => return response,
+    };
+    if !state.subscribe_limiter.allow(client_ip(peer, &headers)) {
+        let mut response = message(
+            StatusCode::TOO_MANY_REQUESTS,
+            &site,
+            "Too many attempts",
+            &[
+                "Too many subscription requests came from your network. Please try again in a few minutes.",
+            ],
+            None,
+            None,
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("120"));
+        return response;
+    }
+    if !csrf::verify(&headers, &input.csrf) {
+        return expired(&site);
+    }
+    let consent = input.consent.as_deref() == Some("yes");
+    let result = if consent {
+        subscriptions::subscribe(&state.services(), &input.email).await
+    } else {
+        Ok(())
+    };
+    let error = match result {
+        Ok(()) if consent => return Redirect::to("/subscribe/done").into_response(),
+        Ok(()) => {
+            "Please confirm that we may keep your address for sending notifications.".to_owned()
+        }
+        Err(SubscribeError::Storage(e)) => return unavailable(&site, e),
+        Err(e) => e.to_string(),
+    };
+    let email: String = input
+        .email
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(254)
+        .collect();
+    render(
+        StatusCode::BAD_REQUEST,
+        FormPage {
+            site: &site,
+            nav: "",
+            csrf: &input.csrf,
+            email: &email,
+            consent,
+            error: Some(error),
+        },
+        None,
+    )
+}
+
+async fn done(State(state): State<AppState>) -> Response {
+    match subscriptions_site(&state).await {
+        Ok(site) => message(
+            StatusCode::OK,
+            &site,
+            "Please check your inbox",
+            &[
+                "We have sent you a mail with a link. Open it and confirm your subscription; until then you will not receive any notifications.",
+            ],
+            None,
+            None,
+        ),
+        Err(response) => response,
+    }
+}
+
+async fn confirmed(State(state): State<AppState>) -> Response {
+    match site(&state).await {
+        Ok(site) => message(
+            StatusCode::OK,
+            &site,
+            "You are subscribed",
+            &[
+                "From now on we will mail you when an incident is confirmed, changes or is resolved. Every mail has a link to unsubscribe.",
+            ],
+            None,
+            None,
+        ),
+        Err(response) => response,
+    }
+}
+
+async fn unknown_token(state: AppState) -> Response {
+    match site(&state).await {
+        Ok(site) => message(
+            StatusCode::NOT_FOUND,
+            &site,
+            "Link not valid",
+            &[
+                "This link is not (or no longer) valid. If you have unsubscribed already, there is nothing more to do.",
+            ],
+            None,
+            None,
+        ),
+        Err(response) => response,
+    }
+}
+
+async fn confirm_page(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let site = match site(&state).await {
+        Ok(site) => site,
+        Err(response) => return response,
+    };
+    match subscriptions::token_exists(&state.services(), &token).await {
+        Err(e) => unavailable(&site, e),
+        Ok(None) => unknown_token(state).await,
+        Ok(Some(true)) => already_confirmed(&site),
+        Ok(Some(false)) => {
+            let (csrf, cookie) = csrf::token(&headers, secure(&state));
+            message(
+                StatusCode::OK,
+                &site,
+                "Confirm your subscription",
+                &[
+                    "One more click: confirm that you want to receive status updates at this address.",
+                ],
+                Some(Action {
+                    url: format!("/subscribe/{token}"),
+                    button: "Confirm subscription",
+                    csrf,
+                }),
+                cookie,
+            )
+        }
+    }
+}
+
+fn already_confirmed(site: &SiteView) -> Response {
+    message(
+        StatusCode::OK,
+        site,
+        "Already confirmed",
+        &["Your subscription is already confirmed; there is nothing more to do."],
+        None,
+        None,
+    )
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    Form(input): Form<TokenForm>,
+) -> Response {
+    let site = match site(&state).await {
+        Ok(site) => site,
+        Err(response) => return response,
+    };
+    if !csrf::verify(&headers, &input.csrf) {
+        return expired(&site);
+    }
+    match subscriptions::confirm(&state.services(), &token).await {
+        Ok(TokenOutcome::Done) => Redirect::to("/subscribe/confirmed").into_response(),
+        Ok(TokenOutcome::AlreadyDone) => already_confirmed(&site),
+        Ok(TokenOutcome::UnknownToken) => unknown_token(state).await,
+        Err(e) => unavailable(&site, e),
+    }
+}
+
+async fn unsubscribe_page(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let site = match site(&state).await {
+        Ok(site) => site,
+        Err(response) => return response,
+    };
+    match subscriptions::token_exists(&state.services(), &token).await {
+        Err(e) => unavailable(&site, e),
+        Ok(None) => unknown_token(state).await,
+        Ok(Some(_)) => {
+            let (csrf, cookie) = csrf::token(&headers, secure(&state));
+            message(
+                StatusCode::OK,
+                &site,
+                "Unsubscribe",
+                &["Do you want to stop receiving status updates by mail?"],
+                Some(Action {
+                    url: format!("/unsubscribe/{token}"),
+                    button: "Unsubscribe",
+                    csrf,
+                }),
+                cookie,
+            )
+        }
+    }
+}
+
+async fn unsubscribe(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    Form(input): Form<TokenForm>,
+) -> Response {
+    let site = match site(&state).await {
+        Ok(site) => site,
+        Err(response) => return response,
+    };
+    // RFC 8058: the mail client posts without cookies; the unguessable token is the authority.
+    let one_click = input.list_unsubscribe.as_deref() == Some("One-Click");
+    if !one_click && !csrf::verify(&headers, &input.csrf) {
+        return expired(&site);
+    }
+    match subscriptions::unsubscribe(&state.services(), &token).await {
+        Ok(TokenOutcome::Done | TokenOutcome::AlreadyDone) if one_click => message(
+            StatusCode::OK,
+            &site,
+            "You are unsubscribed",
+            &["You will not receive any more status updates by mail."],
+            None,
+            None,
+        ),
+        Ok(TokenOutcome::Done | TokenOutcome::AlreadyDone) => {
+            Redirect::to("/unsubscribe/done").into_response()
+        }
+        Ok(TokenOutcome::UnknownToken) => unknown_token(state).await,
+        Err(e) => unavailable(&site, e),
+    }
+}
+
+async fn unsubscribed(State(state): State<AppState>) -> Response {
+    match site(&state).await {
+        Ok(site) => message(
+            StatusCode::OK,
+            &site,
+            "You are unsubscribed",
+            &[
+                "You will not receive any more status updates by mail. We have deleted your address.",
+            ],
+            None,
+            None,
+        ),
+        Err(response) => response,
+    }
+}
