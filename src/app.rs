@@ -26,8 +26,6 @@ pub enum StartError {
     },
     #[error("cannot load the system's TLS root certificates (install ca-certificates): {0}")]
     Tls(std::io::Error),
-    #[error(transparent)]
-    Mail(#[from] crate::mail::MailSetupError),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -105,7 +103,8 @@ impl Application {
             crate::mail::jobs::MailJobs {
                 db: db.clone(),
                 config: config.clone(),
-                mailer: crate::mail::Mailer::from_config(&config)?,
+                mailer: crate::mail::Mailer::from_config(&config),
+                cache: Default::default(),
             },
         );
         extend_jobs(&mut registry);

@@ -116,11 +116,16 @@ impl Jobs {
     /// background worker, since both claim through the same leases.
     pub async fn run_due_jobs(&self) -> storage::Result<usize> {
         let mut ran = 0;
-        while let Some(job) = self.claim().await? {
-            self.execute(job).await;
-            ran += 1;
+        loop {
+            let jobs = self.claim(1).await?;
+            if jobs.is_empty() {
+                return Ok(ran);
+            }
+            for job in jobs {
+                self.execute(job).await;
+                ran += 1;
+            }
         }
-        Ok(ran)
     }
 
     /// The background worker: runs jobs as they fall due, at most `concurrency` at once, until
@@ -130,25 +135,35 @@ impl Jobs {
         let permits = Arc::new(Semaphore::new(self.inner.settings.concurrency.max(1)));
         let mut running = JoinSet::new();
         loop {
-            let permit = tokio::select! {
+            let first = tokio::select! {
                 _ = shutdown.cancelled() => break,
                 permit = permits.clone().acquire_owned() => match permit {
                     Ok(p) => p,
                     Err(_) => break,
                 },
             };
+            // Every free slot at once: one claim, one commit, for a whole batch.
+            let mut slots = vec![first];
+            while let Ok(permit) = permits.clone().try_acquire_owned() {
+                slots.push(permit);
+            }
             // Reap finished tasks so the set does not grow; their outcome is already recorded.
             while running.try_join_next().is_some() {}
-            match self.claim().await {
-                Ok(Some(job)) => {
-                    let jobs = self.clone();
-                    running.spawn(async move {
-                        jobs.execute(job).await;
-                        drop(permit);
-                    });
+            let wanted = i64::try_from(slots.len()).unwrap_or(1);
+            match self.claim(wanted).await {
+                Ok(jobs) if !jobs.is_empty() => {
+                    for job in jobs {
+                        let Some(permit) = slots.pop() else { break };
+                        let jobs = self.clone();
+                        running.spawn(async move {
+                            jobs.execute(job).await;
+                            drop(permit);
+                        });
+                    }
+                    drop(slots);
                 }
-                Ok(None) => {
-                    drop(permit);
+                Ok(_) => {
+                    drop(slots);
                     let pause = self.idle_pause().await;
                     tokio::select! {
                         _ = shutdown.cancelled() => break,
@@ -157,7 +172,7 @@ impl Jobs {
                     }
                 }
                 Err(e) => {
-                    drop(permit);
+                    drop(slots);
                     tracing::warn!(error = %e, "job queue: cannot claim jobs; will try again");
                     tokio::select! {
                         _ = shutdown.cancelled() => break,
@@ -226,18 +241,20 @@ impl Jobs {
         }
     }
 
-    async fn claim(&self) -> storage::Result<Option<ClaimedJob>> {
+    async fn claim(&self, limit: i64) -> storage::Result<Vec<ClaimedJob>> {
         let now = Timestamp::now();
         let lease = SignedDuration::try_from(self.inner.settings.lease)
             .unwrap_or(SignedDuration::from_secs(120));
         let lease_until = now.checked_add(lease).unwrap_or(now);
         let mut conn = self.inner.db.acquire().await?;
-        let job =
-            storage::jobs::claim_due(&mut conn, self.inner.db.backend(), now, lease_until).await?;
-        if let Some(job) = &job {
-            self.running().insert(job.id, job.clone());
+        let jobs =
+            storage::jobs::claim_due(&mut conn, self.inner.db.backend(), now, lease_until, limit)
+                .await?;
+        let mut running = self.running();
+        for job in &jobs {
+            running.insert(job.id, job.clone());
         }
-        Ok(job)
+        Ok(jobs)
     }
 
     /// Runs one claimed job and records its outcome.

@@ -155,15 +155,14 @@ impl Sender {
             .multipart(MultiPart::alternative_plain_html(text, inline_css(html)))?)
     }
 
-    /// A status change, as subscribers read it.
-    pub fn notification(
+    /// A status change's mail content, the same for every subscriber but for the unsubscribe
+    /// link: rendered (and its CSS inlined) once per fan-out, not once per subscriber.
+    pub fn notification_body(
         &self,
         incident: &Incident,
         status: IncidentStatus,
         kind: NotificationKind,
-        subscriber: &Subscriber,
-    ) -> Result<Message, ComposeError> {
-        let unsubscribe_url = self.url(&format!("unsubscribe/{}", subscriber.token));
+    ) -> Result<NotificationBody, ComposeError> {
         let view = NotificationView {
             system_name: &self.system_name,
             headline: kind.headline(),
@@ -178,25 +177,52 @@ impl Sender {
                     .to_string()
             }),
             incident_url: crate::links::incident_public(&self.site_url, incident),
-            unsubscribe_url: unsubscribe_url.clone(),
+            unsubscribe_url: self.unsubscribe_url(TOKEN_PLACEHOLDER),
         };
-        let html = NotificationHtml { n: &view }.render()?;
-        let text = NotificationText { n: &view }.render()?;
+        Ok(NotificationBody {
+            subject: kind.subject(incident, status),
+            html: inline_css(NotificationHtml { n: &view }.render()?),
+            text: NotificationText { n: &view }.render()?,
+            message_id_prefix: format!("incident-{}-{}", incident.id, status.as_str()),
+        })
+    }
+
+    fn unsubscribe_url(&self, token: &str) -> String {
+        self.url(&format!("unsubscribe/{token}"))
+    }
+
+    /// The mail of `body` for one subscriber.
+    pub fn notification(
+        &self,
+        body: &NotificationBody,
+        subscriber: &Subscriber,
+    ) -> Result<Message, ComposeError> {
+        let personal = |text: &str| text.replace(TOKEN_PLACEHOLDER, &subscriber.token);
         Ok(self
             .builder(
                 &subscriber.email,
-                format!(
-                    "incident-{}-{}-{}",
-                    incident.id,
-                    status.as_str(),
-                    subscriber.id
-                ),
+                format!("{}-{}", body.message_id_prefix, subscriber.id),
             )?
-            .subject(kind.subject(incident, status))
-            .header(ListUnsubscribe(unsubscribe_url))
+            .subject(body.subject.clone())
+            .header(ListUnsubscribe(self.unsubscribe_url(&subscriber.token)))
             .header(ListUnsubscribePost)
-            .multipart(MultiPart::alternative_plain_html(text, inline_css(html)))?)
+            .multipart(MultiPart::alternative_plain_html(
+                personal(&body.text),
+                personal(&body.html),
+            ))?)
     }
+}
+
+/// Stands for the subscriber's token in a [`NotificationBody`]; letters only, so neither HTML
+/// escaping nor CSS inlining touches it, and tokens (letters and digits) cannot contain it.
+const TOKEN_PLACEHOLDER: &str = "SUBSCRIBERTOKENPLACEHOLDER";
+
+#[derive(Clone, Debug)]
+pub struct NotificationBody {
+    subject: String,
+    html: String,
+    text: String,
+    message_id_prefix: String,
 }
 
 /// Mail clients ignore `<style>`; the CSS goes onto the elements. If inlining fails the mail

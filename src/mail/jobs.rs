@@ -4,6 +4,7 @@
 //! in the middle, every remaining mail is sent once and no mail is queued twice.
 
 use super::Mailer;
+use super::compose::NotificationBody;
 use super::compose::Sender;
 use crate::config::Config;
 use crate::domain::IncidentStatus;
@@ -12,7 +13,8 @@ use crate::jobs::kinds::{self, NotificationJob, OptInJob, StatusChangeJob};
 use crate::jobs::{JobError, JobRegistry, JobResult};
 use crate::storage::{self, Db, incidents, settings, subscribers};
 use jiff::Timestamp;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// How often a notification mail is tried before it is given up (about two hours).
 const MAIL_ATTEMPTS: i32 = 12;
@@ -22,7 +24,18 @@ pub struct MailJobs {
     pub db: Db,
     pub config: Arc<Config>,
     pub mailer: Mailer,
+    /// What a fan-out's mails share, made once: the settings and the rendered body. Keyed by
+    /// incident, status and the incident's last change, so an edited title is never sent stale.
+    pub cache: Arc<Mutex<BodyCache>>,
 }
+
+#[derive(Default)]
+pub struct BodyCache {
+    bodies: HashMap<(i64, IncidentStatus, Timestamp), (Sender, Arc<NotificationBody>)>,
+}
+
+/// A fan-out in progress needs one entry; old ones are simply dropped.
+const CACHED_BODIES: usize = 16;
 
 pub fn register(registry: &mut JobRegistry, mail: MailJobs) {
     let fan_out = mail.clone();
@@ -114,12 +127,41 @@ impl MailJobs {
         if !subscriber.active {
             return Ok(());
         }
-        let message = self
-            .sender()
-            .await?
-            .notification(&incident, status, job.kind, &subscriber)
+        let (sender, body) = self.body(&incident, status, job.kind).await?;
+        let message = sender
+            .notification(&body, &subscriber)
             .map_err(JobError::permanent)?;
         self.mailer.send(message).await
+    }
+
+    async fn body(
+        &self,
+        incident: &crate::domain::Incident,
+        status: IncidentStatus,
+        kind: crate::domain::notification::NotificationKind,
+    ) -> Result<(Sender, Arc<NotificationBody>), JobError> {
+        let key = (incident.id, status, incident.updated);
+        if let Some(hit) = self.lock_cache().bodies.get(&key) {
+            return Ok(hit.clone());
+        }
+        let sender = self.sender().await?;
+        let body = Arc::new(
+            sender
+                .notification_body(incident, status, kind)
+                .map_err(JobError::permanent)?,
+        );
+        let mut cache = self.lock_cache();
+        if cache.bodies.len() >= CACHED_BODIES {
+            cache.bodies.clear();
+        }
+        cache.bodies.insert(key, (sender.clone(), body.clone()));
+        Ok((sender, body))
+    }
+
+    fn lock_cache(&self) -> std::sync::MutexGuard<'_, BodyCache> {
+        self.cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     async fn opt_in(&self, payload: &str) -> JobResult {

@@ -79,58 +79,57 @@ pub async fn enqueue(
     .await?)
 }
 
-/// Claims the most overdue job, leasing it until `lease_until`. A job waits while an earlier
-/// job of its sequence is pending. On PostgreSQL, `SKIP LOCKED`
-/// lets several instances claim side by side without waiting for or taking each other's jobs;
-/// SQLite has a single writer, so its plain subquery is already atomic.
+/// Claims up to `limit` of the most overdue jobs in one statement, leasing them until
+/// `lease_until`: one commit for many jobs, which is what lets a fan-out of thousands of mails
+/// go faster than the database can commit one claim at a time. A job waits while an earlier
+/// job of its sequence is pending (claimed or not), so a batch never holds two jobs of one
+/// sequence. On PostgreSQL, `SKIP LOCKED` lets several instances claim side by side without
+/// waiting for or taking each other's jobs; SQLite has a single writer, so its plain subquery
+/// is already atomic.
 pub async fn claim_due(
     conn: &mut AnyConnection,
     backend: Backend,
     now: Timestamp,
     lease_until: Timestamp,
-) -> Result<Option<ClaimedJob>> {
-    let sql = match backend {
-        Backend::Sqlite => {
-            "UPDATE jobs SET attempts = attempts + 1, locked_until = $2
-             WHERE id = (SELECT id FROM jobs
-                         WHERE state = 'pending' AND run_at <= $1
-                           AND (locked_until IS NULL OR locked_until <= $1)
-                           AND (sequence_key IS NULL OR NOT EXISTS (
-                               SELECT 1 FROM jobs AS earlier
-                               WHERE earlier.sequence_key = jobs.sequence_key
-                                 AND earlier.state = 'pending' AND earlier.id < jobs.id))
-                         ORDER BY run_at, id LIMIT 1)
-             RETURNING id, kind, payload, attempts, max_attempts"
-        }
-        Backend::Postgres => {
-            "UPDATE jobs SET attempts = attempts + 1, locked_until = $2
-             WHERE id = (SELECT id FROM jobs
-                         WHERE state = 'pending' AND run_at <= $1
-                           AND (locked_until IS NULL OR locked_until <= $1)
-                           AND (sequence_key IS NULL OR NOT EXISTS (
-                               SELECT 1 FROM jobs AS earlier
-                               WHERE earlier.sequence_key = jobs.sequence_key
-                                 AND earlier.state = 'pending' AND earlier.id < jobs.id))
-                         ORDER BY run_at, id LIMIT 1
-                         FOR UPDATE SKIP LOCKED)
-             RETURNING id, kind, payload, attempts, max_attempts"
-        }
+    limit: i64,
+) -> Result<Vec<ClaimedJob>> {
+    let lock = match backend {
+        Backend::Sqlite => "",
+        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
     };
-    let row = sqlx::query(sql)
+    let sql = sqlx::AssertSqlSafe(format!(
+        "UPDATE jobs SET attempts = attempts + 1, locked_until = $2
+         WHERE id IN (SELECT id FROM jobs
+                      WHERE state = 'pending' AND run_at <= $1
+                        AND (locked_until IS NULL OR locked_until <= $1)
+                        AND (sequence_key IS NULL OR NOT EXISTS (
+                            SELECT 1 FROM jobs AS earlier
+                            WHERE earlier.sequence_key = jobs.sequence_key
+                              AND earlier.state = 'pending' AND earlier.id < jobs.id))
+                      ORDER BY run_at, id LIMIT $3{lock})
+         RETURNING id, kind, payload, attempts, max_attempts"
+    ));
+    let rows = sqlx::query(sql)
         .bind(to_db_time(now))
         .bind(to_db_time(lease_until))
-        .fetch_optional(&mut *conn)
+        .bind(limit.max(1))
+        .fetch_all(&mut *conn)
         .await?;
-    row.map(|row| {
-        Ok(ClaimedJob {
-            id: row.try_get("id")?,
-            kind: row.try_get("kind")?,
-            payload: row.try_get("payload")?,
-            attempt: row.try_get("attempts")?,
-            max_attempts: row.try_get("max_attempts")?,
+    let mut jobs: Vec<ClaimedJob> = rows
+        .iter()
+        .map(|row| {
+            Ok(ClaimedJob {
+                id: row.try_get("id")?,
+                kind: row.try_get("kind")?,
+                payload: row.try_get("payload")?,
+                attempt: row.try_get("attempts")?,
+                max_attempts: row.try_get("max_attempts")?,
+            })
         })
-    })
-    .transpose()
+        .collect::<Result<_>>()?;
+    // RETURNING gives no order; run the most overdue first.
+    jobs.sort_by_key(|job| job.id);
+    Ok(jobs)
 }
 
 pub async fn mark_done(conn: &mut AnyConnection, job: &ClaimedJob, now: Timestamp) -> Result<()> {
