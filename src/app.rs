@@ -109,6 +109,7 @@ impl Application {
         );
         extend_jobs(&mut registry);
         worker.concurrency = config.num_workers;
+        worker.lease = config.job_lease;
         let jobs = Jobs::new(db.clone(), registry, worker);
 
         let listener =

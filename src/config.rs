@@ -42,6 +42,9 @@ pub struct Config {
     pub mail: MailConfig,
     /// How many background jobs run at once in this process.
     pub num_workers: usize,
+    /// How long a claimed job stays reserved for the instance running it. After a crash, the
+    /// jobs it was running are retried once their lease runs out.
+    pub job_lease: std::time::Duration,
     pub time_zone: TimeZoneConfig,
     /// Overrides the alert-hook secret stored in the database.
     pub webhook_secret: Option<Secret>,
@@ -214,6 +217,12 @@ impl Config {
                     .filter(|n| (1..=MAX_NUM_WORKERS).contains(n))
             },
         )?;
+        let job_lease_seconds = env.parse_with(
+            "MONOSTAT_JOB_LEASE_SECONDS",
+            "a whole number of seconds from 10 to 3600",
+            "120",
+            |v| v.parse::<u64>().ok().filter(|n| (10..=3600).contains(n)),
+        )?;
         let time_zone_name = env
             .get("MONOSTAT_TIME_ZONE")
             .unwrap_or_else(|| "UTC".into());
@@ -278,6 +287,7 @@ impl Config {
             redis,
             mail,
             num_workers,
+            job_lease: std::time::Duration::from_secs(job_lease_seconds),
             time_zone: TimeZoneConfig {
                 name: time_zone_name,
                 zone,

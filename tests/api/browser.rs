@@ -104,6 +104,7 @@ async fn pages_render_cleanly_in_a_real_browser(backend: Backend) {
                 ),
             ),
             ("not-found", "/no-such-page".to_owned()),
+            ("subscribe", "/subscribe/".to_owned()),
         ];
         for (name, path) in pages {
             let shot = screenshot_path(backend, name, viewport);

@@ -5,6 +5,7 @@ mod helpers;
 
 mod browser;
 mod cli;
+mod crash;
 mod fake_slack;
 mod health;
 mod hooks;

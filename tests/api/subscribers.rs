@@ -659,7 +659,36 @@ async fn a_refused_address_is_not_retried(backend: Backend) {
     app.stop().await;
 }
 
+async fn without_a_mail_server_mails_go_to_the_outbox(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    let services = Services {
+        db: app.handle.db.clone(),
+        jobs: app.handle.jobs.clone(),
+        changes: app.handle.changes.clone(),
+    };
+    monostat::service::subscriptions::subscribe(&services, "jane@example.com")
+        .await
+        .expect("subscribe");
+    let outbox = db.data_dir.path().join("outbox");
+    let mail = eventually(Duration::from_secs(20), || async {
+        let entry = std::fs::read_dir(&outbox)
+            .ok()?
+            .flatten()
+            .find(|e| e.path().extension().is_some_and(|ext| ext == "eml"))?;
+        std::fs::read_to_string(entry.path()).ok()
+    })
+    .await;
+    assert!(mail.contains("To: jane@example.com"), "{mail}");
+    assert!(
+        mail.contains("Subject: Please confirm your subscription"),
+        "{mail}"
+    );
+    app.stop().await;
+}
+
 on_both_backends!(
+    without_a_mail_server_mails_go_to_the_outbox,
     the_opt_in_mail_confirms_and_the_notification_unsubscribes,
     one_click_unsubscribe_needs_no_cookie,
     bad_input_gets_a_clear_answer_and_changes_nothing,
