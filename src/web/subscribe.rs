@@ -123,6 +123,19 @@ async fn subscriptions_site(state: &AppState) -> Result<Arc<SiteView>, Response>
     }
 }
 
+/// A page that only says something, in the site's style.
+async fn notice(
+    state: &AppState,
+    status: StatusCode,
+    title: &str,
+    paragraphs: &[&str],
+) -> Response {
+    match site(state).await {
+        Ok(site) => message(status, &site, title, paragraphs, None, None),
+        Err(response) => response,
+    }
+}
+
 fn secure(state: &AppState) -> bool {
     state.config.site_url.scheme() == "https"
 }
@@ -252,35 +265,15 @@ async fn done(State(state): State<AppState>) -> Response {
 }
 
 async fn confirmed(State(state): State<AppState>) -> Response {
-    match site(&state).await {
-        Ok(site) => message(
-            StatusCode::OK,
-            &site,
-            "You are subscribed",
-            &[
+    notice(&state, StatusCode::OK, "You are subscribed", &[
                 "From now on we will mail you when an incident is confirmed, changes or is resolved. Every mail has a link to unsubscribe.",
-            ],
-            None,
-            None,
-        ),
-        Err(response) => response,
-    }
+            ]).await
 }
 
 async fn unknown_token(state: AppState) -> Response {
-    match site(&state).await {
-        Ok(site) => message(
-            StatusCode::NOT_FOUND,
-            &site,
-            "Link not valid",
-            &[
+    notice(&state, StatusCode::NOT_FOUND, "Link not valid", &[
                 "This link is not (or no longer) valid. If you have unsubscribed already, there is nothing more to do.",
-            ],
-            None,
-            None,
-        ),
-        Err(response) => response,
-    }
+            ]).await
 }
 
 async fn confirm_page(
@@ -411,17 +404,11 @@ async fn unsubscribe(
 }
 
 async fn unsubscribed(State(state): State<AppState>) -> Response {
-    match site(&state).await {
-        Ok(site) => message(
-            StatusCode::OK,
-            &site,
-            "You are unsubscribed",
-            &[
-                "You will not receive any more status updates by mail. We have deleted your address.",
-            ],
-            None,
-            None,
-        ),
-        Err(response) => response,
-    }
+    notice(
+        &state,
+        StatusCode::OK,
+        "You are unsubscribed",
+        &["You will not receive any more status updates by mail. We have deleted your address."],
+    )
+    .await
 }

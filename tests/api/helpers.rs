@@ -241,6 +241,15 @@ impl TestApp {
         }
     }
 
+    /// The use cases, on this server's database and queue: what Slack and admin call.
+    pub fn services(&self) -> monostat::service::Services {
+        monostat::service::Services {
+            db: self.handle.db.clone(),
+            jobs: self.handle.jobs.clone(),
+            changes: self.handle.changes.clone(),
+        }
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{}", self.base_url, path))

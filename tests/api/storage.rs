@@ -284,7 +284,6 @@ async fn settings_can_be_changed(backend: Backend) {
 on_both_backends!(twenty_simultaneous_edits_of_one_incident_all_succeed);
 
 async fn twenty_simultaneous_edits_of_one_incident_all_succeed(backend: Backend) {
-    use monostat::service::Services;
     use monostat::service::incidents::{self as changes, Actor, Edit};
 
     let test_db = TestDatabase::new(backend).await;
@@ -304,11 +303,7 @@ async fn twenty_simultaneous_edits_of_one_incident_all_succeed(backend: Backend)
     )
     .await
     .expect("insert");
-    let services = Services {
-        db: app.handle.db.clone(),
-        jobs: app.handle.jobs.clone(),
-        changes: app.handle.changes.clone(),
-    };
+    let services = app.services();
 
     let edits: Vec<_> = (0..20)
         .map(|n| {

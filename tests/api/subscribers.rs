@@ -5,7 +5,6 @@ use crate::helpers::{Backend, SmtpSink, TestApp, TestDatabase, eventually};
 use crate::on_both_backends;
 use monostat::domain::IncidentStatus;
 use monostat::jobs::WorkerSettings;
-use monostat::service::Services;
 use monostat::service::incidents::{self as incident_service, Actor, Edit};
 use std::time::Duration;
 
@@ -218,11 +217,7 @@ async fn the_opt_in_mail_confirms_and_the_notification_unsubscribes(backend: Bac
     assert!(page.body.contains("Already confirmed"));
 
     // A confirmed incident mails the subscriber once.
-    let services = Services {
-        db: app.handle.db.clone(),
-        jobs: app.handle.jobs.clone(),
-        changes: app.handle.changes.clone(),
-    };
+    let services = app.services();
     let actor = Actor {
         via: "admin",
         name: "ops".into(),
@@ -551,11 +546,7 @@ async fn subscribers_hear_only_what_people_confirmed(backend: Backend) {
         "[Outage] New incident confirmed"
     );
 
-    let services = Services {
-        db: app.handle.db.clone(),
-        jobs: app.handle.jobs.clone(),
-        changes: app.handle.changes.clone(),
-    };
+    let services = app.services();
     let actor = Actor {
         via: "admin",
         name: "ops".into(),
@@ -634,11 +625,7 @@ async fn a_refused_address_is_not_retried(backend: Backend) {
     };
     let db = TestDatabase::new(backend).await;
     let app = start(&db, &sink, None).await;
-    let services = Services {
-        db: app.handle.db.clone(),
-        jobs: app.handle.jobs.clone(),
-        changes: app.handle.changes.clone(),
-    };
+    let services = app.services();
     monostat::service::subscriptions::subscribe(&services, "bounce@example.com")
         .await
         .expect("subscribe");
@@ -662,11 +649,7 @@ async fn a_refused_address_is_not_retried(backend: Backend) {
 async fn without_a_mail_server_mails_go_to_the_outbox(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
-    let services = Services {
-        db: app.handle.db.clone(),
-        jobs: app.handle.jobs.clone(),
-        changes: app.handle.changes.clone(),
-    };
+    let services = app.services();
     monostat::service::subscriptions::subscribe(&services, "jane@example.com")
         .await
         .expect("subscribe");
