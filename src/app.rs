@@ -144,6 +144,7 @@ impl Application {
                     SUBSCRIBE_BURST,
                     SUBSCRIBE_REFILL,
                 ),
+                admin_limits: crate::admin::LoginLimits::default(),
             },
             listener,
             shutdown: CancellationToken::new(),

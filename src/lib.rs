@@ -9,10 +9,12 @@
 //! - [`jobs`]: the durable queue that carries every outbound side effect.
 //! - [`slack`]: the Slack bot: its jobs, messages and Web API client.
 //! - [`mail`]: subscriber mails: composing, sending over SMTP or to the outbox, the fan-out.
+//! - [`admin`]: the admin pages: login with a second factor, incidents, settings, people.
 //! - [`public`]: the public status page and feeds, rendered on change and served from memory.
 //! - [`config`], [`app`], [`cli`]: configuration, start-up and the command line.
 
 pub mod accounts;
+pub mod admin;
 pub mod app;
 pub mod changes;
 pub mod cli;

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-const FILES: [(&str, &str, &[u8]); 3] = [
+const FILES: [(&str, &str, &[u8]); 5] = [
     (
         "style.css",
         "text/css; charset=utf-8",
@@ -21,6 +21,16 @@ const FILES: [(&str, &str, &[u8]); 3] = [
         "favicon.svg",
         "image/svg+xml",
         include_bytes!("../../static/favicon.svg"),
+    ),
+    (
+        "admin.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../static/admin.css"),
+    ),
+    (
+        "admin.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/admin.js"),
     ),
 ];
 

@@ -6,7 +6,7 @@
 //! hours" and today's calendar cell), and requests are answered from memory, compressed, with
 //! ETags. If the database is unreachable the last rendering keeps being served.
 
-mod assets;
+pub mod assets;
 mod calendar;
 mod icons;
 mod render;

@@ -1,4 +1,4 @@
-//! What people do to incidents (from Slack now, from the admin pages later): each change is one
+//! What people do to incidents, from Slack and from the admin pages alike: each change is one
 //! transaction with its public update, audit entry, Slack job and notification job.
 
 use super::Services;
@@ -30,6 +30,8 @@ pub const CONFIRMED_UPDATE: &str = "Our team has confirmed an incident and is wo
 pub enum ChangeError {
     #[error("incident {0} does not exist")]
     NotFound(i64),
+    #[error("update {0} does not exist")]
+    UpdateNotFound(i64),
     #[error(transparent)]
     Storage(#[from] storage::StorageError),
 }
@@ -220,12 +222,7 @@ pub async fn edit(
         incidents::add_update(&mut tx, incident.id, now, status_changed, text).await?;
     }
     let summary = notes.join(" ");
-    let notify = status_changed.is_some_and(|s| {
-        matches!(
-            s,
-            IncidentStatus::Confirmed | IncidentStatus::Watching | IncidentStatus::Resolved
-        )
-    });
+    let notify = status_changed.is_some_and(status_change_notifies);
     let news = News {
         action: "incident.updated",
         message: summary,
@@ -236,6 +233,185 @@ pub async fn edit(
     tx.commit().await.map_err(storage::StorageError::from)?;
     services.committed();
     Ok(Outcome::Changed(incident))
+}
+
+/// Whether subscribers hear of an incident moving to `status`: only what people confirmed, and
+/// its later progress; never suspicions or dismissals.
+fn status_change_notifies(status: IncidentStatus) -> bool {
+    matches!(
+        status,
+        IncidentStatus::Confirmed | IncidentStatus::Watching | IncidentStatus::Resolved
+    )
+}
+
+/// Everything the admin page's form sets at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Revision {
+    pub title: String,
+    pub status: IncidentStatus,
+    pub severity: crate::domain::Severity,
+    pub start: Timestamp,
+    pub end: Option<Timestamp>,
+    pub summary: Option<String>,
+    pub silent: bool,
+    /// A public update to post (Markdown).
+    pub text: Option<String>,
+    /// False when the person ticked "do not notify subscribers" for this change.
+    pub notify: bool,
+}
+
+/// Applies the admin form: every field that differs is changed and named in the audit entry
+/// and in one Slack thread reply; a status change or a text becomes a public update; a status
+/// change notifies subscribers by the same rule as in Slack, unless `notify` is off.
+pub async fn revise(
+    services: &Services,
+    actor: &Actor,
+    incident_id: i64,
+    revision: &Revision,
+) -> Result<Outcome, ChangeError> {
+    let mut tx = services.db.begin().await?;
+    let mut incident = incidents::get_for_update(&mut tx, services.db.backend(), incident_id)
+        .await?
+        .ok_or(ChangeError::NotFound(incident_id))?;
+    let now = Timestamp::now();
+    let mut changed: Vec<String> = Vec::new();
+    if revision.title != incident.title {
+        incident.title = revision.title.clone();
+        changed.push("the title".into());
+    }
+    let status_changed = Some(revision.status).filter(|s| *s != incident.status);
+    if revision.severity != incident.severity {
+        incident.severity = revision.severity;
+        changed.push(format!("the severity to *{}*", revision.severity.label()));
+    }
+    if revision.start != incident.start {
+        incident.start = revision.start;
+        changed.push("the start".into());
+    }
+    if revision.end != incident.end {
+        incident.end = revision.end;
+        changed.push("the end".into());
+    }
+    if revision.summary != incident.summary {
+        incident.summary = revision.summary.clone();
+        changed.push("the summary".into());
+    }
+    if revision.silent != incident.silent {
+        incident.silent = revision.silent;
+        changed.push(if revision.silent {
+            "it to silent".into()
+        } else {
+            "it to not silent".into()
+        });
+    }
+    if let Some(status) = status_changed {
+        // After the end time: a deliberately set end is kept, a missing one becomes now.
+        incident.set_status(status, now);
+        changed.push(format!("the status to *{}*", status.label()));
+    }
+    let text = revision
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    if changed.is_empty() && text.is_none() {
+        return Ok(Outcome::Unchanged(incident));
+    }
+    incident.updated = now;
+    incidents::save(&mut tx, &incident).await?;
+    if status_changed.is_some() || text.is_some() {
+        incidents::add_update(&mut tx, incident.id, now, status_changed, text).await?;
+    }
+    let mut note = format!("Updated on the admin page by {}", actor.name);
+    if !changed.is_empty() {
+        note.push_str(&format!(": changed {}", changed.join(", ")));
+    }
+    if text.is_some() {
+        note.push_str(if changed.is_empty() {
+            ": posted an update"
+        } else {
+            ", and posted an update"
+        });
+    }
+    let notify = revision.notify && status_changed.is_some_and(status_change_notifies);
+    if status_changed.is_some_and(status_change_notifies) && !revision.notify {
+        note.push_str(" (subscribers were not notified)");
+    }
+    let news = News {
+        action: "incident.updated",
+        message: note.replace('*', ""),
+        notes: vec![format!("{note}.")],
+        notify,
+    };
+    record(&mut tx, actor, &incident, news, now).await?;
+    tx.commit().await.map_err(storage::StorageError::from)?;
+    services.committed();
+    Ok(Outcome::Changed(incident))
+}
+
+/// Corrects the text of a public update (`None` removes the text, keeping the status change).
+pub async fn edit_update(
+    services: &Services,
+    actor: &Actor,
+    incident_id: i64,
+    update_id: i64,
+    message: Option<&str>,
+) -> Result<(), ChangeError> {
+    change_update(services, actor, incident_id, update_id, Some(message)).await
+}
+
+/// Deletes a public update.
+pub async fn delete_update(
+    services: &Services,
+    actor: &Actor,
+    incident_id: i64,
+    update_id: i64,
+) -> Result<(), ChangeError> {
+    change_update(services, actor, incident_id, update_id, None).await
+}
+
+/// `Some(text)` edits, `None` deletes.
+async fn change_update(
+    services: &Services,
+    actor: &Actor,
+    incident_id: i64,
+    update_id: i64,
+    edit: Option<Option<&str>>,
+) -> Result<(), ChangeError> {
+    let mut tx = services.db.begin().await?;
+    let incident = incidents::get_for_update(&mut tx, services.db.backend(), incident_id)
+        .await?
+        .ok_or(ChangeError::NotFound(incident_id))?;
+    let now = Timestamp::now();
+    let (found, action, did) = match edit {
+        Some(message) => {
+            let message = message.map(str::trim).filter(|m| !m.is_empty());
+            (
+                incidents::set_update_message(&mut tx, incident_id, update_id, message).await?,
+                "incident.update_edited",
+                "edited a public update",
+            )
+        }
+        None => (
+            incidents::delete_update(&mut tx, incident_id, update_id).await?,
+            "incident.update_deleted",
+            "deleted a public update",
+        ),
+    };
+    if !found {
+        return Err(ChangeError::UpdateNotFound(update_id));
+    }
+    let note = format!("{} {did} on the admin page", actor.name);
+    let news = News {
+        action,
+        message: note.clone(),
+        notes: vec![format!("{note}.")],
+        notify: false,
+    };
+    record(&mut tx, actor, &incident, news, now).await?;
+    tx.commit().await.map_err(storage::StorageError::from)?;
+    services.committed();
+    Ok(())
 }
 
 /// What a change tells the audit log, the Slack thread and subscribers.
@@ -254,9 +430,14 @@ pub struct Creation {
     pub status: IncidentStatus,
     pub severity: crate::domain::Severity,
     pub start: Timestamp,
+    pub end: Option<Timestamp>,
     pub summary: Option<String>,
     /// The first public update.
     pub text: Option<String>,
+    /// Never notifies subscribers, whatever happens to it later.
+    pub silent: bool,
+    /// False when the person ticked "do not notify subscribers" for this change.
+    pub notify: bool,
 }
 
 /// Creates an incident: its message is posted to the team's channel with a note on who created
@@ -274,10 +455,10 @@ pub async fn create(
             status: creation.status,
             severity: creation.severity,
             start: creation.start,
-            end: None,
+            end: creation.end,
             title: creation.title.clone(),
             summary: creation.summary.clone(),
-            silent: false,
+            silent: creation.silent,
         },
         now,
     )
@@ -293,10 +474,11 @@ pub async fn create(
         action: "incident.created",
         message: note.clone(),
         notes: vec![format!("{note}.")],
-        notify: matches!(
-            creation.status,
-            IncidentStatus::Planned | IncidentStatus::Confirmed | IncidentStatus::Watching
-        ),
+        notify: creation.notify
+            && matches!(
+                creation.status,
+                IncidentStatus::Planned | IncidentStatus::Confirmed | IncidentStatus::Watching
+            ),
     };
     record(&mut tx, actor, &incident, news, now).await?;
     tx.commit().await.map_err(storage::StorageError::from)?;

@@ -114,7 +114,7 @@ async fn perform(
             Ok(())
         }
         // A button on an incident deleted since: nothing to do, and nothing to retry.
-        Err(ChangeError::NotFound(id)) => {
+        Err(ChangeError::NotFound(id) | ChangeError::UpdateNotFound(id)) => {
             tracing::info!(
                 incident_id = id,
                 "Slack action on an incident that no longer exists"
@@ -286,7 +286,7 @@ async fn view_submission(
         incidents::edit(&bot.services, &actor(Some(&event.user)), incident_id, &edit).await;
     match result {
         Ok(_) => Ok(SlackInteractionResponse::Empty),
-        Err(ChangeError::NotFound(_)) => Ok(errors(vec![(
+        Err(ChangeError::NotFound(_) | ChangeError::UpdateNotFound(_)) => Ok(errors(vec![(
             "update_text",
             "This incident no longer exists.".into(),
         )])),
@@ -353,8 +353,11 @@ async fn create_submission(
         status,
         severity,
         start,
+        end: None,
         summary: text(state, "summary"),
         text: text(state, "update_text"),
+        silent: false,
+        notify: true,
     };
     match incidents::create(&bot.services, &actor(Some(&event.user)), &creation).await {
         Ok(incident) => {
@@ -365,11 +368,13 @@ async fn create_submission(
             slack_deliveries::forget(&mut *bot.services.db.acquire().await?, &key).await?;
             Err(match e {
                 ChangeError::Storage(e) => e.into(),
-                ChangeError::NotFound(id) => storage::StorageError::Corrupt {
-                    column: "incidents.id",
-                    message: format!("incident {id} vanished while being created"),
+                ChangeError::NotFound(id) | ChangeError::UpdateNotFound(id) => {
+                    storage::StorageError::Corrupt {
+                        column: "incidents.id",
+                        message: format!("incident {id} vanished while being created"),
+                    }
+                    .into()
                 }
-                .into(),
             })
         }
     }

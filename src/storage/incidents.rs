@@ -341,3 +341,57 @@ pub async fn save_last_notified(
         .await?;
     Ok(())
 }
+
+/// The admin list: newest first, optionally only one status and/or severity.
+pub async fn list(
+    conn: &mut AnyConnection,
+    status: Option<IncidentStatus>,
+    severity: Option<Severity>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Incident>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {INCIDENT_COLUMNS} FROM incidents
+         WHERE ($1 = '' OR status = $1) AND ($2 = '' OR severity = $2)
+         ORDER BY start_at DESC, id DESC LIMIT $3 OFFSET $4"
+    ));
+    let rows = sqlx::query(sql)
+        .bind(status.map_or("", |s| s.as_str()))
+        .bind(severity.map_or("", |s| s.as_str()))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(incident_from_row).collect()
+}
+
+/// Changes the text of one of the incident's updates; false when it has no such update.
+pub async fn set_update_message(
+    conn: &mut AnyConnection,
+    incident_id: i64,
+    update_id: i64,
+    message: Option<&str>,
+) -> Result<bool> {
+    let done =
+        sqlx::query("UPDATE incident_updates SET message = $1 WHERE id = $2 AND incident_id = $3")
+            .bind(message)
+            .bind(update_id)
+            .bind(incident_id)
+            .execute(&mut *conn)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Deletes one of the incident's updates; false when it has no such update.
+pub async fn delete_update(
+    conn: &mut AnyConnection,
+    incident_id: i64,
+    update_id: i64,
+) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM incident_updates WHERE id = $1 AND incident_id = $2")
+        .bind(update_id)
+        .bind(incident_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -8,6 +8,7 @@
 //! Functions take a `&mut AnyConnection`, so callers decide the transaction: a change and the
 //! jobs that follow from it are written together or not at all.
 
+pub mod admin_sessions;
 pub mod alerts;
 pub mod audit;
 pub mod incidents;
@@ -222,6 +223,11 @@ fn migrator(backend: Backend) -> Migrator {
                 "job sequences",
                 include_str!("../../migrations/sqlite/0004_job_sequences.sql"),
             ),
+            (
+                5,
+                "admin sessions",
+                include_str!("../../migrations/sqlite/0005_admin_sessions.sql"),
+            ),
         ],
         Backend::Postgres => &[
             (
@@ -243,6 +249,11 @@ fn migrator(backend: Backend) -> Migrator {
                 4,
                 "job sequences",
                 include_str!("../../migrations/postgres/0004_job_sequences.sql"),
+            ),
+            (
+                5,
+                "admin sessions",
+                include_str!("../../migrations/postgres/0005_admin_sessions.sql"),
             ),
         ],
     };

@@ -2,7 +2,7 @@
 //! input, call the domain and storage, and never talk to Slack or mail servers directly (that is
 //! what jobs are for).
 
-mod csrf;
+pub(crate) mod csrf;
 mod error;
 mod health;
 mod hooks;
@@ -33,6 +33,7 @@ pub struct AppState {
     pub changes: crate::changes::Changes,
     pub pages: crate::public::PublicPages,
     pub subscribe_limiter: rate_limit::ClientLimiter,
+    pub admin_limits: crate::admin::LoginLimits,
 }
 
 impl AppState {
@@ -60,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .merge(hooks::routes())
         .merge(slack_events::routes())
         .merge(subscribe::routes())
+        .merge(crate::admin::routes(state.clone()))
         .layer(request_log(Level::INFO));
     let reads = Router::new()
         .route("/healthz", get(health::healthz))

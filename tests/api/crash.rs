@@ -83,6 +83,9 @@ async fn a_fan_out_survives_sigkill(backend: Backend) {
             start: jiff::Timestamp::now(),
             summary: None,
             text: None,
+            end: None,
+            silent: false,
+            notify: true,
         },
     )
     .await

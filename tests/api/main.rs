@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod admin;
+mod admin_client;
 mod browser;
 mod cli;
 mod crash;

@@ -232,6 +232,9 @@ async fn the_opt_in_mail_confirms_and_the_notification_unsubscribes(backend: Bac
             start: jiff::Timestamp::now(),
             summary: None,
             text: None,
+            end: None,
+            silent: false,
+            notify: true,
         },
     )
     .await
@@ -609,6 +612,9 @@ async fn subscribers_hear_only_what_people_confirmed(backend: Backend) {
             start: jiff::Timestamp::now(),
             summary: None,
             text: None,
+            end: None,
+            silent: false,
+            notify: true,
         },
     )
     .await

@@ -1,0 +1,332 @@
+//! The logged-in admin's own account: password and authenticator app (TOTP) with recovery codes.
+
+use super::session::Admin;
+use super::totp;
+use super::{Chrome, page, system_name, unavailable};
+use crate::storage::users::User;
+use crate::storage::{AnyConnection, audit, users};
+use crate::web::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Extension, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+
+/// Whether `code` is the user's current TOTP code (not used before) or one of their unused
+/// recovery codes, which it then uses up.
+pub async fn check_second_factor(
+    conn: &mut AnyConnection,
+    user: &User,
+    code: &str,
+) -> crate::storage::Result<bool> {
+    let Some(secret) = user.totp_secret.as_deref().and_then(totp::from_base32) else {
+        return Ok(false);
+    };
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.len() == totp::DIGITS as usize && compact.bytes().all(|b| b.is_ascii_digit()) {
+        let last = users::totp_last_step(conn, user.id).await?;
+        return Ok(
+            match totp::verify(&secret, &compact, Timestamp::now().as_second(), last) {
+                Some(step) => users::use_totp_step(conn, user.id, step).await?,
+                None => false,
+            },
+        );
+    }
+    users::use_recovery_code(conn, user.id, &totp::hash_recovery_code(code)).await
+}
+
+#[derive(Template)]
+#[template(path = "admin/account.html")]
+struct AccountPage {
+    chrome: Chrome,
+    enrolled: bool,
+    recovery_left: i64,
+    password_error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/totp_enrol.html")]
+struct EnrolPage {
+    chrome: Chrome,
+    secret: String,
+    qr: String,
+    error: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/recovery_codes.html")]
+struct RecoveryCodesPage {
+    chrome: Chrome,
+    codes: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(admin): Extension<Admin>,
+    Query(query): Query<NoticeQuery>,
+) -> Response {
+    account_page(
+        &state,
+        &admin,
+        StatusCode::OK,
+        None,
+        query.notice.as_deref(),
+    )
+    .await
+}
+
+async fn account_page(
+    state: &AppState,
+    admin: &Admin,
+    status: StatusCode,
+    password_error: Option<String>,
+    notice: Option<&str>,
+) -> Response {
+    let recovery_left = match state.db.acquire().await {
+        Ok(mut conn) => match users::recovery_codes_left(&mut conn, admin.user.id).await {
+            Ok(n) => n,
+            Err(e) => return unavailable(e),
+        },
+        Err(e) => return unavailable(e),
+    };
+    let name = system_name(state).await;
+    page(
+        status,
+        &AccountPage {
+            chrome: Chrome::for_admin(&name, "Your account", "account", admin).with_notice(notice),
+            enrolled: admin.user.totp_secret.is_some(),
+            recovery_left,
+            password_error,
+        },
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    Extension(admin): Extension<Admin>,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let hash = admin.user.password_hash.clone();
+    let current = form.current.clone();
+    let right =
+        tokio::task::spawn_blocking(move || crate::accounts::verify_password(&current, &hash))
+            .await
+            .unwrap_or(false);
+    if !right {
+        return account_page(
+            &state,
+            &admin,
+            StatusCode::BAD_REQUEST,
+            Some("Your current password is not right.".into()),
+            None,
+        )
+        .await;
+    }
+    let new_hash = match crate::accounts::validate_password(&form.new)
+        .and_then(|()| crate::accounts::hash_password(&form.new))
+    {
+        Ok(hash) => hash,
+        Err(e) => {
+            return account_page(
+                &state,
+                &admin,
+                StatusCode::BAD_REQUEST,
+                Some(capitalised(&e.to_string())),
+                None,
+            )
+            .await;
+        }
+    };
+    let changed = async {
+        let mut tx = state.db.begin().await?;
+        users::set_password_hash(&mut tx, admin.user.id, &new_hash).await?;
+        audit::record(
+            &mut tx,
+            Timestamp::now(),
+            &admin.actor().audit_name(),
+            None,
+            "user.password_changed",
+            &format!("{} changed their password", admin.user.username),
+        )
+        .await?;
+        tx.commit()
+            .await
+            .map_err(crate::storage::StorageError::from)
+    }
+    .await;
+    match changed {
+        Ok(()) => Redirect::to("/admin/account/?notice=saved").into_response(),
+        Err(e) => unavailable(e),
+    }
+}
+
+/// `the password …` → `The password …`, for messages shown as sentences.
+pub fn capitalised(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
+pub async fn enrol_form(
+    State(state): State<AppState>,
+    Extension(admin): Extension<Admin>,
+) -> Response {
+    let secret = totp::base32(&totp::new_secret());
+    enrol_page(&state, &admin, secret, StatusCode::OK, None).await
+}
+
+async fn enrol_page(
+    state: &AppState,
+    admin: &Admin,
+    secret: String,
+    status: StatusCode,
+    error: Option<&'static str>,
+) -> Response {
+    let name = system_name(state).await;
+    let bytes = totp::from_base32(&secret).unwrap_or_default();
+    let uri = totp::otpauth_uri(&format!("{name} status"), &admin.user.username, &bytes);
+    page(
+        status,
+        &EnrolPage {
+            chrome: Chrome::for_admin(&name, "Set up an authenticator app", "account", admin),
+            qr: totp::qr_svg(&uri),
+            secret,
+            error,
+        },
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub struct EnrolForm {
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    code: String,
+}
+
+pub async fn enrol(
+    State(state): State<AppState>,
+    Extension(admin): Extension<Admin>,
+    Form(form): Form<EnrolForm>,
+) -> Response {
+    let Some(secret) = totp::from_base32(&form.secret).filter(|s| s.len() >= 16) else {
+        return enrol_form(State(state), Extension(admin)).await;
+    };
+    let now = Timestamp::now().as_second();
+    let Some(step) = totp::verify(&secret, &form.code, now, None) else {
+        return enrol_page(
+            &state,
+            &admin,
+            form.secret,
+            StatusCode::BAD_REQUEST,
+            Some("That code is not right. Check the app's clock and enter the current code."),
+        )
+        .await;
+    };
+    let codes = totp::new_recovery_codes();
+    let hashes: Vec<String> = codes.iter().map(|c| totp::hash_recovery_code(c)).collect();
+    let saved = async {
+        let mut tx = state.db.begin().await?;
+        users::set_totp(
+            &mut tx,
+            admin.user.id,
+            Some(&totp::base32(&secret)),
+            &hashes,
+        )
+        .await?;
+        users::use_totp_step(&mut tx, admin.user.id, step).await?;
+        audit::record(
+            &mut tx,
+            Timestamp::now(),
+            &admin.actor().audit_name(),
+            None,
+            "user.totp_enrolled",
+            &format!("{} set up an authenticator app", admin.user.username),
+        )
+        .await?;
+        tx.commit()
+            .await
+            .map_err(crate::storage::StorageError::from)
+    }
+    .await;
+    if let Err(e) = saved {
+        return unavailable(e);
+    }
+    let name = system_name(&state).await;
+    page(
+        StatusCode::OK,
+        &RecoveryCodesPage {
+            chrome: Chrome::for_admin(&name, "Your recovery codes", "account", &admin)
+                .with_notice(Some("enrolled")),
+            codes,
+        },
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub struct RemoveForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// Removing one's own second factor asks for the password: a borrowed, unlocked laptop must not
+/// be enough to weaken the account.
+pub async fn remove_totp(
+    State(state): State<AppState>,
+    Extension(admin): Extension<Admin>,
+    Form(form): Form<RemoveForm>,
+) -> Response {
+    let hash = admin.user.password_hash.clone();
+    let right = tokio::task::spawn_blocking(move || {
+        crate::accounts::verify_password(&form.password, &hash)
+    })
+    .await
+    .unwrap_or(false);
+    if !right {
+        return account_page(
+            &state,
+            &admin,
+            StatusCode::BAD_REQUEST,
+            Some("Your password is not right; the authenticator app stays set up.".into()),
+            None,
+        )
+        .await;
+    }
+    let removed = async {
+        let mut tx = state.db.begin().await?;
+        users::set_totp(&mut tx, admin.user.id, None, &[]).await?;
+        audit::record(
+            &mut tx,
+            Timestamp::now(),
+            &admin.actor().audit_name(),
+            None,
+            "user.totp_removed",
+            &format!("{} removed their authenticator app", admin.user.username),
+        )
+        .await?;
+        tx.commit()
+            .await
+            .map_err(crate::storage::StorageError::from)
+    }
+    .await;
+    match removed {
+        Ok(()) => Redirect::to("/admin/account/?notice=removed").into_response(),
+        Err(e) => unavailable(e),
+    }
+}

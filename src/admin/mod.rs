@@ -1,0 +1,175 @@
+//! The admin pages: setting monostat up, correcting history, posting maintenance ahead of time
+//! and looking back at who did what. Server-rendered forms that work without JavaScript; every
+//! change goes through the same services as Slack and the alert hooks.
+
+mod account;
+mod incidents;
+mod login;
+pub mod session;
+pub mod totp;
+
+pub use login::LoginLimits;
+
+use crate::public::assets::Assets;
+use crate::storage::StorageError;
+use crate::web::AppState;
+use askama::Template;
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+pub fn routes(state: AppState) -> Router<AppState> {
+    let protected = Router::new()
+        .route(
+            "/admin/",
+            get(|| async { Redirect::to("/admin/incidents/") }),
+        )
+        .route("/admin/logout", post(login::logout))
+        .route("/admin/incidents/", get(incidents::list))
+        .route(
+            "/admin/incidents/new",
+            get(incidents::new_form).post(incidents::create),
+        )
+        .route(
+            "/admin/incidents/{id}/",
+            get(incidents::edit_form).post(incidents::save),
+        )
+        .route(
+            "/admin/incidents/{id}/updates/{update}",
+            post(incidents::edit_update),
+        )
+        .route(
+            "/admin/incidents/{id}/updates/{update}/delete",
+            post(incidents::delete_update),
+        )
+        .route("/admin/preview", post(incidents::preview))
+        .route("/admin/account/", get(account::show))
+        .route("/admin/account/password", post(account::change_password))
+        .route(
+            "/admin/account/totp",
+            get(account::enrol_form).post(account::enrol),
+        )
+        .route("/admin/account/totp/remove", post(account::remove_totp))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state,
+            session::require_login,
+        ));
+    Router::new()
+        .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
+        .route("/admin/login", get(login::form).post(login::submit))
+        .route(
+            "/admin/login/verify",
+            get(login::second_factor_form).post(login::second_factor),
+        )
+        .merge(protected)
+}
+
+/// What every admin page shows around its content.
+pub struct Chrome {
+    pub title: String,
+    /// Which menu entry is current.
+    pub nav: &'static str,
+    /// Empty on the login pages, which have no menu.
+    pub username: String,
+    pub csrf: String,
+    pub system_name: String,
+    pub notice: Option<&'static str>,
+    pub style_url: String,
+    pub script_url: String,
+}
+
+impl Chrome {
+    pub fn new(system_name: &str, title: impl Into<String>) -> Self {
+        let assets = Assets::get();
+        Chrome {
+            title: title.into(),
+            nav: "",
+            username: String::new(),
+            csrf: String::new(),
+            system_name: system_name.to_owned(),
+            notice: None,
+            style_url: assets.url("admin.css"),
+            script_url: assets.url("admin.js"),
+        }
+    }
+
+    pub fn for_admin(
+        system_name: &str,
+        title: impl Into<String>,
+        nav: &'static str,
+        admin: &session::Admin,
+    ) -> Self {
+        Chrome {
+            nav,
+            username: admin.user.username.clone(),
+            csrf: admin.csrf.clone(),
+            ..Chrome::new(system_name, title)
+        }
+    }
+
+    /// The confirmation a redirect after a change asked for (`?notice=saved`). Only these
+    /// fixed texts: nothing from the URL is ever echoed.
+    pub fn with_notice(mut self, code: Option<&str>) -> Self {
+        self.notice = code.and_then(|code| {
+            Some(match code {
+                "saved" => "Saved.",
+                "created" => "Created.",
+                "deleted" => "Deleted.",
+                "logged-out" => "You have logged out.",
+                "enrolled" => "Your authenticator app is set up.",
+                "removed" => "Removed.",
+                "regenerated" => "A new secret was generated. Update the URLs in your monitoring.",
+                _ => return None,
+            })
+        });
+        self
+    }
+}
+
+/// A page, or the error page when the template fails (a bug).
+pub fn page(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(body) => {
+            let mut response = crate::public::html(status, body);
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cannot render an admin page");
+            crate::public::internal_error_page()
+        }
+    }
+}
+
+/// A short answer in plain text, for the rare refusals that have no page of their own.
+pub fn plain(status: StatusCode, message: &'static str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        message,
+    )
+        .into_response()
+}
+
+pub fn unavailable(e: StorageError) -> Response {
+    tracing::error!(error = %e, "admin request failed on storage");
+    let mut response = plain(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The database is not answering. Nothing was changed; please try again in a minute.",
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    response
+}
+
+/// The system's name for page titles; a placeholder while the database is away.
+pub async fn system_name(state: &AppState) -> String {
+    match crate::public::site(state).await {
+        Ok(site) => site.name.clone(),
+        Err(_) => "monostat".into(),
+    }
+}

@@ -1,0 +1,140 @@
+//! A minimal browser for the admin pages over plain HTTP: it keeps cookies, does not follow
+//! redirects (tests assert them), and fills in each form's CSRF token the way a browser sends
+//! the hidden field it was given.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+pub struct Browser {
+    base: String,
+    client: reqwest::Client,
+    cookies: Mutex<HashMap<String, String>>,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub status: u16,
+    pub location: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    /// The value of the first hidden `csrf` field on the page.
+    pub fn csrf(&self) -> String {
+        hidden_value(&self.body, "csrf").expect("the page has a form with a CSRF token")
+    }
+
+    pub fn contains(&self, text: &str) -> bool {
+        self.body.contains(text)
+    }
+}
+
+/// `name="…" value="…"` of an input, as our templates write them.
+pub fn hidden_value(body: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = body.find(&marker)? + marker.len();
+    let end = body[start..].find('"')? + start;
+    Some(body[start..end].to_owned())
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Self {
+        Browser {
+            base: base.to_owned(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            cookies: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .lock()
+            .expect("cookies")
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().expect("cookies").get(name).cloned()
+    }
+
+    pub fn forget_cookies(&self) {
+        self.cookies.lock().expect("cookies").clear();
+    }
+
+    async fn read(&self, response: reqwest::Response) -> Page {
+        for value in response.headers().get_all(reqwest::header::SET_COOKIE) {
+            let text = value.to_str().expect("ascii cookie");
+            let pair = text.split(';').next().expect("name=value");
+            let (name, value) = pair.split_once('=').expect("name=value");
+            let mut jar = self.cookies.lock().expect("cookies");
+            if value.is_empty() || text.contains("Max-Age=0") {
+                jar.remove(name);
+            } else {
+                jar.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        Page {
+            status: response.status().as_u16(),
+            location: response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .map(|v| v.to_str().expect("ascii").to_owned()),
+            headers: response.headers().clone(),
+            body: response.text().await.expect("body"),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header(reqwest::header::COOKIE, self.cookie_header())
+            .send()
+            .await
+            .expect("GET sent");
+        self.read(response).await
+    }
+
+    /// Posts exactly these fields.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(reqwest::header::COOKIE, self.cookie_header())
+            .form(fields)
+            .send()
+            .await
+            .expect("POST sent");
+        self.read(response).await
+    }
+
+    /// Opens the page with the form, then posts the fields with that page's CSRF token.
+    pub async fn submit(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = self.get(form_page).await.csrf();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post(action, &all).await
+    }
+
+    pub async fn log_in(&self, username: &str, password: &str) -> Page {
+        self.submit(
+            "/admin/login",
+            "/admin/login",
+            &[
+                ("username", username),
+                ("password", password),
+                ("next", "/admin/"),
+            ],
+        )
+        .await
+    }
+}
