@@ -145,6 +145,7 @@ impl Application {
                     SUBSCRIBE_REFILL,
                 ),
                 admin_limits: crate::admin::LoginLimits::default(),
+                socket_mode: Default::default(),
             },
             listener,
             shutdown: CancellationToken::new(),
@@ -180,6 +181,7 @@ impl Application {
         let worker = tokio::spawn(state.jobs.clone().run(shutdown.clone()));
         let socket_mode = tokio::spawn(crate::slack::socket_mode::supervise(
             state.bot(),
+            state.socket_mode.clone(),
             shutdown.clone(),
         ));
         let pages = tokio::spawn(state.pages.clone().keep_fresh(shutdown.clone()));

@@ -5,7 +5,9 @@
 mod account;
 mod incidents;
 mod login;
+pub mod logo;
 pub mod session;
+pub mod settings;
 pub mod totp;
 
 pub use login::LoginLimits;
@@ -15,9 +17,13 @@ use crate::storage::StorageError;
 use crate::web::AppState;
 use askama::Template;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+
+/// The logo may be 1 MiB; the multipart wrapping around it needs a little more.
+const LOGO_BODY_LIMIT: usize = logo::MAX_BYTES + 64 * 1024;
 
 pub fn routes(state: AppState) -> Router<AppState> {
     let protected = Router::new()
@@ -51,6 +57,33 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(account::enrol_form).post(account::enrol),
         )
         .route("/admin/account/totp/remove", post(account::remove_totp))
+        .route(
+            "/admin/settings/",
+            get(|| async { Redirect::to("/admin/settings/site") }),
+        )
+        .route(
+            "/admin/settings/site",
+            get(settings::site).post(settings::save_site),
+        )
+        .route(
+            "/admin/settings/logo",
+            post(settings::upload_logo).layer(DefaultBodyLimit::max(LOGO_BODY_LIMIT)),
+        )
+        .route("/admin/settings/logo/remove", post(settings::remove_logo))
+        .route(
+            "/admin/settings/notifications",
+            get(settings::notifications).post(settings::save_notifications),
+        )
+        .route("/admin/settings/hooks", get(settings::hooks))
+        .route(
+            "/admin/settings/hooks/regenerate",
+            post(settings::regenerate_hook_secret),
+        )
+        .route(
+            "/admin/settings/slack",
+            get(settings::slack).post(settings::save_slack),
+        )
+        .route("/admin/settings/slack/test", post(settings::test_slack))
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             session::require_login,

@@ -22,7 +22,7 @@ pub struct Services {
 impl Services {
     /// After a use case's transaction has committed: its jobs may run now, and the public page
     /// re-renders.
-    fn committed(&self) {
+    pub fn committed(&self) {
         self.jobs.wake();
         self.changes.notify();
     }

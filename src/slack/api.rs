@@ -222,6 +222,15 @@ impl SlackApi {
         Ok(())
     }
 
+    /// Who the token belongs to (`auth.test`): workspace and bot user names. For the admin's
+    /// "Test connection"; it changes nothing, so it need not be a job.
+    pub async fn auth_test(&self, token: &str) -> Result<(String, String), SlackCallError> {
+        let token = Self::token(token);
+        let session = self.client.open_session(&token);
+        let answer = call(session.auth_test()).await?;
+        Ok((answer.team, answer.user.unwrap_or_default()))
+    }
+
     pub async fn join_channel(&self, token: &str, channel_id: &str) -> Result<(), SlackCallError> {
         let token = Self::token(token);
         let session = self.client.open_session(&token);

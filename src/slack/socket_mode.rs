@@ -18,8 +18,39 @@ const SETTINGS_POLL: Duration = Duration::from_secs(5);
 
 type Listener = SlackClientSocketModeListener<SlackClientHyperHttpsConnector>;
 
+/// Whether Socket Mode is connected, for the admin's Slack page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum State {
+    /// No app-level token: Slack must reach us over HTTP, if at all.
+    Off,
+    Connected,
+    Failed(String),
+}
+
+/// The supervisor's latest [`State`]; cheap to clone.
+#[derive(Clone)]
+pub struct Status(Arc<std::sync::RwLock<State>>);
+
+impl Default for Status {
+    fn default() -> Self {
+        Status(Arc::new(std::sync::RwLock::new(State::Off)))
+    }
+}
+
+impl Status {
+    pub fn get(&self) -> State {
+        self.0.read().map(|s| s.clone()).unwrap_or(State::Off)
+    }
+
+    fn set(&self, state: State) {
+        if let Ok(mut current) = self.0.write() {
+            *current = state;
+        }
+    }
+}
+
 /// Runs until `shutdown` is cancelled.
-pub async fn supervise(bot: Bot, shutdown: CancellationToken) {
+pub async fn supervise(bot: Bot, status: Status, shutdown: CancellationToken) {
     let mut running: Option<(String, Listener)> = None;
     loop {
         let wanted = match bot.services.db.acquire().await {
@@ -34,10 +65,19 @@ pub async fn supervise(bot: Bot, shutdown: CancellationToken) {
                     tracing::info!("Slack app token changed; closing Socket Mode connections");
                     listener.shutdown().await;
                 }
-                if !wanted.is_empty() {
-                    running = start(&bot, &wanted)
-                        .await
-                        .map(|listener| (wanted, listener));
+                if wanted.is_empty() {
+                    status.set(State::Off);
+                } else {
+                    running = match start(&bot, &wanted).await {
+                        Ok(listener) => {
+                            status.set(State::Connected);
+                            Some((wanted, listener))
+                        }
+                        Err(e) => {
+                            status.set(State::Failed(e));
+                            None
+                        }
+                    };
                 }
             }
         }
@@ -51,7 +91,7 @@ pub async fn supervise(bot: Bot, shutdown: CancellationToken) {
     }
 }
 
-async fn start(bot: &Bot, app_token: &str) -> Option<Listener> {
+async fn start(bot: &Bot, app_token: &str) -> Result<Listener, String> {
     let callbacks = SlackSocketModeListenerCallbacks::new()
         .with_push_events(on_push)
         .with_interaction_events(on_interaction);
@@ -70,13 +110,13 @@ async fn start(bot: &Bot, app_token: &str) -> Option<Listener> {
         Ok(()) => {
             listener.start().await;
             tracing::info!("Slack Socket Mode connected");
-            Some(listener)
+            Ok(listener)
         }
         Err(e) => {
             // Nothing runs now, so the next poll tries again: Slack may be briefly unreachable
             // at boot. A wrong token keeps failing, once per poll, until a human fixes it.
             tracing::error!(error = %e, "Slack Socket Mode could not connect; check the app-level token");
-            None
+            Err(e.to_string())
         }
     }
 }

@@ -34,6 +34,7 @@ pub struct AppState {
     pub pages: crate::public::PublicPages,
     pub subscribe_limiter: rate_limit::ClientLimiter,
     pub admin_limits: crate::admin::LoginLimits,
+    pub socket_mode: crate::slack::socket_mode::Status,
 }
 
 impl AppState {

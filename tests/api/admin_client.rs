@@ -117,6 +117,30 @@ impl Browser {
         self.read(response).await
     }
 
+    /// Uploads one file as a browser does (`multipart/form-data`).
+    pub async fn upload(&self, path: &str, field: &str, filename: &str, bytes: &[u8]) -> Page {
+        let boundary = "----monostat-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(reqwest::header::COOKIE, self.cookie_header())
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("upload sent");
+        self.read(response).await
+    }
+
     /// Opens the page with the form, then posts the fields with that page's CSRF token.
     pub async fn submit(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
         let csrf = self.get(form_page).await.csrf();

@@ -203,6 +203,15 @@ async fn handle(
             Failure::Error(code) => ok_json(json!({"ok": false, "error": code})),
         };
     }
+    // Like Slack: no token at all, or one it never issued (here: anything but xoxb-/xapp-, or
+    // one marked revoked), is refused before the method runs.
+    match inner.calls.last().and_then(|c| c.token.as_deref()) {
+        None => return ok_json(json!({"ok": false, "error": "not_authed"})),
+        Some(t) if !(t.starts_with("xoxb-") || t.starts_with("xapp-")) || t.contains("revoked") => {
+            return ok_json(json!({"ok": false, "error": "invalid_auth"}));
+        }
+        Some(_) => {}
+    }
     match method.as_str() {
         "chat.postMessage" => {
             inner.next_ts += 100;

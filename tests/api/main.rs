@@ -5,6 +5,7 @@ mod helpers;
 
 mod admin;
 mod admin_client;
+mod admin_settings;
 mod browser;
 mod cli;
 mod crash;
