@@ -6,6 +6,7 @@ mod account;
 mod incidents;
 mod login;
 pub mod logo;
+mod people;
 pub mod session;
 pub mod settings;
 pub mod totp;
@@ -84,6 +85,25 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(settings::slack).post(settings::save_slack),
         )
         .route("/admin/settings/slack/test", post(settings::test_slack))
+        .route("/admin/subscribers/", get(people::subscribers))
+        .route("/admin/subscribers.csv", get(people::export_subscribers))
+        .route(
+            "/admin/subscribers/{id}/delete",
+            post(people::delete_subscriber),
+        )
+        .route("/admin/users/", get(people::users))
+        .route("/admin/users/new", post(people::create_user))
+        .route(
+            "/admin/users/{id}/deactivate",
+            post(people::deactivate_user),
+        )
+        .route("/admin/users/{id}/activate", post(people::activate_user))
+        .route(
+            "/admin/users/{id}/reset-second-factor",
+            post(people::reset_second_factor),
+        )
+        .route("/admin/users/{id}/password", post(people::reset_password))
+        .route("/admin/audit/", get(people::audit_log))
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             session::require_login,

@@ -59,3 +59,44 @@ pub async fn for_incident(conn: &mut AnyConnection, incident_id: i64) -> Result<
         })
         .collect()
 }
+
+/// The admin's audit log: newest first, optionally about one incident and/or by actors whose
+/// name contains `actor`.
+pub async fn list(
+    conn: &mut AnyConnection,
+    incident_id: Option<i64>,
+    actor: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<AuditEntry>> {
+    let pattern = format!(
+        "%{}%",
+        actor
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let rows = sqlx::query(
+        "SELECT id, created_at, actor, incident_id, action, message FROM audit_log
+         WHERE ($1 = 0 OR incident_id = $1) AND actor LIKE $2 ESCAPE '\\'
+         ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4",
+    )
+    .bind(incident_id.unwrap_or(0))
+    .bind(pattern)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(AuditEntry {
+                id: row.try_get("id")?,
+                at: from_db_time("audit_log.created_at", row.try_get("created_at")?)?,
+                actor: row.try_get("actor")?,
+                incident_id: row.try_get("incident_id")?,
+                action: row.try_get("action")?,
+                message: row.try_get("message")?,
+            })
+        })
+        .collect()
+}

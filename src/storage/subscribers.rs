@@ -163,3 +163,44 @@ pub async fn enqueue_for_each_active(
     .await?;
     Ok(done.rows_affected())
 }
+
+/// The admin list: addresses containing `search` (case-insensitive), newest first. `limit`
+/// `None` returns all of them (the CSV export).
+pub async fn search(
+    conn: &mut AnyConnection,
+    search: &str,
+    limit: Option<i64>,
+    offset: i64,
+) -> Result<Vec<Subscriber>> {
+    // LIKE's wildcards in what people type are meant literally.
+    let pattern = format!(
+        "%{}%",
+        search
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM subscribers WHERE LOWER(email) LIKE $1 ESCAPE '\\'
+         ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
+    ));
+    let rows = sqlx::query(sql)
+        .bind(pattern)
+        .bind(limit.unwrap_or(i64::MAX))
+        .bind(offset)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// How many subscribers are active, and how many still have to confirm.
+pub async fn counts(conn: &mut AnyConnection) -> Result<(i64, i64)> {
+    let row = sqlx::query(
+        "SELECT COALESCE(SUM(active), 0) AS active, COUNT(*) - COALESCE(SUM(active), 0) AS pending
+         FROM subscribers",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((row.try_get("active")?, row.try_get("pending")?))
+}

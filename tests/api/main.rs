@@ -5,6 +5,8 @@ mod helpers;
 
 mod admin;
 mod admin_client;
+mod admin_incidents;
+mod admin_people;
 mod admin_settings;
 mod browser;
 mod cli;

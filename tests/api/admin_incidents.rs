@@ -1,0 +1,233 @@
+//! Incidents changed on the admin pages reach the public page, the Slack message and thread,
+//! and subscribers, by the same rules as a click in Slack; "do not notify" holds one change back.
+
+use crate::admin::{PASSWORD, USER, create_user};
+use crate::admin_client::Browser;
+use crate::fake_slack::FakeSlack;
+use crate::helpers::{Backend, SmtpSink, TestApp, TestDatabase, eventually};
+use crate::on_both_backends;
+use monostat::jobs::WorkerSettings;
+use std::time::Duration;
+
+async fn settle(app: &TestApp) {
+    app.handle.jobs.wake();
+    eventually(Duration::from_secs(30), || async {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE state = 'pending'")
+            .fetch_one(&mut *conn)
+            .await
+            .expect("count");
+        (pending == 0).then_some(())
+    })
+    .await;
+}
+
+fn thread_texts(slack: &FakeSlack) -> Vec<String> {
+    slack
+        .calls_to("chat.postMessage")
+        .into_iter()
+        .filter(|c| c.body.get("thread_ts").is_some())
+        .map(|c| c.body["text"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+async fn admin_changes_reach_slack_the_page_and_subscribers(backend: Backend) {
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let slack_config = slack.clone();
+    let app = TestApp::spawn_configured(
+        &db,
+        |config| {
+            sink.configure(config);
+            slack_config.configure(config);
+        },
+        WorkerSettings::default(),
+        |_| {},
+    )
+    .await;
+    create_user(&app, USER, PASSWORD).await;
+    {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        sqlx::query(
+            "INSERT INTO subscribers (email, active, token, created_at)
+             VALUES ('jane@example.com', 1, 'token-of-jane-0123456789abcdef01', 0)",
+        )
+        .execute(&mut *conn)
+        .await
+        .expect("subscriber");
+    }
+    let browser = Browser::new(&app.base_url);
+    browser.log_in(USER, PASSWORD).await;
+
+    // Bad input: named next to the field, typed values kept, nothing created.
+    let page = browser
+        .submit(
+            "/admin/incidents/new",
+            "/admin/incidents/new",
+            &[
+                ("title", ""),
+                ("status", "planned"),
+                ("severity", "maintenance"),
+                ("start", "2020-01-01T10:00"),
+                ("summary", "Kept *as typed*"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 400);
+    assert!(page.contains("Enter a title."));
+    assert!(page.contains("Planned maintenance starts in the future."));
+    assert!(page.contains("Planned maintenance needs an end."));
+    assert!(page.contains("Kept *as typed*"));
+
+    let page = browser
+        .submit(
+            "/admin/incidents/new",
+            "/admin/incidents/new",
+            &[
+                ("title", "Checkout is failing"),
+                ("status", "confirmed"),
+                ("severity", "outage"),
+                ("start", "2026-01-01T10:00"),
+                ("text", "We are looking into it."),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let location = page.location.expect("redirect");
+    let id: i64 = location
+        .trim_start_matches("/admin/incidents/")
+        .split('/')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("incident id");
+    settle(&app).await;
+    let public = app.get("/").await.text().await.expect("body");
+    assert!(public.contains("Checkout is failing"), "on the public page");
+    assert_eq!(
+        slack.calls_to("chat.postMessage").len() - thread_texts(&slack).len(),
+        1
+    );
+    assert!(
+        thread_texts(&slack)
+            .iter()
+            .any(|t| t.contains("Created by alice"))
+    );
+    let mails = sink.mails_to("jane@example.com");
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert_eq!(
+        mails[0]["headers"]["Subject"],
+        "[Outage] New incident confirmed"
+    );
+
+    // The edit page shows what is there; resolving it quietly changes Slack, not the inbox.
+    let edit_path = format!("/admin/incidents/{id}/");
+    let page = browser.get(&edit_path).await;
+    assert!(page.contains("We are looking into it."));
+    assert!(page.contains("admin:alice"), "history shows who");
+    let updates_before = slack.calls_to("chat.update").len();
+    let page = browser
+        .submit(
+            &edit_path,
+            &edit_path,
+            &[
+                ("title", "Checkout is failing"),
+                ("status", "resolved"),
+                ("severity", "outage"),
+                ("start", "2026-01-01T10:00"),
+                ("text", "Fixed by a rollback."),
+                ("no_notify", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    settle(&app).await;
+    assert!(
+        slack.calls_to("chat.update").len() > updates_before,
+        "the message is updated"
+    );
+    let notes = thread_texts(&slack);
+    let note = notes
+        .iter()
+        .find(|t| t.contains("Updated on the admin page by alice"))
+        .expect("a thread reply for the edit");
+    assert!(note.contains("Resolved"), "{note}");
+    assert!(note.contains("subscribers were not notified"), "{note}");
+    assert_eq!(
+        sink.mails_to("jane@example.com").len(),
+        1,
+        "no mail for this change"
+    );
+
+    // An edit that breaks a rule changes nothing.
+    let page = browser
+        .submit(
+            &edit_path,
+            &edit_path,
+            &[
+                ("title", "Checkout is failing"),
+                ("status", "resolved"),
+                ("severity", "outage"),
+                ("start", "2026-01-01T10:00"),
+                ("end", "2025-12-31T10:00"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 400);
+    assert!(page.contains("The end must be after the start."));
+
+    // Updates are corrected and removed inline, and the public page follows.
+    let page = browser.get(&edit_path).await;
+    let update_id = page
+        .body
+        .split(&format!("/admin/incidents/{id}/updates/"))
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("an update form")
+        .to_owned();
+    let incident_page = public
+        .split("href=\"")
+        .find(|s| s.ends_with(&format!("/{id}\">")) || s.contains(&format!("/{id}\"")))
+        .and_then(|s| s.split('"').next())
+        .expect("link to the incident page")
+        .to_owned();
+    let page = browser
+        .submit(
+            &edit_path,
+            &format!("/admin/incidents/{id}/updates/{update_id}"),
+            &[("message", "A corrected text.")],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let shown = app.get(&incident_page).await.text().await.expect("body");
+    assert!(shown.contains("A corrected text."), "{shown}");
+    let page = browser
+        .submit(
+            &edit_path,
+            &format!("/admin/incidents/{id}/updates/{update_id}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    let shown = app.get(&incident_page).await.text().await.expect("body");
+    assert!(!shown.contains("A corrected text."));
+
+    // The list filters.
+    let list = browser
+        .get("/admin/incidents/?status=resolved&severity=")
+        .await;
+    assert!(list.contains("Checkout is failing"));
+    let list = browser
+        .get("/admin/incidents/?status=planned&severity=")
+        .await;
+    assert!(!list.contains("Checkout is failing"));
+    let audit = browser
+        .get(&format!("/admin/audit/?incident={id}&actor=admin"))
+        .await;
+    assert!(audit.contains("deleted a public update"), "{}", audit.body);
+    app.stop().await;
+}
+
+on_both_backends!(admin_changes_reach_slack_the_page_and_subscribers);
