@@ -130,6 +130,7 @@ pub struct Chrome {
     pub notice: Option<&'static str>,
     pub style_url: String,
     pub script_url: String,
+    pub favicon_url: String,
 }
 
 impl Chrome {
@@ -144,6 +145,7 @@ impl Chrome {
             notice: None,
             style_url: assets.url("admin.css"),
             script_url: assets.url("admin.js"),
+            favicon_url: assets.url("favicon.svg"),
         }
     }
 

@@ -16,13 +16,13 @@ const AXE: &str = concat!(
     "/tests/browser/node_modules/axe-core/axe.min.js"
 );
 
-fn axe_source() -> String {
+pub(crate) fn axe_source() -> String {
     std::fs::read_to_string(AXE).unwrap_or_else(|e| {
         panic!("{AXE}: {e}; run `npm ci --prefix tests/browser` (.ci/run does)")
     })
 }
 
-fn screenshot_path(backend: Backend, name: &str, viewport: Viewport) -> PathBuf {
+pub(crate) fn screenshot_path(backend: Backend, name: &str, viewport: Viewport) -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join("screenshots")
         .join(format!("{backend:?}").to_lowercase())
@@ -30,7 +30,12 @@ fn screenshot_path(backend: Backend, name: &str, viewport: Viewport) -> PathBuf 
 }
 
 /// Loads `url` and checks what every page must satisfy; returns what went wrong, if anything.
-async fn check_page(session: &Session<'_>, url: &str, axe: &str, shot: PathBuf) -> Vec<String> {
+pub(crate) async fn check_page(
+    session: &Session<'_>,
+    url: &str,
+    axe: &str,
+    shot: PathBuf,
+) -> Vec<String> {
     let mut problems = Vec::new();
     session.goto(url).await;
     // The page's own script localises times once the DOM is ready; it proves the script ran

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod admin;
+mod admin_browser;
 mod admin_client;
 mod admin_incidents;
 mod admin_people;

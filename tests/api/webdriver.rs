@@ -229,6 +229,84 @@ impl Session<'_> {
         response.status().is_success()
     }
 
+    /// The WebDriver id of the first element matching the CSS `selector`.
+    async fn element(&self, selector: &str) -> String {
+        let found = self
+            .driver
+            .call(
+                reqwest::Method::POST,
+                &self.path("/element"),
+                Some(json!({ "using": "css selector", "value": selector })),
+            )
+            .await;
+        found
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element {selector}"))
+            .to_owned()
+    }
+
+    /// Clears the field and types `text` into it, as a person would.
+    pub async fn type_into(&self, selector: &str, text: &str) {
+        let id = self.element(selector).await;
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &self.path(&format!("/element/{id}/clear")),
+                Some(json!({})),
+            )
+            .await;
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &self.path(&format!("/element/{id}/value")),
+                Some(json!({ "text": text })),
+            )
+            .await;
+    }
+
+    pub async fn click(&self, selector: &str) {
+        let id = self.element(selector).await;
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &self.path(&format!("/element/{id}/click")),
+                Some(json!({})),
+            )
+            .await;
+    }
+
+    pub async fn current_url(&self) -> String {
+        self.driver
+            .call(reqwest::Method::GET, &self.path("/url"), None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// The page's visible text.
+    pub async fn text(&self) -> String {
+        self.run("return document.body.innerText;")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Waits (up to 10 s) until the page shows `needle`: a click on a submit button returns
+    /// before the next page has loaded.
+    pub async fn wait_for_text(&self, needle: &str) -> bool {
+        for _ in 0..100 {
+            if self.text().await.contains(needle) {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        false
+    }
+
     pub async fn close(self) {
         self.driver
             .call(reqwest::Method::DELETE, &self.path(""), None)

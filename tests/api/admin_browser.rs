@@ -1,0 +1,195 @@
+//! The admin pages in headless Chromium: logging in, creating an incident with the live
+//! preview, seeing it on the public page, resolving it without notifying anybody; and every
+//! admin page free of console errors, CSP violations and serious accessibility problems.
+
+use crate::admin::{PASSWORD, USER, create_user};
+use crate::browser::{axe_source, check_page, screenshot_path};
+use crate::fake_slack::FakeSlack;
+use crate::helpers::{Backend, SmtpSink, TestApp, TestDatabase, eventually};
+use crate::on_both_backends;
+use crate::webdriver::{Driver, Viewport, browser_available};
+use monostat::jobs::WorkerSettings;
+use std::time::Duration;
+
+async fn settle(app: &TestApp) {
+    app.handle.jobs.wake();
+    eventually(Duration::from_secs(30), || async {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE state = 'pending'")
+            .fetch_one(&mut *conn)
+            .await
+            .expect("count");
+        (pending == 0).then_some(())
+    })
+    .await;
+}
+
+async fn an_admin_handles_an_incident_in_a_real_browser(backend: Backend) {
+    if !browser_available() {
+        return;
+    }
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
+    let axe = axe_source();
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let slack_config = slack.clone();
+    let app = TestApp::spawn_configured(
+        &db,
+        |config| {
+            sink.configure(config);
+            slack_config.configure(config);
+        },
+        WorkerSettings::default(),
+        |_| {},
+    )
+    .await;
+    create_user(&app, USER, PASSWORD).await;
+    {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        sqlx::query(
+            "INSERT INTO subscribers (email, active, token, created_at)
+             VALUES ('jane@example.com', 1, 'token-of-jane-0123456789abcdef01', 0)",
+        )
+        .execute(&mut *conn)
+        .await
+        .expect("subscriber");
+    }
+    let driver = Driver::start().await;
+    let session = driver.session(Viewport::Desktop).await;
+    let base = &app.base_url;
+    let mut problems = Vec::new();
+
+    session.goto(&format!("{base}/admin/incidents/")).await;
+    assert!(
+        session.current_url().await.contains("/admin/login?next="),
+        "sent to the login page"
+    );
+    problems.extend(
+        check_page(
+            &session,
+            &session.current_url().await,
+            &axe,
+            screenshot_path(backend, "admin-login", Viewport::Desktop),
+        )
+        .await,
+    );
+    session.type_into("#username", USER).await;
+    session.type_into("#password", PASSWORD).await;
+    session.click("form.form button[type=submit]").await;
+    assert!(session.wait_for_text("Log out").await, "logged in");
+    assert!(
+        session.current_url().await.ends_with("/admin/incidents/"),
+        "back where the admin wanted to go: {}",
+        session.current_url().await
+    );
+
+    session.click("a[href='/admin/incidents/new']").await;
+    session.type_into("#title", "Card payments fail").await;
+    session.click("#status option[value=confirmed]").await;
+    session.click("#severity option[value=partial]").await;
+    session
+        .type_into("#summary", "**Card payments** fail at checkout.")
+        .await;
+    // The preview is the public page's own rendering, fetched by the page's script.
+    let previewed = async {
+        for _ in 0..50 {
+            let html = session
+                .run("return document.getElementById('summary-preview').innerHTML;")
+                .await;
+            if html
+                .as_str()
+                .unwrap_or_default()
+                .contains("<strong>Card payments</strong>")
+            {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        false
+    };
+    assert!(
+        previewed.await,
+        "the live preview shows the Markdown rendered"
+    );
+    session.click("form.form > button[type=submit]").await;
+    assert!(
+        session.wait_for_text("Created.").await,
+        "{}",
+        session.text().await
+    );
+    let edit_url = session.current_url().await;
+    settle(&app).await;
+    let mails_after_creation = sink.mails_to("jane@example.com").len();
+    assert_eq!(
+        mails_after_creation, 1,
+        "confirming an incident tells subscribers"
+    );
+
+    session.goto(&format!("{base}/")).await;
+    assert!(session.text().await.contains("Card payments fail"));
+
+    session.goto(&edit_url).await;
+    session.click("#status option[value=resolved]").await;
+    session.type_into("#text", "Payments work again.").await;
+    session.click("input[name=no_notify]").await;
+    let updates_before = slack.calls_to("chat.update").len();
+    session.click("form.form > button[type=submit]").await;
+    assert!(
+        session.wait_for_text("Saved.").await,
+        "{}",
+        session.text().await
+    );
+    settle(&app).await;
+    let updates = slack.calls_to("chat.update");
+    assert!(updates.len() > updates_before, "Slack's message is updated");
+    assert!(
+        updates
+            .last()
+            .map(|c| c.body.to_string())
+            .unwrap_or_default()
+            .contains("Resolved"),
+        "{:?}",
+        updates.last()
+    );
+    assert_eq!(
+        sink.mails_to("jane@example.com").len(),
+        mails_after_creation,
+        "resolved with 'do not notify': no mail"
+    );
+    session.goto(&format!("{base}/")).await;
+    assert!(
+        !session.text().await.contains("Card payments fail is"),
+        "no longer current"
+    );
+
+    for (name, path) in [
+        ("admin-incidents", "/admin/incidents/".to_owned()),
+        (
+            "admin-incident",
+            edit_url.trim_start_matches(base.as_str()).to_owned(),
+        ),
+        ("admin-new-incident", "/admin/incidents/new".to_owned()),
+        ("admin-site", "/admin/settings/site".to_owned()),
+        (
+            "admin-notifications",
+            "/admin/settings/notifications".to_owned(),
+        ),
+        ("admin-hooks", "/admin/settings/hooks".to_owned()),
+        ("admin-slack", "/admin/settings/slack".to_owned()),
+        ("admin-subscribers", "/admin/subscribers/".to_owned()),
+        ("admin-users", "/admin/users/".to_owned()),
+        ("admin-audit", "/admin/audit/".to_owned()),
+        ("admin-account", "/admin/account/".to_owned()),
+        ("admin-totp", "/admin/account/totp".to_owned()),
+    ] {
+        let shot = screenshot_path(backend, name, Viewport::Desktop);
+        problems.extend(check_page(&session, &format!("{base}{path}"), &axe, shot).await);
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    session.close().await;
+    app.stop().await;
+}
+
+on_both_backends!(an_admin_handles_an_incident_in_a_real_browser);
