@@ -43,6 +43,16 @@ struct AccountPage {
     enrolled: bool,
     recovery_left: i64,
     password_error: Option<String>,
+    keys: Vec<KeyRow>,
+    /// Whether this installation's address allows WebAuthn (a domain name, not an IP).
+    keys_possible: bool,
+}
+
+struct KeyRow {
+    id: i64,
+    name: String,
+    added: String,
+    last_used: String,
 }
 
 #[derive(Template)]
@@ -88,12 +98,22 @@ async fn account_page(
     password_error: Option<String>,
     notice: Option<&str>,
 ) -> Response {
-    let recovery_left = match state.db.acquire().await {
-        Ok(mut conn) => match users::recovery_codes_left(&mut conn, admin.user.id).await {
-            Ok(n) => n,
-            Err(e) => return unavailable(e),
-        },
+    let loaded = async {
+        let mut conn = state.db.acquire().await?;
+        let recovery_left = users::recovery_codes_left(&mut conn, admin.user.id).await?;
+        let keys = crate::storage::security_keys::for_user(&mut conn, admin.user.id).await?;
+        Ok::<_, crate::storage::StorageError>((recovery_left, keys))
+    }
+    .await;
+    let (recovery_left, keys) = match loaded {
+        Ok(loaded) => loaded,
         Err(e) => return unavailable(e),
+    };
+    let tz = state.config.time_zone.zone.clone();
+    let shown = |t: Timestamp| {
+        t.to_zoned(tz.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
     };
     let name = system_name(state).await;
     page(
@@ -103,6 +123,16 @@ async fn account_page(
             enrolled: admin.user.totp_secret.is_some(),
             recovery_left,
             password_error,
+            keys: keys
+                .into_iter()
+                .map(|k| KeyRow {
+                    id: k.id,
+                    name: k.name,
+                    added: shown(k.created),
+                    last_used: k.last_used.map(shown).unwrap_or_else(|| "never".into()),
+                })
+                .collect(),
+            keys_possible: super::security_keys::relying_party(state).is_some(),
         },
     )
 }

@@ -69,7 +69,7 @@ impl LoginLimits {
     }
 
     /// Whether this client or username has to wait before trying again.
-    fn must_wait(&self, client: IpAddr, username: &str) -> bool {
+    pub(crate) fn must_wait(&self, client: IpAddr, username: &str) -> bool {
         let now = Instant::now();
         let Ok(mut blocked) = self.blocked.lock() else {
             return false;
@@ -81,7 +81,7 @@ impl LoginLimits {
     }
 
     /// Records a wrong answer; past the allowance, the client or username waits a period.
-    fn failed(&self, client: IpAddr, username: &str) {
+    pub(crate) fn failed(&self, client: IpAddr, username: &str) {
         // Random usernames must not grow the counters without bound.
         if self.by_username.len() > 10_000 {
             self.by_username.retain_recent();
@@ -124,6 +124,10 @@ struct SecondFactorPage {
     csrf: String,
     next: String,
     error: Option<&'static str>,
+    /// Offer the security key button.
+    keys: bool,
+    /// Offer the code field (authenticator app or recovery codes).
+    codes: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -272,7 +276,11 @@ pub async fn submit(
         return again(StatusCode::OK, WRONG).await;
     };
     let secure = secure_cookies(&state);
-    let second_factor = user.totp_secret.is_some();
+    let keys = match crate::storage::security_keys::count(&mut conn, user.id).await {
+        Ok(keys) => keys,
+        Err(e) => return unavailable(e),
+    };
+    let second_factor = user.totp_secret.is_some() || keys > 0;
     let started = session::start(&mut conn, user.id, !second_factor, secure).await;
     let cookie = match started {
         Ok(cookie) => cookie,
@@ -292,6 +300,20 @@ pub async fn submit(
         safe_next(next).to_owned()
     };
     with_cookie(Redirect::to(&target).into_response(), Some(cookie))
+}
+
+/// The second factor passed: the half-way session is replaced by a full one under a new id, so
+/// whoever saw the half-way cookie gains nothing. Returns the new session's cookie.
+pub(crate) async fn complete(
+    conn: &mut crate::storage::AnyConnection,
+    pending: &crate::storage::admin_sessions::Session,
+    user: &users::User,
+    secure: bool,
+) -> crate::storage::Result<HeaderValue> {
+    admin_sessions::delete(conn, &pending.id_hash).await?;
+    let cookie = session::start(conn, user.id, true, secure).await?;
+    logged_in(conn, &user.username, user.id).await?;
+    Ok(cookie)
 }
 
 async fn logged_in(
@@ -314,11 +336,23 @@ async fn logged_in(
 
 async fn second_factor_page(
     state: &AppState,
+    user: &users::User,
     status: StatusCode,
     csrf: String,
     next: Option<&str>,
     error: Option<&'static str>,
 ) -> Response {
+    let counts = async {
+        let mut conn = state.db.acquire().await?;
+        let keys = crate::storage::security_keys::count(&mut conn, user.id).await?;
+        let codes = users::recovery_codes_left(&mut conn, user.id).await?;
+        Ok::<_, crate::storage::StorageError>((keys, codes))
+    }
+    .await;
+    let (keys, codes) = match counts {
+        Ok(counts) => counts,
+        Err(e) => return unavailable(e),
+    };
     let name = system_name(state).await;
     page(
         status,
@@ -327,6 +361,8 @@ async fn second_factor_page(
             csrf,
             next: safe_next(next).to_owned(),
             error,
+            keys: keys > 0,
+            codes: user.totp_secret.is_some() || codes > 0,
         },
     )
 }
@@ -341,9 +377,10 @@ pub async fn second_factor_form(
         Err(e) => return unavailable(e),
     };
     match session::load(&mut conn, &headers).await {
-        Ok(Some((session, _))) if !session.verified => {
+        Ok(Some((session, user))) if !session.verified => {
             second_factor_page(
                 &state,
+                &user,
                 StatusCode::OK,
                 session.csrf_token,
                 query.next.as_deref(),
@@ -376,6 +413,7 @@ pub async fn second_factor(
     let again = |status, error| {
         second_factor_page(
             &state,
+            &user,
             status,
             pending.csrf_token.clone(),
             next,
@@ -409,17 +447,10 @@ pub async fn second_factor(
         )
         .await;
     }
-    // A new id once fully logged in: whoever saw the half-way cookie gains nothing.
-    if let Err(e) = admin_sessions::delete(&mut conn, &pending.id_hash).await {
-        return unavailable(e);
-    }
-    let cookie = match session::start(&mut conn, user.id, true, secure_cookies(&state)).await {
+    let cookie = match complete(&mut conn, &pending, &user, secure_cookies(&state)).await {
         Ok(cookie) => cookie,
         Err(e) => return unavailable(e),
     };
-    if let Err(e) = logged_in(&mut conn, &user.username, user.id).await {
-        return unavailable(e);
-    }
     with_cookie(Redirect::to(safe_next(next)).into_response(), Some(cookie))
 }
 

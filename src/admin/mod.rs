@@ -7,6 +7,7 @@ mod incidents;
 mod login;
 pub mod logo;
 mod people;
+mod security_keys;
 pub mod session;
 pub mod settings;
 pub mod totp;
@@ -58,6 +59,18 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(account::enrol_form).post(account::enrol),
         )
         .route("/admin/account/totp/remove", post(account::remove_totp))
+        .route(
+            "/admin/account/keys/start",
+            post(security_keys::start_registration),
+        )
+        .route(
+            "/admin/account/keys",
+            post(security_keys::finish_registration),
+        )
+        .route(
+            "/admin/account/keys/{id}/delete",
+            post(security_keys::remove),
+        )
         .route(
             "/admin/settings/",
             get(|| async { Redirect::to("/admin/settings/site") }),
@@ -115,6 +128,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/admin/login/verify",
             get(login::second_factor_form).post(login::second_factor),
         )
+        .route("/admin/login/key/start", post(security_keys::start_login))
+        .route("/admin/login/key", post(security_keys::finish_login))
         .merge(protected)
 }
 
@@ -175,6 +190,7 @@ impl Chrome {
                 "enrolled" => "Your authenticator app is set up.",
                 "removed" => "Removed.",
                 "regenerated" => "A new secret was generated. Update the URLs in your monitoring.",
+                "key-added" => "Your security key is added.",
                 _ => return None,
             })
         });

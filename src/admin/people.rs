@@ -218,7 +218,8 @@ struct UserRow {
     username: String,
     email: String,
     active: bool,
-    second_factor: bool,
+    /// Empty when the user has none.
+    second_factor: &'static str,
     last_login: String,
     is_me: bool,
 }
@@ -242,11 +243,18 @@ async fn users_page(
     error: Option<String>,
     notice: Option<&str>,
 ) -> Response {
-    let all = match state.db.acquire().await {
-        Ok(mut conn) => users::all(&mut conn).await,
-        Err(e) => Err(e),
-    };
-    let all = match all {
+    let loaded = async {
+        let mut conn = state.db.acquire().await?;
+        let all = users::all(&mut conn).await?;
+        let mut with_keys = Vec::with_capacity(all.len());
+        for user in all {
+            let keys = crate::storage::security_keys::count(&mut conn, user.id).await?;
+            with_keys.push((user, keys));
+        }
+        Ok::<_, StorageError>(with_keys)
+    }
+    .await;
+    let all = match loaded {
         Ok(all) => all,
         Err(e) => return unavailable(e),
     };
@@ -257,13 +265,18 @@ async fn users_page(
             chrome: Chrome::for_admin(&name, "Users", "users", admin).with_notice(notice),
             rows: all
                 .into_iter()
-                .map(|u| UserRow {
+                .map(|(u, keys)| UserRow {
+                    second_factor: match (u.totp_secret.is_some(), keys > 0) {
+                        (true, true) => "Authenticator app and security key",
+                        (true, false) => "Authenticator app",
+                        (false, true) => "Security key",
+                        (false, false) => "",
+                    },
                     is_me: u.id == admin.user.id,
                     id: u.id,
                     username: u.username,
                     email: u.email,
                     active: u.active,
-                    second_factor: u.totp_secret.is_some(),
                     last_login: u.last_login.map(|t| shown(t, state)).unwrap_or_default(),
                 })
                 .collect(),
@@ -381,7 +394,10 @@ async fn act_on_user(state: &AppState, admin: &Admin, id: i64, action: UserActio
         match action {
             UserAction::Deactivate => users::set_active(conn, id, false).await?,
             UserAction::Activate => users::set_active(conn, id, true).await?,
-            UserAction::ResetSecondFactor => users::set_totp(conn, id, None, &[]).await?,
+            UserAction::ResetSecondFactor => {
+                users::set_totp(conn, id, None, &[]).await?;
+                crate::storage::security_keys::delete_all(conn, id).await?;
+            }
         }
         // Whatever changed, the user's open sessions were granted under the old terms.
         if !matches!(action, UserAction::Activate) {

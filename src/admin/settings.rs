@@ -618,8 +618,8 @@ pub async fn hooks(
         &HooksPage {
             chrome: Chrome::for_admin(&name, "Alert hooks", "settings", &admin)
                 .with_notice(query.notice.as_deref()),
-            opsgenie_url: format!("{base}/integrations/opsgenie/hook/{secret}/"),
-            alertmanager_url: format!("{base}/integrations/alertmanager/hook/{secret}/"),
+            opsgenie_url: format!("{base}/integrations/opsgenie/hook/{secret}"),
+            alertmanager_url: format!("{base}/integrations/alertmanager/hook/{secret}"),
             from_environment: state.config.webhook_secret.is_some(),
         },
     )
@@ -940,7 +940,20 @@ pub async fn test_slack(
                 false,
                 format!("Slack refused the token: {code}. Check the bot token."),
             ),
-            Err(e) => (false, format!("{e}.")),
+            Err(crate::slack::SlackCallError::RateLimited(_)) => (
+                false,
+                "Slack is rate-limiting this app right now; try again in a minute.".to_owned(),
+            ),
+            Err(e) => {
+                tracing::warn!(error = %e, "Slack connection test failed");
+                (
+                    false,
+                    "Slack could not be reached from this server. Check that it can make \
+                     outgoing HTTPS connections to slack.com (firewall, proxy, DNS); the log \
+                     has the details."
+                        .to_owned(),
+                )
+            }
         }
     };
     slack_page(&state, &admin, StatusCode::OK, Some(result), None, None).await

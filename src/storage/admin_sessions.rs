@@ -91,3 +91,34 @@ pub async fn prune(
         .await?;
     Ok(done.rows_affected())
 }
+
+/// Keeps (or, with `None`, forgets) the WebAuthn ceremony in progress for this session.
+pub async fn set_webauthn_state(
+    conn: &mut AnyConnection,
+    id_hash: &str,
+    state: Option<&str>,
+) -> Result<()> {
+    sqlx::query("UPDATE admin_sessions SET webauthn_state = $1 WHERE id_hash = $2")
+        .bind(state)
+        .bind(id_hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Takes the WebAuthn ceremony in progress: each challenge can be answered once.
+pub async fn take_webauthn_state(
+    conn: &mut AnyConnection,
+    id_hash: &str,
+) -> Result<Option<String>> {
+    let state: Option<String> =
+        sqlx::query_scalar("SELECT webauthn_state FROM admin_sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten();
+    if state.is_some() {
+        set_webauthn_state(conn, id_hash, None).await?;
+    }
+    Ok(state)
+}

@@ -14,6 +14,7 @@ pub mod audit;
 pub mod incidents;
 pub mod jobs;
 pub mod locks;
+pub mod security_keys;
 pub mod settings;
 pub mod slack_deliveries;
 pub mod subscribers;
@@ -228,6 +229,11 @@ fn migrator(backend: Backend) -> Migrator {
                 "admin sessions",
                 include_str!("../../migrations/sqlite/0005_admin_sessions.sql"),
             ),
+            (
+                6,
+                "security keys",
+                include_str!("../../migrations/sqlite/0006_security_keys.sql"),
+            ),
         ],
         Backend::Postgres => &[
             (
@@ -254,6 +260,11 @@ fn migrator(backend: Backend) -> Migrator {
                 5,
                 "admin sessions",
                 include_str!("../../migrations/postgres/0005_admin_sessions.sql"),
+            ),
+            (
+                6,
+                "security keys",
+                include_str!("../../migrations/postgres/0006_security_keys.sql"),
             ),
         ],
     };

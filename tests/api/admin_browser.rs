@@ -193,3 +193,90 @@ async fn an_admin_handles_an_incident_in_a_real_browser(backend: Backend) {
 }
 
 on_both_backends!(an_admin_handles_an_incident_in_a_real_browser);
+
+/// WebAuthn needs a domain name: the server is reached as `localhost` here.
+async fn app_on_localhost(db: &TestDatabase) -> TestApp {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    TestApp::spawn_configured(
+        db,
+        move |config| {
+            config.listen = format!("127.0.0.1:{port}").parse().expect("address");
+            config.site_url = format!("http://localhost:{port}/").parse().expect("url");
+        },
+        WorkerSettings::default(),
+        |_| {},
+    )
+    .await
+}
+
+async fn a_security_key_is_the_second_factor(backend: Backend) {
+    if !browser_available() {
+        return;
+    }
+    let db = TestDatabase::new(backend).await;
+    let app = app_on_localhost(&db).await;
+    create_user(&app, USER, PASSWORD).await;
+    let base = app.base_url.replace("127.0.0.1", "localhost");
+    let driver = Driver::start().await;
+    let session = driver.session(Viewport::Desktop).await;
+    session.add_security_key().await;
+
+    session.goto(&format!("{base}/admin/login")).await;
+    session.type_into("#username", USER).await;
+    session.type_into("#password", PASSWORD).await;
+    session.click("form.form button[type=submit]").await;
+    assert!(session.wait_for_text("Log out").await);
+    session.goto(&format!("{base}/admin/account/")).await;
+    session.type_into("#key-name", "Blue key").await;
+    session.click("#add-key").await;
+    if !session.wait_for_text("Your security key is added.").await {
+        let status = session
+            .run("return document.getElementById('register-status').textContent;")
+            .await;
+        panic!(
+            "no key added: status {status}, logs {:?}, url {}",
+            session.severe_logs().await,
+            session.current_url().await
+        );
+    }
+    assert!(session.text().await.contains("Blue key"));
+
+    session.click(".who button").await;
+    assert!(session.wait_for_text("You have logged out.").await);
+    session.type_into("#username", USER).await;
+    session.type_into("#password", PASSWORD).await;
+    session.click("form.form button[type=submit]").await;
+    assert!(session.wait_for_text("Use your security key").await);
+    assert!(
+        !session.text().await.contains("6-digit code"),
+        "no code field without an authenticator app or recovery codes"
+    );
+    // The password alone opens nothing.
+    session.goto(&format!("{base}/admin/incidents/")).await;
+    assert!(session.current_url().await.contains("/admin/login"));
+    session.goto(&format!("{base}/admin/login/verify")).await;
+    session.click("#use-key").await;
+    assert!(
+        session.wait_for_text("Log out").await,
+        "{}",
+        session.text().await
+    );
+    assert!(session.current_url().await.ends_with("/admin/incidents/"));
+    let logs = session.severe_logs().await;
+    assert!(logs.is_empty(), "{logs:?}");
+
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let used: Option<i64> = sqlx::query_scalar("SELECT last_used_at FROM security_keys")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("key");
+    assert!(used.is_some(), "the login used the stored key");
+    drop(conn);
+    session.close().await;
+    app.stop().await;
+}
+
+on_both_backends!(a_security_key_is_the_second_factor);

@@ -111,6 +111,7 @@ async fn each_bad_configuration_value_stops_start_up_with_one_line_and_status_2(
 }
 
 on_both_backends!(
+    logs_name_routes_never_secrets,
     createsuperuser_creates_an_admin_from_a_script,
     createsuperuser_refuses_bad_input_with_one_line_and_status_2,
     serve_runs_on_the_configured_database_and_stops_on_sigterm,
@@ -252,6 +253,62 @@ async fn serve_runs_on_the_configured_database_and_stops_on_sigterm(backend: Bac
     })
     .await;
     assert!(exit.success(), "SIGTERM is a clean stop, got {exit:?}");
+}
+
+async fn logs_name_routes_never_secrets(backend: Backend) {
+    const SECRET: &str = "hook-secret-that-must-stay-out-of-logs-0123456789";
+    const TOKEN: &str = "subscriber-token-that-must-stay-out-of-logs";
+    let db = TestDatabase::new(backend).await;
+    let port = free_port();
+    let log_path = db.data_dir.path().join("stderr.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let mut child = monostat(&db)
+        .env("MONOSTAT_LISTEN", format!("127.0.0.1:{port}"))
+        .env("MONOSTAT_WEBHOOK_SECRET", SECRET)
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(log))
+        .spawn()
+        .expect("monostat starts");
+    let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    eventually(Duration::from_secs(30), || {
+        let client = client.clone();
+        let url = format!("{base}/healthz");
+        async move { client.get(url).send().await.ok() }
+    })
+    .await;
+    let hook = client
+        .post(format!("{base}/integrations/opsgenie/hook/{SECRET}"))
+        .body(include_str!("../fixtures/opsgenie_create.json"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(hook.status(), 200);
+    client
+        .get(format!("{base}/unsubscribe/{TOKEN}"))
+        .send()
+        .await
+        .expect("sent");
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    eventually(Duration::from_secs(30), || {
+        let exit = child.try_wait().expect("wait");
+        async move { exit }
+    })
+    .await;
+    let logged = std::fs::read_to_string(&log_path).expect("log");
+    assert!(
+        logged.contains("/integrations/opsgenie/hook/{secret}"),
+        "the request is logged by its route: {logged}"
+    );
+    assert!(!logged.contains(SECRET), "the hook secret leaked: {logged}");
+    assert!(
+        !logged.contains(TOKEN),
+        "a subscriber token leaked: {logged}"
+    );
+    assert!(!logged.contains('\u{1b}'), "no colour codes in a file");
 }
 
 async fn automigrate_skip_starts_without_migrating(backend: Backend) {

@@ -295,6 +295,25 @@ impl Session<'_> {
             .to_owned()
     }
 
+    /// Adds a virtual FIDO2 security key to the browser (the W3C WebAuthn WebDriver
+    /// extension): it answers `navigator.credentials` as a real key would, touch included.
+    pub async fn add_security_key(&self) {
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &self.path("/webauthn/authenticator"),
+                Some(json!({
+                    "protocol": "ctap2",
+                    "transport": "usb",
+                    "hasResidentKey": false,
+                    "hasUserVerification": true,
+                    "isUserConsenting": true,
+                    "isUserVerified": true,
+                })),
+            )
+            .await;
+    }
+
     /// Waits (up to 10 s) until the page shows `needle`: a click on a submit button returns
     /// before the next page has loaded.
     pub async fn wait_for_text(&self, needle: &str) -> bool {

@@ -1,0 +1,393 @@
+//! Security keys (WebAuthn/FIDO2) as a second factor, as in the original monostat: enrolling
+//! one on "Your account", and using it after the password. webauthn-rs does the cryptography;
+//! the ceremony's state stays in the session row, so the browser cannot alter it and any
+//! instance can finish what another began.
+
+use super::session::{self, Admin, safe_next, secure_cookies};
+use super::{plain, unavailable};
+use crate::storage::{AnyConnection, StorageError, admin_sessions, audit, security_keys, users};
+use crate::web::AppState;
+use axum::Form;
+use axum::extract::{Extension, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Json, Response};
+use jiff::Timestamp;
+use serde_json::json;
+use webauthn_rs::prelude::{
+    PublicKeyCredential, RegisterPublicKeyCredential, SecurityKey, SecurityKeyAuthentication,
+    SecurityKeyRegistration, Uuid, Webauthn, WebauthnBuilder,
+};
+
+/// The relying party: this installation, by its site URL. Browsers allow WebAuthn only for a
+/// domain name (not an IP address) over https or on localhost, so `None` elsewhere.
+pub fn relying_party(state: &AppState) -> Option<Webauthn> {
+    let site = &state.config.site_url;
+    let domain = site.domain()?;
+    WebauthnBuilder::new(domain, site)
+        .ok()?
+        .rp_name("monostat")
+        // The key comes after the password, so a touch (user presence) is the second factor,
+        // as with the original's FIDO2 keys. Asking the key for its PIN as well would be a
+        // third, and webauthn-rs's way of asking (credProtect "UV required" with UV only
+        // preferred) is refused by Chromium outright.
+        .danger_set_user_presence_only_security_keys(true)
+        .build()
+        .ok()
+}
+
+/// A stable, opaque WebAuthn user handle for one of our users.
+fn user_handle(user_id: i64) -> Uuid {
+    Uuid::from_u64_pair(0x6d6f_6e6f_7374_6174, user_id as u64)
+}
+
+fn failure(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
+
+fn keys_of(stored: &[security_keys::StoredKey]) -> Vec<(i64, SecurityKey)> {
+    stored
+        .iter()
+        .filter_map(|k| {
+            serde_json::from_str::<SecurityKey>(&k.credential)
+                .ok()
+                .map(|key| (k.id, key))
+        })
+        .collect()
+}
+
+/// Step one of enrolling: the options for `navigator.credentials.create`.
+pub async fn start_registration(
+    State(state): State<AppState>,
+    Extension(admin): Extension<Admin>,
+) -> Response {
+    let Some(webauthn) = relying_party(&state) else {
+        return failure(
+            StatusCode::CONFLICT,
+            "Security keys need the site to be reached by a domain name (MONOSTAT_SITE_URL), not an IP address.",
+        );
+    };
+    let started = async {
+        let mut conn = state.db.acquire().await?;
+        let existing = security_keys::for_user(&mut conn, admin.user.id).await?;
+        let exclude = keys_of(&existing)
+            .iter()
+            .map(|(_, k)| k.cred_id().clone())
+            .collect();
+        let Ok((options, ceremony)) = webauthn.start_securitykey_registration(
+            user_handle(admin.user.id),
+            &admin.user.username,
+            &admin.user.username,
+            Some(exclude),
+            None,
+            None,
+        ) else {
+            return Ok(None);
+        };
+        let ceremony = serde_json::to_string(&ceremony).unwrap_or_default();
+        admin_sessions::set_webauthn_state(&mut conn, admin.session_hash(), Some(&ceremony))
+            .await?;
+        Ok::<_, StorageError>(Some(options))
+    }
+    .await;
+    match started {
+        Ok(Some(options)) => Json(options).into_response(),
+        Ok(None) => failure(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The security key enrolment could not be started.",
+        ),
+        Err(e) => unavailable(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct FinishRegistration {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    credential: String,
+}
+
+/// Step two: checks the new key's answer to the challenge and stores the key.
+pub async fn finish_registration(
+    State(state): State<AppState>,
+    Extension(admin): Extension<Admin>,
+    Form(form): Form<FinishRegistration>,
+) -> Response {
+    let Some(webauthn) = relying_party(&state) else {
+        return failure(
+            StatusCode::CONFLICT,
+            "Security keys are not available here.",
+        );
+    };
+    let name: String = form.name.trim().chars().take(60).collect();
+    let name = if name.is_empty() {
+        "Security key".to_owned()
+    } else {
+        name
+    };
+    let mut conn = match state.db.acquire().await {
+        Ok(conn) => conn,
+        Err(e) => return unavailable(e),
+    };
+    let ceremony = match admin_sessions::take_webauthn_state(&mut conn, admin.session_hash()).await
+    {
+        Ok(ceremony) => {
+            ceremony.and_then(|c| serde_json::from_str::<SecurityKeyRegistration>(&c).ok())
+        }
+        Err(e) => return unavailable(e),
+    };
+    let Some(ceremony) = ceremony else {
+        return failure(
+            StatusCode::BAD_REQUEST,
+            "Start again: this enrolment has expired.",
+        );
+    };
+    let Ok(answer) = serde_json::from_str::<RegisterPublicKeyCredential>(&form.credential) else {
+        return failure(
+            StatusCode::BAD_REQUEST,
+            "The browser's answer could not be read.",
+        );
+    };
+    let key = match webauthn.finish_securitykey_registration(&answer, &ceremony) {
+        Ok(key) => key,
+        Err(e) => {
+            tracing::info!(error = %e, username = %admin.user.username, "security key refused");
+            return failure(
+                StatusCode::BAD_REQUEST,
+                "The security key's answer was not valid. Try again.",
+            );
+        }
+    };
+    let credential = serde_json::to_string(&key).unwrap_or_default();
+    let saved = async {
+        let mut tx = state.db.begin().await?;
+        security_keys::insert(&mut tx, admin.user.id, &name, &credential, Timestamp::now()).await?;
+        audit::record(
+            &mut tx,
+            Timestamp::now(),
+            &admin.actor().audit_name(),
+            None,
+            "user.security_key_added",
+            &format!("{} added the security key {name:?}", admin.user.username),
+        )
+        .await?;
+        tx.commit().await.map_err(StorageError::from)
+    }
+    .await;
+    match saved {
+        Ok(()) => Json(json!({ "redirect": "/admin/account/?notice=key-added" })).into_response(),
+        Err(e) => unavailable(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct RemoveForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// Removing a key asks for the password, like removing the authenticator app.
+pub async fn remove(
+    State(state): State<AppState>,
+    Extension(admin): Extension<Admin>,
+    Path(id): Path<i64>,
+    Form(form): Form<RemoveForm>,
+) -> Response {
+    let hash = admin.user.password_hash.clone();
+    let right = tokio::task::spawn_blocking(move || {
+        crate::accounts::verify_password(&form.password, &hash)
+    })
+    .await
+    .unwrap_or(false);
+    if !right {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "Your password is not right; the security key stays. Go back and try again.",
+        );
+    }
+    let removed = async {
+        let mut tx = state.db.begin().await?;
+        let found = security_keys::delete(&mut tx, admin.user.id, id).await?;
+        if found {
+            audit::record(
+                &mut tx,
+                Timestamp::now(),
+                &admin.actor().audit_name(),
+                None,
+                "user.security_key_removed",
+                &format!("{} removed a security key", admin.user.username),
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(StorageError::from)?;
+        Ok::<_, StorageError>(found)
+    }
+    .await;
+    match removed {
+        Ok(true) => axum::response::Redirect::to("/admin/account/?notice=removed").into_response(),
+        Ok(false) => plain(StatusCode::NOT_FOUND, "You have no such security key."),
+        Err(e) => unavailable(e),
+    }
+}
+
+/// The login step after the password, for a session still waiting for its second factor.
+async fn pending(
+    conn: &mut AnyConnection,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<Option<(crate::storage::admin_sessions::Session, users::User)>, StorageError> {
+    Ok(match session::load(conn, headers).await? {
+        Some((session, user))
+            if !session.verified
+                && bool::from(subtle::ConstantTimeEq::ct_eq(
+                    csrf.as_bytes(),
+                    session.csrf_token.as_bytes(),
+                )) =>
+        {
+            Some((session, user))
+        }
+        _ => None,
+    })
+}
+
+#[derive(serde::Deserialize)]
+pub struct StartLogin {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn start_login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<StartLogin>,
+) -> Response {
+    let Some(webauthn) = relying_party(&state) else {
+        return failure(
+            StatusCode::CONFLICT,
+            "Security keys are not available here.",
+        );
+    };
+    let started = async {
+        let mut conn = state.db.acquire().await?;
+        let Some((session, user)) = pending(&mut conn, &headers, &form.csrf).await? else {
+            return Ok(Err(failure(
+                StatusCode::FORBIDDEN,
+                "Your login has expired. Log in again.",
+            )));
+        };
+        let keys: Vec<SecurityKey> = keys_of(&security_keys::for_user(&mut conn, user.id).await?)
+            .into_iter()
+            .map(|(_, k)| k)
+            .collect();
+        if keys.is_empty() {
+            return Ok(Err(failure(
+                StatusCode::BAD_REQUEST,
+                "You have no security key.",
+            )));
+        }
+        let Ok((options, ceremony)) = webauthn.start_securitykey_authentication(&keys) else {
+            return Ok(Err(failure(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The security key check could not be started.",
+            )));
+        };
+        let ceremony = serde_json::to_string(&ceremony).unwrap_or_default();
+        admin_sessions::set_webauthn_state(&mut conn, &session.id_hash, Some(&ceremony)).await?;
+        Ok::<_, StorageError>(Ok(options))
+    }
+    .await;
+    match started {
+        Ok(Ok(options)) => Json(options).into_response(),
+        Ok(Err(response)) => response,
+        Err(e) => unavailable(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct FinishLogin {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    credential: String,
+    next: Option<String>,
+}
+
+pub async fn finish_login(
+    State(state): State<AppState>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<FinishLogin>,
+) -> Response {
+    let Some(webauthn) = relying_party(&state) else {
+        return failure(
+            StatusCode::CONFLICT,
+            "Security keys are not available here.",
+        );
+    };
+    let mut conn = match state.db.acquire().await {
+        Ok(conn) => conn,
+        Err(e) => return unavailable(e),
+    };
+    let (session, user) = match pending(&mut conn, &headers, &form.csrf).await {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            return failure(
+                StatusCode::FORBIDDEN,
+                "Your login has expired. Log in again.",
+            );
+        }
+        Err(e) => return unavailable(e),
+    };
+    let client = crate::web::rate_limit::client_ip(peer, &headers);
+    if state.admin_limits.must_wait(client, &user.username) {
+        return failure(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many attempts. Wait half a minute, then try again.",
+        );
+    }
+    let ceremony = match admin_sessions::take_webauthn_state(&mut conn, &session.id_hash).await {
+        Ok(c) => c.and_then(|c| serde_json::from_str::<SecurityKeyAuthentication>(&c).ok()),
+        Err(e) => return unavailable(e),
+    };
+    let answer = serde_json::from_str::<PublicKeyCredential>(&form.credential).ok();
+    let (Some(ceremony), Some(answer)) = (ceremony, answer) else {
+        return failure(
+            StatusCode::BAD_REQUEST,
+            "Start again: this check has expired.",
+        );
+    };
+    let result = match webauthn.finish_securitykey_authentication(&answer, &ceremony) {
+        Ok(result) => result,
+        Err(e) => {
+            tracing::info!(error = %e, username = %user.username, "security key login refused");
+            state.admin_limits.failed(client, &user.username);
+            return failure(
+                StatusCode::BAD_REQUEST,
+                "The security key's answer was not valid.",
+            );
+        }
+    };
+    // Keep the key's new signature counter, so a cloned key shows up as one going backwards.
+    let stored = match security_keys::for_user(&mut conn, user.id).await {
+        Ok(stored) => stored,
+        Err(e) => return unavailable(e),
+    };
+    for (id, mut key) in keys_of(&stored) {
+        if key.cred_id() == result.cred_id() {
+            key.update_credential(&result);
+            let credential = serde_json::to_string(&key).unwrap_or_default();
+            if let Err(e) = security_keys::used(&mut conn, id, &credential, Timestamp::now()).await
+            {
+                return unavailable(e);
+            }
+        }
+    }
+    let cookie =
+        match super::login::complete(&mut conn, &session, &user, secure_cookies(&state)).await {
+            Ok(cookie) => cookie,
+            Err(e) => return unavailable(e),
+        };
+    let mut response = Json(json!({ "redirect": safe_next(form.next.as_deref()) })).into_response();
+    response.headers_mut().append(header::SET_COOKIE, cookie);
+    response
+}
