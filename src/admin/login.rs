@@ -289,6 +289,18 @@ pub async fn submit(
     if let Some(old) = session::cookie_session_hash(&headers) {
         let _ = admin_sessions::delete(&mut conn, &old).await;
     }
+    // Sessions nobody came back to would otherwise stay forever; logins are rare enough to
+    // sweep them here.
+    let now = Timestamp::now();
+    if let Err(e) = admin_sessions::prune(
+        &mut conn,
+        now - session::IDLE_TIMEOUT,
+        now - session::MAX_AGE,
+    )
+    .await
+    {
+        tracing::warn!(error = %e, "cannot prune old admin sessions");
+    }
     let target = if second_factor {
         let next: String =
             url::form_urlencoded::byte_serialize(safe_next(next).as_bytes()).collect();

@@ -354,13 +354,177 @@ async fn idle_sessions_end(backend: Backend) {
             .await
             .expect("update");
     }
+    // A session nobody comes back to is swept at the next login.
+    let other = Browser::new(&app.base_url);
+    other.log_in(USER, PASSWORD).await;
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM admin_sessions").await, 1);
     let page = browser.get("/admin/incidents/").await;
     assert_eq!(page.status, 303);
-    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM admin_sessions").await, 0);
+    assert_eq!(other.get("/admin/incidents/").await.status, 200);
+    app.stop().await;
+}
+
+/// Every admin page, as a GET.
+const PAGES: &[&str] = &[
+    "/admin/",
+    "/admin/incidents/",
+    "/admin/incidents/new",
+    "/admin/incidents/1/",
+    "/admin/account/",
+    "/admin/account/totp",
+    "/admin/settings/",
+    "/admin/settings/site",
+    "/admin/settings/notifications",
+    "/admin/settings/hooks",
+    "/admin/settings/slack",
+    "/admin/subscribers/",
+    "/admin/subscribers.csv",
+    "/admin/users/",
+    "/admin/audit/",
+];
+
+/// Every admin form's action (ids of things that exist in the scenario below).
+const FORMS: &[&str] = &[
+    "/admin/logout",
+    "/admin/incidents/new",
+    "/admin/incidents/1/",
+    "/admin/incidents/1/updates/1",
+    "/admin/incidents/1/updates/1/delete",
+    "/admin/preview",
+    "/admin/account/password",
+    "/admin/account/totp",
+    "/admin/account/totp/remove",
+    "/admin/account/keys/start",
+    "/admin/account/keys",
+    "/admin/account/keys/1/delete",
+    "/admin/settings/site",
+    "/admin/settings/logo",
+    "/admin/settings/logo/remove",
+    "/admin/settings/notifications",
+    "/admin/settings/hooks/regenerate",
+    "/admin/settings/slack",
+    "/admin/settings/slack/test",
+    "/admin/subscribers/1/delete",
+    "/admin/users/new",
+    "/admin/users/2/deactivate",
+    "/admin/users/2/activate",
+    "/admin/users/2/reset-second-factor",
+    "/admin/users/2/password",
+];
+
+async fn every_page_and_form_needs_a_session_and_its_token(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = app_with_admin(&db).await;
+    create_user(&app, "bob", PASSWORD).await;
+    let services = app.services();
+    let actor = monostat::service::incidents::Actor {
+        via: "admin",
+        name: "setup".into(),
+    };
+    monostat::service::incidents::create(
+        &services,
+        &actor,
+        &monostat::service::incidents::Creation {
+            title: "Checkout is failing".into(),
+            status: monostat::domain::IncidentStatus::Confirmed,
+            severity: monostat::domain::Severity::Outage,
+            start: jiff::Timestamp::now(),
+            end: None,
+            summary: None,
+            text: Some("Looking into it.".into()),
+            silent: false,
+            notify: true,
+        },
+    )
+    .await
+    .expect("incident");
+    {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        sqlx::query(
+            "INSERT INTO subscribers (email, active, token, created_at)
+             VALUES ('jane@example.com', 1, 'token-of-jane-0123456789abcdef01', 0)",
+        )
+        .execute(&mut *conn)
+        .await
+        .expect("subscriber");
+    }
+    let stranger = Browser::new(&app.base_url);
+    for path in PAGES {
+        let page = stranger.get(path).await;
+        assert_eq!(page.status, 303, "GET {path} without a session");
+        assert!(
+            page.location
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("/admin/login?next="),
+            "{path}"
+        );
+    }
+    for path in FORMS {
+        let page = stranger.post(path, &[("csrf", "anything")]).await;
+        assert_eq!(page.status, 403, "POST {path} without a session");
+    }
+
+    let admin = Browser::new(&app.base_url);
+    admin.log_in(USER, PASSWORD).await;
+    for path in PAGES {
+        let page = admin.get(path).await;
+        assert!(
+            page.status == 200 || page.status == 303,
+            "GET {path} logged in: {}",
+            page.status
+        );
+    }
+    let audit_before = scalar(&app, "SELECT COUNT(*) FROM audit_log").await;
+    let wrong = "f".repeat(64);
+    for path in FORMS {
+        let page = admin
+            .post(
+                path,
+                &[
+                    ("csrf", wrong.as_str()),
+                    ("title", "Changed"),
+                    ("status", "resolved"),
+                    ("severity", "outage"),
+                    ("start", "2026-01-01T10:00"),
+                    ("password", PASSWORD),
+                    ("new", "another password"),
+                    ("current", PASSWORD),
+                    ("username", "mallory"),
+                    ("message", "changed"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 403, "POST {path} with a wrong token");
+    }
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM audit_log").await,
+        audit_before,
+        "nothing changed"
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM incidents WHERE title = 'Checkout is failing'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM subscribers").await, 1);
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM users WHERE active = 1").await,
+        2
+    );
+    assert_eq!(
+        admin.get("/admin/incidents/").await.status,
+        200,
+        "still logged in"
+    );
     app.stop().await;
 }
 
 on_both_backends!(
+    every_page_and_form_needs_a_session_and_its_token,
     pages_need_a_login_and_logout_ends_it,
     forms_without_the_right_token_change_nothing,
     guessing_passwords_is_slowed_down,
