@@ -58,8 +58,11 @@ function toBase64url(buffer) {
 function postForm(url, fields) {
   return fetch(url, { method: "POST", body: new URLSearchParams(fields), credentials: "same-origin" })
     .then(function (response) {
-      return response.json().then(function (body) {
-        if (!response.ok) { throw new Error(body.error || "The server refused."); }
+      // Refusals from in front of the page (session ended, form expired) are plain text.
+      return response.text().then(function (text) {
+        var body = null;
+        try { body = JSON.parse(text); } catch (e) { body = null; }
+        if (!response.ok) { throw new Error((body && body.error) || text || "The server refused."); }
         return body;
       });
     });

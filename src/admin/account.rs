@@ -2,16 +2,20 @@
 
 use super::session::Admin;
 use super::totp;
-use super::{Chrome, page, system_name, unavailable};
+use super::{Chrome, page, plain, system_name, unavailable};
 use crate::storage::users::User;
 use crate::storage::{AnyConnection, audit, users};
 use crate::web::AppState;
+use crate::web::rate_limit::client_ip;
 use askama::Template;
 use axum::Form;
+use axum::extract::ConnectInfo;
 use axum::extract::{Extension, Query, State};
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
+use std::net::SocketAddr;
 
 /// Whether `code` is the user's current TOTP code (not used before) or one of their unused
 /// recovery codes, which it then uses up.
@@ -34,6 +38,33 @@ pub async fn check_second_factor(
         );
     }
     users::use_recovery_code(conn, user.id, &totp::hash_recovery_code(code)).await
+}
+
+/// Checks the logged-in admin's password again before a sensitive change, with the login's
+/// rate limit: a stolen session must not become a way to guess the password. `Err` is the
+/// answer to give while guesses must wait.
+pub(crate) async fn password_is_right(
+    state: &AppState,
+    admin: &Admin,
+    client: std::net::IpAddr,
+    password: &str,
+) -> Result<bool, Response> {
+    if state.admin_limits.must_wait(client, &admin.user.username) {
+        return Err(plain(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many wrong passwords. Wait half a minute, then try again. Nothing was changed.",
+        ));
+    }
+    let hash = admin.user.password_hash.clone();
+    let password = password.to_owned();
+    let right =
+        tokio::task::spawn_blocking(move || crate::accounts::verify_password(&password, &hash))
+            .await
+            .unwrap_or(false);
+    if !right {
+        state.admin_limits.failed(client, &admin.user.username);
+    }
+    Ok(right)
 }
 
 #[derive(Template)]
@@ -148,14 +179,15 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     Extension(admin): Extension<Admin>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    let hash = admin.user.password_hash.clone();
-    let current = form.current.clone();
-    let right =
-        tokio::task::spawn_blocking(move || crate::accounts::verify_password(&current, &hash))
-            .await
-            .unwrap_or(false);
+    let client = client_ip(peer, &headers);
+    let right = match password_is_right(&state, &admin, client, &form.current).await {
+        Ok(right) => right,
+        Err(response) => return response,
+    };
     if !right {
         return account_page(
             &state,
@@ -184,6 +216,9 @@ pub async fn change_password(
     let changed = async {
         let mut tx = state.db.begin().await?;
         users::set_password_hash(&mut tx, admin.user.id, &new_hash).await?;
+        // Whoever knew the old password and logged in elsewhere is out now.
+        crate::storage::admin_sessions::delete_others(&mut tx, admin.user.id, admin.session_hash())
+            .await?;
         audit::record(
             &mut tx,
             Timestamp::now(),
@@ -213,10 +248,22 @@ pub fn capitalised(message: &str) -> String {
     }
 }
 
+/// Replacing an authenticator app would lock its owner out of their own second factor; it is
+/// removed first, which asks for the password.
+fn already_enrolled() -> Response {
+    plain(
+        StatusCode::CONFLICT,
+        "An authenticator app is already set up. Remove it on \"Your account\" first (that asks for your password), then set up the new one.",
+    )
+}
+
 pub async fn enrol_form(
     State(state): State<AppState>,
     Extension(admin): Extension<Admin>,
 ) -> Response {
+    if admin.user.totp_secret.is_some() {
+        return already_enrolled();
+    }
     let secret = totp::base32(&totp::new_secret());
     enrol_page(&state, &admin, secret, StatusCode::OK, None).await
 }
@@ -255,6 +302,9 @@ pub async fn enrol(
     Extension(admin): Extension<Admin>,
     Form(form): Form<EnrolForm>,
 ) -> Response {
+    if admin.user.totp_secret.is_some() {
+        return already_enrolled();
+    }
     let Some(secret) = totp::from_base32(&form.secret).filter(|s| s.len() >= 16) else {
         return enrol_form(State(state), Extension(admin)).await;
     };
@@ -320,14 +370,15 @@ pub struct RemoveForm {
 pub async fn remove_totp(
     State(state): State<AppState>,
     Extension(admin): Extension<Admin>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Form(form): Form<RemoveForm>,
 ) -> Response {
-    let hash = admin.user.password_hash.clone();
-    let right = tokio::task::spawn_blocking(move || {
-        crate::accounts::verify_password(&form.password, &hash)
-    })
-    .await
-    .unwrap_or(false);
+    let client = client_ip(peer, &headers);
+    let right = match password_is_right(&state, &admin, client, &form.password).await {
+        Ok(right) => right,
+        Err(response) => return response,
+    };
     if !right {
         return account_page(
             &state,

@@ -5,7 +5,7 @@
 use super::session::Admin;
 use super::{Chrome, page, plain, system_name, unavailable};
 use crate::domain::{Incident, IncidentStatus, Severity};
-use crate::service::incidents::{self as service, ChangeError, Creation, Revision};
+use crate::service::incidents::{self as service, ChangeError, Creation, ReviseError, Revision};
 use crate::storage::{StorageError, alerts, audit, incidents};
 use crate::web::AppState;
 use askama::Template;
@@ -175,11 +175,16 @@ pub struct IncidentForm {
     text: String,
     #[serde(default)]
     no_notify: Option<String>,
+    /// The incident's `updated` time (microseconds) when the form was shown.
+    #[serde(default)]
+    based_on: String,
 }
 
 /// One message per field that is wrong, shown next to it.
 #[derive(Default)]
 struct FieldErrors {
+    /// The incident changed while the form was open.
+    conflict: Option<String>,
     title: Option<String>,
     status: Option<String>,
     severity: Option<String>,
@@ -191,7 +196,8 @@ struct FieldErrors {
 
 impl FieldErrors {
     fn any(&self) -> bool {
-        self.title.is_some()
+        self.conflict.is_some()
+            || self.title.is_some()
             || self.status.is_some()
             || self.severity.is_some()
             || self.start.is_some()
@@ -413,6 +419,7 @@ fn form_of(incident: &Incident, tz: &TimeZone) -> IncidentForm {
         silent: incident.silent.then(|| "on".into()),
         text: String::new(),
         no_notify: None,
+        based_on: crate::storage::to_db_time(incident.updated).to_string(),
     }
 }
 
@@ -471,20 +478,65 @@ pub async fn save(
             .await;
         }
     };
+    // The form shows minutes; a time nobody touched keeps its seconds instead of counting as
+    // changed (incidents from Slack and alerts start at an exact moment).
+    let tz = &state.config.time_zone.zone;
+    let start = if form.start.trim() == input_time(incident.start, tz) {
+        incident.start
+    } else {
+        checked.start
+    };
+    let shown_end = incident.end.map(|t| input_time(t, tz)).unwrap_or_default();
+    let end = if form.end.trim() == shown_end {
+        incident.end
+    } else {
+        checked.end
+    };
+    let based_on = form
+        .based_on
+        .parse::<i64>()
+        .ok()
+        .and_then(|micros| Timestamp::from_microsecond(micros).ok())
+        // A form without it cannot prove it saw the current state.
+        .unwrap_or(Timestamp::UNIX_EPOCH);
     let revision = Revision {
         title: checked.title,
         status: checked.status,
         severity: checked.severity,
-        start: checked.start,
-        end: checked.end,
+        start,
+        end,
         summary: checked.summary,
         silent: checked.silent,
         text: checked.text,
         notify: checked.notify,
+        based_on,
     };
     match service::revise(&state.services(), &admin.actor(), id, &revision).await {
         Ok(_) => Redirect::to(&format!("/admin/incidents/{id}/?notice=saved")).into_response(),
-        Err(e) => change_failed(e),
+        Err(ReviseError::ChangedMeanwhile(current)) => {
+            let mut fresh = form_of(&current, tz);
+            fresh.text = form.text;
+            let errors = FieldErrors {
+                conflict: Some(
+                    "Someone changed this incident while you were editing it (in Slack, by an \
+                     alert or on another admin page). Nothing was saved. This is how it is now: \
+                     make your change again."
+                        .into(),
+                ),
+                ..FieldErrors::default()
+            };
+            edit_page(
+                &state,
+                &admin,
+                Some(&current),
+                fresh,
+                errors,
+                StatusCode::CONFLICT,
+                None,
+            )
+            .await
+        }
+        Err(ReviseError::Change(e)) => change_failed(e),
     }
 }
 

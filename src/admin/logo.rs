@@ -273,23 +273,33 @@ fn offence(node: Node) -> Option<String> {
             ))
         }
         NodeType::Element => element_offence(node),
-        NodeType::Text => {
+        NodeType::Text => None,
+        NodeType::Comment => {
+            // Browsers drop comments inside <style> and join the text around them, so
+            // `@imp<!---->ort` would slip past a check of each piece: refuse them there.
             let in_style = node
                 .parent_element()
                 .is_some_and(|parent| parent.tag_name().name().eq_ignore_ascii_case("style"));
-            if in_style {
-                css_offence(node.text().unwrap_or(""))
-            } else {
-                None
-            }
+            in_style.then(|| "a comment inside a <style> element".to_owned())
         }
-        NodeType::Root | NodeType::Comment => None,
+        NodeType::Root => None,
     }
 }
 
 fn element_offence(node: Node) -> Option<String> {
     let tag = node.tag_name();
     let name = tag.name();
+    if name.eq_ignore_ascii_case("style") {
+        // The style sheet as the browser reads it: all its text, joined.
+        let css: String = node
+            .children()
+            .filter(|child| child.is_text())
+            .filter_map(|child| child.text())
+            .collect();
+        if let Some(offence) = css_offence(&css) {
+            return Some(offence);
+        }
+    }
     if tag.namespace() == Some(XHTML_NS) {
         return Some(format!("an HTML element (<{}>)", shorten(name)));
     }
@@ -430,6 +440,22 @@ fn shorten(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn style_split_by_a_comment_is_refused() {
+        for svg in [
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><style>@imp<!---->ort "https://x/a.css";</style></svg>"#,
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><style>g { fill: u<!---->rl(https://x) }</style></svg>"#,
+        ] {
+            assert!(
+                matches!(
+                    super::check(svg.as_bytes()),
+                    Err(super::LogoError::UnsafeSvg(_))
+                ),
+                "{svg}"
+            );
+        }
+    }
+
     use super::*;
 
     /// A complete 1×1 transparent PNG.

@@ -449,6 +449,12 @@ pub async fn reset_password(
     Path(id): Path<i64>,
     Form(form): Form<PasswordForm>,
 ) -> Response {
+    if id == admin.user.id {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "Change your own password under \"Your account\", which asks for the current one. Nothing was changed.",
+        );
+    }
     let hash = match crate::accounts::validate_password(&form.password)
         .and_then(|()| crate::accounts::hash_password(&form.password))
     {

@@ -190,15 +190,17 @@ pub struct RemoveForm {
 pub async fn remove(
     State(state): State<AppState>,
     Extension(admin): Extension<Admin>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
     Path(id): Path<i64>,
     Form(form): Form<RemoveForm>,
 ) -> Response {
-    let hash = admin.user.password_hash.clone();
-    let right = tokio::task::spawn_blocking(move || {
-        crate::accounts::verify_password(&form.password, &hash)
-    })
-    .await
-    .unwrap_or(false);
+    let client = crate::web::rate_limit::client_ip(peer, &headers);
+    let right =
+        match super::account::password_is_right(&state, &admin, client, &form.password).await {
+            Ok(right) => right,
+            Err(response) => return response,
+        };
     if !right {
         return plain(
             StatusCode::BAD_REQUEST,

@@ -899,8 +899,17 @@ pub async fn save_slack(
                     &form.signing_secret,
                     form.clear_signing_secret.is_some(),
                 ),
-                channel_id: current.channel_id.clone(),
+                channel_id: None,
                 channel_name,
+            };
+            // A channel id belongs to the name it was resolved for, in the workspace of the
+            // token it was resolved with: a new name or token has to resolve it again.
+            let same_channel = crate::slack::settings::normalise(&wanted.channel_name)
+                == crate::slack::settings::normalise(&current.channel_name)
+                && wanted.bot_token == current.bot_token;
+            let wanted = SlackSettings {
+                channel_id: current.channel_id.clone().filter(|_| same_channel),
+                ..wanted
             };
             settings::save_slack(conn, &wanted).await
         },

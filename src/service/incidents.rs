@@ -32,6 +32,7 @@ pub enum ChangeError {
     NotFound(i64),
     #[error("update {0} does not exist")]
     UpdateNotFound(i64),
+
     #[error(transparent)]
     Storage(#[from] storage::StorageError),
 }
@@ -258,6 +259,24 @@ pub struct Revision {
     pub text: Option<String>,
     /// False when the person ticked "do not notify subscribers" for this change.
     pub notify: bool,
+    /// The incident's `updated` time when the form was shown: if it changed since (a click
+    /// in Slack, an alert, another admin), the form's values are stale and nothing is saved.
+    pub based_on: Timestamp,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReviseError {
+    /// The incident changed after the form was shown; here is how it is now.
+    #[error("incident {} changed meanwhile", .0.id)]
+    ChangedMeanwhile(Box<Incident>),
+    #[error(transparent)]
+    Change(#[from] ChangeError),
+}
+
+impl From<storage::StorageError> for ReviseError {
+    fn from(e: storage::StorageError) -> Self {
+        ReviseError::Change(ChangeError::Storage(e))
+    }
 }
 
 /// Applies the admin form: every field that differs is changed and named in the audit entry
@@ -268,11 +287,14 @@ pub async fn revise(
     actor: &Actor,
     incident_id: i64,
     revision: &Revision,
-) -> Result<Outcome, ChangeError> {
+) -> Result<Outcome, ReviseError> {
     let mut tx = services.db.begin().await?;
     let mut incident = incidents::get_for_update(&mut tx, services.db.backend(), incident_id)
         .await?
         .ok_or(ChangeError::NotFound(incident_id))?;
+    if incident.updated != revision.based_on {
+        return Err(ReviseError::ChangedMeanwhile(Box::new(incident)));
+    }
     let now = Timestamp::now();
     let mut changed: Vec<String> = Vec::new();
     if revision.title != incident.title {

@@ -78,6 +78,16 @@ pub async fn delete_for_user(conn: &mut AnyConnection, user_id: i64) -> Result<(
     Ok(())
 }
 
+/// Ends every session of a user but `keep` (their own, after changing their password).
+pub async fn delete_others(conn: &mut AnyConnection, user_id: i64, keep: &str) -> Result<()> {
+    sqlx::query("DELETE FROM admin_sessions WHERE user_id = $1 AND id_hash <> $2")
+        .bind(user_id)
+        .bind(keep)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Forgets sessions nobody used since `idle_before` or that began before `started_before`.
 pub async fn prune(
     conn: &mut AnyConnection,
@@ -117,8 +127,16 @@ pub async fn take_webauthn_state(
             .fetch_optional(&mut *conn)
             .await?
             .flatten();
-    if state.is_some() {
-        set_webauthn_state(conn, id_hash, None).await?;
-    }
-    Ok(state)
+    let Some(state) = state else {
+        return Ok(None);
+    };
+    // Compare-and-clear: of two requests answering one challenge at once, only one gets it.
+    let taken = sqlx::query(
+        "UPDATE admin_sessions SET webauthn_state = NULL WHERE id_hash = $1 AND webauthn_state = $2",
+    )
+    .bind(id_hash)
+    .bind(&state)
+    .execute(&mut *conn)
+    .await?;
+    Ok((taken.rows_affected() == 1).then_some(state))
 }

@@ -72,13 +72,14 @@ pub async fn list(
     let pattern = format!(
         "%{}%",
         actor
+            .to_lowercase()
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_")
     );
     let rows = sqlx::query(
         "SELECT id, created_at, actor, incident_id, action, message FROM audit_log
-         WHERE ($1 = 0 OR incident_id = $1) AND actor LIKE $2 ESCAPE '\\'
+         WHERE ($1 = 0 OR incident_id = $1) AND LOWER(actor) LIKE $2 ESCAPE '\\'
          ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4",
     )
     .bind(incident_id.unwrap_or(0))

@@ -271,6 +271,8 @@ async fn totp_enrolment_then_login_with_a_code(backend: Backend) {
         .map(|s| s.split("</li>").next().expect("item").to_owned())
         .collect();
     assert_eq!(codes.len(), 10, "{}", done.body);
+    // A second app cannot silently replace the first: removing it asks for the password.
+    assert_eq!(browser.get("/admin/account/totp").await.status, 409);
     let logout_token = done.csrf();
     browser
         .post("/admin/logout", &[("csrf", &logout_token)])
@@ -523,7 +525,83 @@ async fn every_page_and_form_needs_a_session_and_its_token(backend: Backend) {
     app.stop().await;
 }
 
+async fn saving_the_form_as_shown_changes_only_what_was_typed(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = app_with_admin(&db).await;
+    // Incidents from Slack and alerts start at an exact moment, seconds and all.
+    let incident = monostat::service::incidents::create(
+        &app.services(),
+        &monostat::service::incidents::Actor {
+            via: "slack",
+            name: "bob".into(),
+        },
+        &monostat::service::incidents::Creation {
+            title: "Search is slow".into(),
+            status: monostat::domain::IncidentStatus::Confirmed,
+            severity: monostat::domain::Severity::Partial,
+            start: jiff::Timestamp::now(),
+            end: None,
+            summary: Some("Some *details*.".into()),
+            text: None,
+            silent: false,
+            notify: true,
+        },
+    )
+    .await
+    .expect("incident");
+    let browser = Browser::new(&app.base_url);
+    browser.log_in(USER, PASSWORD).await;
+    let path = format!("/admin/incidents/{}/", incident.id);
+    let form = browser.get(&path).await;
+    let field = |name: &str| hidden_value(&form.body, name).unwrap_or_default();
+    let start = {
+        let marker = "name=\"start\" type=\"datetime-local\" value=\"";
+        let at = form.body.find(marker).expect("start field") + marker.len();
+        form.body[at..].split('"').next().expect("value").to_owned()
+    };
+    let page = browser
+        .post(
+            &path,
+            &[
+                ("csrf", &form.csrf()),
+                ("based_on", &field("based_on")),
+                ("title", "Search is slow"),
+                ("status", "confirmed"),
+                ("severity", "partial"),
+                ("start", &start),
+                ("end", ""),
+                ("summary", "Some *details*."),
+                ("text", "We added capacity."),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let stored = monostat::storage::incidents::get(&mut conn, incident.id)
+        .await
+        .expect("get")
+        .expect("incident");
+    assert_eq!(
+        stored.start.as_microsecond(),
+        incident.start.as_microsecond(),
+        "the start keeps its seconds"
+    );
+    let message: String = sqlx::query_scalar(
+        "SELECT message FROM audit_log WHERE actor = 'admin:alice' AND action = 'incident.updated'",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .expect("audit");
+    drop(conn);
+    assert_eq!(
+        message,
+        "Updated on the admin page by alice: posted an update"
+    );
+    app.stop().await;
+}
+
 on_both_backends!(
+    saving_the_form_as_shown_changes_only_what_was_typed,
     every_page_and_form_needs_a_session_and_its_token,
     pages_need_a_login_and_logout_ends_it,
     forms_without_the_right_token_change_nothing,

@@ -142,9 +142,17 @@ impl Browser {
     }
 
     /// Opens the page with the form, then posts the fields with that page's CSRF token.
+    /// Hidden fields other than the token (`based_on`) come along too, as a browser sends them.
     pub async fn submit(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
-        let csrf = self.get(form_page).await.csrf();
+        let page = self.get(form_page).await;
+        let csrf = page.csrf();
+        let based_on = hidden_value(&page.body, "based_on");
         let mut all = vec![("csrf", csrf.as_str())];
+        if let Some(based_on) = based_on.as_deref()
+            && !fields.iter().any(|(name, _)| *name == "based_on")
+        {
+            all.push(("based_on", based_on));
+        }
         all.extend_from_slice(fields);
         self.post(action, &all).await
     }

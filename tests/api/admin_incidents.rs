@@ -2,7 +2,7 @@
 //! and subscribers, by the same rules as a click in Slack; "do not notify" holds one change back.
 
 use crate::admin::{PASSWORD, USER, create_user};
-use crate::admin_client::Browser;
+use crate::admin_client::{Browser, hidden_value};
 use crate::fake_slack::FakeSlack;
 use crate::helpers::{Backend, SmtpSink, TestApp, TestDatabase, eventually};
 use crate::on_both_backends;
@@ -214,9 +214,64 @@ async fn admin_changes_reach_slack_the_page_and_subscribers(backend: Backend) {
     let shown = app.get(&incident_page).await.text().await.expect("body");
     assert!(!shown.contains("A corrected text."));
 
+    // A form opened before somebody else changed the incident saves nothing.
+    let stale = browser.get(&edit_path).await;
+    let stale_token = hidden_value(&stale.body, "based_on").expect("based_on");
+    let actor = monostat::service::incidents::Actor {
+        via: "slack",
+        name: "bob".into(),
+    };
+    monostat::service::incidents::edit(
+        &app.services(),
+        &actor,
+        id,
+        &monostat::service::incidents::Edit {
+            status: Some(monostat::domain::IncidentStatus::Watching),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("edit from Slack");
+    let page = browser
+        .post(
+            &edit_path,
+            &[
+                ("csrf", &stale.csrf()),
+                ("based_on", &stale_token),
+                ("title", "Checkout is failing (typo fixed)"),
+                ("status", "resolved"),
+                ("severity", "outage"),
+                ("start", "2026-01-01T10:00"),
+                ("text", "My words are kept."),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 409, "{}", page.body);
+    assert!(page.contains("Someone changed this incident while you were editing it"));
+    assert!(
+        page.contains("My words are kept."),
+        "the typed update is not lost"
+    );
+    assert!(
+        page.contains("value=\"Checkout is failing\""),
+        "the form shows the current title"
+    );
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let now = monostat::storage::incidents::get(&mut conn, id)
+        .await
+        .expect("get")
+        .expect("incident");
+    drop(conn);
+    assert_eq!(
+        now.status,
+        monostat::domain::IncidentStatus::Watching,
+        "Slack's change stands"
+    );
+    assert_eq!(now.title, "Checkout is failing");
+
     // The list filters.
     let list = browser
-        .get("/admin/incidents/?status=resolved&severity=")
+        .get("/admin/incidents/?status=watching&severity=")
         .await;
     assert!(list.contains("Checkout is failing"));
     let list = browser

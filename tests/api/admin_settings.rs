@@ -269,6 +269,28 @@ async fn slack_settings_are_masked_and_tested(backend: Backend) {
         page.body
     );
 
+    // A channel resolved for one name is not used for another.
+    {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        monostat::storage::settings::set_slack_channel_id(&mut conn, Some("C0OLDCHAN01"))
+            .await
+            .expect("channel id");
+    }
+    browser
+        .submit(
+            "/admin/settings/slack",
+            "/admin/settings/slack",
+            &[("channel_name", "#status-new")],
+        )
+        .await;
+    {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        let stored = monostat::storage::settings::slack(&mut conn)
+            .await
+            .expect("slack");
+        assert_eq!(stored.channel_name, "#status-new");
+        assert_eq!(stored.channel_id, None, "resolved again for the new name");
+    }
     // A new token replaces the old; the empty signing secret field keeps the stored one.
     browser
         .submit(
