@@ -150,6 +150,37 @@ async fn users_are_added_deactivated_and_reset(backend: Backend) {
     );
     assert_eq!(bob.log_in("bob", "a brand new secret").await.status, 303);
 
+    // A lost second factor: another admin resets it, and bob logs in with his password alone.
+    {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        monostat::storage::users::set_totp(&mut conn, bob_id, Some("JBSWY3DPEHPK3PXP"), &[])
+            .await
+            .expect("enrol");
+    }
+    bob.forget_cookies();
+    let page = bob.log_in("bob", "a brand new secret").await;
+    assert!(
+        page.location
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("/admin/login/verify"),
+        "asks for the second factor"
+    );
+    let page = admin
+        .submit(
+            "/admin/users/",
+            &format!("/admin/users/{bob_id}/reset-second-factor"),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    let page = bob.log_in("bob", "a brand new secret").await;
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/admin/"),
+        "no second factor any more"
+    );
+
     // Deactivated: out at once, and cannot log in again.
     let page = admin
         .submit(
@@ -191,6 +222,7 @@ async fn users_are_added_deactivated_and_reset(backend: Backend) {
     for what in [
         "alice created the user bob",
         "alice reset the password of bob",
+        "alice reset the second factor of the user bob",
         "alice deactivated the user bob",
     ] {
         assert!(audit.contains(what), "{what}: {}", audit.body);
