@@ -2,9 +2,9 @@
 
 use super::session::Admin;
 use super::totp;
-use super::{Chrome, page, plain, system_name, unavailable};
+use super::{Chrome, audited, page, plain, system_name, unavailable};
 use crate::storage::users::User;
-use crate::storage::{AnyConnection, audit, users};
+use crate::storage::{AnyConnection, users};
 use crate::web::AppState;
 use crate::web::rate_limit::client_ip;
 use askama::Template;
@@ -213,25 +213,19 @@ pub async fn change_password(
             .await;
         }
     };
-    let changed = async {
-        let mut tx = state.db.begin().await?;
-        users::set_password_hash(&mut tx, admin.user.id, &new_hash).await?;
-        // Whoever knew the old password and logged in elsewhere is out now.
-        crate::storage::admin_sessions::delete_others(&mut tx, admin.user.id, admin.session_hash())
-            .await?;
-        audit::record(
-            &mut tx,
-            Timestamp::now(),
-            &admin.actor().audit_name(),
-            None,
-            "user.password_changed",
-            &format!("{} changed their password", admin.user.username),
-        )
-        .await?;
-        tx.commit()
-            .await
-            .map_err(crate::storage::StorageError::from)
-    }
+    let message = format!("{} changed their password", admin.user.username);
+    let changed = audited(
+        &state,
+        &admin,
+        "user.password_changed",
+        message,
+        async |tx| {
+            users::set_password_hash(tx, admin.user.id, &new_hash).await?;
+            // Whoever knew the old password and logged in elsewhere is out now.
+            crate::storage::admin_sessions::delete_others(tx, admin.user.id, admin.session_hash())
+                .await
+        },
+    )
     .await;
     match changed {
         Ok(()) => Redirect::to("/admin/account/?notice=saved").into_response(),
@@ -321,29 +315,13 @@ pub async fn enrol(
     };
     let codes = totp::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| totp::hash_recovery_code(c)).collect();
-    let saved = async {
-        let mut tx = state.db.begin().await?;
-        users::set_totp(
-            &mut tx,
-            admin.user.id,
-            Some(&totp::base32(&secret)),
-            &hashes,
-        )
-        .await?;
-        users::use_totp_step(&mut tx, admin.user.id, step).await?;
-        audit::record(
-            &mut tx,
-            Timestamp::now(),
-            &admin.actor().audit_name(),
-            None,
-            "user.totp_enrolled",
-            &format!("{} set up an authenticator app", admin.user.username),
-        )
-        .await?;
-        tx.commit()
-            .await
-            .map_err(crate::storage::StorageError::from)
-    }
+    let message = format!("{} set up an authenticator app", admin.user.username);
+    let saved = audited(&state, &admin, "user.totp_enrolled", message, async |tx| {
+        let secret = totp::base32(&secret);
+        users::set_totp(tx, admin.user.id, Some(&secret), &hashes).await?;
+        users::use_totp_step(tx, admin.user.id, step).await?;
+        Ok(())
+    })
     .await;
     if let Err(e) = saved {
         return unavailable(e);
@@ -389,22 +367,10 @@ pub async fn remove_totp(
         )
         .await;
     }
-    let removed = async {
-        let mut tx = state.db.begin().await?;
-        users::set_totp(&mut tx, admin.user.id, None, &[]).await?;
-        audit::record(
-            &mut tx,
-            Timestamp::now(),
-            &admin.actor().audit_name(),
-            None,
-            "user.totp_removed",
-            &format!("{} removed their authenticator app", admin.user.username),
-        )
-        .await?;
-        tx.commit()
-            .await
-            .map_err(crate::storage::StorageError::from)
-    }
+    let message = format!("{} removed their authenticator app", admin.user.username);
+    let removed = audited(&state, &admin, "user.totp_removed", message, async |tx| {
+        users::set_totp(tx, admin.user.id, None, &[]).await
+    })
     .await;
     match removed {
         Ok(()) => Redirect::to("/admin/account/?notice=removed").into_response(),

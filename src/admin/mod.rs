@@ -237,6 +237,30 @@ pub fn unavailable(e: StorageError) -> Response {
     response
 }
 
+/// Runs `change` and its audit entry (by the logged-in admin, about no incident) as one
+/// transaction: a change is never saved without its record, nor recorded without being saved.
+pub(crate) async fn audited(
+    state: &AppState,
+    admin: &session::Admin,
+    action: &str,
+    message: String,
+    change: impl AsyncFnOnce(&mut crate::storage::AnyConnection) -> Result<(), StorageError>,
+) -> Result<(), StorageError> {
+    let mut tx = state.db.begin().await?;
+    change(&mut tx).await?;
+    crate::storage::audit::record(
+        &mut tx,
+        jiff::Timestamp::now(),
+        &admin.actor().audit_name(),
+        None,
+        action,
+        &message,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The system's name for page titles; a placeholder while the database is away.
 pub async fn system_name(state: &AppState) -> String {
     match crate::public::site(state).await {

@@ -1,8 +1,8 @@
 //! Subscribers and admin users, and the audit log of who did what.
 
 use super::session::Admin;
-use super::{Chrome, page, plain, system_name, unavailable};
-use crate::storage::{AnyConnection, StorageError, admin_sessions, audit, subscribers, users};
+use super::{Chrome, audited, page, plain, system_name, unavailable};
+use crate::storage::{StorageError, admin_sessions, audit, subscribers, users};
 use crate::web::AppState;
 use askama::Template;
 use axum::Form;
@@ -17,29 +17,6 @@ fn shown(t: Timestamp, state: &AppState) -> String {
     t.to_zoned(state.config.time_zone.zone.clone())
         .strftime("%Y-%m-%d %H:%M")
         .to_string()
-}
-
-/// Runs `change` and its audit entry in one transaction.
-async fn audited(
-    state: &AppState,
-    admin: &Admin,
-    action: &str,
-    message: String,
-    change: impl AsyncFnOnce(&mut AnyConnection) -> Result<(), StorageError>,
-) -> Result<(), StorageError> {
-    let mut tx = state.db.begin().await?;
-    change(&mut tx).await?;
-    audit::record(
-        &mut tx,
-        Timestamp::now(),
-        &admin.actor().audit_name(),
-        None,
-        action,
-        &message,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 // ---- Subscribers ----

@@ -5,7 +5,7 @@
 
 use super::session::{self, Admin, safe_next, secure_cookies};
 use super::{plain, unavailable};
-use crate::storage::{AnyConnection, StorageError, admin_sessions, audit, security_keys, users};
+use crate::storage::{AnyConnection, StorageError, admin_sessions, security_keys, users};
 use crate::web::AppState;
 use axum::Form;
 use axum::extract::{Extension, Path, State};
@@ -159,20 +159,17 @@ pub async fn finish_registration(
         }
     };
     let credential = serde_json::to_string(&key).unwrap_or_default();
-    let saved = async {
-        let mut tx = state.db.begin().await?;
-        security_keys::insert(&mut tx, admin.user.id, &name, &credential, Timestamp::now()).await?;
-        audit::record(
-            &mut tx,
-            Timestamp::now(),
-            &admin.actor().audit_name(),
-            None,
-            "user.security_key_added",
-            &format!("{} added the security key {name:?}", admin.user.username),
-        )
-        .await?;
-        tx.commit().await.map_err(StorageError::from)
-    }
+    let message = format!("{} added the security key {name:?}", admin.user.username);
+    let saved = super::audited(
+        &state,
+        &admin,
+        "user.security_key_added",
+        message,
+        async |tx| {
+            security_keys::insert(tx, admin.user.id, &name, &credential, Timestamp::now()).await?;
+            Ok(())
+        },
+    )
     .await;
     match saved {
         Ok(()) => Json(json!({ "redirect": "/admin/account/?notice=key-added" })).into_response(),
@@ -207,25 +204,20 @@ pub async fn remove(
             "Your password is not right; the security key stays. Go back and try again.",
         );
     }
-    let removed = async {
-        let mut tx = state.db.begin().await?;
-        let found = security_keys::delete(&mut tx, admin.user.id, id).await?;
-        if found {
-            audit::record(
-                &mut tx,
-                Timestamp::now(),
-                &admin.actor().audit_name(),
-                None,
-                "user.security_key_removed",
-                &format!("{} removed a security key", admin.user.username),
-            )
-            .await?;
-        }
-        tx.commit().await.map_err(StorageError::from)?;
-        Ok::<_, StorageError>(found)
-    }
+    let mut found = false;
+    let message = format!("{} removed a security key", admin.user.username);
+    let removed = super::audited(
+        &state,
+        &admin,
+        "user.security_key_removed",
+        message,
+        async |tx| {
+            found = security_keys::delete(tx, admin.user.id, id).await?;
+            Ok(())
+        },
+    )
     .await;
-    match removed {
+    match removed.map(|()| found) {
         Ok(true) => axum::response::Redirect::to("/admin/account/?notice=removed").into_response(),
         Ok(false) => plain(StatusCode::NOT_FOUND, "You have no such security key."),
         Err(e) => unavailable(e),

@@ -4,15 +4,14 @@
 use super::logo;
 use super::session::Admin;
 use super::{Chrome, page, plain, system_name, unavailable};
+use crate::storage::StorageError;
 use crate::storage::settings::{self, NotificationSettings, SiteSettings, SlackSettings};
-use crate::storage::{StorageError, audit};
 use crate::web::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Extension, Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use jiff::Timestamp;
 use rand::Rng;
 use rand::distr::Alphanumeric;
 use sha2::{Digest, Sha256};
@@ -30,18 +29,8 @@ async fn saved(
     what: &str,
     change: impl AsyncFnOnce(&mut crate::storage::AnyConnection) -> Result<(), StorageError>,
 ) -> Result<(), StorageError> {
-    let mut tx = state.db.begin().await?;
-    change(&mut tx).await?;
-    audit::record(
-        &mut tx,
-        Timestamp::now(),
-        &admin.actor().audit_name(),
-        None,
-        action,
-        &format!("{} changed {what}", admin.user.username),
-    )
-    .await?;
-    tx.commit().await?;
+    let message = format!("{} changed {what}", admin.user.username);
+    super::audited(state, admin, action, message, change).await?;
     // The public page shows the new name, colours or logo at once.
     state.services().committed();
     Ok(())
@@ -347,6 +336,12 @@ async fn logo_refused(
     site_page(state, admin, status, form, Some(message), None).await
 }
 
+/// The upload was cut off while being read, so its size is not known, only that it is too big.
+async fn logo_too_large(state: &AppState, admin: &Admin) -> Response {
+    let message = "This file is larger than 1 MiB; at most 1024 KiB (1 MiB) is allowed.".into();
+    logo_refused(state, admin, StatusCode::PAYLOAD_TOO_LARGE, message).await
+}
+
 /// The upload: checked by its content (never its name), stored under a hashed name, then the
 /// setting points at it.
 pub async fn upload_logo(
@@ -355,43 +350,25 @@ pub async fn upload_logo(
     mut multipart: Multipart,
 ) -> Response {
     let mut bytes = None;
+    // The body limit cuts off anything much larger than 1 MiB while it is being read.
+    let too_large =
+        |e: &axum::extract::multipart::MultipartError| e.status() == StatusCode::PAYLOAD_TOO_LARGE;
     loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("logo") => match field.bytes().await {
-                Ok(b) => {
-                    bytes = Some(b);
-                    break;
-                }
-                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    return logo_refused(
-                        &state,
-                        &admin,
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        logo::LogoError::TooLarge {
-                            bytes: logo::MAX_BYTES + 1,
-                        }
-                        .to_string(),
-                    )
-                    .await;
-                }
-                Err(_) => break,
-            },
-            Ok(Some(_)) => {}
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return logo_refused(
-                    &state,
-                    &admin,
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    logo::LogoError::TooLarge {
-                        bytes: logo::MAX_BYTES + 1,
-                    }
-                    .to_string(),
-                )
-                .await;
-            }
+            Err(e) if too_large(&e) => return logo_too_large(&state, &admin).await,
             Err(_) => break,
+        };
+        if field.name() != Some("logo") {
+            continue;
         }
+        match field.bytes().await {
+            Ok(b) => bytes = Some(b),
+            Err(e) if too_large(&e) => return logo_too_large(&state, &admin).await,
+            Err(_) => {}
+        }
+        break;
     }
     let Some(bytes) = bytes else {
         return logo_refused(

@@ -15,6 +15,17 @@ pub struct AuditEntry {
     pub message: String,
 }
 
+fn from_row(row: &sqlx::any::AnyRow) -> Result<AuditEntry> {
+    Ok(AuditEntry {
+        id: row.try_get("id")?,
+        at: from_db_time("audit_log.created_at", row.try_get("created_at")?)?,
+        actor: row.try_get("actor")?,
+        incident_id: row.try_get("incident_id")?,
+        action: row.try_get("action")?,
+        message: row.try_get("message")?,
+    })
+}
+
 pub async fn record(
     conn: &mut AnyConnection,
     at: Timestamp,
@@ -46,18 +57,7 @@ pub async fn for_incident(conn: &mut AnyConnection, incident_id: i64) -> Result<
     .bind(incident_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter()
-        .map(|row| {
-            Ok(AuditEntry {
-                id: row.try_get("id")?,
-                at: from_db_time("audit_log.created_at", row.try_get("created_at")?)?,
-                actor: row.try_get("actor")?,
-                incident_id: row.try_get("incident_id")?,
-                action: row.try_get("action")?,
-                message: row.try_get("message")?,
-            })
-        })
-        .collect()
+    rows.iter().map(from_row).collect()
 }
 
 /// The admin's audit log: newest first, optionally about one incident and/or by actors whose
@@ -88,16 +88,5 @@ pub async fn list(
     .bind(offset)
     .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter()
-        .map(|row| {
-            Ok(AuditEntry {
-                id: row.try_get("id")?,
-                at: from_db_time("audit_log.created_at", row.try_get("created_at")?)?,
-                actor: row.try_get("actor")?,
-                incident_id: row.try_get("incident_id")?,
-                action: row.try_get("action")?,
-                message: row.try_get("message")?,
-            })
-        })
-        .collect()
+    rows.iter().map(from_row).collect()
 }

@@ -440,16 +440,7 @@ async fn every_page_and_form_needs_a_session_and_its_token(backend: Backend) {
     )
     .await
     .expect("incident");
-    {
-        let mut conn = app.handle.db.acquire().await.expect("conn");
-        sqlx::query(
-            "INSERT INTO subscribers (email, active, token, created_at)
-             VALUES ('jane@example.com', 1, 'token-of-jane-0123456789abcdef01', 0)",
-        )
-        .execute(&mut *conn)
-        .await
-        .expect("subscriber");
-    }
+    crate::admin_people::add_subscriber(&app, "jane@example.com", true).await;
     let stranger = Browser::new(&app.base_url);
     for path in PAGES {
         let page = stranger.get(path).await;

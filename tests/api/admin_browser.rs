@@ -5,24 +5,11 @@
 use crate::admin::{PASSWORD, USER, create_user};
 use crate::browser::{axe_source, check_page, screenshot_path};
 use crate::fake_slack::FakeSlack;
-use crate::helpers::{Backend, SmtpSink, TestApp, TestDatabase, eventually};
+use crate::helpers::{Backend, SmtpSink, TestApp, TestDatabase};
 use crate::on_both_backends;
 use crate::webdriver::{Driver, Viewport, browser_available};
 use monostat::jobs::WorkerSettings;
 use std::time::Duration;
-
-async fn settle(app: &TestApp) {
-    app.handle.jobs.wake();
-    eventually(Duration::from_secs(30), || async {
-        let mut conn = app.handle.db.acquire().await.expect("conn");
-        let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE state = 'pending'")
-            .fetch_one(&mut *conn)
-            .await
-            .expect("count");
-        (pending == 0).then_some(())
-    })
-    .await;
-}
 
 async fn an_admin_handles_an_incident_in_a_real_browser(backend: Backend) {
     if !browser_available() {
@@ -34,28 +21,9 @@ async fn an_admin_handles_an_incident_in_a_real_browser(backend: Backend) {
     let axe = axe_source();
     let db = TestDatabase::new(backend).await;
     let slack = FakeSlack::start().await;
-    let slack_config = slack.clone();
-    let app = TestApp::spawn_configured(
-        &db,
-        |config| {
-            sink.configure(config);
-            slack_config.configure(config);
-        },
-        WorkerSettings::default(),
-        |_| {},
-    )
-    .await;
+    let app = crate::admin_incidents::app_with_mail_and_slack(&db, &sink, &slack).await;
     create_user(&app, USER, PASSWORD).await;
-    {
-        let mut conn = app.handle.db.acquire().await.expect("conn");
-        sqlx::query(
-            "INSERT INTO subscribers (email, active, token, created_at)
-             VALUES ('jane@example.com', 1, 'token-of-jane-0123456789abcdef01', 0)",
-        )
-        .execute(&mut *conn)
-        .await
-        .expect("subscriber");
-    }
+    crate::admin_people::add_subscriber(&app, "jane@example.com", true).await;
     let driver = Driver::start().await;
     let session = driver.session(Viewport::Desktop).await;
     let base = &app.base_url;
@@ -120,7 +88,7 @@ async fn an_admin_handles_an_incident_in_a_real_browser(backend: Backend) {
         session.text().await
     );
     let edit_url = session.current_url().await;
-    settle(&app).await;
+    crate::admin_incidents::settle(&app).await;
     let mails_after_creation = sink.mails_to("jane@example.com").len();
     assert_eq!(
         mails_after_creation, 1,
@@ -141,7 +109,7 @@ async fn an_admin_handles_an_incident_in_a_real_browser(backend: Backend) {
         "{}",
         session.text().await
     );
-    settle(&app).await;
+    crate::admin_incidents::settle(&app).await;
     let updates = slack.calls_to("chat.update");
     assert!(updates.len() > updates_before, "Slack's message is updated");
     assert!(

@@ -9,7 +9,8 @@ use crate::on_both_backends;
 use monostat::jobs::WorkerSettings;
 use std::time::Duration;
 
-async fn settle(app: &TestApp) {
+/// Waits until every queued job has run (Slack calls and mails included).
+pub async fn settle(app: &TestApp) {
     app.handle.jobs.wake();
     eventually(Duration::from_secs(30), || async {
         let mut conn = app.handle.db.acquire().await.expect("conn");
@@ -31,34 +32,34 @@ fn thread_texts(slack: &FakeSlack) -> Vec<String> {
         .collect()
 }
 
+/// A server that mails through `sink` and talks to the fake `slack`.
+pub async fn app_with_mail_and_slack(
+    db: &TestDatabase,
+    sink: &SmtpSink,
+    slack: &FakeSlack,
+) -> TestApp {
+    let slack = slack.clone();
+    TestApp::spawn_configured(
+        db,
+        |config| {
+            sink.configure(config);
+            slack.configure(config);
+        },
+        WorkerSettings::default(),
+        |_| {},
+    )
+    .await
+}
+
 async fn admin_changes_reach_slack_the_page_and_subscribers(backend: Backend) {
     let Some(sink) = SmtpSink::start() else {
         return;
     };
     let db = TestDatabase::new(backend).await;
     let slack = FakeSlack::start().await;
-    let slack_config = slack.clone();
-    let app = TestApp::spawn_configured(
-        &db,
-        |config| {
-            sink.configure(config);
-            slack_config.configure(config);
-        },
-        WorkerSettings::default(),
-        |_| {},
-    )
-    .await;
+    let app = app_with_mail_and_slack(&db, &sink, &slack).await;
     create_user(&app, USER, PASSWORD).await;
-    {
-        let mut conn = app.handle.db.acquire().await.expect("conn");
-        sqlx::query(
-            "INSERT INTO subscribers (email, active, token, created_at)
-             VALUES ('jane@example.com', 1, 'token-of-jane-0123456789abcdef01', 0)",
-        )
-        .execute(&mut *conn)
-        .await
-        .expect("subscriber");
-    }
+    crate::admin_people::add_subscriber(&app, "jane@example.com", true).await;
     let browser = Browser::new(&app.base_url);
     browser.log_in(USER, PASSWORD).await;
 

@@ -5,7 +5,8 @@ use crate::admin_client::Browser;
 use crate::helpers::{Backend, TestApp, TestDatabase};
 use crate::on_both_backends;
 
-async fn add_subscriber(app: &TestApp, email: &str, active: bool) {
+/// A subscriber written straight to the database (the sign-up path has tests of its own).
+pub async fn add_subscriber(app: &TestApp, email: &str, active: bool) {
     let mut conn = app.handle.db.acquire().await.expect("conn");
     sqlx::query(
         "INSERT INTO subscribers (email, active, token, created_at) VALUES ($1, $2, $3, 0)",
