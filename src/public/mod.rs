@@ -12,6 +12,7 @@ mod icons;
 mod render;
 mod rendered;
 mod routes;
+pub mod statuspage;
 pub mod views;
 
 pub use render::{RenderError, Renderer, Snapshot};

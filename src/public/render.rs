@@ -12,6 +12,7 @@ use askama::Template;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
+use sha2::Digest;
 use std::sync::Arc;
 use url::Url;
 
@@ -42,6 +43,8 @@ pub struct Snapshot {
     pub history: Rendered,
     pub rss: Rendered,
     pub atom: Rendered,
+    /// The Statuspage-compatible API's bodies, by path below `/api/v2/`.
+    pub api: std::collections::HashMap<&'static str, Rendered>,
 }
 
 #[derive(Clone)]
@@ -153,7 +156,9 @@ impl Renderer {
         let history = self.history_page(&mut conn, &site, now).await?;
         let published = incidents::latest_published(&mut conn, FEED_LENGTH).await?;
         let (rss, atom) = self.feeds(&site, &published, now)?;
+        let api = self.api(&mut conn, &site, now).await?;
         Ok(Snapshot {
+            api,
             theme: Rendered::new("text/css; charset=utf-8", site.theme_css.clone()),
             site,
             status: Rendered::new(HTML, status),
@@ -161,6 +166,43 @@ impl Renderer {
             rss: Rendered::new("application/rss+xml; charset=utf-8", rss),
             atom: Rendered::new("application/atom+xml; charset=utf-8", atom),
         })
+    }
+
+    async fn api(
+        &self,
+        conn: &mut AnyConnection,
+        site: &SiteView,
+        now: Timestamp,
+    ) -> Result<std::collections::HashMap<&'static str, Rendered>, RenderError> {
+        use super::statuspage;
+        let shown = incidents::for_status_page(conn, now - RECENT).await?;
+        let state = OverallState::of(shown.iter().map(|i| (i.status, i.severity)));
+        // The latest ones, and whatever is still open or planned however long ago it began.
+        let mut listed = incidents::latest_public(conn, statuspage::LIST_LENGTH as i64).await?;
+        for incident in shown {
+            if !listed.iter().any(|i| i.id == incident.id) {
+                listed.push(incident);
+            }
+        }
+        listed.sort_by(|a, b| b.start.cmp(&a.start).then(b.id.cmp(&a.id)));
+        let ids: Vec<i64> = listed.iter().map(|i| i.id).collect();
+        let updates = incidents::updates_of(conn, &ids).await?;
+        let url = self.site_url.as_str();
+        let id: String = sha2::Sha256::digest(url.as_bytes())[..6]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let page = statuspage::Page {
+            id,
+            name: &site.name,
+            url,
+            tz: &self.tz,
+            now,
+        };
+        Ok(statuspage::render(&page, state, &listed, &updates)
+            .into_iter()
+            .map(|(path, body)| (path, Rendered::new("application/json", body)))
+            .collect())
     }
 
     pub async fn site(&self, conn: &mut AnyConnection) -> Result<SiteView, RenderError> {

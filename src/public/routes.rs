@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/feed/atom", get(atom))
         .route("/static/{name}", get(asset))
         .route("/media/{name}", get(media))
+        .route("/api/v2/{*path}", get(api))
         .route("/{day}", get(day))
         .route("/{day}/{id}", get(incident))
 }
@@ -91,6 +92,32 @@ async fn rss(State(state): State<AppState>, headers: HeaderMap) -> Response {
 
 async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Response {
     cached(&state, &headers, |s| &s.atom).await
+}
+
+/// The Statuspage-compatible API, from memory like the page; any site may read it.
+async fn api(
+    State(state): State<AppState>,
+    Path(path): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let snapshot = match snapshot(&state.pages).await {
+        Ok(snapshot) => snapshot,
+        Err(response) => return response,
+    };
+    let mut response = match snapshot.api.get(path.as_str()) {
+        Some(body) => body.respond(&headers, REVALIDATE),
+        None => (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"error":"no such endpoint; see /api/v2/summary.json"}"#,
+        )
+            .into_response(),
+    };
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    response
 }
 
 async fn asset(

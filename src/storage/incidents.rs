@@ -308,6 +308,17 @@ pub async fn latest_published(conn: &mut AnyConnection, limit: i64) -> Result<Ve
     .await
 }
 
+/// The newest public incidents (suspected ones included: the page shows them too), newest
+/// first: what the Statuspage-compatible API lists.
+pub async fn latest_public(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Incident>> {
+    select_with(
+        conn,
+        "WHERE status <> 'dismissed' ORDER BY start_at DESC, id DESC LIMIT $1",
+        &[limit],
+    )
+    .await
+}
+
 /// Like [`select`], with integer parameters `$1`, `$2`, … bound in order.
 async fn select_with(
     conn: &mut AnyConnection,

@@ -22,6 +22,7 @@ mod real_alertmanager;
 mod slack;
 mod slack_http;
 mod slack_socket_mode;
+mod statuspage_api;
 mod storage;
 mod subscribers;
 mod webdriver;
