@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-const FILES: [(&str, &str, &[u8]); 5] = [
+const FILES: [(&str, &str, &[u8]); 6] = [
     (
         "style.css",
         "text/css; charset=utf-8",
@@ -31,6 +31,11 @@ const FILES: [(&str, &str, &[u8]); 5] = [
         "admin.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../static/admin.js"),
+    ),
+    (
+        "embed.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/embed.js"),
     ),
 ];
 
@@ -64,6 +69,13 @@ impl Assets {
             Some(hashed) => format!("/static/{hashed}"),
             None => format!("/static/{name}"),
         }
+    }
+
+    /// A file by its plain name, for the few addresses other sites link to (`/embed.js`).
+    pub fn by_name(&self, name: &str) -> Option<&Rendered> {
+        self.names
+            .get(name)
+            .and_then(|hashed| self.files.get(hashed))
     }
 
     pub fn file(&self, hashed_name: &str) -> Option<&Rendered> {

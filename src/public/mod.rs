@@ -7,6 +7,7 @@
 //! ETags. If the database is unreachable the last rendering keeps being served.
 
 pub mod assets;
+mod badge;
 mod calendar;
 mod icons;
 mod render;

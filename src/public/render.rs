@@ -45,6 +45,7 @@ pub struct Snapshot {
     pub atom: Rendered,
     /// The Statuspage-compatible API's bodies, by path below `/api/v2/`.
     pub api: std::collections::HashMap<&'static str, Rendered>,
+    pub badge: Rendered,
 }
 
 #[derive(Clone)]
@@ -156,9 +157,10 @@ impl Renderer {
         let history = self.history_page(&mut conn, &site, now).await?;
         let published = incidents::latest_published(&mut conn, FEED_LENGTH).await?;
         let (rss, atom) = self.feeds(&site, &published, now)?;
-        let api = self.api(&mut conn, &site, now).await?;
+        let (api, state) = self.api(&mut conn, &site, now).await?;
         Ok(Snapshot {
             api,
+            badge: Rendered::new("image/svg+xml", super::badge::svg(&site.name, state)),
             theme: Rendered::new("text/css; charset=utf-8", site.theme_css.clone()),
             site,
             status: Rendered::new(HTML, status),
@@ -173,7 +175,13 @@ impl Renderer {
         conn: &mut AnyConnection,
         site: &SiteView,
         now: Timestamp,
-    ) -> Result<std::collections::HashMap<&'static str, Rendered>, RenderError> {
+    ) -> Result<
+        (
+            std::collections::HashMap<&'static str, Rendered>,
+            OverallState,
+        ),
+        RenderError,
+    > {
         use super::statuspage;
         let shown = incidents::for_status_page(conn, now - RECENT).await?;
         let state = OverallState::of(shown.iter().map(|i| (i.status, i.severity)));
@@ -199,10 +207,11 @@ impl Renderer {
             tz: &self.tz,
             now,
         };
-        Ok(statuspage::render(&page, state, &listed, &updates)
+        let bodies = statuspage::render(&page, state, &listed, &updates)
             .into_iter()
             .map(|(path, body)| (path, Rendered::new("application/json", body)))
-            .collect())
+            .collect();
+        Ok((bodies, state))
     }
 
     pub async fn site(&self, conn: &mut AnyConnection) -> Result<SiteView, RenderError> {

@@ -33,6 +33,8 @@ pub fn routes() -> Router<AppState> {
         .route("/static/{name}", get(asset))
         .route("/media/{name}", get(media))
         .route("/api/v2/{*path}", get(api))
+        .route("/badge.svg", get(badge))
+        .route("/embed.js", get(embed))
         .route("/{day}", get(day))
         .route("/{day}/{id}", get(incident))
 }
@@ -118,6 +120,32 @@ async fn api(
         HeaderValue::from_static("*"),
     );
     response
+}
+
+async fn badge(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let mut response = cached(&state, &headers, |s| &s.badge).await;
+    // Shown on other sites (READMEs, dashboards), which may also fetch it.
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    response
+}
+
+/// The banner script other sites include by this fixed name: cached for an hour, not for good.
+async fn embed(headers: HeaderMap) -> Response {
+    match Assets::get().by_name("embed.js") {
+        Some(script) => {
+            let mut response = script.respond(&headers, "public, max-age=3600");
+            // Loaded by other sites' pages.
+            response.headers_mut().insert(
+                axum::http::HeaderName::from_static("cross-origin-resource-policy"),
+                HeaderValue::from_static("cross-origin"),
+            );
+            response
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 async fn asset(

@@ -176,6 +176,22 @@ async fn the_api_speaks_statuspage_for_every_state(backend: Backend) {
                 }
             }
         }
+        let badge = app.get("/badge.svg").await;
+        assert_eq!(badge.headers()["content-type"], "image/svg+xml");
+        let badge = badge.text().await.expect("svg");
+        roxmltree::Document::parse(&badge).expect("the badge is well-formed SVG");
+        let words = match state {
+            OverallState::Down => "major outage",
+            OverallState::PartiallyUnavailable => "partial outage",
+            OverallState::MightHaveIssues => "investigating",
+            OverallState::KnownIssue => "known issue",
+            OverallState::UnderMaintenance => "maintenance",
+            OverallState::UpWithNotices | OverallState::Up => "operational",
+        };
+        assert!(
+            badge.contains(&format!(">{words}</text>")),
+            "{state:?}: {badge}"
+        );
         let active = get_json(&app, "/api/v2/scheduled-maintenances/active.json").await;
         let moving = active["scheduled_maintenances"]
             .as_array()
@@ -190,3 +206,79 @@ async fn the_api_speaks_statuspage_for_every_state(backend: Backend) {
 }
 
 on_both_backends!(the_api_speaks_statuspage_for_every_state);
+
+/// Another site's page, on another origin, that includes the banner script.
+async fn host_page(monostat: &str) -> (String, tokio::task::JoinHandle<()>) {
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><title>Shop error</title><link rel=\"icon\" href=\"data:,\"></head><body>\
+         <h1>Something went wrong</h1><script src=\"{monostat}/embed.js\" async></script></body></html>"
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let app = axum::Router::new().route(
+        "/",
+        axum::routing::get(move || {
+            let html = html.clone();
+            async move { axum::response::Html(html) }
+        }),
+    );
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (format!("http://{addr}/"), server)
+}
+
+async fn another_site_shows_the_banner_only_when_needed(backend: Backend) {
+    let script = app_script_size();
+    assert!(script < 3 * 1024, "embed.js is {script} bytes");
+    if !crate::webdriver::browser_available() {
+        return;
+    }
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    let (host, server) = host_page(&app.base_url).await;
+    let driver = crate::webdriver::Driver::start().await;
+
+    scene(&app, OverallState::Down).await;
+    let session = driver.session(crate::webdriver::Viewport::Desktop).await;
+    session.goto(&host).await;
+    assert!(
+        session.wait_for_text("Major Service Outage").await,
+        "the banner appears: {}",
+        session.text().await
+    );
+    session.click(".monostat-banner button").await;
+    let gone = session
+        .run("return document.querySelector('.monostat-banner') === null;")
+        .await;
+    assert_eq!(gone, true, "dismissed");
+    session.goto(&host).await;
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert!(
+        !session.text().await.contains("Major Service Outage"),
+        "stays dismissed while the status is the same"
+    );
+    let logs = session.severe_logs().await;
+    assert!(logs.is_empty(), "no CORS or script errors: {logs:?}");
+    session.close().await;
+
+    scene(&app, OverallState::Up).await;
+    let session = driver.session(crate::webdriver::Viewport::Phone).await;
+    session.goto(&host).await;
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let none = session
+        .run("return document.querySelector('.monostat-banner') === null;")
+        .await;
+    assert_eq!(none, true, "no banner when all is well");
+    session.close().await;
+    server.abort();
+    app.stop().await;
+}
+
+fn app_script_size() -> usize {
+    include_bytes!("../../static/embed.js").len()
+}
+
+on_both_backends!(another_site_shows_the_banner_only_when_needed);
