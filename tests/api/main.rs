@@ -12,6 +12,7 @@ mod admin_settings;
 mod browser;
 mod cli;
 mod crash;
+mod database_outage;
 mod fake_slack;
 mod health;
 mod hooks;
