@@ -146,6 +146,7 @@ impl Application {
                 ),
                 admin_limits: crate::admin::LoginLimits::default(),
                 socket_mode: Default::default(),
+                requests: Default::default(),
             },
             listener,
             shutdown: CancellationToken::new(),

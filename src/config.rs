@@ -50,6 +50,18 @@ pub struct Config {
     pub webhook_secret: Option<Secret>,
     pub log_format: LogFormat,
     pub slack: SlackOverrides,
+    pub metrics: MetricsAccess,
+}
+
+/// Who may read `/metrics`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MetricsAccess {
+    /// The default: there is no `/metrics`.
+    Off,
+    /// `MONOSTAT_METRICS=1`: anybody who can reach the port (a private network).
+    Open,
+    /// `MONOSTAT_METRICS_TOKEN`: requests carrying `Authorization: Bearer <token>`.
+    Token(Secret),
 }
 
 /// Slack settings fixed by the environment; each one set here wins over the admin settings.
@@ -278,7 +290,31 @@ impl Config {
             )?,
         };
 
+        let metrics = match (
+            env.get("MONOSTAT_METRICS_TOKEN"),
+            env.get("MONOSTAT_METRICS"),
+        ) {
+            (Some(token), _) => MetricsAccess::Token(Secret::new(token)),
+            (None, Some(v)) if is_truthy(&v) => MetricsAccess::Open,
+            (None, Some(v))
+                if ["0", "false", "no", "off"]
+                    .iter()
+                    .any(|f| v.eq_ignore_ascii_case(f)) =>
+            {
+                MetricsAccess::Off
+            }
+            (None, Some(v)) => {
+                return Err(ConfigError {
+                    variable: "MONOSTAT_METRICS",
+                    expected: "1 to serve /metrics, or 0".into(),
+                    got: v,
+                });
+            }
+            (None, None) => MetricsAccess::Off,
+        };
+
         Ok(Config {
+            metrics,
             site_url,
             listen,
             data_dir,

@@ -24,6 +24,7 @@ pub mod integrations;
 pub mod jobs;
 pub mod links;
 pub mod mail;
+pub mod metrics;
 pub mod public;
 pub mod rich_text;
 pub mod service;

@@ -91,6 +91,8 @@ struct Inner {
     wake: Notify,
     /// Jobs this process is running now, so shutdown can return them.
     running: Mutex<HashMap<i64, ClaimedJob>>,
+    /// How attempts ended, by job kind: `done`, `retry`, `failed`.
+    outcomes: crate::metrics::Counter<(String, &'static str)>,
 }
 
 impl Jobs {
@@ -102,8 +104,14 @@ impl Jobs {
                 settings,
                 wake: Notify::new(),
                 running: Mutex::new(HashMap::new()),
+                outcomes: Default::default(),
             }),
         }
+    }
+
+    /// How this process's job attempts ended, by kind and outcome, for `/metrics`.
+    pub fn outcomes(&self) -> Vec<((String, &'static str), u64)> {
+        self.inner.outcomes.snapshot()
     }
 
     /// Tells this process's worker that jobs were committed, so it need not wait for its poll.
@@ -299,18 +307,22 @@ impl Jobs {
                 storage::jobs::release(&mut conn, job, later, Some(&note)).await
             }
             Some(Ok(())) => {
+                self.inner.outcomes.add((job.kind.clone(), "done"));
                 tracing::debug!(job_id = job.id, kind = %job.kind, attempt = job.attempt, "job done");
                 storage::jobs::mark_done(&mut conn, job, now).await
             }
             Some(Err(JobError::Permanent(error))) => {
+                self.inner.outcomes.add((job.kind.clone(), "failed"));
                 tracing::error!(job_id = job.id, kind = %job.kind, attempt = job.attempt, %error, "job failed permanently; giving up");
                 storage::jobs::mark_failed(&mut conn, job, now, &error).await
             }
             Some(Err(JobError::Retry { error, .. })) if job.attempt >= job.max_attempts => {
+                self.inner.outcomes.add((job.kind.clone(), "failed"));
                 tracing::error!(job_id = job.id, kind = %job.kind, attempt = job.attempt, %error, "job failed on its last attempt; giving up");
                 storage::jobs::mark_failed(&mut conn, job, now, &error).await
             }
             Some(Err(JobError::Retry { error, after })) => {
+                self.inner.outcomes.add((job.kind.clone(), "retry"));
                 let delay = after.unwrap_or_else(|| {
                     self.inner
                         .settings

@@ -36,6 +36,7 @@ pub struct PublicPages {
     renderer: Renderer,
     current: Arc<RwLock<Option<Arc<Snapshot>>>>,
     changes: Changes,
+    stats: crate::metrics::RenderStats,
 }
 
 impl PublicPages {
@@ -44,7 +45,13 @@ impl PublicPages {
             renderer,
             current: Arc::new(RwLock::new(None)),
             changes,
+            stats: Default::default(),
         }
+    }
+
+    /// How many renderings there were, how long they took, how many failed.
+    pub fn render_stats(&self) -> &crate::metrics::RenderStats {
+        &self.stats
     }
 
     pub fn renderer(&self) -> &Renderer {
@@ -62,7 +69,15 @@ impl PublicPages {
     /// Renders everything now and swaps it in. On failure the previous rendering stays.
     pub async fn refresh(&self) -> Result<Arc<Snapshot>, RenderError> {
         let started = std::time::Instant::now();
-        let snapshot = Arc::new(self.renderer.snapshot(Timestamp::now()).await?);
+        let rendered = self.renderer.snapshot(Timestamp::now()).await;
+        let snapshot = match rendered {
+            Ok(snapshot) => Arc::new(snapshot),
+            Err(e) => {
+                self.stats.failed();
+                return Err(e);
+            }
+        };
+        self.stats.rendered(started.elapsed());
         match self.current.write() {
             Ok(mut guard) => *guard = Some(snapshot.clone()),
             Err(poisoned) => *poisoned.into_inner() = Some(snapshot.clone()),

@@ -264,3 +264,22 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<JobRecord>>
     })
     .transpose()
 }
+
+/// How many jobs wait (pending) or gave up (failed), by kind, across every instance.
+pub async fn queue_depth(conn: &mut AnyConnection) -> Result<Vec<(String, String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT kind, state, COUNT(*) AS n FROM jobs WHERE state IN ('pending', 'failed')
+         GROUP BY kind, state ORDER BY kind, state",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get("kind")?,
+                row.try_get("state")?,
+                row.try_get("n")?,
+            ))
+        })
+        .collect()
+}

@@ -6,6 +6,7 @@ pub(crate) mod csrf;
 mod error;
 mod health;
 mod hooks;
+mod metrics;
 pub mod rate_limit;
 mod slack_events;
 mod subscribe;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub subscribe_limiter: rate_limit::ClientLimiter,
     pub admin_limits: crate::admin::LoginLimits,
     pub socket_mode: crate::slack::socket_mode::Status,
+    /// Requests answered, by route pattern and status, for `/metrics`.
+    pub requests: crate::metrics::Counter<(String, u16)>,
 }
 
 impl AppState {
@@ -63,10 +66,19 @@ pub fn router(state: AppState) -> Router {
         .merge(slack_events::routes())
         .merge(subscribe::routes())
         .merge(crate::admin::routes(state.clone()))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::count,
+        ))
         .layer(request_log(Level::INFO));
     let reads = Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/metrics", get(metrics::metrics))
         .merge(crate::public::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::count,
+        ))
         .layer(request_log(Level::DEBUG));
     Router::new()
         .merge(writes)

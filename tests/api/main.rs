@@ -17,6 +17,7 @@ mod fake_slack;
 mod health;
 mod hooks;
 mod jobs;
+mod metrics;
 mod public_fixtures;
 mod public_pages;
 mod real_alertmanager;
