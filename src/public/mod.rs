@@ -22,12 +22,15 @@ pub use views::SiteView;
 
 use crate::changes::Changes;
 use jiff::Timestamp;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 /// The longest the cached pages go without re-rendering.
 const RENDER_EVERY: Duration = Duration::from_secs(60);
+/// How often to look for changes other instances made.
+const CHANGE_POLL: Duration = Duration::from_secs(1);
 /// After a failed rendering (database away), how soon to try again.
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(5);
 
@@ -37,6 +40,8 @@ pub struct PublicPages {
     current: Arc<RwLock<Option<Arc<Snapshot>>>>,
     changes: Changes,
     stats: crate::metrics::RenderStats,
+    /// The newest audit entry the current rendering includes (see `keep_fresh`).
+    rendered_as_of: Arc<AtomicI64>,
 }
 
 impl PublicPages {
@@ -46,6 +51,7 @@ impl PublicPages {
             current: Arc::new(RwLock::new(None)),
             changes,
             stats: Default::default(),
+            rendered_as_of: Arc::new(AtomicI64::new(-1)),
         }
     }
 
@@ -69,6 +75,8 @@ impl PublicPages {
     /// Renders everything now and swaps it in. On failure the previous rendering stays.
     pub async fn refresh(&self) -> Result<Arc<Snapshot>, RenderError> {
         let started = std::time::Instant::now();
+        // Read first: whatever is committed by now is in this rendering.
+        let as_of = self.newest_change().await;
         let rendered = self.renderer.snapshot(Timestamp::now()).await;
         let snapshot = match rendered {
             Ok(snapshot) => Arc::new(snapshot),
@@ -78,6 +86,9 @@ impl PublicPages {
             }
         };
         self.stats.rendered(started.elapsed());
+        if let Some(as_of) = as_of {
+            self.rendered_as_of.fetch_max(as_of, Ordering::Relaxed);
+        }
         match self.current.write() {
             Ok(mut guard) => *guard = Some(snapshot.clone()),
             Err(poisoned) => *poisoned.into_inner() = Some(snapshot.clone()),
@@ -89,22 +100,43 @@ impl PublicPages {
         Ok(snapshot)
     }
 
-    /// Re-renders on every change notice and on a timer, until shutdown.
+    /// The id of the newest audit entry, or `None` when the database cannot say.
+    async fn newest_change(&self) -> Option<i64> {
+        let mut conn = self.renderer.db().acquire().await.ok()?;
+        crate::storage::audit::newest_id(&mut conn).await.ok()
+    }
+
+    /// Re-renders on every change notice (this instance's, or another's seen in the database
+    /// within a second) and on a timer, until shutdown.
     pub async fn keep_fresh(self, shutdown: CancellationToken) {
         let mut changes = self.changes.subscribe();
         let mut healthy = true;
+        // Changes made by other instances sharing the database: every change that shows on the
+        // page is audited, so an audit entry newer than the rendering means "render again".
+        // One indexed lookup a second.
+        let mut poll = tokio::time::interval(CHANGE_POLL);
+        poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_render = tokio::time::Instant::now();
         loop {
             let wait = if healthy {
                 RENDER_EVERY
             } else {
                 RETRY_AFTER_FAILURE
             };
+            let due = last_render + wait;
             tokio::select! {
                 _ = shutdown.cancelled() => return,
                 _ = changes.changed() => {}
-                _ = tokio::time::sleep(wait) => {}
+                _ = tokio::time::sleep_until(due) => {}
+                _ = poll.tick() => {
+                    let rendered = self.rendered_as_of.load(Ordering::Relaxed);
+                    if self.newest_change().await.is_none_or(|newest| newest <= rendered) {
+                        continue;
+                    }
+                }
             }
             changes.borrow_and_update();
+            last_render = tokio::time::Instant::now();
             match self.refresh().await {
                 Ok(_) => {
                     if !healthy {

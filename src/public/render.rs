@@ -146,6 +146,10 @@ impl Renderer {
         Self { db, tz, site_url }
     }
 
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
     pub fn time_zone(&self) -> &TimeZone {
         &self.tz
     }

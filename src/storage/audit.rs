@@ -90,3 +90,12 @@ pub async fn list(
     .await?;
     rows.iter().map(from_row).collect()
 }
+
+/// The newest entry's id (0 for none): every change the public page shows is audited, so this
+/// tells instances sharing the database that one of them changed something.
+pub async fn newest_id(conn: &mut AnyConnection) -> Result<i64> {
+    let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM audit_log")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(newest.unwrap_or(0))
+}

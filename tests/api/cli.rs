@@ -59,7 +59,11 @@ async fn each_bad_configuration_value_stops_start_up_with_one_line_and_status_2(
             "expected a port number",
         ),
         ("MONOSTAT_REDIS_PORT", "0", "expected a port number"),
-        ("MONOSTAT_METRICS", "maybe", "expected 1 to serve /metrics, or 0"),
+        (
+            "MONOSTAT_METRICS",
+            "maybe",
+            "expected 1 to serve /metrics, or 0",
+        ),
         ("MONOSTAT_MAIL_PORT", "99999", "expected a port number"),
         (
             "MONOSTAT_TIME_ZONE",

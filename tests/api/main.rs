@@ -16,6 +16,7 @@ mod database_outage;
 mod fake_slack;
 mod health;
 mod hooks;
+mod instances;
 mod jobs;
 mod metrics;
 mod public_fixtures;

@@ -1,0 +1,147 @@
+//! Two monostat instances on one PostgreSQL database, as behind a load balancer: a change on
+//! one shows on the other's page within about a second, and every side effect happens once.
+
+use crate::fake_slack::FakeSlack;
+use crate::helpers::{Backend, SmtpSink, TestApp, TestDatabase, eventually, postgres_available};
+use monostat::config::Secret;
+use monostat::jobs::WorkerSettings;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+const SUBSCRIBERS: usize = 500;
+
+async fn instance(db: &TestDatabase, sink: &SmtpSink, slack: &FakeSlack) -> TestApp {
+    let slack = slack.clone();
+    TestApp::spawn_configured(
+        db,
+        |config| {
+            sink.configure(config);
+            slack.configure(config);
+            config.slack.signing_secret = Some(Secret::new(crate::slack_http::SIGNING_SECRET));
+        },
+        WorkerSettings::default(),
+        |_| {},
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_share_one_truth() {
+    if !postgres_available() {
+        return;
+    }
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
+    let db = TestDatabase::new(Backend::Postgres).await;
+    let slack = FakeSlack::start().await;
+    let a = instance(&db, &sink, &slack).await;
+    let b = instance(&db, &sink, &slack).await;
+    {
+        let mut conn = a.handle.db.acquire().await.expect("conn");
+        sqlx::query(
+            "INSERT INTO subscribers (email, active, token, created_at)
+             SELECT 'reader' || n || '@example.com', 1, 'token-of-reader-' || n || '-0123456789', 0
+             FROM generate_series(1, $1) AS n",
+        )
+        .bind(SUBSCRIBERS as i64)
+        .execute(&mut *conn)
+        .await
+        .expect("subscribers");
+    }
+    assert!(
+        !b.get("/")
+            .await
+            .text()
+            .await
+            .expect("page")
+            .contains("might be having issues")
+    );
+
+    // An alert reaches A; B's page, rendered from B's memory, follows.
+    let secret = {
+        let mut conn = a.handle.db.acquire().await.expect("conn");
+        monostat::storage::settings::webhook_secret(&mut conn)
+            .await
+            .expect("secret")
+    };
+    let delivered = a
+        .client
+        .post(format!(
+            "{}/integrations/opsgenie/hook/{secret}",
+            a.base_url
+        ))
+        .body(include_str!("../fixtures/opsgenie_create.json"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(delivered.status(), 200);
+    let accepted = Instant::now();
+    // B looks for other instances' changes every second; the limit leaves room for a busy CI.
+    eventually(Duration::from_secs(3), || async {
+        let page = b.get("/").await.text().await.ok()?;
+        page.contains("might be having issues").then_some(())
+    })
+    .await;
+    eprintln!(
+        "alert accepted by A, shown by B after {} ms",
+        accepted.elapsed().as_millis()
+    );
+    let incident = eventually(Duration::from_secs(20), || async {
+        let mut conn = a.handle.db.acquire().await.ok()?;
+        let all = monostat::storage::incidents::all(&mut conn).await.ok()?;
+        all.into_iter()
+            .next()
+            .filter(|i| i.slack_message_ts.is_some())
+    })
+    .await;
+
+    // Confirmed from Slack through B: one message, one update of it, each mail once.
+    let (status, _) = crate::slack_http::post_click(
+        &b,
+        &crate::slack_http::click(crate::slack_http::CONFIRM, incident.id),
+    )
+    .await;
+    assert_eq!(status, 200);
+    a.handle.jobs.wake();
+    b.handle.jobs.wake();
+    let mails = eventually(Duration::from_secs(60), || async {
+        let mails: Vec<serde_json::Value> = sink
+            .mails()
+            .into_iter()
+            .filter(|m| m["headers"]["Subject"] == "[Outage] New incident confirmed")
+            .collect();
+        (mails.len() >= SUBSCRIBERS).then_some(mails)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut per_reader: HashMap<String, usize> = HashMap::new();
+    for mail in sink
+        .mails()
+        .iter()
+        .filter(|m| m["headers"]["Subject"] == "[Outage] New incident confirmed")
+    {
+        *per_reader
+            .entry(mail["rcpt_tos"][0].as_str().expect("to").to_owned())
+            .or_default() += 1;
+    }
+    assert_eq!(per_reader.len(), SUBSCRIBERS, "every reader got it");
+    assert!(
+        per_reader.values().all(|n| *n == 1),
+        "nobody got it twice ({} mails)",
+        mails.len()
+    );
+    let messages = slack
+        .calls_to("chat.postMessage")
+        .into_iter()
+        .filter(|c| c.body.get("thread_ts").is_none())
+        .count();
+    assert_eq!(messages, 1, "one Slack message for the incident");
+    eventually(Duration::from_secs(3), || async {
+        let page = a.get("/").await.text().await.ok()?;
+        (!page.contains("might be having issues")).then_some(())
+    })
+    .await;
+    a.stop().await;
+    b.stop().await;
+}
