@@ -367,8 +367,13 @@ impl SmtpSink {
 
     /// Every mail accepted so far, oldest first.
     pub fn mails(&self) -> Vec<serde_json::Value> {
-        std::fs::read_to_string(&self.file)
-            .unwrap_or_default()
+        let written = std::fs::read_to_string(&self.file).unwrap_or_default();
+        // The sink may be writing a mail this very moment: only whole lines are whole mails.
+        let complete = match written.rfind('\n') {
+            Some(end) => &written[..=end],
+            None => "",
+        };
+        complete
             .lines()
             .map(|line| serde_json::from_str(line).expect("sink writes JSON"))
             .collect()
