@@ -1,7 +1,7 @@
 //! Counters for `/metrics` (Prometheus text format): each part counts what it does, the
 //! endpoint reads them all. Off unless `MONOSTAT_METRICS=1` or `MONOSTAT_METRICS_TOKEN` is set.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -21,6 +21,43 @@ impl<K: Ord + Clone> Counter<K> {
             .lock()
             .map(|counts| counts.iter().map(|(k, v)| (k.clone(), *v)).collect())
             .unwrap_or_default()
+    }
+}
+
+/// Requests answered, by route pattern and status. Counting a request allocates nothing once its
+/// route has been seen: this runs on the page's hot path.
+#[derive(Clone, Default)]
+pub struct Requests(Arc<Mutex<HashMap<String, HashMap<u16, u64>>>>);
+
+impl Requests {
+    pub fn add(&self, route: &str, status: u16) {
+        let Ok(mut routes) = self.0.lock() else {
+            return;
+        };
+        match routes.get_mut(route) {
+            Some(statuses) => *statuses.entry(status).or_insert(0) += 1,
+            None => {
+                routes.insert(route.to_owned(), HashMap::from([(status, 1)]));
+            }
+        }
+    }
+
+    /// (route, status, count), sorted.
+    pub fn snapshot(&self) -> Vec<(String, u16, u64)> {
+        let mut all: Vec<(String, u16, u64)> = self
+            .0
+            .lock()
+            .map(|routes| {
+                routes
+                    .iter()
+                    .flat_map(|(route, statuses)| {
+                        statuses.iter().map(|(s, n)| (route.clone(), *s, *n))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        all.sort();
+        all
     }
 }
 
@@ -71,5 +108,13 @@ mod tests {
             vec![(("/".into(), 200), 2), (("/history".into(), 304), 1)]
         );
         assert_eq!(label("a\"b\\c"), "a\\\"b\\\\c");
+        let by_route = Requests::default();
+        by_route.add("/", 200);
+        by_route.add("/", 200);
+        by_route.add("/", 304);
+        assert_eq!(
+            by_route.snapshot(),
+            vec![("/".into(), 200, 2), ("/".into(), 304, 1)]
+        );
     }
 }

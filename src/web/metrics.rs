@@ -10,14 +10,15 @@ use axum::response::{IntoResponse, Response};
 use std::fmt::Write;
 use subtle::ConstantTimeEq;
 
-/// Counts every answered request by its route pattern and status.
+/// Counts every answered request by its route pattern and status, when metrics are on.
 pub async fn count(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "(no route)".to_owned(), |p| p.as_str().to_owned());
+    if state.config.metrics == MetricsAccess::Off {
+        return next.run(request).await;
+    }
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let response = next.run(request).await;
-    state.requests.add((route, response.status().as_u16()));
+    let route = route.as_ref().map_or("(no route)", |p| p.as_str());
+    state.requests.add(route, response.status().as_u16());
     response
 }
 
@@ -54,7 +55,7 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
         "# HELP monostat_http_requests_total Requests answered by this instance, by route and status."
     );
     let _ = writeln!(out, "# TYPE monostat_http_requests_total counter");
-    for ((route, status), n) in state.requests.snapshot() {
+    for (route, status, n) in state.requests.snapshot() {
         let _ = writeln!(
             out,
             "monostat_http_requests_total{{route=\"{}\",status=\"{status}\"}} {n}",

@@ -37,7 +37,7 @@ pub struct AppState {
     pub admin_limits: crate::admin::LoginLimits,
     pub socket_mode: crate::slack::socket_mode::Status,
     /// Requests answered, by route pattern and status, for `/metrics`.
-    pub requests: crate::metrics::Counter<(String, u16)>,
+    pub requests: crate::metrics::Requests,
 }
 
 impl AppState {
