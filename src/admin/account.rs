@@ -2,7 +2,7 @@
 
 use super::session::Admin;
 use super::totp;
-use super::{Chrome, audited, page, plain, system_name, unavailable};
+use super::{Chrome, audited, page, plain, redirect_after, system_name, unavailable};
 use crate::storage::users::User;
 use crate::storage::{AnyConnection, users};
 use crate::web::AppState;
@@ -13,7 +13,7 @@ use axum::extract::ConnectInfo;
 use axum::extract::{Extension, Query, State};
 use axum::http::HeaderMap;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use jiff::Timestamp;
 use std::net::SocketAddr;
 
@@ -227,10 +227,7 @@ pub async fn change_password(
         },
     )
     .await;
-    match changed {
-        Ok(()) => Redirect::to("/admin/account/?notice=saved").into_response(),
-        Err(e) => unavailable(e),
-    }
+    redirect_after(changed, "/admin/account/?notice=saved")
 }
 
 /// `the password …` → `The password …`, for messages shown as sentences.
@@ -372,8 +369,5 @@ pub async fn remove_totp(
         users::set_totp(tx, admin.user.id, None, &[]).await
     })
     .await;
-    match removed {
-        Ok(()) => Redirect::to("/admin/account/?notice=removed").into_response(),
-        Err(e) => unavailable(e),
-    }
+    redirect_after(removed, "/admin/account/?notice=removed")
 }

@@ -215,6 +215,15 @@ pub fn page(status: StatusCode, template: &impl Template) -> Response {
     }
 }
 
+/// Where a form goes after a change: the page it asked for, or the "try again" answer when the
+/// database refused (nothing was saved then).
+pub fn redirect_after(result: Result<(), StorageError>, to: &str) -> Response {
+    match result {
+        Ok(()) => Redirect::to(to).into_response(),
+        Err(e) => unavailable(e),
+    }
+}
+
 /// A short answer in plain text, for the rare refusals that have no page of their own.
 pub fn plain(status: StatusCode, message: &'static str) -> Response {
     (

@@ -1,7 +1,7 @@
 //! Subscribers and admin users, and the audit log of who did what.
 
 use super::session::Admin;
-use super::{Chrome, audited, page, plain, system_name, unavailable};
+use super::{Chrome, audited, page, plain, redirect_after, system_name, unavailable};
 use crate::storage::{StorageError, admin_sessions, audit, subscribers, users};
 use crate::web::AppState;
 use askama::Template;
@@ -383,10 +383,7 @@ async fn act_on_user(state: &AppState, admin: &Admin, id: i64, action: UserActio
         Ok(())
     })
     .await;
-    match result {
-        Ok(()) => Redirect::to("/admin/users/?notice=saved").into_response(),
-        Err(e) => unavailable(e),
-    }
+    redirect_after(result, "/admin/users/?notice=saved")
 }
 
 pub async fn deactivate_user(
@@ -476,10 +473,7 @@ pub async fn reset_password(
         },
     )
     .await;
-    match result {
-        Ok(()) => Redirect::to("/admin/users/?notice=saved").into_response(),
-        Err(e) => unavailable(e),
-    }
+    redirect_after(result, "/admin/users/?notice=saved")
 }
 
 // ---- Audit log ----

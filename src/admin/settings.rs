@@ -3,7 +3,7 @@
 
 use super::logo;
 use super::session::Admin;
-use super::{Chrome, page, plain, system_name, unavailable};
+use super::{Chrome, page, plain, redirect_after, system_name, unavailable};
 use crate::storage::StorageError;
 use crate::storage::settings::{self, NotificationSettings, SiteSettings, SlackSettings};
 use crate::web::AppState;
@@ -11,7 +11,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Extension, Multipart, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use rand::Rng;
 use rand::distr::Alphanumeric;
 use sha2::{Digest, Sha256};
@@ -293,10 +293,7 @@ pub async fn save_site(
         },
     )
     .await;
-    match result {
-        Ok(()) => Redirect::to("/admin/settings/site?notice=saved").into_response(),
-        Err(e) => unavailable(e),
-    }
+    redirect_after(result, "/admin/settings/site?notice=saved")
 }
 
 /// Where uploaded logos live: `$MONOSTAT_DATA_DIR/media`.
@@ -422,10 +419,7 @@ pub async fn upload_logo(
         settings::save_site(conn, &site).await
     })
     .await;
-    match result {
-        Ok(()) => Redirect::to("/admin/settings/site?notice=saved").into_response(),
-        Err(e) => unavailable(e),
-    }
+    redirect_after(result, "/admin/settings/site?notice=saved")
 }
 
 pub async fn remove_logo(
@@ -444,10 +438,7 @@ pub async fn remove_logo(
         },
     )
     .await;
-    match result {
-        Ok(()) => Redirect::to("/admin/settings/site?notice=removed").into_response(),
-        Err(e) => unavailable(e),
-    }
+    redirect_after(result, "/admin/settings/site?notice=removed")
 }
 
 // ---- Notifications ----
@@ -555,10 +546,7 @@ pub async fn save_notifications(
         async |conn| settings::save_notifications(conn, &wanted).await,
     )
     .await;
-    match result {
-        Ok(()) => Redirect::to("/admin/settings/notifications?notice=saved").into_response(),
-        Err(e) => unavailable(e),
-    }
+    redirect_after(result, "/admin/settings/notifications?notice=saved")
 }
 
 // ---- Alert hooks ----
@@ -626,10 +614,7 @@ pub async fn regenerate_hook_secret(
         async |conn| settings::set_webhook_secret(conn, &secret).await,
     )
     .await;
-    match result {
-        Ok(()) => Redirect::to("/admin/settings/hooks?notice=regenerated").into_response(),
-        Err(e) => unavailable(e),
-    }
+    redirect_after(result, "/admin/settings/hooks?notice=regenerated")
 }
 
 // ---- Slack ----
@@ -860,12 +845,17 @@ pub async fn save_slack(
                 Some(channel) => channel.trim().to_owned(),
                 None => current.channel_name.clone(),
             };
+            let bot_token = updated(
+                &current.bot_token,
+                &form.bot_token,
+                form.clear_bot_token.is_some(),
+            );
+            // A channel id belongs to the name it was resolved for, in the workspace of the
+            // token it was resolved with: a new name or token has to resolve it again.
+            let same_channel = crate::slack::settings::normalise(&channel_name)
+                == crate::slack::settings::normalise(&current.channel_name)
+                && bot_token == current.bot_token;
             let wanted = SlackSettings {
-                bot_token: updated(
-                    &current.bot_token,
-                    &form.bot_token,
-                    form.clear_bot_token.is_some(),
-                ),
                 app_token: updated(
                     &current.app_token,
                     &form.app_token,
@@ -876,26 +866,15 @@ pub async fn save_slack(
                     &form.signing_secret,
                     form.clear_signing_secret.is_some(),
                 ),
-                channel_id: None,
-                channel_name,
-            };
-            // A channel id belongs to the name it was resolved for, in the workspace of the
-            // token it was resolved with: a new name or token has to resolve it again.
-            let same_channel = crate::slack::settings::normalise(&wanted.channel_name)
-                == crate::slack::settings::normalise(&current.channel_name)
-                && wanted.bot_token == current.bot_token;
-            let wanted = SlackSettings {
                 channel_id: current.channel_id.clone().filter(|_| same_channel),
-                ..wanted
+                bot_token,
+                channel_name,
             };
             settings::save_slack(conn, &wanted).await
         },
     )
     .await;
-    match result {
-        Ok(()) => Redirect::to("/admin/settings/slack?notice=saved").into_response(),
-        Err(e) => unavailable(e),
-    }
+    redirect_after(result, "/admin/settings/slack?notice=saved")
 }
 
 /// "Test connection": `auth.test` with the bot token in force, shown on the page.
