@@ -6,6 +6,7 @@
 
 use crate::config::Config;
 use crate::jobs::{JobRegistry, Jobs, WorkerSettings};
+use crate::redis::SharedRedis;
 use crate::storage::{self, Db};
 use crate::web::{self, AppState};
 use rand::Rng;
@@ -26,6 +27,8 @@ pub enum StartError {
     },
     #[error("cannot load the system's TLS root certificates (install ca-certificates): {0}")]
     Tls(std::io::Error),
+    #[error("MONOSTAT_REDIS_HOST: {0}")]
+    Redis(#[from] crate::redis::RedisError),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -37,6 +40,17 @@ pub enum StartError {
 /// a monitoring system, so it is long.
 const WEBHOOK_SECRET_LEN: usize = 64;
 
+/// Names this installation's keys in a shared Redis.
+const INSTALLATION_ID_LEN: usize = 16;
+
+fn random_token(len: usize) -> String {
+    rand::rng()
+        .sample_iter(Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
+}
+
 /// Subscription requests per client: this many at once, then one more per period. Each one
 /// mails an address of the client's choosing.
 const SUBSCRIBE_BURST: u32 = 10;
@@ -45,6 +59,7 @@ const SUBSCRIBE_REFILL: std::time::Duration = std::time::Duration::from_secs(60)
 /// A built, not yet running, monostat server.
 pub struct Application {
     state: AppState,
+    redis: Option<SharedRedis>,
     listener: TcpListener,
     shutdown: CancellationToken,
 }
@@ -85,6 +100,17 @@ impl Application {
             source,
         })?;
         let db = open_database(&config).await?;
+        let redis = match &config.redis {
+            Some(redis) => {
+                let installation = storage::settings::ensure_installation_id(
+                    &mut *db.acquire().await?,
+                    &random_token(INSTALLATION_ID_LEN),
+                )
+                .await?;
+                Some(SharedRedis::new(redis, &installation)?)
+            }
+            None => None,
+        };
 
         let config = Arc::new(config);
         let mut registry = JobRegistry::default();
@@ -140,14 +166,17 @@ impl Application {
                 slack: slack_api,
                 changes,
                 pages,
-                subscribe_limiter: crate::web::rate_limit::ClientLimiter::new(
+                subscribe_limiter: crate::web::rate_limit::Allowance::new(
+                    "subscribe",
                     SUBSCRIBE_BURST,
                     SUBSCRIBE_REFILL,
+                    redis.clone(),
                 ),
-                admin_limits: crate::admin::LoginLimits::default(),
+                admin_limits: crate::admin::LoginLimits::new(redis.clone()),
                 socket_mode: Default::default(),
                 requests: Default::default(),
             },
+            redis,
             listener,
             shutdown: CancellationToken::new(),
         })
@@ -176,9 +205,13 @@ impl Application {
     pub async fn run(self) -> std::io::Result<()> {
         let Application {
             state,
+            redis,
             listener,
             shutdown,
         } = self;
+        let relay = redis.map(|redis| {
+            tokio::spawn(redis.relay_changes(state.changes.clone(), shutdown.clone()))
+        });
         let worker = tokio::spawn(state.jobs.clone().run(shutdown.clone()));
         let socket_mode = tokio::spawn(crate::slack::socket_mode::supervise(
             state.bot(),
@@ -210,6 +243,11 @@ impl Application {
         if let Err(e) = socket_mode.await {
             tracing::error!(error = %e, "Slack Socket Mode stopped abnormally");
         }
+        if let Some(relay) = relay
+            && let Err(e) = relay.await
+        {
+            tracing::error!(error = %e, "Redis change relay stopped abnormally");
+        }
         db.close().await;
         tracing::info!("monostat stopped");
         served
@@ -228,12 +266,11 @@ pub async fn open_database(config: &Config) -> Result<Db, storage::StorageError>
     } else {
         return Err(storage::StorageError::SchemaBehind);
     }
-    let generated: String = rand::rng()
-        .sample_iter(Alphanumeric)
-        .take(WEBHOOK_SECRET_LEN)
-        .map(char::from)
-        .collect();
-    storage::settings::ensure_webhook_secret(&mut *db.acquire().await?, &generated).await?;
+    let mut conn = db.acquire().await?;
+    storage::settings::ensure_webhook_secret(&mut conn, &random_token(WEBHOOK_SECRET_LEN)).await?;
+    storage::settings::ensure_installation_id(&mut conn, &random_token(INSTALLATION_ID_LEN))
+        .await?;
+    drop(conn);
     Ok(db)
 }
 

@@ -26,6 +26,7 @@ pub mod links;
 pub mod mail;
 pub mod metrics;
 pub mod public;
+pub mod redis;
 pub mod rich_text;
 pub mod service;
 pub mod simulate;

@@ -49,7 +49,11 @@ pub(crate) async fn password_is_right(
     client: std::net::IpAddr,
     password: &str,
 ) -> Result<bool, Response> {
-    if state.admin_limits.must_wait(client, &admin.user.username) {
+    if state
+        .admin_limits
+        .must_wait(client, &admin.user.username)
+        .await
+    {
         return Err(plain(
             StatusCode::TOO_MANY_REQUESTS,
             "Too many wrong passwords. Wait half a minute, then try again. Nothing was changed.",
@@ -62,7 +66,10 @@ pub(crate) async fn password_is_right(
             .await
             .unwrap_or(false);
     if !right {
-        state.admin_limits.failed(client, &admin.user.username);
+        state
+            .admin_limits
+            .failed(client, &admin.user.username)
+            .await;
     }
     Ok(right)
 }

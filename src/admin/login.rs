@@ -2,22 +2,20 @@
 
 use super::session::{self, safe_next, secure_cookies};
 use super::{Chrome, page, system_name, unavailable};
+use crate::redis::SharedRedis;
 use crate::storage::{admin_sessions, audit, users};
 use crate::web::AppState;
 use crate::web::csrf;
 use crate::web::rate_limit::client_ip;
+use crate::web::rate_limit::{Allowance, Waits};
 use askama::Template;
 use axum::Form;
 use axum::extract::{ConnectInfo, Extension, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use jiff::Timestamp;
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::num::NonZeroU32;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Guessing slows down: after a few wrong answers per client address or per username, each
 /// further try has to wait for the period. Right answers cost nothing, and nothing locks for
@@ -29,80 +27,56 @@ const REFILL: Duration = Duration::from_secs(30);
 const WRONG: &str = "Wrong username or password.";
 const TOO_MANY: &str = "Too many attempts. Wait half a minute, then try again.";
 
-/// Counts wrong passwords and codes (governor) and remembers who must wait until when.
+/// Counts wrong passwords and codes and remembers who must wait; across all instances when
+/// Redis is configured.
 #[derive(Clone)]
 pub struct LoginLimits {
-    by_client: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-    by_username: Arc<DefaultKeyedRateLimiter<String>>,
-    blocked: Arc<Mutex<HashMap<Blocked, Instant>>>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum Blocked {
-    Client(IpAddr),
-    Username(String),
-}
-
-fn limiter<K: std::hash::Hash + Eq + Clone>(burst: u32) -> Arc<DefaultKeyedRateLimiter<K>> {
-    let quota = Quota::with_period(REFILL)
-        .unwrap_or(Quota::per_minute(NonZeroU32::MIN))
-        .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN));
-    Arc::new(RateLimiter::keyed(quota))
+    by_client: Allowance,
+    by_username: Allowance,
+    waiting: Waits,
 }
 
 impl Default for LoginLimits {
     fn default() -> Self {
-        LoginLimits {
-            by_client: limiter(FAILURES_PER_CLIENT),
-            by_username: limiter(FAILURES_PER_USERNAME),
-            blocked: Arc::default(),
-        }
+        Self::new(None)
     }
 }
 
 impl LoginLimits {
-    fn keys(client: IpAddr, username: &str) -> [Blocked; 2] {
+    pub fn new(redis: Option<SharedRedis>) -> Self {
+        LoginLimits {
+            by_client: Allowance::new("login-client", FAILURES_PER_CLIENT, REFILL, redis.clone()),
+            by_username: Allowance::new(
+                "login-username",
+                FAILURES_PER_USERNAME,
+                REFILL,
+                redis.clone(),
+            ),
+            waiting: Waits::new("login-wait", redis),
+        }
+    }
+
+    fn keys(client: IpAddr, username: &str) -> [String; 2] {
         [
-            Blocked::Client(client),
-            Blocked::Username(username.to_lowercase()),
+            format!("client:{client}"),
+            format!("username:{}", username.to_lowercase()),
         ]
     }
 
     /// Whether this client or username has to wait before trying again.
-    pub(crate) fn must_wait(&self, client: IpAddr, username: &str) -> bool {
-        let now = Instant::now();
-        let Ok(mut blocked) = self.blocked.lock() else {
-            return false;
-        };
-        blocked.retain(|_, until| *until > now);
-        Self::keys(client, username)
-            .iter()
-            .any(|key| blocked.contains_key(key))
+    pub(crate) async fn must_wait(&self, client: IpAddr, username: &str) -> bool {
+        let [client_key, user_key] = Self::keys(client, username);
+        self.waiting.any_waiting(&[&client_key, &user_key]).await
     }
 
     /// Records a wrong answer; past the allowance, the client or username waits a period.
-    pub(crate) fn failed(&self, client: IpAddr, username: &str) {
-        // Random usernames must not grow the counters without bound.
-        if self.by_username.len() > 10_000 {
-            self.by_username.retain_recent();
-        }
-        if self.by_client.len() > 10_000 {
-            self.by_client.retain_recent();
-        }
+    pub(crate) async fn failed(&self, client: IpAddr, username: &str) {
         let [client_key, user_key] = Self::keys(client, username);
-        let over_client = self.by_client.check_key(&client).is_err();
-        let over_user = self
-            .by_username
-            .check_key(&username.to_lowercase())
-            .is_err();
-        if let Ok(mut blocked) = self.blocked.lock() {
-            let until = Instant::now() + REFILL;
-            if over_client {
-                blocked.insert(client_key, until);
-            }
-            if over_user {
-                blocked.insert(user_key, until);
-            }
+        if !self.by_client.take(&client_key).await {
+            self.waiting.impose(&client_key, REFILL).await;
+        }
+        if !self.by_username.take(&user_key).await {
+            self.waiting.impose(&user_key, REFILL).await;
         }
     }
 }
@@ -249,7 +223,7 @@ pub async fn submit(
     }
     let username = form.username.trim();
     let client = client_ip(peer, &headers);
-    if state.admin_limits.must_wait(client, username) {
+    if state.admin_limits.must_wait(client, username).await {
         tracing::warn!(username, %client, "login refused: too many wrong attempts");
         return again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY).await;
     }
@@ -272,7 +246,7 @@ pub async fn submit(
             .unwrap_or(false);
     let Some(user) = user.filter(|_| right) else {
         tracing::info!(username, %client, "failed admin login");
-        state.admin_limits.failed(client, username);
+        state.admin_limits.failed(client, username).await;
         return again(StatusCode::OK, WRONG).await;
     };
     let secure = secure_cookies(&state);
@@ -443,7 +417,7 @@ pub async fn second_factor(
         .await;
     }
     let client = client_ip(peer, &headers);
-    if state.admin_limits.must_wait(client, &user.username) {
+    if state.admin_limits.must_wait(client, &user.username).await {
         return again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY).await;
     }
     let passed = match super::account::check_second_factor(&mut conn, &user, &form.code).await {
@@ -452,7 +426,7 @@ pub async fn second_factor(
     };
     if !passed {
         tracing::info!(username = %user.username, %client, "wrong second factor");
-        state.admin_limits.failed(client, &user.username);
+        state.admin_limits.failed(client, &user.username).await;
         return again(
             StatusCode::OK,
             "That code is not right. Use the current code from your app, or a recovery code.",

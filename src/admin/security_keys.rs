@@ -333,7 +333,7 @@ pub async fn finish_login(
         Err(e) => return unavailable(e),
     };
     let client = crate::web::rate_limit::client_ip(peer, &headers);
-    if state.admin_limits.must_wait(client, &user.username) {
+    if state.admin_limits.must_wait(client, &user.username).await {
         return failure(
             StatusCode::TOO_MANY_REQUESTS,
             "Too many attempts. Wait half a minute, then try again.",
@@ -354,7 +354,7 @@ pub async fn finish_login(
         Ok(result) => result,
         Err(e) => {
             tracing::info!(error = %e, username = %user.username, "security key login refused");
-            state.admin_limits.failed(client, &user.username);
+            state.admin_limits.failed(client, &user.username).await;
             return failure(
                 StatusCode::BAD_REQUEST,
                 "The security key's answer was not valid.",

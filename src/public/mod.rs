@@ -31,6 +31,9 @@ use tokio_util::sync::CancellationToken;
 const RENDER_EVERY: Duration = Duration::from_secs(60);
 /// How often to look for changes other instances made.
 const CHANGE_POLL: Duration = Duration::from_secs(1);
+/// While Redis relays other instances' changes, the database is still looked at this seldom
+/// (in polls), in case a notice was lost.
+const POLLS_PER_LOOK_WHILE_RELAYED: u32 = 15;
 /// After a failed rendering (database away), how soon to try again.
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(5);
 
@@ -106,8 +109,8 @@ impl PublicPages {
         crate::storage::audit::newest_id(&mut conn).await.ok()
     }
 
-    /// Re-renders on every change notice (this instance's, or another's seen in the database
-    /// within a second) and on a timer, until shutdown.
+    /// Re-renders on every change notice (this instance's; another's relayed by Redis, or seen
+    /// in the database within a second) and on a timer, until shutdown.
     pub async fn keep_fresh(self, shutdown: CancellationToken) {
         let mut changes = self.changes.subscribe();
         let mut healthy = true;
@@ -117,6 +120,7 @@ impl PublicPages {
         let mut poll = tokio::time::interval(CHANGE_POLL);
         poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_render = tokio::time::Instant::now();
+        let mut polls: u32 = 0;
         loop {
             let wait = if healthy {
                 RENDER_EVERY
@@ -129,6 +133,10 @@ impl PublicPages {
                 _ = changes.changed() => {}
                 _ = tokio::time::sleep_until(due) => {}
                 _ = poll.tick() => {
+                    polls = polls.wrapping_add(1);
+                    if self.changes.relayed() && !polls.is_multiple_of(POLLS_PER_LOOK_WHILE_RELAYED) {
+                        continue;
+                    }
                     let rendered = self.rendered_as_of.load(Ordering::Relaxed);
                     if self.newest_change().await.is_none_or(|newest| newest <= rendered) {
                         continue;

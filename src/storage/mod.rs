@@ -234,6 +234,11 @@ fn migrator(backend: Backend) -> Migrator {
                 "security keys",
                 include_str!("../../migrations/sqlite/0006_security_keys.sql"),
             ),
+            (
+                7,
+                "installation",
+                include_str!("../../migrations/sqlite/0007_installation.sql"),
+            ),
         ],
         Backend::Postgres => &[
             (
@@ -265,6 +270,11 @@ fn migrator(backend: Backend) -> Migrator {
                 6,
                 "security keys",
                 include_str!("../../migrations/postgres/0006_security_keys.sql"),
+            ),
+            (
+                7,
+                "installation",
+                include_str!("../../migrations/postgres/0007_installation.sql"),
             ),
         ],
     };

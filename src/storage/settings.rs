@@ -129,6 +129,23 @@ pub async fn ensure_webhook_secret(conn: &mut AnyConnection, generated: &str) ->
     webhook_secret(conn).await
 }
 
+/// Returns this installation's id, storing `generated` first if there is none yet; like the
+/// hook secret, the first of several instances starting at once wins.
+pub async fn ensure_installation_id(conn: &mut AnyConnection, generated: &str) -> Result<String> {
+    sqlx::query(
+        "INSERT INTO installation (id, installation_id) VALUES (1, $1)
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(generated)
+    .execute(&mut *conn)
+    .await?;
+    Ok(
+        sqlx::query_scalar("SELECT installation_id FROM installation WHERE id = 1")
+            .fetch_one(&mut *conn)
+            .await?,
+    )
+}
+
 pub async fn webhook_secret(conn: &mut AnyConnection) -> Result<String> {
     Ok(
         sqlx::query_scalar("SELECT webhook_secret FROM alert_hook_settings WHERE id = 1")

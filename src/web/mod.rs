@@ -33,7 +33,7 @@ pub struct AppState {
     pub slack: crate::slack::SlackApi,
     pub changes: crate::changes::Changes,
     pub pages: crate::public::PublicPages,
-    pub subscribe_limiter: rate_limit::ClientLimiter,
+    pub subscribe_limiter: rate_limit::Allowance,
     pub admin_limits: crate::admin::LoginLimits,
     pub socket_mode: crate::slack::socket_mode::Status,
     /// Requests answered, by route pattern and status, for `/metrics`.

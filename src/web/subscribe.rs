@@ -195,7 +195,11 @@ async fn submit(
         Ok(site) => site,
         Err(response) => return response,
     };
-    if !state.subscribe_limiter.allow(client_ip(peer, &headers)) {
+    if !state
+        .subscribe_limiter
+        .take(&client_ip(peer, &headers).to_string())
+        .await
+    {
         let mut response = message(
             StatusCode::TOO_MANY_REQUESTS,
             &site,

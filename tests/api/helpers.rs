@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use monostat::app::{AppHandle, Application};
-use monostat::config::{Config, DatabaseConfig, SecretUrl};
+use monostat::config::{Config, DatabaseConfig, RedisConfig, SecretUrl};
 use monostat::jobs::{JobRegistry, WorkerSettings};
 use std::time::Duration;
 use tokio::task::JoinHandle;
@@ -50,6 +50,36 @@ pub fn postgres_available() -> bool {
             false
         }
     }
+}
+
+/// The Redis server tests may use: `MONOSTAT_TEST_REDIS_HOST` (and `_PORT`), or the one on this
+/// machine's standard port. When none answers the Redis tests pass without running, except in
+/// CI, where that is a failure.
+pub fn redis_available() -> Option<RedisConfig> {
+    let host = std::env::var("MONOSTAT_TEST_REDIS_HOST").unwrap_or_else(|_| "127.0.0.1".into());
+    let port = std::env::var("MONOSTAT_TEST_REDIS_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(6379);
+    let answers = std::net::ToSocketAddrs::to_socket_addrs(&(host.as_str(), port))
+        .ok()
+        .and_then(|mut addrs| addrs.next())
+        .is_some_and(|addr| {
+            std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok()
+        });
+    if answers {
+        return Some(RedisConfig {
+            host,
+            port,
+            password: None,
+        });
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true but no Redis answers on {host}:{port}: Redis tests would be skipped"
+    );
+    eprintln!("skipped: no Redis on {host}:{port}");
+    None
 }
 
 /// A database of its own for one test: a file in a temporary directory, or a PostgreSQL

@@ -1,22 +1,32 @@
 //! Two monostat instances on one PostgreSQL database, as behind a load balancer: a change on
 //! one shows on the other's page within about a second, and every side effect happens once.
+//! With Redis the change notice travels on Redis (the database poll is then almost off, so
+//! a lost notice would show as a page minutes late); without it, through the database poll.
 
 use crate::fake_slack::FakeSlack;
-use crate::helpers::{Backend, SmtpSink, TestApp, TestDatabase, eventually, postgres_available};
-use monostat::config::Secret;
+use crate::helpers::{
+    Backend, SmtpSink, TestApp, TestDatabase, eventually, postgres_available, redis_available,
+};
+use monostat::config::{RedisConfig, Secret};
 use monostat::jobs::WorkerSettings;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 const SUBSCRIBERS: usize = 500;
 
-async fn instance(db: &TestDatabase, sink: &SmtpSink, slack: &FakeSlack) -> TestApp {
+async fn instance(
+    db: &TestDatabase,
+    sink: &SmtpSink,
+    slack: &FakeSlack,
+    redis: Option<&RedisConfig>,
+) -> TestApp {
     let slack = slack.clone();
     TestApp::spawn_configured(
         db,
         |config| {
             sink.configure(config);
             slack.configure(config);
+            config.redis = redis.cloned();
             config.slack.signing_secret = Some(Secret::new(crate::slack_http::SIGNING_SECRET));
         },
         WorkerSettings::default(),
@@ -26,17 +36,35 @@ async fn instance(db: &TestDatabase, sink: &SmtpSink, slack: &FakeSlack) -> Test
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_instances_share_one_truth() {
-    if !postgres_available() {
-        return;
+async fn two_instances_share_one_truth_through_the_database() {
+    if postgres_available() {
+        share_one_truth(None).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_share_one_truth_through_redis() {
+    if postgres_available()
+        && let Some(redis) = redis_available()
+    {
+        share_one_truth(Some(redis)).await;
+    }
+}
+
+async fn share_one_truth(redis: Option<RedisConfig>) {
     let Some(sink) = SmtpSink::start() else {
         return;
     };
     let db = TestDatabase::new(Backend::Postgres).await;
     let slack = FakeSlack::start().await;
-    let a = instance(&db, &sink, &slack).await;
-    let b = instance(&db, &sink, &slack).await;
+    let a = instance(&db, &sink, &slack, redis.as_ref()).await;
+    let b = instance(&db, &sink, &slack, redis.as_ref()).await;
+    if redis.is_some() {
+        eventually(Duration::from_secs(10), || async {
+            (a.handle.changes.relayed() && b.handle.changes.relayed()).then_some(())
+        })
+        .await;
+    }
     {
         let mut conn = a.handle.db.acquire().await.expect("conn");
         sqlx::query(
@@ -77,15 +105,21 @@ async fn two_instances_share_one_truth() {
         .expect("sent");
     assert_eq!(delivered.status(), 200);
     let accepted = Instant::now();
-    // B looks for other instances' changes every second; the limit leaves room for a busy CI.
+    // B hears of it on Redis, or looks in the database every second; the limit leaves room
+    // for a busy CI, and is far below the 15 s in which B looks while Redis relays.
     eventually(Duration::from_secs(3), || async {
         let page = b.get("/").await.text().await.ok()?;
         page.contains("might be having issues").then_some(())
     })
     .await;
     eprintln!(
-        "alert accepted by A, shown by B after {} ms",
-        accepted.elapsed().as_millis()
+        "alert accepted by A, shown by B after {} ms ({})",
+        accepted.elapsed().as_millis(),
+        if redis.is_some() {
+            "Redis"
+        } else {
+            "database poll"
+        }
     );
     let incident = eventually(Duration::from_secs(20), || async {
         let mut conn = a.handle.db.acquire().await.ok()?;

@@ -22,6 +22,7 @@ mod metrics;
 mod public_fixtures;
 mod public_pages;
 mod real_alertmanager;
+mod redis;
 mod slack;
 mod slack_http;
 mod slack_socket_mode;
