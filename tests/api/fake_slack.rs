@@ -49,8 +49,8 @@ struct Inner {
     socket_url: String,
     /// Socket Mode connections accepted so far.
     connections: usize,
-    /// Acknowledgements received, as sent.
-    acks: Vec<Value>,
+    /// Acknowledgements received, as sent, with the number of the connection they came on.
+    acks: Vec<(usize, Value)>,
     calls: Vec<Call>,
     scripted: HashMap<String, VecDeque<Failure>>,
     next_ts: u64,
@@ -117,6 +117,15 @@ impl FakeSlack {
     }
 
     pub fn acks(&self) -> Vec<Value> {
+        self.lock()
+            .acks
+            .iter()
+            .map(|(_, ack)| ack.clone())
+            .collect()
+    }
+
+    /// Acknowledgements with the connection (1, 2, … in the order accepted) each came on.
+    pub fn acks_by_connection(&self) -> Vec<(usize, Value)> {
         self.lock().acks.clone()
     }
 
@@ -302,7 +311,11 @@ async fn serve_sockets(
             let Ok(mut socket) = tokio_tungstenite::accept_async(stream).await else {
                 return;
             };
-            inner.lock().expect("state").connections += 1;
+            let connection = {
+                let mut inner = inner.lock().expect("state");
+                inner.connections += 1;
+                inner.connections
+            };
             if socket.send(Message::text(HELLO)).await.is_err() {
                 return;
             }
@@ -331,7 +344,7 @@ async fn serve_sockets(
                         Some(Ok(Message::Text(text))) => {
                             if let Ok(ack) = serde_json::from_str::<Value>(text.as_str()) {
                                 unacked.retain(|(e, _)| e["envelope_id"] != ack["envelope_id"]);
-                                inner.lock().expect("state").acks.push(ack);
+                                inner.lock().expect("state").acks.push((connection, ack));
                             }
                         }
                         Some(Ok(_)) => {}

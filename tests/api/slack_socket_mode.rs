@@ -118,3 +118,103 @@ async fn a_confirm_over_socket_mode_is_acknowledged_and_survives_a_disconnect(ba
     assert_eq!(published.body["user_id"], "U0FAKEUSR01");
     app.stop().await;
 }
+
+/// Two instances, each with its own Socket Mode connection, as behind a load balancer: Slack
+/// hands each envelope to one of them. Both answer, every envelope is acknowledged once, and a
+/// click that Slack delivers twice (to either instance) is acted on once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_each_hold_a_connection_and_share_the_envelopes() {
+    if !crate::helpers::postgres_available() {
+        return;
+    }
+    let db = TestDatabase::new(Backend::Postgres).await;
+    let slack = FakeSlack::start().await;
+    let mut instances = Vec::new();
+    for _ in 0..2 {
+        let fake = slack.clone();
+        instances.push(
+            TestApp::spawn_configured(
+                &db,
+                move |config| {
+                    fake.configure(config);
+                    config.slack.app_token = Some(Secret::new("xapp-fake-token"));
+                },
+                WorkerSettings::default(),
+                |_| {},
+            )
+            .await,
+        );
+    }
+    eventually(Duration::from_secs(20), || async {
+        (slack.socket_connections() == 2).then_some(())
+    })
+    .await;
+    let a = &instances[0];
+    let secret = settings::webhook_secret(&mut a.handle.db.acquire().await.expect("conn"))
+        .await
+        .expect("secret");
+    a.client
+        .post(format!(
+            "{}/integrations/opsgenie/hook/{secret}",
+            a.base_url
+        ))
+        .body(CREATE)
+        .send()
+        .await
+        .expect("sent");
+    let incident = incidents::all(&mut a.handle.db.acquire().await.expect("conn"))
+        .await
+        .expect("all")
+        .remove(0);
+
+    let mut confirm: serde_json::Value = serde_json::from_str(CONFIRM).expect("fixture");
+    confirm["actions"][0]["value"] = incident.id.to_string().into();
+    let home: serde_json::Value = serde_json::from_str(HOME_OPENED).expect("fixture");
+    let mut sent = Vec::new();
+    for n in 0..6 {
+        let id = format!("envelope-{n}");
+        let mut envelope = if n < 2 {
+            // The same click twice, as Slack delivers it again when unsure it arrived.
+            json!({"type": "interactive", "accepts_response_payload": false,
+                   "payload": confirm, "retry_attempt": n})
+        } else {
+            home.clone()
+        };
+        envelope["envelope_id"] = id.clone().into();
+        slack.send(Frame::Envelope(envelope));
+        sent.push(id);
+    }
+    let acks = eventually(Duration::from_secs(20), || async {
+        let acks = slack.acks_by_connection();
+        (acks.len() >= sent.len()).then_some(acks)
+    })
+    .await;
+    for id in &sent {
+        let times = acks
+            .iter()
+            .filter(|(_, ack)| ack["envelope_id"] == *id)
+            .count();
+        assert_eq!(times, 1, "{id} acknowledged once: {acks:?}");
+    }
+    let connections: std::collections::HashSet<usize> = acks.iter().map(|(c, _)| *c).collect();
+    assert_eq!(connections.len(), 2, "both instances answered: {acks:?}");
+
+    let confirmed = incidents::get(&mut a.handle.db.acquire().await.expect("conn"), incident.id)
+        .await
+        .expect("get")
+        .expect("exists");
+    assert_eq!(confirmed.status, IncidentStatus::Confirmed);
+    let confirmations = monostat::storage::audit::for_incident(
+        &mut a.handle.db.acquire().await.expect("conn"),
+        incident.id,
+    )
+    .await
+    .expect("audit")
+    .into_iter()
+    .filter(|e| e.action == "incident.confirmed")
+    .count();
+    assert_eq!(confirmations, 1, "the click twice, acted on once");
+    for app in instances {
+        app.stop().await;
+    }
+}
