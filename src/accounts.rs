@@ -98,12 +98,69 @@ pub fn hash_password(password: &str) -> Result<String, AccountError> {
         .map_err(|e| AccountError::Invalid(format!("the password cannot be hashed: {e}")))
 }
 
-pub fn verify_password(password: &str, phc: &str) -> bool {
+/// Checks a password against a stored hash: ours (argon2id), or one of the original (Django)
+/// monostat's, which imported users keep until their first login replaces it.
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    if let Some(encoded) = stored.strip_prefix("pbkdf2_sha256$") {
+        return django_pbkdf2_sha256(password, encoded);
+    }
+    // Django's Argon2PasswordHasher stores "argon2" followed by a PHC string.
+    let phc = match stored.strip_prefix("argon2") {
+        Some(rest) if rest.starts_with('$') => rest,
+        _ => stored,
+    };
     PasswordHash::new(phc).is_ok_and(|hash| {
         Argon2::default()
             .verify_password(password.as_bytes(), &hash)
             .is_ok()
     })
+}
+
+/// Whether a stored hash should be replaced by an argon2id one at the next successful login.
+pub fn needs_rehash(stored: &str) -> bool {
+    !stored.starts_with("$argon2id$")
+}
+
+/// Bounds the work an imported hash can ask for; Django's own default is 1,200,000 (2026).
+const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+
+/// Django's `pbkdf2_sha256$<iterations>$<salt>$<base64 of 32 bytes>`, without the prefix.
+fn django_pbkdf2_sha256(password: &str, encoded: &str) -> bool {
+    use base64::Engine;
+    use hmac::{KeyInit, Mac};
+    use subtle::ConstantTimeEq;
+    let mut parts = encoded.splitn(3, '$');
+    let (Some(iterations), Some(salt), Some(expected)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let Ok(iterations) = iterations.parse::<u32>() else {
+        return false;
+    };
+    let Ok(expected) = base64::engine::general_purpose::STANDARD.decode(expected) else {
+        return false;
+    };
+    if iterations == 0 || iterations > MAX_PBKDF2_ITERATIONS || expected.len() != 32 {
+        return false;
+    }
+    // PBKDF2 (RFC 8018) with HMAC-SHA256, one block: the derived key is as long as the digest.
+    let Ok(keyed) = hmac::Hmac::<sha2::Sha256>::new_from_slice(password.as_bytes()) else {
+        return false;
+    };
+    let mut mac = keyed.clone();
+    mac.update(salt.as_bytes());
+    mac.update(&1u32.to_be_bytes());
+    let mut block: [u8; 32] = mac.finalize().into_bytes().into();
+    let mut derived = block;
+    for _ in 1..iterations {
+        let mut mac = keyed.clone();
+        mac.update(&block);
+        block = mac.finalize().into_bytes().into();
+        for (d, b) in derived.iter_mut().zip(block) {
+            *d ^= b;
+        }
+    }
+    derived.ct_eq(&expected[..]).into()
 }
 
 /// Creates an active admin user after checking every field.
@@ -130,6 +187,38 @@ pub async fn create_user(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn django_hashes_of_the_original_verify() {
+        // Made by Django 5's make_password("monostat-import-test", salt, "pbkdf2_sha256"), as
+        // in shared/fixtures/monostat-django.sqlite3.
+        let django = "pbkdf2_sha256$720000$6y5bo37dreXSGlvSDu1Ao2$Orq9WNRM1uo5jFwdcyqbMquVNdbaeY49Dsvh282LqyU=";
+        assert!(verify_password("monostat-import-test", django));
+        assert!(!verify_password("monostat-import-tesT", django));
+        assert!(needs_rehash(django));
+        // Python's hashlib.pbkdf2_hmac("sha256", b"passwd", b"salt", 1), another implementation.
+        assert!(verify_password(
+            "passwd",
+            "pbkdf2_sha256$1$salt$VawEblbjCJ/sFpHCJUS2BflBhSFt3gRl5oudV8INrLw="
+        ));
+        for broken in [
+            "pbkdf2_sha256$0$salt$VaIPQNyKdhH1cMe0CPJ7JdTIj6jOTjTKifaxfP8O+1M=",
+            "pbkdf2_sha256$99999999999$salt$VaIPQNyKdhH1cMe0CPJ7JdTIj6jOTjTKifaxfP8O+1M=",
+            "pbkdf2_sha256$1$salt$not-base64",
+            "pbkdf2_sha256$1$salt",
+            "pbkdf2_sha256$",
+            "md5$salt$abc",
+        ] {
+            assert!(!verify_password("passwd", broken), "{broken}");
+        }
+        let ours = hash_password("correct horse battery").expect("hashes");
+        assert!(!needs_rehash(&ours));
+        // Django's argon2 hasher: its PHC string behind "argon2".
+        assert!(verify_password(
+            "correct horse battery",
+            &format!("argon2{ours}")
+        ));
+    }
 
     #[test]
     fn passwords_are_hashed_with_argon2id_and_verify() {

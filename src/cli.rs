@@ -35,6 +35,8 @@ enum Command {
     Createsuperuser(CreateSuperuserArgs),
     /// Send a simulated alert to the running server, and close it again when you press Enter
     SimulateAlert(SimulateAlertArgs),
+    /// Copy everything from an original (Django) monostat database into this one
+    ImportDjango(ImportDjangoArgs),
     /// Print the version
     Version,
 }
@@ -60,6 +62,16 @@ struct SimulateAlertArgs {
     /// The running server (default: http:// and MONOSTAT_LISTEN, on loopback)
     #[arg(long, value_name = "URL")]
     url: Option<url::Url>,
+}
+
+#[derive(Args, Debug)]
+struct ImportDjangoArgs {
+    /// The original's database: postgres://user:password@host/name or sqlite:///path/db.sqlite3
+    #[arg(long, value_name = "URL")]
+    from: String,
+    /// Import even though this database has incidents of its own (they are kept)
+    #[arg(long)]
+    force: bool,
 }
 
 /// Why the command failed, and with which exit status.
@@ -125,6 +137,7 @@ fn run(command: Command) -> Result<(), Failure> {
             Command::Migrate => migrate(config).await,
             Command::Createsuperuser(args) => create_superuser(config, args).await,
             Command::SimulateAlert(args) => simulate_alert(config, args).await,
+            Command::ImportDjango(args) => import_django(config, args).await,
             Command::Version => Ok(()),
         }
     })
@@ -138,6 +151,26 @@ async fn serve(config: Config) -> Result<(), Failure> {
         shutdown.cancel();
     });
     app.run().await.map_err(Failure::runtime)
+}
+
+async fn import_django(config: Config, args: ImportDjangoArgs) -> Result<(), Failure> {
+    let failure = |e: crate::import_django::ImportError| {
+        if e.is_usage() {
+            Failure::usage(e)
+        } else {
+            Failure::runtime(e)
+        }
+    };
+    // The source is checked before the target is touched (created, migrated).
+    let source = crate::import_django::Source::parse(&args.from).map_err(failure)?;
+    let original = source.read().await.map_err(failure)?;
+    let db = app::open_database(&config)
+        .await
+        .map_err(Failure::runtime)?;
+    let imported = crate::import_django::import(&db, &original, args.force).await;
+    db.close().await;
+    print!("{}", imported.map_err(failure)?);
+    Ok(())
 }
 
 async fn migrate(config: Config) -> Result<(), Failure> {

@@ -20,6 +20,7 @@ pub mod changes;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod import_django;
 pub mod integrations;
 pub mod jobs;
 pub mod links;

@@ -189,6 +189,28 @@ pub async fn form(
 
 /// A password hash for unknown usernames, so that they take as long as known ones and the
 /// time of the answer does not tell which usernames exist.
+/// Replaces an imported (Django) hash with an argon2id one, now that the password is known.
+/// A failure only means trying again at the next login.
+async fn upgrade_password_hash(
+    conn: &mut crate::storage::AnyConnection,
+    user: &users::User,
+    password: String,
+) {
+    let hashed = tokio::task::spawn_blocking(move || crate::accounts::hash_password(&password))
+        .await
+        .ok()
+        .and_then(Result::ok);
+    let Some(hash) = hashed else {
+        return;
+    };
+    match users::set_password_hash(conn, user.id, &hash).await {
+        Ok(()) => tracing::info!(username = %user.username, "password hash upgraded to argon2id"),
+        Err(e) => {
+            tracing::warn!(username = %user.username, error = %e, "cannot upgrade the password hash")
+        }
+    }
+}
+
 fn dummy_hash() -> &'static str {
     static HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         crate::accounts::hash_password("not a password of anybody").unwrap_or_default()
@@ -249,6 +271,9 @@ pub async fn submit(
         state.admin_limits.failed(client, username).await;
         return again(StatusCode::OK, WRONG).await;
     };
+    if crate::accounts::needs_rehash(&user.password_hash) {
+        upgrade_password_hash(&mut conn, &user, form.password.clone()).await;
+    }
     let secure = secure_cookies(&state);
     let keys = match crate::storage::security_keys::count(&mut conn, user.id).await {
         Ok(keys) => keys,

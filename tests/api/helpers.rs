@@ -158,6 +158,11 @@ impl TestDatabase {
         vars
     }
 
+    /// The PostgreSQL database's URL, for tests that fill it by other means.
+    pub fn postgres_url(&self) -> Option<String> {
+        self.postgres.as_ref().map(|pg| pg.url().to_string())
+    }
+
     /// Makes the database unreachable for everybody (PostgreSQL only): drops it, closing every
     /// connection to it.
     pub async fn drop_postgres_database(&self) {

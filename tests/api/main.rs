@@ -16,6 +16,7 @@ mod database_outage;
 mod fake_slack;
 mod health;
 mod hooks;
+mod import_django;
 mod instances;
 mod jobs;
 mod metrics;

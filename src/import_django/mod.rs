@@ -1,0 +1,343 @@
+//! `monostat import-django`: moving over from the original (Django) monostat without anybody
+//! noticing. Incident URLs, unsubscribe links, the OpsGenie hook URL and admin passwords all
+//! keep working. Everything is read first and checked, then written in one transaction, so a
+//! failed import leaves the database as it was.
+
+mod original;
+mod target;
+
+pub use original::Dialect;
+
+use crate::domain::{IncidentStatus, Severity};
+use crate::storage::{self, Db};
+use jiff::Timestamp;
+use sqlx::Connection;
+use std::collections::HashSet;
+use std::fmt;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The `--from` value cannot be used.
+    #[error("--from: {0}")]
+    Source(String),
+    #[error("cannot open the original database {url}: {source}")]
+    Connect { url: String, source: sqlx::Error },
+    #[error("{0} (is this an original monostat database?)")]
+    Read(#[from] original::ReadError),
+    /// A value the original holds that monostat cannot take; nothing was written.
+    #[error("{0}; nothing was imported")]
+    Invalid(String),
+    #[error(
+        "this database already has {0} incidents that did not come from this original monostat; \
+         nothing was imported. --force imports anyway: what is here stays, and original \
+         incidents whose ids are taken are left out"
+    )]
+    Refused(usize),
+    #[error(transparent)]
+    Storage(#[from] storage::StorageError),
+}
+
+impl ImportError {
+    /// Whether the person running the command can fix it by changing what they typed.
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            Self::Source(_) | Self::Invalid(_) | Self::Refused(_) | Self::Read(_)
+        )
+    }
+}
+
+/// Where the original database is: `postgres://…`, `sqlite:///path`, or a file path.
+#[derive(Clone, Debug)]
+pub struct Source {
+    connect_url: String,
+    /// For messages: without a password.
+    shown: String,
+    dialect: Dialect,
+}
+
+impl Source {
+    pub fn parse(from: &str) -> Result<Source, ImportError> {
+        let from = from.trim();
+        if from.starts_with("postgres://") || from.starts_with("postgresql://") {
+            let mut shown = url::Url::parse(from)
+                .map_err(|e| ImportError::Source(format!("{from:?} is not a URL: {e}")))?;
+            if shown.password().is_some() {
+                let _ = shown.set_password(Some("***"));
+            }
+            return Ok(Source {
+                connect_url: from.to_owned(),
+                shown: shown.to_string(),
+                dialect: Dialect::Postgres,
+            });
+        }
+        let path = match from.strip_prefix("sqlite:") {
+            Some(rest) => rest.strip_prefix("//").unwrap_or(rest),
+            None if from.contains("://") => {
+                return Err(ImportError::Source(format!(
+                    "{from:?}: expected postgres://user:password@host/database, \
+                     sqlite:///path/to/db.sqlite3 or a file path"
+                )));
+            }
+            None => from,
+        };
+        let path = std::path::Path::new(path);
+        if !path.is_file() {
+            return Err(ImportError::Source(format!(
+                "{} is not a file",
+                path.display()
+            )));
+        }
+        let absolute = std::path::absolute(path)
+            .ok()
+            .and_then(|p| url::Url::from_file_path(p).ok())
+            .ok_or_else(|| ImportError::Source(format!("{} is not a path", path.display())))?;
+        Ok(Source {
+            // Read-only: the original's database is never changed by moving away from it.
+            connect_url: format!("sqlite://{}?mode=ro", absolute.path()),
+            shown: format!("sqlite://{}", absolute.path()),
+            dialect: Dialect::Sqlite,
+        })
+    }
+
+    pub async fn read(&self) -> Result<original::Original, ImportError> {
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&self.connect_url)
+            .await
+            .map_err(|source| ImportError::Connect {
+                url: self.shown.clone(),
+                source,
+            })?;
+        let read = original::read(&mut conn, self.dialect).await;
+        let _ = conn.close().await;
+        Ok(read?)
+    }
+}
+
+/// What an import did, for the person who ran it.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// The original's incidents were all here already: nothing was written.
+    pub already_imported: bool,
+    pub incidents: usize,
+    pub incidents_skipped: usize,
+    pub updates: usize,
+    pub alerts: usize,
+    pub subscribers: usize,
+    pub active_subscribers: usize,
+    pub users: usize,
+    pub settings: Vec<&'static str>,
+    /// Things the admin should look at afterwards.
+    pub warnings: Vec<String>,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.already_imported {
+            return writeln!(
+                f,
+                "Already imported: every incident of the original is here. Nothing changed."
+            );
+        }
+        writeln!(
+            f,
+            "Imported {} ({}, {}), {} ({} active), {}.",
+            count(self.incidents, "incident"),
+            count(self.updates, "update"),
+            count(self.alerts, "alert"),
+            count(self.subscribers, "subscriber"),
+            self.active_subscribers,
+            count(self.users, "user")
+        )?;
+        if self.incidents_skipped > 0 {
+            writeln!(
+                f,
+                "Left out {} (ids taken here by other incidents).",
+                count(self.incidents_skipped, "incident")
+            )?;
+        }
+        if !self.settings.is_empty() {
+            writeln!(f, "Settings: {}.", self.settings.join(", "))?;
+        }
+        for warning in &self.warnings {
+            writeln!(f, "Note: {warning}")?;
+        }
+        Ok(())
+    }
+}
+
+fn count(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
+/// Refuses values monostat has no place for, before anything is written.
+fn check(original: &original::Original) -> Result<(), ImportError> {
+    let status = |id: i64, what: &str, value: &str| {
+        value.parse::<IncidentStatus>().map(|_| ()).map_err(|_| {
+            ImportError::Invalid(format!(
+                "incident {id}: {what} {value:?} is not one of planned, suspected, dismissed, \
+                 confirmed, watching, resolved"
+            ))
+        })
+    };
+    for incident in &original.incidents {
+        status(incident.id, "status", &incident.status)?;
+        if let Some(last) = &incident.last_notified_status {
+            status(incident.id, "last notified status", last)?;
+        }
+        incident.severity.parse::<Severity>().map_err(|_| {
+            ImportError::Invalid(format!(
+                "incident {}: severity {:?} is not one of maintenance, notice, bug, partial, \
+                 outage",
+                incident.id, incident.severity
+            ))
+        })?;
+    }
+    for update in &original.updates {
+        if let Some(new_status) = &update.new_status {
+            status(update.incident_id, "an update's status", new_status)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether monostat can check this Django password hash (see `accounts::verify_password`).
+fn usable_hash(hash: &str) -> bool {
+    hash.starts_with("pbkdf2_sha256$") || hash.starts_with("argon2$")
+}
+
+/// Copies the original into `db`. With `force`, imports into a database that has incidents of
+/// its own, keeping them.
+pub async fn import(
+    db: &Db,
+    original: &original::Original,
+    force: bool,
+) -> Result<Report, ImportError> {
+    check(original)?;
+    let mut report = Report::default();
+    let mut tx = db.begin().await?;
+    let existing = target::existing_incident_titles(&mut tx).await?;
+    if !existing.is_empty() {
+        let here: HashSet<(i64, &str)> = existing
+            .iter()
+            .map(|(id, title)| (*id, title.as_str()))
+            .collect();
+        let all_here = !original.incidents.is_empty()
+            && original
+                .incidents
+                .iter()
+                .all(|i| here.contains(&(i.id, i.title.as_str())));
+        if all_here && !force {
+            report.already_imported = true;
+            return Ok(report);
+        }
+        if !force {
+            return Err(ImportError::Refused(existing.len()));
+        }
+    }
+
+    let mut imported = HashSet::new();
+    for incident in &original.incidents {
+        if target::insert_incident(&mut tx, incident).await? {
+            imported.insert(incident.id);
+        } else {
+            report.incidents_skipped += 1;
+        }
+    }
+    report.incidents = imported.len();
+    for update in original
+        .updates
+        .iter()
+        .filter(|u| imported.contains(&u.incident_id))
+    {
+        target::insert_update(&mut tx, update).await?;
+        report.updates += 1;
+    }
+    for alert in original
+        .alerts
+        .iter()
+        .filter(|a| imported.contains(&a.incident_id))
+    {
+        if target::insert_alert(&mut tx, alert).await? {
+            report.alerts += 1;
+        }
+    }
+    for subscriber in &original.subscribers {
+        if target::insert_subscriber(&mut tx, subscriber).await? {
+            report.subscribers += 1;
+            report.active_subscribers += usize::from(subscriber.active);
+        }
+    }
+    let mut not_staff = 0;
+    for user in &original.users {
+        if !user.staff {
+            not_staff += 1;
+            continue;
+        }
+        if !target::insert_user(&mut tx, user).await? {
+            report.warnings.push(format!(
+                "a user named {:?} existed here already and was kept as it is",
+                user.username
+            ));
+            continue;
+        }
+        report.users += 1;
+        if !usable_hash(&user.password_hash) {
+            report.warnings.push(format!(
+                "user {:?} has no password monostat can check; set one on Admin → Users",
+                user.username
+            ));
+        }
+    }
+    if not_staff > 0 {
+        report.warnings.push(format!(
+            "{not_staff} users without staff status were left out: they could not use the \
+             original's admin either"
+        ));
+    }
+
+    if let Some(site) = &original.site {
+        target::set_site(&mut tx, site).await?;
+        report.settings.push("site");
+        if let Some(logo) = &site.logo {
+            report.warnings.push(format!(
+                "the logo ({logo}) lives in the original's media folder; upload it again on \
+                 Admin → Settings → Site"
+            ));
+        }
+    }
+    if let Some(notifications) = &original.notifications {
+        target::set_notifications(&mut tx, notifications).await?;
+        report.settings.push("notifications");
+    }
+    if let Some(secret) = &original.opsgenie_secret {
+        target::set_webhook_secret(&mut tx, secret).await?;
+        report
+            .settings
+            .push("alert-hook secret (the OpsGenie URL stays the same)");
+    }
+    if let Some(slack) = &original.slack {
+        target::set_slack(&mut tx, slack).await?;
+        report.settings.push("Slack");
+    }
+    target::continue_ids_after_imported(&mut tx, db.backend()).await?;
+    // Also tells running instances that the page changed.
+    storage::audit::record(
+        &mut tx,
+        Timestamp::now(),
+        "system",
+        None,
+        "import.django",
+        &format!(
+            "imported {} incidents, {} subscribers and {} users from the original monostat",
+            report.incidents, report.subscribers, report.users
+        ),
+    )
+    .await?;
+    tx.commit().await.map_err(storage::StorageError::from)?;
+    Ok(report)
+}

@@ -1,0 +1,338 @@
+//! `monostat import-django`, run as an admin runs it, on a database of the original (Django)
+//! monostat made by its own migrations: everything arrives, and what the outside world holds
+//! (incident URLs, unsubscribe links, the OpsGenie hook URL, passwords) keeps working.
+
+use crate::admin_client::Browser;
+use crate::helpers::{Backend, TestApp, TestDatabase, postgres_available};
+use crate::on_both_backends;
+use std::process::{Command, Output};
+
+/// 205 incidents (one dismissed) with 411 updates and 2 alerts, 25 subscribers (20 active),
+/// settings, and the user `admin` with the password below. A copy of the shared sample, so a
+/// clone tests on its own.
+const ORIGINAL: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/monostat-django.sqlite3"
+);
+const ADMIN_PASSWORD: &str = "monostat-import-test";
+const OPSGENIE_SECRET: &str = "v8OjfuMRKxeJU3Oe5bUBSbvA3oGEUD1eOkw3AummNJw1dOZwYAsZKmcaPfpsH4RQ";
+const IMPORTED: &str = "Imported 205 incidents (411 updates, 2 alerts), 25 subscribers (20 active), 1 user.\n\
+    Settings: site, notifications, alert-hook secret (the OpsGenie URL stays the same), Slack.\n";
+
+fn original() -> String {
+    let path = std::path::Path::new(ORIGINAL);
+    assert!(
+        path.is_file(),
+        "the original's sample database is missing: {ORIGINAL}"
+    );
+    format!(
+        "sqlite://{}",
+        std::fs::canonicalize(path).expect("path").display()
+    )
+}
+
+fn import(db: &TestDatabase, from: &str, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_monostat"))
+        .env_clear()
+        .envs(db.env())
+        .args(["import-django", "--from", from])
+        .args(extra)
+        .output()
+        .expect("monostat runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+async fn scalar(app: &TestApp, sql: &'static str) -> i64 {
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    sqlx::query_scalar(sql)
+        .fetch_one(&mut *conn)
+        .await
+        .expect("query")
+}
+
+/// What an admin and the public see after the import.
+async fn everything_arrived(app: &TestApp) {
+    for (sql, expected) in [
+        ("SELECT COUNT(*) FROM incidents", 205),
+        (
+            "SELECT COUNT(*) FROM incidents WHERE status = 'dismissed'",
+            1,
+        ),
+        ("SELECT COUNT(*) FROM incident_updates", 411),
+        ("SELECT COUNT(*) FROM incoming_alerts", 2),
+        ("SELECT COUNT(*) FROM subscribers", 25),
+        ("SELECT COUNT(*) FROM subscribers WHERE active = 1", 20),
+        ("SELECT COUNT(*) FROM users", 1),
+    ] {
+        assert_eq!(scalar(app, sql).await, expected, "{sql}");
+    }
+
+    // The public URL of an incident is what it was: the start date and the original's id.
+    let page = app.get("/2026-11-24/1").await;
+    assert_eq!(page.status(), 200);
+    let body = page.text().await.expect("page");
+    assert!(body.contains("Checkout slow for some customers"), "{body}");
+    assert!(body.contains("<strong>elevated error rates</strong>"));
+    assert!(body.contains("Update 1: we are <em>investigating</em> the issue"));
+    let home = app.get("/").await.text().await.expect("page");
+    assert!(home.contains("Example Shop"), "the site's name");
+    assert!(
+        home.contains("Checkout slow for some customers"),
+        "the open incident"
+    );
+
+    // The hook URL pasted into OpsGenie years ago still answers.
+    let hook = app
+        .client
+        .post(format!(
+            "{}/integrations/opsgenie/hook/{OPSGENIE_SECRET}",
+            app.base_url
+        ))
+        .body(include_str!("../fixtures/opsgenie_create.json"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(hook.status(), 200);
+
+    // The admin logs in with the password they always had; it is re-hashed on the way.
+    let browser = Browser::new(&app.base_url);
+    let page = browser.log_in("admin", ADMIN_PASSWORD).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let hash: String = {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE username = 'admin'")
+            .fetch_one(&mut *conn)
+            .await
+            .expect("hash")
+    };
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    let again = Browser::new(&app.base_url);
+    assert!(
+        again
+            .log_in("admin", "monostat-import-tesT")
+            .await
+            .contains("Wrong username or password.")
+    );
+    assert_eq!(again.log_in("admin", ADMIN_PASSWORD).await.status, 303);
+
+    // An unsubscribe link from a mail the original sent.
+    let link = app
+        .client
+        .post(format!("{}/unsubscribe/QalxBZH8Haf67Oyx", app.base_url))
+        .form(&[("List-Unsubscribe", "One-Click")])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(link.status(), 200);
+    assert!(
+        link.text()
+            .await
+            .expect("body")
+            .contains("You are unsubscribed")
+    );
+    assert_eq!(
+        scalar(
+            app,
+            "SELECT COUNT(*) FROM subscribers WHERE email = 'subscriber2@example.com'"
+        )
+        .await,
+        0
+    );
+}
+
+on_both_backends!(
+    the_original_moves_over_and_a_second_run_changes_nothing,
+    a_database_with_incidents_of_its_own_is_refused_unless_forced,
+    what_is_not_an_original_database_is_refused_and_changes_nothing,
+);
+
+async fn the_original_moves_over_and_a_second_run_changes_nothing(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let output = import(&db, &original(), &[]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), IMPORTED);
+
+    let again = import(&db, &original(), &[]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert_eq!(
+        text(&again.stdout),
+        "Already imported: every incident of the original is here. Nothing changed.\n"
+    );
+
+    let app = TestApp::spawn(&db).await;
+    // New incidents continue after the original's ids.
+    let next: i64 = {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        sqlx::query_scalar(
+            "INSERT INTO incidents (status, severity, start_at, title, created_at, updated_at)
+             VALUES ('confirmed', 'notice', 0, 'New', 0, 0) RETURNING id",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .expect("insert")
+    };
+    assert_eq!(next, 206);
+    sqlx::query("DELETE FROM incidents WHERE id = 206")
+        .execute(&mut *app.handle.db.acquire().await.expect("conn"))
+        .await
+        .expect("delete");
+    everything_arrived(&app).await;
+    app.stop().await;
+}
+
+async fn a_database_with_incidents_of_its_own_is_refused_unless_forced(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        sqlx::query(
+            "INSERT INTO incidents (status, severity, start_at, title, created_at, updated_at)
+             VALUES ('resolved', 'notice', 0, 'Ours', 0, 0)",
+        )
+        .execute(&mut *conn)
+        .await
+        .expect("insert");
+    }
+    let refused = import(&db, &original(), &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).starts_with(
+            "monostat: this database already has 1 incidents that did not come from this original monostat; nothing was imported."
+        ),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM incidents").await, 1);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM subscribers").await, 0);
+
+    let forced = import(&db, &original(), &["--force"]);
+    assert!(forced.status.success(), "{}", text(&forced.stderr));
+    let report = text(&forced.stdout);
+    // Ours took id 1, so the original's incident 1 (and its 3 updates, 1 alert) stay out.
+    assert!(
+        report.starts_with("Imported 204 incidents (408 updates, 1 alert), 25 subscribers (20 active), 1 user.\nLeft out 1 incident (ids taken here by other incidents).\n"),
+        "{report}"
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM incidents").await, 205);
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM incidents WHERE title = 'Ours'").await,
+        1
+    );
+    app.stop().await;
+}
+
+async fn what_is_not_an_original_database_is_refused_and_changes_nothing(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    let ours = db.data_dir.path().join("ours.db");
+    std::fs::write(&ours, b"").expect("an empty SQLite file");
+    let cases = [
+        (
+            "/nonexistent/monostat.sqlite3".to_owned(),
+            "monostat: --from: /nonexistent/monostat.sqlite3 is not a file\n".to_owned(),
+        ),
+        (
+            "mysql://monostat@db/monostat".to_owned(),
+            "monostat: --from: \"mysql://monostat@db/monostat\": expected postgres://user:password@host/database, sqlite:///path/to/db.sqlite3 or a file path\n".to_owned(),
+        ),
+        (
+            format!("sqlite://{}", ours.display()),
+            "monostat: reading core_siteconfiguration: error returned from database: (code: 1) no such table: core_siteconfiguration (is this an original monostat database?)\n".to_owned(),
+        ),
+    ];
+    for (from, expected) in cases {
+        let output = import(&db, &from, &[]);
+        assert_eq!(output.status.code(), Some(2), "{from}");
+        assert_eq!(text(&output.stderr), expected, "{from}");
+        assert!(output.stdout.is_empty());
+    }
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM incidents").await, 0);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM users").await, 0);
+    app.stop().await;
+}
+
+/// The original's PostgreSQL schema as Django makes it (integer ids, `timestamp with time
+/// zone`, `boolean`), filled with the sample database's rows.
+const TO_POSTGRES: &str = r#"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+tables = ["auth_user", "core_siteconfiguration", "core_incident", "core_incidentupdate",
+          "core_incomingalert", "notifications_notificationconfiguration",
+          "notifications_subscriber", "opsgenie_opsgenieconfiguration", "slack_slackconfiguration"]
+def pg_type(declared):
+    d = declared.lower()
+    if d == "datetime": return "timestamp with time zone"
+    if d == "bool": return "boolean"
+    return d
+def literal(value, declared):
+    if value is None: return "NULL"
+    if declared.lower() == "bool": return "true" if value else "false"
+    if isinstance(value, int): return str(value)
+    text = str(value).replace("'", "''")
+    return "'" + text + ("+00'" if declared.lower() == "datetime" else "'")
+for table in tables:
+    columns = db.execute(f'PRAGMA table_info("{table}")').fetchall()
+    ddl = ", ".join(f'"{c[1]}" {pg_type(c[2])}' + (" PRIMARY KEY" if c[5] else "") for c in columns)
+    print(f'CREATE TABLE "{table}" ({ddl});')
+    names = ", ".join(f'"{c[1]}"' for c in columns)
+    for row in db.execute(f'SELECT * FROM "{table}"'):
+        values = ", ".join(literal(v, c[2]) for v, c in zip(row, columns))
+        print(f'INSERT INTO "{table}" ({names}) VALUES ({values});')
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_original_on_postgresql_moves_over_alike() {
+    if !postgres_available() {
+        return;
+    }
+    let script = Command::new("python3")
+        .args(["-c", TO_POSTGRES, ORIGINAL])
+        .output()
+        .expect("python3 runs");
+    assert!(script.status.success(), "{}", text(&script.stderr));
+    let original_db = TestDatabase::new(Backend::Postgres).await;
+    let original_url = original_db.postgres_url().expect("a PostgreSQL database");
+    {
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&original_url)
+            .await
+            .expect("connect");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(text(&script.stdout)))
+            .execute(&mut conn)
+            .await
+            .expect("the original's tables");
+    }
+
+    // From PostgreSQL into SQLite, compared with the same import from the SQLite original.
+    let from_postgres = TestDatabase::new(Backend::Sqlite).await;
+    let output = import(&from_postgres, &original_url, &[]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), IMPORTED);
+    let from_sqlite = TestDatabase::new(Backend::Sqlite).await;
+    assert!(import(&from_sqlite, &original(), &[]).status.success());
+    let a = TestApp::spawn(&from_postgres).await;
+    let b = TestApp::spawn(&from_sqlite).await;
+    for sql in [
+        "SELECT CAST(SUM(start_at) AS TEXT) || '/' || CAST(SUM(COALESCE(end_at, 0)) AS TEXT) || '/' || CAST(SUM(created_at) AS TEXT) FROM incidents",
+        "SELECT CAST(SUM(created_at) AS TEXT) || '/' || CAST(COUNT(new_status) AS TEXT) FROM incident_updates",
+        "SELECT GROUP_CONCAT(token, ',') FROM (SELECT token FROM subscribers ORDER BY token)",
+        "SELECT GROUP_CONCAT(CAST(silent AS TEXT) || status || severity, ',') FROM (SELECT * FROM incidents ORDER BY id)",
+    ] {
+        let read = |app: &TestApp| {
+            let db = app.handle.db.clone();
+            async move {
+                let mut conn = db.acquire().await.expect("conn");
+                sqlx::query_scalar::<_, String>(sql)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .expect("query")
+            }
+        };
+        assert_eq!(read(&a).await, read(&b).await, "{sql}");
+    }
+    everything_arrived(&a).await;
+    a.stop().await;
+    b.stop().await;
+}
