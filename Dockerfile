@@ -36,7 +36,7 @@ RUN apt-get update \
  && groupadd --gid 15372 monostat \
  && useradd --uid 15372 --gid 15372 --home-dir /data --no-create-home --shell /usr/sbin/nologin monostat \
  && mkdir /data && chown 15372:15372 /data
-# The SQLite database, uploaded logos and the mail outbox live in /data. A new named volume
+# The SQLite database (with the uploaded logo) and the mail outbox live in /data. A new named volume
 # starts with this directory's owner (uid 15372); a bind-mounted host directory must be
 # writable by uid 15372 (`chown 15372:15372 DIR`).
 ENV MONOSTAT_DATA_DIR=/data MONOSTAT_LISTEN=0.0.0.0:80

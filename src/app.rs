@@ -153,6 +153,12 @@ impl Application {
                 config.site_url.clone(),
             ),
             changes.clone(),
+        )
+        .with_mirror(
+            config
+                .static_mirror_dir
+                .clone()
+                .map(crate::public::mirror::Mirror::new),
         );
         // Render before the first request, so the page is served from memory from the start.
         if let Err(e) = pages.refresh().await {

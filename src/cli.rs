@@ -33,6 +33,8 @@ enum Command {
     Migrate,
     /// Create an admin user
     Createsuperuser(CreateSuperuserArgs),
+    /// Write the public site as static files, for a static file server or object storage
+    Export(ExportArgs),
     /// Send a simulated alert to the running server, and close it again when you press Enter
     SimulateAlert(SimulateAlertArgs),
     /// Copy everything from an original (Django) monostat database into this one
@@ -52,6 +54,14 @@ struct CreateSuperuserArgs {
     /// Read the password from the first line of standard input, for scripts
     #[arg(long)]
     password_stdin: bool,
+}
+
+#[derive(Args, Debug)]
+struct ExportArgs {
+    /// Where to publish the site: becomes a symbolic link to DIR.monostat-<generation> beside
+    /// it, swapped atomically on every export
+    #[arg(long, value_name = "DIR")]
+    out: std::path::PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -136,6 +146,7 @@ fn run(command: Command) -> Result<(), Failure> {
             Command::Serve => serve(config).await,
             Command::Migrate => migrate(config).await,
             Command::Createsuperuser(args) => create_superuser(config, args).await,
+            Command::Export(args) => export(config, args).await,
             Command::SimulateAlert(args) => simulate_alert(config, args).await,
             Command::ImportDjango(args) => import_django(config, args).await,
             Command::Version => Ok(()),
@@ -180,6 +191,27 @@ async fn migrate(config: Config) -> Result<(), Failure> {
     db.migrate().await.map_err(Failure::runtime)?;
     db.close().await;
     println!("The database is up to date.");
+    Ok(())
+}
+
+async fn export(config: Config, args: ExportArgs) -> Result<(), Failure> {
+    let started = std::time::Instant::now();
+    let written = crate::public::mirror::export(&config, args.out.clone())
+        .await
+        .map_err(|e| {
+            if e.is_usage() {
+                Failure::usage(e)
+            } else {
+                Failure::runtime(e)
+            }
+        })?;
+    println!(
+        "Exported {} files ({} KiB) to {} in {} ms.",
+        written.files,
+        written.bytes.div_ceil(1024),
+        args.out.display(),
+        started.elapsed().as_millis()
+    );
     Ok(())
 }
 

@@ -51,6 +51,9 @@ pub struct Config {
     pub log_format: LogFormat,
     pub slack: SlackOverrides,
     pub metrics: MetricsAccess,
+    /// Where the public site is also kept as static files, rewritten after every rendering
+    /// (`public::mirror`).
+    pub static_mirror_dir: Option<PathBuf>,
 }
 
 /// Who may read `/metrics`.
@@ -313,7 +316,18 @@ impl Config {
             (None, None) => MetricsAccess::Off,
         };
 
+        let static_mirror_dir = match env.get("MONOSTAT_STATIC_MIRROR_DIR") {
+            None => None,
+            Some(v) => Some(static_mirror_dir(&v).ok_or_else(|| ConfigError {
+                variable: "MONOSTAT_STATIC_MIRROR_DIR",
+                expected:
+                    "a path ending in the mirror's own name, such as /srv/status-mirror".into(),
+                got: v,
+            })?),
+        };
+
         Ok(Config {
+            static_mirror_dir,
             metrics,
             site_url,
             listen,
@@ -399,6 +413,14 @@ fn is_valid_webhook_secret(v: &str) -> bool {
     v.len() >= MIN_WEBHOOK_SECRET_LEN
         && v.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'))
+}
+
+/// A static mirror's path: it must end in a name, since the mirror is a symbolic link by that
+/// name with its generations beside it (`/` or `..` name no such place).
+pub fn static_mirror_dir(value: &str) -> Option<PathBuf> {
+    let path = PathBuf::from(value.trim());
+    path.file_name()?;
+    Some(path)
 }
 
 fn parse_site_url(value: &str) -> Result<Url, ConfigError> {
@@ -620,6 +642,24 @@ mod tests {
         assert!(
             error(&[("MONOSTAT_SLACK_API_URL", "slack.com")])
                 .starts_with("MONOSTAT_SLACK_API_URL: ")
+        );
+        for no_name in ["/", "..", "/srv/.."] {
+            assert!(
+                error(&[("MONOSTAT_STATIC_MIRROR_DIR", no_name)])
+                    .starts_with("MONOSTAT_STATIC_MIRROR_DIR: expected a path ending in"),
+                "{no_name}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_static_mirror_is_off_unless_a_directory_is_named() {
+        assert_eq!(config(&[]).expect("valid").static_mirror_dir, None);
+        assert_eq!(
+            config(&[("MONOSTAT_STATIC_MIRROR_DIR", "/srv/status-mirror/")])
+                .expect("valid")
+                .static_mirror_dir,
+            Some(PathBuf::from("/srv/status-mirror/"))
         );
     }
 

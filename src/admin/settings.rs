@@ -297,10 +297,6 @@ pub async fn save_site(
 }
 
 /// Where uploaded logos live: `$MONOSTAT_DATA_DIR/media`.
-pub fn media_dir(state: &AppState) -> std::path::PathBuf {
-    state.config.data_dir.join("media")
-}
-
 /// Names of stored logos carry their content's hash, so that browsers may keep them for good.
 pub fn is_media_name(name: &str) -> bool {
     let Some(rest) = name.strip_prefix("logo.") else {
@@ -391,29 +387,9 @@ pub async fn upload_logo(
         .map(|b| format!("{b:02x}"))
         .collect();
     let name = format!("logo.{hash}.{}", format.extension());
-    let dir = media_dir(&state);
-    // Written under a temporary name and renamed, so the page never serves half a file.
-    let suffix: String = rand::rng()
-        .sample_iter(Alphanumeric)
-        .take(8)
-        .map(char::from)
-        .collect();
-    let temporary = dir.join(format!(".upload-{suffix}"));
-    let written = async {
-        tokio::fs::create_dir_all(&dir).await?;
-        tokio::fs::write(&temporary, &bytes).await?;
-        tokio::fs::rename(&temporary, dir.join(&name)).await
-    }
-    .await;
-    if let Err(e) = written {
-        let _ = tokio::fs::remove_file(&temporary).await;
-        tracing::error!(error = %e, dir = %dir.display(), "cannot store the uploaded logo");
-        return plain(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "The logo could not be stored: the data directory is not writable. Nothing was changed.",
-        );
-    }
+    // In the database, with the setting, so that every instance serves it.
     let result = saved(&state, &admin, "settings.logo", "the logo", async |conn| {
+        crate::storage::media::put(conn, &name, &bytes, jiff::Timestamp::now()).await?;
         let mut site = settings::site(conn).await?;
         site.logo = Some(name.clone());
         settings::save_site(conn, &site).await

@@ -10,13 +10,14 @@ pub mod assets;
 mod badge;
 mod calendar;
 mod icons;
+pub mod mirror;
 mod render;
 mod rendered;
 mod routes;
 pub mod statuspage;
 pub mod views;
 
-pub use render::{RenderError, Renderer, Snapshot};
+pub use render::{RenderError, Renderer, SitePages, Snapshot};
 pub use routes::{html, internal_error_page, not_found, routes, security_headers, site};
 pub use views::SiteView;
 
@@ -45,6 +46,9 @@ pub struct PublicPages {
     stats: crate::metrics::RenderStats,
     /// The newest audit entry the current rendering includes (see `keep_fresh`).
     rendered_as_of: Arc<AtomicI64>,
+    /// Counts successful renderings, for the static mirror to follow.
+    renderings: tokio::sync::watch::Sender<u64>,
+    mirror: Option<mirror::Mirror>,
 }
 
 impl PublicPages {
@@ -55,7 +59,15 @@ impl PublicPages {
             changes,
             stats: Default::default(),
             rendered_as_of: Arc::new(AtomicI64::new(-1)),
+            renderings: tokio::sync::watch::Sender::new(0),
+            mirror: None,
         }
+    }
+
+    /// Also writes the site as static files after every rendering (`MONOSTAT_STATIC_MIRROR_DIR`).
+    pub fn with_mirror(mut self, mirror: Option<mirror::Mirror>) -> Self {
+        self.mirror = mirror;
+        self
     }
 
     /// How many renderings there were, how long they took, how many failed.
@@ -96,6 +108,7 @@ impl PublicPages {
             Ok(mut guard) => *guard = Some(snapshot.clone()),
             Err(poisoned) => *poisoned.into_inner() = Some(snapshot.clone()),
         }
+        self.renderings.send_modify(|n| *n = n.wrapping_add(1));
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis(),
             "public pages rendered"
@@ -110,8 +123,26 @@ impl PublicPages {
     }
 
     /// Re-renders on every change notice (this instance's; another's relayed by Redis, or seen
-    /// in the database within a second) and on a timer, until shutdown.
+    /// in the database within a second) and on a timer, until shutdown; with a static mirror,
+    /// rewrites it after each rendering.
     pub async fn keep_fresh(self, shutdown: CancellationToken) {
+        let mirror = self.mirror.clone().map(|mirror| {
+            tokio::spawn(mirror.keep_written(
+                self.renderer.clone(),
+                self.renderings.subscribe(),
+                shutdown.clone(),
+            ))
+        });
+        self.render_until(&shutdown).await;
+        // An export under way finishes: the mirror's last generation stays complete.
+        if let Some(mirror) = mirror
+            && let Err(e) = mirror.await
+        {
+            tracing::error!(error = %e, "static mirror writer stopped abnormally");
+        }
+    }
+
+    async fn render_until(&self, shutdown: &CancellationToken) {
         let mut changes = self.changes.subscribe();
         let mut healthy = true;
         // Changes made by other instances sharing the database: every change that shows on the

@@ -46,6 +46,18 @@ pub struct Snapshot {
     /// The Statuspage-compatible API's bodies, by path below `/api/v2/`.
     pub api: std::collections::HashMap<&'static str, Rendered>,
     pub badge: Rendered,
+    /// The logo (name, bytes), so that it is served from memory like the page that shows it.
+    pub logo: Option<(String, bytes::Bytes)>,
+}
+
+/// Every rendered page of the public site at one moment, for the static mirror
+/// ([`Renderer::site_pages`]).
+pub struct SitePages {
+    pub site: SiteView,
+    /// By the path the server serves it at (`/`, `/history`, `/2026-01-31/7`, …).
+    pub pages: Vec<(String, String)>,
+    /// The logo's content, when the site has one.
+    pub logo: Option<Vec<u8>>,
 }
 
 #[derive(Clone)]
@@ -154,6 +166,10 @@ impl Renderer {
         &self.tz
     }
 
+    pub fn site_url(&self) -> &Url {
+        &self.site_url
+    }
+
     pub async fn snapshot(&self, now: Timestamp) -> Result<Snapshot, RenderError> {
         let mut conn = self.db.acquire().await?;
         let site = Arc::new(self.site(&mut conn).await?);
@@ -162,7 +178,18 @@ impl Renderer {
         let published = incidents::latest_published(&mut conn, FEED_LENGTH).await?;
         let (rss, atom) = self.feeds(&site, &published, now)?;
         let (api, state) = self.api(&mut conn, &site, now).await?;
+        let api = api
+            .into_iter()
+            .map(|(path, body)| (path, Rendered::new("application/json", body)))
+            .collect();
+        let logo = match site.logo_name() {
+            Some(name) => crate::storage::media::get(&mut conn, name)
+                .await?
+                .map(|content| (name.to_owned(), bytes::Bytes::from(content))),
+            None => None,
+        };
         Ok(Snapshot {
+            logo,
             api,
             badge: Rendered::new("image/svg+xml", super::badge::svg(&site.name, state)),
             theme: Rendered::new("text/css; charset=utf-8", site.theme_css.clone()),
@@ -179,13 +206,7 @@ impl Renderer {
         conn: &mut AnyConnection,
         site: &SiteView,
         now: Timestamp,
-    ) -> Result<
-        (
-            std::collections::HashMap<&'static str, Rendered>,
-            OverallState,
-        ),
-        RenderError,
-    > {
+    ) -> Result<(Vec<(&'static str, String)>, OverallState), RenderError> {
         use super::statuspage;
         let shown = incidents::for_status_page(conn, now - RECENT).await?;
         let state = OverallState::of(shown.iter().map(|i| (i.status, i.severity)));
@@ -211,11 +232,7 @@ impl Renderer {
             tz: &self.tz,
             now,
         };
-        let bodies = statuspage::render(&page, state, &listed, &updates)
-            .into_iter()
-            .map(|(path, body)| (path, Rendered::new("application/json", body)))
-            .collect();
-        Ok((bodies, state))
+        Ok((statuspage::render(&page, state, &listed, &updates), state))
     }
 
     pub async fn site(&self, conn: &mut AnyConnection) -> Result<SiteView, RenderError> {
@@ -310,6 +327,16 @@ impl Renderer {
             .map_err(|e| RenderError::Template(askama::Error::custom(e)))
     }
 
+    /// Where `day` begins and the next one does, in the site's time zone.
+    fn day_bounds(&self, day: Date) -> Result<(Timestamp, Timestamp), RenderError> {
+        let from = self.start_of_day(day)?;
+        let to = match day.tomorrow() {
+            Ok(next) => self.start_of_day(next)?,
+            Err(_) => from + jiff::SignedDuration::from_hours(24),
+        };
+        Ok((from, to))
+    }
+
     /// The incident page, or `None` when there is no public incident `id` that started on `day`
     /// (in UTC, as its links say).
     pub async fn incident_page(
@@ -333,36 +360,101 @@ impl Renderer {
         let Some(incident) = view else {
             return Ok(None);
         };
-        Ok(Some(
-            IncidentTemplate {
-                site,
-                nav: "",
-                day,
-                day_text: long_date(day),
-                incident,
-            }
-            .render()?,
-        ))
+        Ok(Some(incident_html(site, day, incident)?))
     }
 
     /// The incidents touching `day` in the site's time zone, oldest first.
     pub async fn day_page(&self, site: &SiteView, day: Date) -> Result<String, RenderError> {
-        let from = self.start_of_day(day)?;
-        let to = match day.tomorrow() {
-            Ok(next) => self.start_of_day(next)?,
-            Err(_) => from + jiff::SignedDuration::from_hours(24),
-        };
+        let (from, to) = self.day_bounds(day)?;
         let mut conn = self.db.acquire().await?;
         let touching = incidents::public_between(&mut conn, from, to).await?;
         let incidents = self.views(&mut conn, &touching).await?;
-        Ok(DayTemplate {
-            site,
-            nav: "history",
-            day,
-            day_text: long_date(day),
-            incidents,
+        day_html(site, day, incidents)
+    }
+
+    /// The whole public site at `now` as the static mirror holds it, by the path the server
+    /// serves each page at: what [`Renderer::snapshot`] holds, the day pages of the history's
+    /// twelve months (and the day on either side, which incident pages may link in another time
+    /// zone), the incident pages linked from any of them or from the status page, and the days
+    /// ahead that planned maintenance links. All read on one connection, so the pages agree with
+    /// each other. Without the subscription link: the mirror cannot take subscriptions.
+    pub async fn site_pages(&self, now: Timestamp) -> Result<SitePages, RenderError> {
+        let mut conn = self.db.acquire().await?;
+        let mut site = self.site(&mut conn).await?;
+        site.allow_subscriptions = false;
+        let mut pages = vec![
+            (
+                "/".to_owned(),
+                self.status_page(&mut conn, &site, now).await?,
+            ),
+            (
+                "/history".to_owned(),
+                self.history_page(&mut conn, &site, now).await?,
+            ),
+        ];
+        let published = incidents::latest_published(&mut conn, FEED_LENGTH).await?;
+        let (rss, atom) = self.feeds(&site, &published, now)?;
+        pages.push(("/feed/rss".to_owned(), rss));
+        pages.push(("/feed/atom".to_owned(), atom));
+        let (api, state) = self.api(&mut conn, &site, now).await?;
+        pages.extend(
+            api.into_iter()
+                .map(|(path, body)| (format!("/api/v2/{path}"), body)),
+        );
+        pages.push((
+            "/badge.svg".to_owned(),
+            super::badge::svg(&site.name, state),
+        ));
+        pages.push((site.theme_url.clone(), site.theme_css.clone()));
+
+        let today = now.to_zoned(self.tz.clone()).date();
+        let first = calendar::first_day(today);
+        let first = first.yesterday().unwrap_or(first);
+        let last = today.tomorrow().unwrap_or(today);
+        let (from, _) = self.day_bounds(first)?;
+        let (_, until) = self.day_bounds(last)?;
+        let mut linked = incidents::public_between(&mut conn, from, until).await?;
+        // Planned maintenance further ahead is on the status page too.
+        for incident in incidents::for_status_page(&mut conn, now - RECENT).await? {
+            if !linked.iter().any(|i| i.id == incident.id) {
+                linked.push(incident);
+            }
         }
-        .render()?)
+        let views = self.views(&mut conn, &linked).await?;
+        let logo = match site.logo_name() {
+            Some(name) => crate::storage::media::get(&mut conn, name).await?,
+            None => None,
+        };
+        drop(conn);
+        let start_days: std::collections::BTreeSet<Date> = linked
+            .iter()
+            .map(|i| i.start.to_zoned(TimeZone::UTC).date())
+            .filter(|day| *day > last)
+            .collect();
+        let days = first
+            .series(jiff::ToSpan::day(1))
+            .take_while(|d| *d <= last)
+            .chain(start_days);
+        for day in days {
+            let (from, to) = self.day_bounds(day)?;
+            // As `incidents::public_between` selects them for one day: every incident touching
+            // a day up to the future ones is among the linked.
+            let shown = linked
+                .iter()
+                .zip(&views)
+                .filter(|(i, _)| i.start < to && i.end.is_none_or(|end| end >= from))
+                .map(|(_, view)| view.clone())
+                .collect();
+            pages.push((format!("/{day}"), day_html(&site, day, shown)?));
+        }
+        for (incident, view) in linked.iter().zip(views) {
+            let day = incident.start.to_zoned(TimeZone::UTC).date();
+            pages.push((
+                crate::links::incident_path(incident),
+                incident_html(&site, day, view)?,
+            ));
+        }
+        Ok(SitePages { site, pages, logo })
     }
 
     fn feeds(
@@ -409,6 +501,36 @@ impl Renderer {
         .render()?;
         Ok((rss, atom))
     }
+}
+
+fn day_html(
+    site: &SiteView,
+    day: Date,
+    incidents: Vec<IncidentView>,
+) -> Result<String, RenderError> {
+    Ok(DayTemplate {
+        site,
+        nav: "history",
+        day,
+        day_text: long_date(day),
+        incidents,
+    }
+    .render()?)
+}
+
+fn incident_html(
+    site: &SiteView,
+    day: Date,
+    incident: IncidentView,
+) -> Result<String, RenderError> {
+    Ok(IncidentTemplate {
+        site,
+        nav: "",
+        day,
+        day_text: long_date(day),
+        incident,
+    }
+    .render()?)
 }
 
 /// A friendly error page in the site's style.

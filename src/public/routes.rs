@@ -176,9 +176,28 @@ async fn media(State(state): State<AppState>, Path(name): Path<String>) -> Respo
     if !crate::admin::settings::is_media_name(&name) {
         return not_found(State(state)).await;
     }
-    let path = crate::admin::settings::media_dir(&state).join(&name);
-    let Ok(bytes) = tokio::fs::read(&path).await else {
-        return not_found(State(state)).await;
+    // The current logo from memory, like the page that shows it; a former one from the
+    // database, for pages and mails that still name it.
+    let current = state
+        .pages
+        .snapshot()
+        .and_then(|snapshot| snapshot.logo.clone())
+        .filter(|(current, _)| *current == name);
+    let bytes = match current {
+        Some((_, bytes)) => bytes,
+        None => {
+            let stored = match state.db.acquire().await {
+                Ok(mut conn) => crate::storage::media::get(&mut conn, &name)
+                    .await
+                    .ok()
+                    .flatten(),
+                Err(_) => None,
+            };
+            match stored {
+                Some(content) => bytes::Bytes::from(content),
+                None => return not_found(State(state)).await,
+            }
+        }
     };
     use crate::admin::logo::LogoFormat;
     let format = match name.rsplit('.').next() {

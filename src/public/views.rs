@@ -57,6 +57,11 @@ impl SiteView {
         }
     }
 
+    /// The stored logo's name (see `storage::media`), when there is one.
+    pub fn logo_name(&self) -> Option<&str> {
+        self.logo_url.as_deref()?.strip_prefix("/media/")
+    }
+
     /// `tel:` link target: the number without spaces and punctuation people write in it.
     pub fn phone_link(&self) -> String {
         self.support_phone

@@ -14,6 +14,7 @@ pub mod audit;
 pub mod incidents;
 pub mod jobs;
 pub mod locks;
+pub mod media;
 pub mod security_keys;
 pub mod settings;
 pub mod slack_deliveries;
@@ -239,6 +240,11 @@ fn migrator(backend: Backend) -> Migrator {
                 "installation",
                 include_str!("../../migrations/sqlite/0007_installation.sql"),
             ),
+            (
+                8,
+                "media",
+                include_str!("../../migrations/sqlite/0008_media.sql"),
+            ),
         ],
         Backend::Postgres => &[
             (
@@ -275,6 +281,11 @@ fn migrator(backend: Backend) -> Migrator {
                 7,
                 "installation",
                 include_str!("../../migrations/postgres/0007_installation.sql"),
+            ),
+            (
+                8,
+                "media",
+                include_str!("../../migrations/postgres/0008_media.sql"),
             ),
         ],
     };

@@ -131,8 +131,10 @@ async fn logos_are_checked_before_they_are_served(backend: Backend) {
         .upload("/admin/settings/logo?csrf=wrong", "logo", "logo.png", PNG)
         .await;
     assert_eq!(page.status, 403);
-    let media = db.data_dir.path().join("media");
-    let stored = std::fs::read_dir(&media).map(|d| d.count()).unwrap_or(0);
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM media")
+        .fetch_one(&mut *app.handle.db.acquire().await.expect("conn"))
+        .await
+        .expect("count");
     assert_eq!(stored, 0, "refused files are not stored");
 
     let page = browser.upload(&action, "logo", "whatever.svg", PNG).await;
@@ -160,6 +162,19 @@ async fn logos_are_checked_before_they_are_served(backend: Backend) {
     );
     assert_eq!(logo.bytes().await.expect("bytes").as_ref(), PNG);
     assert_eq!(app.get("/media/..%2Fmonostat.db").await.status(), 404);
+    // Another instance on the same database, with a data directory of its own, serves it too.
+    let elsewhere = tempfile::tempdir().expect("temporary directory");
+    let other = TestApp::spawn_configured(
+        &db,
+        |config| config.data_dir = elsewhere.path().to_path_buf(),
+        monostat::jobs::WorkerSettings::default(),
+        |_| {},
+    )
+    .await;
+    let logo = other.get(&src).await;
+    assert_eq!(logo.status(), 200);
+    assert_eq!(logo.bytes().await.expect("bytes").as_ref(), PNG);
+    other.stop().await;
     app.stop().await;
 }
 

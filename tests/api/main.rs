@@ -27,6 +27,7 @@ mod redis;
 mod slack;
 mod slack_http;
 mod slack_socket_mode;
+mod static_mirror;
 mod statuspage_api;
 mod storage;
 mod subscribers;
