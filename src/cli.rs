@@ -205,10 +205,11 @@ async fn export(config: Config, args: ExportArgs) -> Result<(), Failure> {
                 Failure::runtime(e)
             }
         })?;
+    // A new mirror always writes; `None` would mean the files were there already.
+    let (files, bytes) = written.map_or((0, 0), |w| (w.files, w.bytes));
     println!(
-        "Exported {} files ({} KiB) to {} in {} ms.",
-        written.files,
-        written.bytes.div_ceil(1024),
+        "Exported {files} files ({} KiB) to {} in {} ms.",
+        bytes.div_ceil(1024),
         args.out.display(),
         started.elapsed().as_millis()
     );

@@ -240,6 +240,8 @@ pub async fn import(
         }
     }
 
+    let largest = original.incidents.iter().map(|i| i.id).max().unwrap_or(1);
+    target::reserve_incident_ids(&mut tx, db.backend(), largest).await?;
     let mut imported = HashSet::new();
     for incident in &original.incidents {
         if target::insert_incident(&mut tx, incident).await? {
@@ -266,11 +268,21 @@ pub async fn import(
             report.alerts += 1;
         }
     }
+    let mut already_subscribed = 0;
     for subscriber in &original.subscribers {
         if target::insert_subscriber(&mut tx, subscriber).await? {
             report.subscribers += 1;
             report.active_subscribers += usize::from(subscriber.active);
+        } else {
+            already_subscribed += 1;
         }
+    }
+    if already_subscribed > 0 {
+        report.warnings.push(format!(
+            "left out {} already here (the same token, or the address subscribed), so nobody \
+             is mailed twice",
+            count(already_subscribed, "subscriber")
+        ));
     }
     let mut not_staff = 0;
     for user in &original.users {
@@ -324,7 +336,6 @@ pub async fn import(
         target::set_slack(&mut tx, slack).await?;
         report.settings.push("Slack");
     }
-    target::continue_ids_after_imported(&mut tx, db.backend()).await?;
     // Also tells running instances that the page changed.
     storage::audit::record(
         &mut tx,

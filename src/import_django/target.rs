@@ -73,7 +73,18 @@ pub async fn insert_alert(conn: &mut AnyConnection, alert: &Alert) -> Result<boo
     Ok(inserted.rows_affected() == 1)
 }
 
+/// Left out when the token is here, or when the address has an active subscription here
+/// already: an address is mailed once.
 pub async fn insert_subscriber(conn: &mut AnyConnection, subscriber: &Subscriber) -> Result<bool> {
+    let subscribed: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM subscribers WHERE LOWER(email) = LOWER($1) AND active = 1",
+    )
+    .bind(&subscriber.email)
+    .fetch_one(&mut *conn)
+    .await?;
+    if subscribed > 0 {
+        return Ok(false);
+    }
     let inserted = sqlx::query(
         "INSERT INTO subscribers (email, active, token, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (token) DO NOTHING",
@@ -178,14 +189,24 @@ pub async fn set_slack(conn: &mut AnyConnection, slack: &Slack) -> Result<()> {
     Ok(())
 }
 
-/// After inserting ids by hand, PostgreSQL's identity must continue after the largest, or the
-/// next new incident would collide. (SQLite's AUTOINCREMENT follows inserted ids by itself.)
-pub async fn continue_ids_after_imported(conn: &mut AnyConnection, backend: Backend) -> Result<()> {
+/// Before inserting ids by hand, PostgreSQL's identity is moved past the largest of them, so
+/// that an incident created meanwhile (by a running instance) cannot take one. SQLite's
+/// AUTOINCREMENT follows inserted ids by itself, and its write lock keeps others out.
+pub async fn reserve_incident_ids(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    largest: i64,
+) -> Result<()> {
     if backend == Backend::Postgres {
         sqlx::query(
+            // Never lower: ids of deleted incidents must not be handed out again.
             "SELECT setval(pg_get_serial_sequence('incidents', 'id'),
-                 GREATEST((SELECT MAX(id) FROM incidents), 1))",
+                 GREATEST((SELECT COALESCE(MAX(id), 1) FROM incidents), $1,
+                          (SELECT COALESCE(MAX(last_value), 1) FROM pg_sequences
+                           WHERE schemaname || '.' || sequencename
+                                 = pg_get_serial_sequence('incidents', 'id'))))",
         )
+        .bind(largest)
         .execute(&mut *conn)
         .await?;
     }

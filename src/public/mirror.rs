@@ -19,9 +19,11 @@ use super::assets::Assets;
 use super::render::{RenderError, Renderer, SitePages};
 use crate::config::Config;
 use jiff::Timestamp;
+use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
@@ -73,16 +75,28 @@ pub struct Written {
 #[derive(Clone, Debug)]
 pub struct Mirror {
     dir: PathBuf,
+    /// A digest of what this process last published: an export with the same files (the
+    /// once-a-minute rendering, mostly) writes nothing, so syncing the mirror elsewhere copies
+    /// only what changed.
+    published: Arc<Mutex<Option<[u8; 32]>>>,
 }
 
 impl Mirror {
     pub fn new(dir: PathBuf) -> Self {
-        Self { dir }
+        Self {
+            dir,
+            published: Arc::default(),
+        }
     }
 
     /// Renders the site as it is at `now` and publishes it. Rendering reads the database; the
     /// files are written off the async runtime.
-    pub async fn write(&self, renderer: &Renderer, now: Timestamp) -> Result<Written, MirrorError> {
+    /// `None` when the files are what this mirror last published, and nothing was written.
+    pub async fn write(
+        &self,
+        renderer: &Renderer,
+        now: Timestamp,
+    ) -> Result<Option<Written>, MirrorError> {
         let pages = renderer.site_pages(now).await?;
         let site_url = renderer
             .site_url()
@@ -90,9 +104,17 @@ impl Mirror {
             .trim_end_matches('/')
             .to_owned();
         let dir = self.dir.clone();
+        let published = self.published.clone();
         tokio::task::spawn_blocking(move || {
             let files = files(pages, &site_url);
-            publish(&dir, &files)
+            let digest = digest(&files);
+            let mut last = published.lock().unwrap_or_else(|p| p.into_inner());
+            if *last == Some(digest) && dir.join("index.html").is_file() {
+                return Ok(None);
+            }
+            let written = publish(&dir, &files)?;
+            *last = Some(digest);
+            Ok(Some(written))
         })
         .await
         .map_err(|e| io_error(&self.dir)(io::Error::other(e)))?
@@ -125,11 +147,13 @@ impl Mirror {
                         tracing::info!(dir = %self.dir.display(), "static mirror written again");
                     }
                     healthy = true;
-                    tracing::debug!(
-                        files = written.files,
-                        elapsed_ms = started.elapsed().as_millis(),
-                        "static mirror written"
-                    );
+                    if let Some(written) = written {
+                        tracing::debug!(
+                            files = written.files,
+                            elapsed_ms = started.elapsed().as_millis(),
+                            "static mirror written"
+                        );
+                    }
                 }
                 Err(e) => {
                     if healthy {
@@ -143,7 +167,7 @@ impl Mirror {
 }
 
 /// `monostat export`: the site as it is now, published at `out`.
-pub async fn export(config: &Config, out: PathBuf) -> Result<Written, MirrorError> {
+pub async fn export(config: &Config, out: PathBuf) -> Result<Option<Written>, MirrorError> {
     let db = crate::app::open_database(config).await?;
     let renderer = Renderer::new(
         db.clone(),
@@ -258,6 +282,17 @@ fn next_link(html: &str) -> Option<usize> {
     }
 }
 
+fn digest(files: &[(String, Vec<u8>)]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    for (name, body) in files {
+        hasher.update((name.len() as u64).to_le_bytes());
+        hasher.update(name.as_bytes());
+        hasher.update((body.len() as u64).to_le_bytes());
+        hasher.update(body);
+    }
+    hasher.finalize().into()
+}
+
 /// Writes `files` into a new generation next to `dir` and swaps `dir` to it.
 fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Written, MirrorError> {
     let Some(name) = dir.file_name().and_then(|n| n.to_str()) else {
@@ -270,6 +305,11 @@ fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Written, MirrorErr
     // Without a trailing slash, which would make the checks below follow the link.
     let dir = parent.join(name);
     std::fs::create_dir_all(&parent).map_err(io_error(&parent))?;
+    // One writer at a time (a server and a cron job, or instances sharing a volume): another's
+    // clean-up must never remove the generation being written here. Released when dropped.
+    let lock_path = parent.join(format!(".{name}{GENERATION}lock"));
+    let lock = std::fs::File::create(&lock_path).map_err(io_error(&lock_path))?;
+    lock.lock().map_err(io_error(&lock_path))?;
     let previous = match std::fs::symlink_metadata(&dir) {
         // Only a link to one of our generations is ours to replace.
         Ok(meta) if meta.is_symlink() => {
@@ -289,7 +329,9 @@ fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Written, MirrorErr
         Err(e) => return Err(io_error(&dir)(e)),
     };
 
-    let mut generation = Timestamp::now().as_microsecond();
+    // Always after the previous one, even if the clock stepped back.
+    let now = Timestamp::now().as_microsecond();
+    let mut generation = previous.map_or(now, |p| now.max(p + 1));
     let (target, path) = loop {
         let target = format!("{name}{GENERATION}{generation}");
         let path = parent.join(&target);
@@ -313,7 +355,12 @@ fn publish(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Written, MirrorErr
             return Err(e);
         }
     };
-    remove_old_generations(&parent, name, previous.unwrap_or(generation));
+    remove_old_generations(
+        &parent,
+        name,
+        &[previous.unwrap_or(generation), generation],
+        now,
+    );
     Ok(Written {
         files: files.len(),
         bytes,
@@ -340,10 +387,12 @@ fn write_all(root: &Path, files: &[(String, Vec<u8>)]) -> Result<u64, MirrorErro
     Ok(bytes)
 }
 
-/// Removes generations (and links left by an interrupted swap) older than `keep_from`: the one
-/// `DIR` linked to until now stays for readers still in it, newer ones may be still being
-/// written by another export.
-fn remove_old_generations(parent: &Path, name: &str, keep_from: i64) {
+/// How long a replaced generation stays, for readers (a sync, a static server) still in it.
+const KEEP_REPLACED_MICROS: i64 = 10 * 60 * 1_000_000;
+
+/// Removes generations (and links left by an interrupted swap) other than `keep`, the new one
+/// and the one `DIR` linked to until now, that were made more than ten minutes before `now`.
+fn remove_old_generations(parent: &Path, name: &str, keep: &[i64], now: i64) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
@@ -359,7 +408,7 @@ fn remove_old_generations(parent: &Path, name: &str, keep_from: i64) {
             Some(target) => (true, generation_of(name, target)),
             None => (false, generation_of(name, file_name)),
         };
-        if generation.is_none_or(|g| g >= keep_from) {
+        if generation.is_none_or(|g| keep.contains(&g) || g > now - KEEP_REPLACED_MICROS) {
             continue;
         }
         let removed = if stale_link {
@@ -448,31 +497,80 @@ mod tests {
         );
     }
 
+    fn page(text: &str) -> Vec<(String, Vec<u8>)> {
+        vec![("index.html".to_owned(), text.as_bytes().to_vec())]
+    }
+
+    fn index(dir: &Path) -> String {
+        std::fs::read_to_string(dir.join("index.html")).expect("index")
+    }
+
     #[test]
-    fn publishing_swaps_a_link_and_keeps_one_previous_generation() {
+    fn publishing_swaps_a_link_and_removes_generations_replaced_long_ago() {
         let root = tempfile::tempdir().expect("temporary directory");
         let dir = root.path().join("site");
-        let page = |text: &str| vec![("index.html".to_owned(), text.as_bytes().to_vec())];
+        // Left by exports an hour ago, one interrupted before its swap.
+        let old = root.path().join("site.monostat-1000");
+        std::fs::create_dir(&old).expect("old generation");
+        symlink(
+            Path::new("site.monostat-1000"),
+            &root.path().join(".site.monostat-1000.link"),
+        )
+        .expect("stale link");
         let mut generations = Vec::new();
         for text in ["one", "two", "three"] {
             let written = publish(&dir, &page(text)).expect("published");
             generations.push(written.generation);
-            assert_eq!(
-                std::fs::read_to_string(dir.join("index.html")).expect("index"),
-                text
-            );
+            assert_eq!(index(&dir), text);
         }
-        assert!(!generations[0].exists(), "the oldest generation is removed");
+        assert!(!old.exists(), "a generation replaced long ago is removed");
+        assert!(!root.path().join(".site.monostat-1000.link").exists());
         assert!(
-            generations[1].exists(),
-            "the previous one stays for its readers"
+            generations.iter().all(|g| g.join("index.html").is_file()),
+            "recent ones stay for readers (a sync) still in them"
         );
-        let names: Vec<String> = std::fs::read_dir(root.path())
-            .expect("list")
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
+    }
+
+    #[test]
+    fn a_clock_that_stepped_back_still_publishes() {
+        let root = tempfile::tempdir().expect("temporary directory");
+        let dir = root.path().join("site");
+        let future = root.path().join("site.monostat-99999999999999999");
+        std::fs::create_dir(&future).expect("generation");
+        std::fs::write(future.join("index.html"), "from the future").expect("write");
+        symlink(Path::new("site.monostat-99999999999999999"), &dir).expect("link");
+        publish(&dir, &page("now")).expect("published");
+        assert_eq!(index(&dir), "now");
+        publish(&dir, &page("later")).expect("published");
+        assert_eq!(index(&dir), "later");
+    }
+
+    #[test]
+    fn writers_at_once_never_publish_a_partial_site() {
+        // A slow export (a big site) while quick ones publish meanwhile (a server and a cron
+        // job on one directory): the slow one's generation must not be cleaned up under it.
+        let root = tempfile::tempdir().expect("temporary directory");
+        let dir = root.path().join("site");
+        let big: Vec<(String, Vec<u8>)> = (0..3000)
+            .map(|n| (format!("d{n}/index.html"), b"big".to_vec()))
             .collect();
-        assert_eq!(names.len(), 3, "{names:?}");
+        let slow = {
+            let dir = dir.clone();
+            std::thread::spawn(move || publish(&dir, &big))
+        };
+        for _ in 0..20 {
+            publish(&dir, &page("quick")).expect("published");
+        }
+        let written = slow.join().expect("writer").expect("published");
+        let missing = (0..3000)
+            .filter(|n| {
+                !written
+                    .generation
+                    .join(format!("d{n}/index.html"))
+                    .is_file()
+            })
+            .count();
+        assert_eq!(missing, 0, "files missing from a published generation");
     }
 
     #[test]
@@ -486,7 +584,7 @@ mod tests {
         assert!(dir.join("precious.txt").exists());
         // An empty one is taken over.
         std::fs::remove_file(dir.join("precious.txt")).expect("rm");
-        publish(&dir, &[("index.html".into(), b"ok".to_vec())]).expect("published");
+        publish(&dir, &page("ok")).expect("published");
         assert!(std::fs::symlink_metadata(&dir).expect("meta").is_symlink());
         assert!(
             publish(Path::new("/"), &[])

@@ -195,6 +195,14 @@ async fn a_database_with_incidents_of_its_own_is_refused_unless_forced(backend: 
         .execute(&mut *conn)
         .await
         .expect("insert");
+        // Somebody the original also mails, subscribed here already.
+        sqlx::query(
+            "INSERT INTO subscribers (email, active, token, created_at)
+             VALUES ('Subscriber1@example.com', 1, 'ours-0123456789abcdef0123456789', 0)",
+        )
+        .execute(&mut *conn)
+        .await
+        .expect("insert");
     }
     let refused = import(&db, &original(), &[]);
     assert_eq!(refused.status.code(), Some(2));
@@ -206,15 +214,27 @@ async fn a_database_with_incidents_of_its_own_is_refused_unless_forced(backend: 
         text(&refused.stderr)
     );
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM incidents").await, 1);
-    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM subscribers").await, 0);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM subscribers").await, 1);
 
     let forced = import(&db, &original(), &["--force"]);
     assert!(forced.status.success(), "{}", text(&forced.stderr));
     let report = text(&forced.stdout);
     // Ours took id 1, so the original's incident 1 (and its 3 updates, 1 alert) stay out.
     assert!(
-        report.starts_with("Imported 204 incidents (408 updates, 1 alert), 25 subscribers (20 active), 1 user.\nLeft out 1 incident (ids taken here by other incidents).\n"),
+        report.starts_with("Imported 204 incidents (408 updates, 1 alert), 24 subscribers (19 active), 1 user.\nLeft out 1 incident (ids taken here by other incidents).\n"),
         "{report}"
+    );
+    assert!(
+        report.contains("Note: left out 1 subscriber already here (the same token, or the address subscribed), so nobody is mailed twice\n"),
+        "{report}"
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM subscribers WHERE LOWER(email) = 'subscriber1@example.com'"
+        )
+        .await,
+        1
     );
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM incidents").await, 205);
     assert_eq!(
