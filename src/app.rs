@@ -100,6 +100,7 @@ impl Application {
             source,
         })?;
         let db = open_database(&config).await?;
+        adopt_logo_file(&db, &config.data_dir).await?;
         let redis = match &config.redis {
             Some(redis) => {
                 let installation = storage::settings::ensure_installation_id(
@@ -278,6 +279,32 @@ pub async fn open_database(config: &Config) -> Result<Db, storage::StorageError>
         .await?;
     drop(conn);
     Ok(db)
+}
+
+/// Earlier builds kept the uploaded logo in `$MONOSTAT_DATA_DIR/media/`; it now lives in
+/// the database so that every instance serves it. A logo the settings name but the database
+/// lacks is taken from there, once.
+async fn adopt_logo_file(db: &Db, data_dir: &std::path::Path) -> Result<(), storage::StorageError> {
+    let mut conn = db.acquire().await?;
+    let Some(name) = storage::settings::site(&mut conn).await?.logo else {
+        return Ok(());
+    };
+    if !crate::admin::settings::is_media_name(&name)
+        || storage::media::get(&mut conn, &name).await?.is_some()
+    {
+        return Ok(());
+    }
+    let path = data_dir.join("media").join(&name);
+    match tokio::fs::read(&path).await {
+        Ok(content) => {
+            storage::media::put(&mut conn, &name, &content, jiff::Timestamp::now()).await?;
+            tracing::info!(path = %path.display(), "logo moved into the database");
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, logo = name, "the logo in the settings is missing; upload it again");
+        }
+    }
+    Ok(())
 }
 
 /// Resolves when the process is asked to stop (Ctrl-C, or SIGTERM from a container runtime).

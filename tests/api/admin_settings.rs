@@ -353,9 +353,30 @@ async fn slack_settings_are_masked_and_tested(backend: Backend) {
     app.stop().await;
 }
 
+/// A logo uploaded by an earlier build, kept as a file in the data directory, moves into the
+/// database at start and is served as before.
+async fn a_logo_file_from_an_earlier_build_is_still_served(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    sqlx::query("UPDATE site_settings SET logo = 'logo.0123456789abcdef.png'")
+        .execute(&mut *app.handle.db.acquire().await.expect("conn"))
+        .await
+        .expect("setting");
+    app.stop().await;
+    let media = db.data_dir.path().join("media");
+    std::fs::create_dir_all(&media).expect("media");
+    std::fs::write(media.join("logo.0123456789abcdef.png"), PNG).expect("file");
+    let app = TestApp::spawn(&db).await;
+    let logo = app.get("/media/logo.0123456789abcdef.png").await;
+    assert_eq!(logo.status(), 200);
+    assert_eq!(logo.bytes().await.expect("bytes").as_ref(), PNG);
+    app.stop().await;
+}
+
 on_both_backends!(
     site_settings_show_on_the_public_page,
     logos_are_checked_before_they_are_served,
+    a_logo_file_from_an_earlier_build_is_still_served,
     hook_urls_are_shown_and_the_secret_can_be_replaced,
     slack_settings_are_masked_and_tested,
 );
