@@ -13,7 +13,8 @@ use bb8_redis::RedisConnectionManager;
 use bb8_redis::bb8::Pool;
 use bb8_redis::redis::{self, ConnectionAddr, IntoConnectionInfo, RedisConnectionInfo};
 use futures_util::StreamExt;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 /// How long any one Redis call may take before we carry on without it: a login or a
@@ -25,6 +26,9 @@ const HEARTBEAT: Duration = Duration::from_secs(5);
 /// Pause before connecting again after Redis was lost, and before publishing again.
 const RETRY: Duration = Duration::from_secs(1);
 const POOL_SIZE: u32 = 8;
+/// After a rate-limit call failed, they fail at once for this long instead of each waiting the
+/// timeout: while Redis is away, logins and subscriptions cost nothing extra.
+const BACK_OFF: Duration = Duration::from_secs(5);
 
 /// A generic cell rate algorithm, run inside Redis so that every instance draws from one
 /// allowance: `ARGV[2]` at once, then one more every `ARGV[1]` milliseconds. Redis's clock is
@@ -50,6 +54,8 @@ pub enum RedisError {
     Timeout,
     #[error("no Redis connection: {0}")]
     Pool(String),
+    #[error("Redis failed a moment ago; not asking again yet")]
+    BackingOff,
 }
 
 #[derive(Clone)]
@@ -60,6 +66,8 @@ pub struct SharedRedis {
     prefix: String,
     /// This process, so that it can ignore its own change notices.
     instance: String,
+    /// Until when calls fail at once, after one failed.
+    backing_off_until: Arc<Mutex<Option<Instant>>>,
 }
 
 impl std::fmt::Debug for SharedRedis {
@@ -92,6 +100,7 @@ impl SharedRedis {
             pool,
             prefix: format!("monostat:{installation}:"),
             instance: format!("{instance:016x}"),
+            backing_off_until: Arc::default(),
         })
     }
 
@@ -99,7 +108,37 @@ impl SharedRedis {
         format!("{}{name}", self.prefix)
     }
 
+    /// For calls made while somebody waits for an answer (rate limits).
     async fn call<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Result<T, RedisError> {
+        if self.backing_off() {
+            return Err(RedisError::BackingOff);
+        }
+        let answer = self.call_now(cmd).await;
+        if answer.is_err() {
+            *self.back_off_state() = Some(Instant::now() + BACK_OFF);
+        }
+        answer
+    }
+
+    fn back_off_state(&self) -> std::sync::MutexGuard<'_, Option<Instant>> {
+        self.backing_off_until
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn backing_off(&self) -> bool {
+        let mut until = self.back_off_state();
+        match *until {
+            Some(at) if Instant::now() < at => true,
+            Some(_) => {
+                *until = None;
+                false
+            }
+            None => false,
+        }
+    }
+
+    async fn call_now<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Result<T, RedisError> {
         let work = async {
             let mut conn = self
                 .pool
@@ -176,8 +215,9 @@ impl SharedRedis {
             // Changes made meanwhile fold into this one notice.
             loop {
                 ours.borrow_and_update();
+                // Not backing off: a notice is background work, retried every second.
                 let sent = self
-                    .call::<i64>(
+                    .call_now::<i64>(
                         redis::cmd("PUBLISH")
                             .arg(self.channel())
                             .arg(&self.instance),
@@ -213,6 +253,8 @@ impl SharedRedis {
                 Ok((sink, stream)) => {
                     tracing::info!("listening for other instances' changes on Redis");
                     lost_logged = false;
+                    // Redis answers again: no reason to keep the rate limits local.
+                    *self.back_off_state() = None;
                     changes.set_relayed(true);
                     // Whatever happened while nobody listened.
                     changes.notify_from_elsewhere();
