@@ -28,9 +28,10 @@ pub enum ImportError {
     #[error("{0}; nothing was imported")]
     Invalid(String),
     #[error(
-        "this database already has {0} incidents that did not come from this original monostat; \
-         nothing was imported. --force imports anyway: what is here stays, and original \
-         incidents whose ids are taken are left out"
+        "this database already has {} that did not come from this original monostat (a trial \
+         run?); nothing was imported. Import into a new, empty database, or use --force: what \
+         is here stays, and original incidents whose ids are taken are left out",
+        count(*.0, "incident")
     )]
     Refused(usize),
     #[error(transparent)]
@@ -120,7 +121,10 @@ pub struct Report {
     /// The original's incidents were all here already: nothing was written.
     pub already_imported: bool,
     pub incidents: usize,
+    /// Ids taken here by other incidents.
     pub incidents_skipped: usize,
+    /// The same incidents, here from an earlier import.
+    pub incidents_already_here: usize,
     pub updates: usize,
     pub alerts: usize,
     pub subscribers: usize,
@@ -149,6 +153,13 @@ impl fmt::Display for Report {
             self.active_subscribers,
             count(self.users, "user")
         )?;
+        if self.incidents_already_here > 0 {
+            writeln!(
+                f,
+                "Left out {} here from an earlier import.",
+                count(self.incidents_already_here, "incident")
+            )?;
+        }
         if self.incidents_skipped > 0 {
             writeln!(
                 f,
@@ -221,11 +232,11 @@ pub async fn import(
     let mut report = Report::default();
     let mut tx = db.begin().await?;
     let existing = target::existing_incident_titles(&mut tx).await?;
+    let here: HashSet<(i64, &str)> = existing
+        .iter()
+        .map(|(id, title)| (*id, title.as_str()))
+        .collect();
     if !existing.is_empty() {
-        let here: HashSet<(i64, &str)> = existing
-            .iter()
-            .map(|(id, title)| (*id, title.as_str()))
-            .collect();
         let all_here = !original.incidents.is_empty()
             && original
                 .incidents
@@ -246,6 +257,8 @@ pub async fn import(
     for incident in &original.incidents {
         if target::insert_incident(&mut tx, incident).await? {
             imported.insert(incident.id);
+        } else if here.contains(&(incident.id, incident.title.as_str())) {
+            report.incidents_already_here += 1;
         } else {
             report.incidents_skipped += 1;
         }

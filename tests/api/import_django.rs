@@ -161,6 +161,16 @@ async fn the_original_moves_over_and_a_second_run_changes_nothing(backend: Backe
         text(&again.stdout),
         "Already imported: every incident of the original is here. Nothing changed.\n"
     );
+    // Forced again, the same incidents are recognised as such, not as others in the way.
+    let forced = import(&db, &original(), &["--force"]);
+    assert!(forced.status.success(), "{}", text(&forced.stderr));
+    assert!(
+        text(&forced.stdout).starts_with(
+            "Imported 0 incidents (0 updates, 0 alerts), 0 subscribers (0 active), 0 users.\nLeft out 205 incidents here from an earlier import.\n"
+        ),
+        "{}",
+        text(&forced.stdout)
+    );
 
     let app = TestApp::spawn(&db).await;
     // New incidents continue after the original's ids.
@@ -208,7 +218,7 @@ async fn a_database_with_incidents_of_its_own_is_refused_unless_forced(backend: 
     assert_eq!(refused.status.code(), Some(2));
     assert!(
         text(&refused.stderr).starts_with(
-            "monostat: this database already has 1 incidents that did not come from this original monostat; nothing was imported."
+            "monostat: this database already has 1 incident that did not come from this original monostat (a trial run?); nothing was imported. Import into a new, empty database, or use --force"
         ),
         "{}",
         text(&refused.stderr)
