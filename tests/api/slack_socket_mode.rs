@@ -17,6 +17,32 @@ const HOME_OPENED: &str = include_str!("../fixtures/slack_socket_envelope_events
 
 on_both_backends!(a_confirm_over_socket_mode_is_acknowledged_and_survives_a_disconnect);
 
+/// An OpsGenie alert opens a suspected incident on `app`; returns it and the payload of a click
+/// on its Confirm button.
+async fn alert_and_its_confirm_click(
+    app: &TestApp,
+) -> (monostat::domain::Incident, serde_json::Value) {
+    let secret = settings::webhook_secret(&mut app.handle.db.acquire().await.expect("conn"))
+        .await
+        .expect("secret");
+    app.client
+        .post(format!(
+            "{}/integrations/opsgenie/hook/{secret}",
+            app.base_url
+        ))
+        .body(CREATE)
+        .send()
+        .await
+        .expect("sent");
+    let incident = incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
+        .await
+        .expect("all")
+        .remove(0);
+    let mut confirm: serde_json::Value = serde_json::from_str(CONFIRM).expect("fixture");
+    confirm["actions"][0]["value"] = incident.id.to_string().into();
+    (incident, confirm)
+}
+
 async fn a_confirm_over_socket_mode_is_acknowledged_and_survives_a_disconnect(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let slack = FakeSlack::start().await;
@@ -40,25 +66,7 @@ async fn a_confirm_over_socket_mode_is_acknowledged_and_survives_a_disconnect(ba
     let opened = slack.calls_to("apps.connections.open");
     assert_eq!(opened[0].token.as_deref(), Some("xapp-fake-token"));
 
-    let secret = settings::webhook_secret(&mut app.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("secret");
-    app.client
-        .post(format!(
-            "{}/integrations/opsgenie/hook/{secret}",
-            app.base_url
-        ))
-        .body(CREATE)
-        .send()
-        .await
-        .expect("sent");
-    let incident = incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("all")
-        .remove(0);
-
-    let mut confirm: serde_json::Value = serde_json::from_str(CONFIRM).expect("fixture");
-    confirm["actions"][0]["value"] = incident.id.to_string().into();
+    let (incident, confirm) = alert_and_its_confirm_click(&app).await;
     slack.send(Frame::Envelope(json!({
         "envelope_id": "envelope-confirm-1", "type": "interactive",
         "accepts_response_payload": false, "payload": confirm
@@ -150,25 +158,7 @@ async fn two_instances_each_hold_a_connection_and_share_the_envelopes() {
     })
     .await;
     let a = &instances[0];
-    let secret = settings::webhook_secret(&mut a.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("secret");
-    a.client
-        .post(format!(
-            "{}/integrations/opsgenie/hook/{secret}",
-            a.base_url
-        ))
-        .body(CREATE)
-        .send()
-        .await
-        .expect("sent");
-    let incident = incidents::all(&mut a.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("all")
-        .remove(0);
-
-    let mut confirm: serde_json::Value = serde_json::from_str(CONFIRM).expect("fixture");
-    confirm["actions"][0]["value"] = incident.id.to_string().into();
+    let (incident, confirm) = alert_and_its_confirm_click(a).await;
     let home: serde_json::Value = serde_json::from_str(HOME_OPENED).expect("fixture");
     let mut sent = Vec::new();
     for n in 0..6 {
