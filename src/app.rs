@@ -167,6 +167,11 @@ impl Application {
         }
         Ok(Self {
             state: AppState {
+                secrets: crate::web::secrets::Secrets::new(
+                    db.clone(),
+                    config.clone(),
+                    changes.clone(),
+                ),
                 config,
                 db,
                 jobs,
@@ -233,12 +238,9 @@ impl Application {
             database = %state.config.database.redacted_url(),
             "monostat is serving"
         );
-        let served = axum::serve(
-            listener,
-            web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown.clone().cancelled_owned())
-        .await;
+        let limits = state.config.http.clone();
+        let served =
+            web::server::serve(listener, web::router(state), limits, shutdown.clone()).await;
         // The server only returns early on an I/O error; make sure the worker stops too.
         shutdown.cancel();
         if let Err(e) = worker.await {

@@ -51,6 +51,11 @@ impl Changes {
         bump(&self.0.any);
     }
 
+    /// Counts every change so far: equal numbers mean nothing changed in between.
+    pub fn generation(&self) -> u64 {
+        *self.0.any.borrow()
+    }
+
     /// Fires on every change.
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.0.any.subscribe()

@@ -54,6 +54,8 @@ pub struct Config {
     /// Where the public site is also kept as static files, rewritten after every rendering
     /// (`public::mirror`).
     pub static_mirror_dir: Option<PathBuf>,
+    /// Timeouts and the connection cap of the HTTP server.
+    pub http: crate::web::server::HttpLimits,
 }
 
 /// Who may read `/metrics`.
@@ -326,7 +328,26 @@ impl Config {
             })?),
         };
 
+        let max_connections = match env.get("MONOSTAT_MAX_CONNECTIONS") {
+            None => None,
+            Some(v) => Some(
+                v.parse::<usize>()
+                    .ok()
+                    .filter(|n| (16..=1_000_000).contains(n))
+                    .ok_or_else(|| ConfigError {
+                        variable: "MONOSTAT_MAX_CONNECTIONS",
+                        expected: "a whole number from 16 to 1000000".into(),
+                        got: v,
+                    })?,
+            ),
+        };
+        let http = crate::web::server::HttpLimits {
+            max_connections,
+            ..Default::default()
+        };
+
         Ok(Config {
+            http,
             static_mirror_dir,
             metrics,
             site_url,

@@ -46,21 +46,37 @@ pub struct PublicPages {
     stats: crate::metrics::RenderStats,
     /// The newest audit entry the current rendering includes (see `keep_fresh`).
     rendered_as_of: Arc<AtomicI64>,
+    /// The change generation ([`Changes::generation`]) the current rendering includes.
+    rendered_generation: Arc<std::sync::atomic::AtomicU64>,
     /// Counts successful renderings, for the static mirror to follow.
     renderings: tokio::sync::watch::Sender<u64>,
     mirror: Option<mirror::Mirror>,
+    /// Held while a request renders the first snapshot, so that a crowd arriving at start-up
+    /// costs one rendering, not one each.
+    first_rendering: Arc<tokio::sync::Mutex<()>>,
+    /// Pages rendered per request (days, older incidents, former logos) share these few
+    /// database connections; the rest of the pool stays free for hooks, Slack and jobs.
+    per_request: Arc<tokio::sync::Semaphore>,
 }
+
+/// How long a per-request page waits for a turn before it is answered 503.
+const PER_REQUEST_WAIT: Duration = Duration::from_secs(2);
 
 impl PublicPages {
     pub fn new(renderer: Renderer, changes: Changes) -> Self {
         Self {
-            renderer,
+            renderer: renderer.clone(),
             current: Arc::new(RwLock::new(None)),
             changes,
             stats: Default::default(),
             rendered_as_of: Arc::new(AtomicI64::new(-1)),
+            rendered_generation: Arc::default(),
             renderings: tokio::sync::watch::Sender::new(0),
             mirror: None,
+            first_rendering: Arc::default(),
+            per_request: Arc::new(tokio::sync::Semaphore::new(
+                renderer.db().backend().per_request_reads(),
+            )),
         }
     }
 
@@ -87,10 +103,41 @@ impl PublicPages {
         }
     }
 
+    /// The last rendering, or, before any has succeeded, a new one that every request waiting
+    /// for it shares.
+    pub async fn current_or_render(&self) -> Result<Arc<Snapshot>, RenderError> {
+        if let Some(snapshot) = self.snapshot() {
+            return Ok(snapshot);
+        }
+        let _turn = self.first_rendering.lock().await;
+        if let Some(snapshot) = self.snapshot() {
+            return Ok(snapshot);
+        }
+        self.refresh().await
+    }
+
+    /// Whether the last rendering includes every change this instance knows of; between a
+    /// change and its rendering (milliseconds), pages that may show it are rendered per request,
+    /// so that whoever just made the change sees it.
+    pub fn is_current(&self) -> bool {
+        self.snapshot().is_some()
+            && self.rendered_generation.load(Ordering::Relaxed) == self.changes.generation()
+    }
+
+    /// A turn to render a page per request, or `None` when others have been using every turn
+    /// for a while (the caller answers 503).
+    pub async fn per_request_turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        tokio::time::timeout(PER_REQUEST_WAIT, self.per_request.acquire())
+            .await
+            .ok()?
+            .ok()
+    }
+
     /// Renders everything now and swaps it in. On failure the previous rendering stays.
     pub async fn refresh(&self) -> Result<Arc<Snapshot>, RenderError> {
         let started = std::time::Instant::now();
         // Read first: whatever is committed by now is in this rendering.
+        let generation = self.changes.generation();
         let as_of = self.newest_change().await;
         let rendered = self.renderer.snapshot(Timestamp::now()).await;
         let snapshot = match rendered {
@@ -104,6 +151,8 @@ impl PublicPages {
         if let Some(as_of) = as_of {
             self.rendered_as_of.fetch_max(as_of, Ordering::Relaxed);
         }
+        self.rendered_generation
+            .fetch_max(generation, Ordering::Relaxed);
         match self.current.write() {
             Ok(mut guard) => *guard = Some(snapshot.clone()),
             Err(poisoned) => *poisoned.into_inner() = Some(snapshot.clone()),

@@ -48,6 +48,9 @@ pub struct Snapshot {
     pub badge: Rendered,
     /// The logo (name, bytes), so that it is served from memory like the page that shows it.
     pub logo: Option<(String, bytes::Bytes)>,
+    /// The pages of the incidents on the status page, by id with the day in their address:
+    /// the ones mails and Slack link to, which everybody opens at once.
+    pub incidents: std::collections::HashMap<i64, (Date, Rendered)>,
 }
 
 /// Every rendered page of the public site at one moment, for the static mirror
@@ -182,6 +185,7 @@ impl Renderer {
             .into_iter()
             .map(|(path, body)| (path, Rendered::new("application/json", body)))
             .collect();
+        let incident_pages = self.shown_incident_pages(&mut conn, &site, now).await?;
         let logo = match site.logo_name() {
             Some(name) => crate::storage::media::get(&mut conn, name)
                 .await?
@@ -189,6 +193,7 @@ impl Renderer {
             None => None,
         };
         Ok(Snapshot {
+            incidents: incident_pages,
             logo,
             api,
             badge: Rendered::new("image/svg+xml", super::badge::svg(&site.name, state)),
@@ -361,6 +366,25 @@ impl Renderer {
             return Ok(None);
         };
         Ok(Some(incident_html(site, day, incident)?))
+    }
+
+    /// The incident pages of every incident the status page shows.
+    async fn shown_incident_pages(
+        &self,
+        conn: &mut AnyConnection,
+        site: &SiteView,
+        now: Timestamp,
+    ) -> Result<std::collections::HashMap<i64, (Date, Rendered)>, RenderError> {
+        let shown = incidents::for_status_page(conn, now - RECENT).await?;
+        let views = self.views(conn, &shown).await?;
+        let mut pages = std::collections::HashMap::with_capacity(shown.len());
+        for (incident, view) in shown.iter().zip(views) {
+            // The day in an incident's address is its start's in UTC (see `incident_page`).
+            let day = incident.start.to_zoned(TimeZone::UTC).date();
+            let html = incident_html(site, day, view)?;
+            pages.insert(incident.id, (day, Rendered::new(HTML, html)));
+        }
+        Ok(pages)
     }
 
     /// The incidents touching `day` in the site's time zone, oldest first.

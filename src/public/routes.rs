@@ -60,10 +60,7 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
 /// The snapshot, rendering the first one now if none has succeeded yet (start-up, or a
 /// database that was away since start).
 async fn snapshot(pages: &PublicPages) -> Result<Arc<Snapshot>, Response> {
-    if let Some(snapshot) = pages.snapshot() {
-        return Ok(snapshot);
-    }
-    pages.refresh().await.map_err(|e| {
+    pages.current_or_render().await.map_err(|e| {
         tracing::warn!(error = %e, "no rendering of the public pages to serve");
         unavailable_plain()
     })
@@ -186,6 +183,9 @@ async fn media(State(state): State<AppState>, Path(name): Path<String>) -> Respo
     let bytes = match current {
         Some((_, bytes)) => bytes,
         None => {
+            let Some(turn) = state.pages.per_request_turn().await else {
+                return busy();
+            };
             let stored = match state.db.acquire().await {
                 Ok(mut conn) => crate::storage::media::get(&mut conn, &name)
                     .await
@@ -193,6 +193,7 @@ async fn media(State(state): State<AppState>, Path(name): Path<String>) -> Respo
                     .flatten(),
                 Err(_) => None,
             };
+            drop(turn);
             match stored {
                 Some(content) => bytes::Bytes::from(content),
                 None => return not_found(State(state)).await,
@@ -228,6 +229,9 @@ async fn day(State(state): State<AppState>, Path(day): Path<String>) -> Response
         Ok(site) => site,
         Err(response) => return response,
     };
+    let Some(_turn) = state.pages.per_request_turn().await else {
+        return busy_page(&site);
+    };
     page(
         &site,
         state.pages.renderer().day_page(&site, day).await.map(Some),
@@ -237,18 +241,42 @@ async fn day(State(state): State<AppState>, Path(day): Path<String>) -> Response
 async fn incident(
     State(state): State<AppState>,
     Path((day, id)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> Response {
     let (Some(day), Ok(id)) = (parse_day(&day), id.parse::<i64>()) else {
         return not_found(State(state)).await;
     };
-    let site = match site(&state).await {
-        Ok(site) => site,
+    let snapshot = match snapshot(&state.pages).await {
+        Ok(snapshot) => snapshot,
         Err(response) => return response,
     };
-    page(
-        &site,
-        state.pages.renderer().incident_page(&site, day, id).await,
-    )
+    // The incidents on the status page, which mails and Slack link to, come from memory; while
+    // a change is being rendered they are rendered per request, and from memory again when
+    // that cannot be done (database away, every turn taken).
+    let from_memory = snapshot
+        .incidents
+        .get(&id)
+        .filter(|(its_day, _)| *its_day == day)
+        .map(|(_, rendered)| rendered);
+    if let Some(rendered) = from_memory
+        && state.pages.is_current()
+    {
+        return rendered.respond(&headers, REVALIDATE);
+    }
+    let site = snapshot.site.clone();
+    let Some(_turn) = state.pages.per_request_turn().await else {
+        return match from_memory {
+            Some(rendered) => rendered.respond(&headers, REVALIDATE),
+            None => busy_page(&site),
+        };
+    };
+    match state.pages.renderer().incident_page(&site, day, id).await {
+        Err(RenderError::Storage(e)) if from_memory.is_some() => {
+            tracing::warn!(error = %e, "serving an incident page from the last rendering");
+            from_memory.map_or_else(|| busy_page(&site), |r| r.respond(&headers, REVALIDATE))
+        }
+        rendered => page(&site, rendered),
+    }
 }
 
 /// A friendly 404 in the site's style, for every path nobody serves.
@@ -323,6 +351,31 @@ pub fn html(status: StatusCode, body: String) -> Response {
         status,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         body,
+    )
+        .into_response()
+}
+
+/// Every turn for pages rendered per request has been taken for a while.
+fn busy_page(site: &SiteView) -> Response {
+    let mut response = html(
+        StatusCode::SERVICE_UNAVAILABLE,
+        error_page(
+            site,
+            "Busy right now",
+            "Many people are reading this site at the moment. Please try again in a few seconds; the current status is on the front page.",
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    response
+}
+
+fn busy() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "5")],
+        "busy; try again in a few seconds",
     )
         .into_response()
 }

@@ -74,6 +74,21 @@ pub struct Db {
     backend: Backend,
 }
 
+/// Connections in the pool, per backend. One writer at a time is all SQLite allows; a handful
+/// of readers keeps pages and jobs from queueing behind each other.
+const SQLITE_POOL: u32 = 8;
+const POSTGRES_POOL: u32 = 16;
+
+impl Backend {
+    /// How many of the pool's connections public pages rendered per request may use at once.
+    pub fn per_request_reads(self) -> usize {
+        match self {
+            Backend::Sqlite => 3,
+            Backend::Postgres => 5,
+        }
+    }
+}
+
 impl Db {
     /// Connects, creating the SQLite file (and its directory) on first use.
     pub async fn connect(config: &DatabaseConfig) -> Result<Db> {
@@ -95,15 +110,15 @@ impl Db {
                         url: config.redacted_url(),
                         source: sqlx::Error::Configuration("not an absolute path".into()),
                     })?;
-                // One writer at a time is all SQLite allows; a handful of readers keeps pages
-                // and jobs from queueing behind each other.
                 (
                     format!("sqlite://{}?mode=rwc", file_url.path()),
                     Backend::Sqlite,
-                    8,
+                    SQLITE_POOL,
                 )
             }
-            DatabaseConfig::Postgres { url } => (url.0.to_string(), Backend::Postgres, 16),
+            DatabaseConfig::Postgres { url } => {
+                (url.0.to_string(), Backend::Postgres, POSTGRES_POOL)
+            }
         };
         let connect_error = |source| StorageError::Connect {
             url: config.redacted_url(),

@@ -7,7 +7,6 @@
 use super::{AppState, WebError};
 use crate::integrations::{alertmanager, opsgenie};
 use crate::service::alerts::{self, AlertSource};
-use crate::storage::settings;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
@@ -67,13 +66,10 @@ async fn alertmanager_hook(
     Ok("OK")
 }
 
-/// The secret from `MONOSTAT_WEBHOOK_SECRET` if set, else the stored one; compared in constant
-/// time so response timing reveals nothing about it.
+/// The secret from `MONOSTAT_WEBHOOK_SECRET` if set, else the stored one (both from memory);
+/// compared in constant time so response timing reveals nothing about it.
 async fn check_secret(state: &AppState, given: &str) -> Result<(), WebError> {
-    let expected = match &state.config.webhook_secret {
-        Some(secret) => secret.expose().to_owned(),
-        None => settings::webhook_secret(&mut *state.db.acquire().await?).await?,
-    };
+    let expected = state.secrets.get().await?.webhook;
     if bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
         Ok(())
     } else {

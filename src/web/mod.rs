@@ -8,6 +8,8 @@ mod health;
 mod hooks;
 mod metrics;
 pub mod rate_limit;
+pub mod secrets;
+pub mod server;
 mod slack_events;
 mod subscribe;
 
@@ -34,6 +36,8 @@ pub struct AppState {
     pub changes: crate::changes::Changes,
     pub pages: crate::public::PublicPages,
     pub subscribe_limiter: rate_limit::Allowance,
+    /// The hook and Slack signing secrets, from memory.
+    pub secrets: secrets::Secrets,
     pub admin_limits: crate::admin::LoginLimits,
     pub socket_mode: crate::slack::socket_mode::Status,
     /// Requests answered, by route pattern and status, for `/metrics`.

@@ -33,17 +33,7 @@ async fn slack_events(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let signing_secret = match &state.config.slack.signing_secret {
-        Some(secret) => secret.expose().to_owned(),
-        None => {
-            crate::storage::settings::slack(&mut *state.db.acquire().await?)
-                .await?
-                .signing_secret
-        }
-    };
-    if signing_secret.is_empty() {
-        return Ok(unauthorized("no Slack signing secret is configured"));
-    }
+    // Unsigned requests are refused before anything is looked up.
     let header_value = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let (Some(signature), Some(timestamp)) = (
         header_value(SlackEventSignatureVerifier::SLACK_SIGNED_HASH_HEADER),
@@ -51,10 +41,15 @@ async fn slack_events(
     ) else {
         return Ok(unauthorized("signature headers missing"));
     };
+    let signing_secret = state.secrets.get().await?.slack_signing;
+    if signing_secret.is_empty() {
+        return Ok(unauthorized("no Slack signing secret is configured"));
+    }
     let Ok(raw) = std::str::from_utf8(&body) else {
         return Ok(unauthorized("body is not UTF-8"));
     };
-    let verifier = SlackEventSignatureVerifier::new(&SlackSigningSecret::new(signing_secret));
+    let verifier =
+        SlackEventSignatureVerifier::new(&SlackSigningSecret::new(signing_secret.to_string()));
     if let Err(e) = verifier.verify(signature, raw, timestamp) {
         let reason = match e {
             slack_morphism::signature_verifier::SlackEventSignatureVerifierError::IncorrectOrExpiredTimestampError(_) => "stale or future timestamp",

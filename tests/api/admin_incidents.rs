@@ -105,8 +105,12 @@ async fn admin_changes_reach_slack_the_page_and_subscribers(backend: Backend) {
         .and_then(|n| n.parse().ok())
         .expect("incident id");
     settle(&app).await;
-    let public = app.get("/").await.text().await.expect("body");
-    assert!(public.contains("Checkout is failing"), "on the public page");
+    // The page is rendered on change, a moment after the commit.
+    let public = eventually(Duration::from_secs(10), || async {
+        let public = app.get("/").await.text().await.expect("body");
+        public.contains("Checkout is failing").then_some(public)
+    })
+    .await;
     assert_eq!(
         slack.calls_to("chat.postMessage").len() - thread_texts(&slack).len(),
         1

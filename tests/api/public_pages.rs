@@ -471,7 +471,12 @@ async fn the_page_outlives_the_database(backend: Backend) {
             assert_eq!(headline(&body), "Our service is down");
         }
     }
+    // The incident on the page is what mails and Slack link to: from the last rendering.
     let (status, body) = text(&app, &monostat::links::incident_path(&incident)).await;
+    assert_eq!(status, 200);
+    assert!(body.contains(&incident.title), "{body}");
+    // A day page is rendered per request, and says it cannot be.
+    let (status, body) = text(&app, "/2020-02-02").await;
     assert_eq!(status, 503);
     assert!(body.contains("Temporarily unavailable") && body.contains("Our service status"));
     assert_eq!(app.get("/healthz").await.status(), 503);

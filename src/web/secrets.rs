@@ -1,0 +1,96 @@
+//! The secrets that callers from outside must prove they know (the alert-hook secret, Slack's
+//! signing secret), kept in memory: a flood of requests with wrong secrets must not cost a
+//! database connection each, and hooks must still be checked while the pool is busy.
+//!
+//! They are read again after any change this instance makes, and at least every
+//! [`REREAD_EVERY`], which is how another instance's new secret arrives.
+
+use crate::changes::Changes;
+use crate::config::Config;
+use crate::storage::{Db, StorageError, settings};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
+
+const REREAD_EVERY: Duration = Duration::from_secs(10);
+
+#[derive(Clone)]
+pub struct Secrets {
+    db: Db,
+    config: Arc<Config>,
+    changes: Changes,
+    cached: Arc<Mutex<Option<Known>>>,
+}
+
+/// The secrets as last read.
+#[derive(Clone)]
+pub struct Known {
+    /// `MONOSTAT_WEBHOOK_SECRET`, else the stored one.
+    pub webhook: Arc<str>,
+    /// `MONOSTAT_SLACK_SIGNING_SECRET`, else the stored one; empty when Slack is not set up.
+    pub slack_signing: Arc<str>,
+    generation: u64,
+    read_at: Instant,
+}
+
+impl Secrets {
+    pub fn new(db: Db, config: Arc<Config>, changes: Changes) -> Self {
+        Secrets {
+            db,
+            config,
+            changes,
+            cached: Arc::default(),
+        }
+    }
+
+    /// The current secrets; one database read when they may have changed, shared by every
+    /// request that asks meanwhile.
+    pub async fn get(&self) -> Result<Known, StorageError> {
+        let generation = self.changes.generation();
+        let mut cached = self.cached.lock().await;
+        if let Some(known) = cached.as_ref()
+            && known.generation == generation
+            && known.read_at.elapsed() < REREAD_EVERY
+        {
+            return Ok(known.clone());
+        }
+        match self.read(generation).await {
+            Ok(known) => {
+                *cached = Some(known.clone());
+                Ok(known)
+            }
+            // The database is away: what was true a moment ago still tells a stranger from a
+            // monitoring system (whose delivery then fails on the write, and is retried).
+            Err(e) => cached.as_ref().map(Known::clone).ok_or(e),
+        }
+    }
+
+    async fn read(&self, generation: u64) -> Result<Known, StorageError> {
+        let overrides = (
+            self.config.webhook_secret.as_ref(),
+            self.config.slack.signing_secret.as_ref(),
+        );
+        let stored = match overrides {
+            (Some(_), Some(_)) => None,
+            _ => {
+                let mut conn = self.db.acquire().await?;
+                let webhook = settings::webhook_secret(&mut conn).await?;
+                let slack = settings::slack(&mut conn).await?.signing_secret;
+                Some((webhook, slack))
+            }
+        };
+        let (stored_webhook, stored_slack) = stored.unwrap_or_default();
+        Ok(Known {
+            webhook: overrides
+                .0
+                .map_or(stored_webhook, |s| s.expose().to_owned())
+                .into(),
+            slack_signing: overrides
+                .1
+                .map_or(stored_slack, |s| s.expose().to_owned())
+                .into(),
+            generation,
+            read_at: Instant::now(),
+        })
+    }
+}

@@ -1,0 +1,485 @@
+//! The HTTP server's own loop, in place of `axum::serve`, because the worst day needs limits
+//! that `axum::serve` does not have: a client that sends half a request and waits, or thousands
+//! that open a connection and keep it, must not take the page away from everybody else.
+//!
+//! - The request head must arrive within [`HttpLimits::header_timeout`]; the same clock runs
+//!   while a kept-alive connection waits for its next request (hyper starts it whenever it waits
+//!   for a head), so idle connections close after that long too.
+//! - A request body must arrive whole within [`HttpLimits::body_timeout`].
+//! - At most [`HttpLimits::max_connections`] are open, below the process's file limit. When a
+//!   new one arrives at the cap, the connection that has waited longest without a request in
+//!   flight (idle, or stuck in a half-sent request) is closed to make room: a new reader is worth
+//!   more than somebody who keeps a socket open.
+//! - On shutdown, connections get [`HttpLimits::shutdown_grace`] to finish, then are closed.
+
+use axum::Router;
+use axum::extract::ConnectInfo;
+use bytes::Bytes;
+use http_body::{Body, Frame, SizeHint};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::collections::HashMap;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_util::sync::CancellationToken;
+use tower::Service;
+
+/// The server's limits; [`HttpLimits::default`] is what production runs with, tests shorten them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpLimits {
+    pub header_timeout: Duration,
+    pub body_timeout: Duration,
+    /// `None`: derived from the file limit at start-up ([`connection_cap`]).
+    pub max_connections: Option<usize>,
+    pub shutdown_grace: Duration,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        HttpLimits {
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            max_connections: None,
+            shutdown_grace: Duration::from_secs(15),
+        }
+    }
+}
+
+/// Request heads larger than this are refused (431): a half-sent request may hold this much
+/// memory, so it is what a thousand of them cost.
+const MAX_HEAD_BYTES: usize = 32 * 1024;
+const MAX_HEADERS: usize = 64;
+
+/// File descriptors kept back from the connection cap, for what the process opens itself:
+/// database and Redis pools, SMTP and Slack connections, the mirror's files, logs.
+const RESERVED_FILES: u64 = 256;
+/// Above this many connections, memory (about 10 KiB each) matters more than the file limit.
+const MAX_CONNECTIONS: u64 = 8_192;
+const MIN_CONNECTIONS: u64 = 64;
+
+/// Raises the soft limit on open files to the hard limit (systemd gives services 1,024 soft and
+/// 524,288 hard by default) and returns the connection cap that leaves room for our own files.
+pub fn raise_file_limit() -> usize {
+    let soft = match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => limit,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot raise the open-file limit");
+            rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(1024, |(soft, _)| soft)
+        }
+    };
+    connection_cap(soft)
+}
+
+/// The connection cap for a soft file limit.
+pub fn connection_cap(soft_file_limit: u64) -> usize {
+    let cap = soft_file_limit
+        .saturating_sub(RESERVED_FILES)
+        .clamp(MIN_CONNECTIONS, MAX_CONNECTIONS);
+    usize::try_from(cap).unwrap_or(usize::MAX)
+}
+
+/// Serves `router` on `listener` until `shutdown` is cancelled, then for at most
+/// `limits.shutdown_grace` more.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    limits: HttpLimits,
+    shutdown: CancellationToken,
+) -> io::Result<()> {
+    let max_connections = limits.max_connections.unwrap_or_else(raise_file_limit);
+    tracing::debug!(max_connections, ?limits, "HTTP limits");
+    let open = Connections::default();
+    let mut accept_error_logged = None::<Instant>;
+    loop {
+        let accepted = tokio::select! {
+            () = shutdown.cancelled() => break,
+            accepted = listener.accept() => accepted,
+        };
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
+            Err(e) if is_connection_error(&e) => continue,
+            Err(e) => {
+                // Out of file descriptors (or memory): make room rather than spin, and say so
+                // once a minute, not thousands of times a second.
+                if accept_error_logged.is_none_or(|at| at.elapsed() > Duration::from_secs(60)) {
+                    tracing::error!(error = %e, connections = open.len(), "cannot accept connections");
+                    accept_error_logged = Some(Instant::now());
+                }
+                open.shed_one();
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        if open.len() >= max_connections && !open.shed_one() {
+            // Every connection is busy with a request: this one waits for none of them.
+            drop(stream);
+            continue;
+        }
+        let _ = stream.set_nodelay(true);
+        let conn = open.add();
+        tokio::spawn(serve_connection(
+            stream,
+            peer,
+            router.clone(),
+            limits.clone(),
+            conn,
+            open.clone(),
+            shutdown.clone(),
+        ));
+    }
+    drop(listener);
+    let deadline = tokio::time::Instant::now() + limits.shutdown_grace;
+    while !open.is_empty() && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    if !open.is_empty() {
+        tracing::warn!(
+            connections = open.len(),
+            "closing connections still open after the shutdown grace period"
+        );
+        open.close_all();
+    }
+    Ok(())
+}
+
+async fn serve_connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    router: Router,
+    limits: HttpLimits,
+    conn: Arc<Connection>,
+    open: Connections,
+    shutdown: CancellationToken,
+) {
+    let _registered = Registered {
+        conn: conn.clone(),
+        open,
+    };
+    let io = TokioIo::new(Tracked {
+        stream,
+        conn: conn.clone(),
+    });
+    let body_timeout = limits.body_timeout;
+    let in_flight = conn.clone();
+    let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+        request.extensions_mut().insert(ConnectInfo(peer));
+        let request = request.map(|body| {
+            // Most requests (page reads) have no body, and need no timer.
+            if body.is_end_stream() {
+                axum::body::Body::new(body)
+            } else {
+                axum::body::Body::new(DeadlineBody::new(body, Instant::now() + body_timeout))
+            }
+        });
+        let guard = InFlight::start(in_flight.clone());
+        let mut router = router.clone();
+        async move {
+            let response = router.call(request).await;
+            drop(guard);
+            response
+        }
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .max_buf_size(MAX_HEAD_BYTES)
+        .max_headers(MAX_HEADERS);
+    let connection = builder.serve_connection(io, service);
+    tokio::pin!(connection);
+    let mut shutting_down = false;
+    loop {
+        tokio::select! {
+            result = connection.as_mut() => {
+                if let Err(e) = result {
+                    tracing::debug!(error = %e, "connection ended with an error");
+                }
+                return;
+            }
+            () = conn.close.cancelled() => return,
+            () = shutdown.cancelled(), if !shutting_down => {
+                shutting_down = true;
+                connection.as_mut().graceful_shutdown();
+            }
+        }
+    }
+}
+
+/// A connection as the shedding sees it.
+struct Connection {
+    id: u64,
+    /// Milliseconds since [`Connections::epoch`] of the last byte read or written.
+    last_active: AtomicU64,
+    in_flight: AtomicU32,
+    close: CancellationToken,
+    epoch: Instant,
+}
+
+impl Connection {
+    fn touch(&self) {
+        let now = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last_active.store(now, Ordering::Relaxed);
+    }
+}
+
+/// The open connections, shared by the accept loop and every connection task.
+#[derive(Clone)]
+struct Connections {
+    inner: Arc<Mutex<ConnectionsInner>>,
+    epoch: Instant,
+}
+
+#[derive(Default)]
+struct ConnectionsInner {
+    next_id: u64,
+    open: HashMap<u64, Arc<Connection>>,
+}
+
+impl Default for Connections {
+    fn default() -> Self {
+        Connections {
+            inner: Arc::default(),
+            epoch: Instant::now(),
+        }
+    }
+}
+
+impl Connections {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ConnectionsInner> {
+        // A panic while holding this lock cannot leave the map inconsistent, so a poisoned
+        // lock is used as it is.
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn len(&self) -> usize {
+        self.lock().open.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn add(&self) -> Arc<Connection> {
+        let mut inner = self.lock();
+        inner.next_id += 1;
+        let conn = Arc::new(Connection {
+            id: inner.next_id,
+            last_active: AtomicU64::new(0),
+            in_flight: AtomicU32::new(0),
+            close: CancellationToken::new(),
+            epoch: self.epoch,
+        });
+        conn.touch();
+        inner.open.insert(conn.id, conn.clone());
+        conn
+    }
+
+    fn remove(&self, id: u64) {
+        self.lock().open.remove(&id);
+    }
+
+    /// Closes the connection that has waited longest without a request in flight; false when
+    /// every connection is busy. Runs only at the cap, so a scan is affordable.
+    fn shed_one(&self) -> bool {
+        let mut inner = self.lock();
+        let victim = inner
+            .open
+            .values()
+            .filter(|c| c.in_flight.load(Ordering::Relaxed) == 0 && !c.close.is_cancelled())
+            .min_by_key(|c| c.last_active.load(Ordering::Relaxed))
+            .map(|c| c.id);
+        match victim.and_then(|id| inner.open.remove(&id)) {
+            Some(conn) => {
+                conn.close.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn close_all(&self) {
+        for conn in self.lock().open.values() {
+            conn.close.cancel();
+        }
+    }
+}
+
+/// Takes a connection out of the count when its task ends, however it ends.
+struct Registered {
+    conn: Arc<Connection>,
+    open: Connections,
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        self.open.remove(self.conn.id);
+    }
+}
+
+/// Marks a connection busy while one of its requests is being answered.
+struct InFlight(Arc<Connection>);
+
+impl InFlight {
+    fn start(conn: Arc<Connection>) -> Self {
+        conn.in_flight.fetch_add(1, Ordering::Relaxed);
+        InFlight(conn)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+        self.0.touch();
+    }
+}
+
+/// A TCP stream that notes when it last moved a byte.
+struct Tracked {
+    stream: TcpStream,
+    conn: Arc<Connection>,
+}
+
+impl AsyncRead for Tracked {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.stream).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.conn.touch();
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for Tracked {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
+
+/// A request body that must arrive whole by a deadline; after it, reading fails, which the
+/// handlers' extractors answer with 400 and hyper follows by closing the connection.
+struct DeadlineBody {
+    body: Incoming,
+    deadline: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl DeadlineBody {
+    fn new(body: Incoming, deadline: Instant) -> Self {
+        DeadlineBody {
+            body,
+            deadline: Box::pin(tokio::time::sleep_until(deadline.into())),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the request body did not arrive in time")]
+struct BodyTimedOut;
+
+impl Body for DeadlineBody {
+    type Data = Bytes;
+    type Error = axum::BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        if let Poll::Ready(frame) = Pin::new(&mut self.body).poll_frame(cx) {
+            return Poll::Ready(frame.map(|f| f.map_err(Into::into)));
+        }
+        match self.deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Some(Err(BodyTimedOut.into()))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+fn is_connection_error(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cap_leaves_room_for_our_own_files() {
+        assert_eq!(connection_cap(1024), 768);
+        assert_eq!(connection_cap(100), 64);
+        assert_eq!(connection_cap(1 << 20), 8_192);
+    }
+
+    #[test]
+    fn shedding_picks_the_longest_waiting_connection_without_a_request() {
+        let open = Connections::default();
+        let busy = open.add();
+        let waited_long = open.add();
+        let recent = open.add();
+        busy.last_active.store(0, Ordering::Relaxed);
+        busy.in_flight.store(1, Ordering::Relaxed);
+        waited_long.last_active.store(5, Ordering::Relaxed);
+        recent.last_active.store(9, Ordering::Relaxed);
+
+        assert!(open.shed_one());
+        assert!(waited_long.close.is_cancelled());
+        assert!(!busy.close.is_cancelled());
+        assert!(open.shed_one());
+        assert!(recent.close.is_cancelled());
+        assert!(
+            !open.shed_one(),
+            "a connection answering a request is never shed"
+        );
+        assert_eq!(open.len(), 1);
+    }
+}

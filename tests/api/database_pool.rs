@@ -1,0 +1,80 @@
+//! The database is for the people who run the incident, not for strangers: wrong hook secrets and
+//! unsigned Slack requests are refused from memory, and the pages of the incidents on the status
+//! page (the ones mails and Slack link to) are served from the rendering. Shown by taking the
+//! database away: whatever still answers did not need it.
+
+use crate::helpers::{Backend, TestApp, TestDatabase, eventually};
+use monostat::storage::{incidents, settings};
+use std::time::Duration;
+
+const CREATE: &str = include_str!("../fixtures/opsgenie_create.json");
+
+async fn post(app: &TestApp, path: &str, body: &str) -> u16 {
+    app.client
+        .post(format!("{}{}", app.base_url, path))
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .expect("request sent")
+        .status()
+        .as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn strangers_and_readers_of_the_current_incident_need_no_database() {
+    if !crate::helpers::postgres_available() {
+        return;
+    }
+    let db = TestDatabase::new(Backend::Postgres).await;
+    let app = TestApp::spawn(&db).await;
+    let secret = settings::webhook_secret(&mut app.handle.db.acquire().await.expect("conn"))
+        .await
+        .expect("secret");
+    let hook = format!("/integrations/opsgenie/hook/{secret}");
+    assert_eq!(post(&app, &hook, CREATE).await, 200);
+    let incident = incidents::current(&mut app.handle.db.acquire().await.expect("conn"))
+        .await
+        .expect("incidents")
+        .pop()
+        .expect("the alert opened an incident");
+    let day = incident.start.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let page = format!("/{day}/{}", incident.id);
+    eventually(Duration::from_secs(10), || async {
+        let snapshot = app.handle.pages.snapshot()?;
+        snapshot.incidents.contains_key(&incident.id).then_some(())
+    })
+    .await;
+    // A wrong secret before the outage, so the right one is known from memory afterwards too.
+    assert_eq!(
+        post(&app, "/integrations/opsgenie/hook/wrong", CREATE).await,
+        403
+    );
+
+    db.drop_postgres_database().await;
+
+    let reader = app.get(&page).await;
+    assert_eq!(
+        reader.status(),
+        200,
+        "the incident's page is served from memory"
+    );
+    let body = reader.text().await.expect("body");
+    assert!(body.contains(&incident.title), "{body}");
+    assert_eq!(
+        post(&app, "/integrations/opsgenie/hook/wrong", CREATE).await,
+        403,
+        "a wrong hook secret is refused without the database"
+    );
+    assert_eq!(
+        post(&app, "/integrations/slack/events", "{}").await,
+        401,
+        "an unsigned Slack request is refused before anything is looked up"
+    );
+    assert_eq!(
+        post(&app, &hook, CREATE).await,
+        503,
+        "the monitoring system's own delivery needs the database, and is told to retry"
+    );
+    app.stop().await;
+}
