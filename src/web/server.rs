@@ -37,7 +37,8 @@ use tower::Service;
 pub struct HttpLimits {
     pub header_timeout: Duration,
     pub body_timeout: Duration,
-    /// `None`: derived from the file limit at start-up ([`connection_cap`]).
+    /// `None`: derived from the file limit at start-up ([`connection_cap`]), which also bounds
+    /// a number set here.
     pub max_connections: Option<usize>,
     pub shutdown_grace: Duration,
 }
@@ -66,23 +67,27 @@ const MAX_CONNECTIONS: u64 = 8_192;
 const MIN_CONNECTIONS: u64 = 64;
 
 /// Raises the soft limit on open files to the hard limit (systemd gives services 1,024 soft and
-/// 524,288 hard by default) and returns the connection cap that leaves room for our own files.
-pub fn raise_file_limit() -> usize {
-    let soft = match rlimit::increase_nofile_limit(u64::MAX) {
+/// 524,288 hard by default) and returns the new soft limit.
+pub fn raise_file_limit() -> u64 {
+    match rlimit::increase_nofile_limit(u64::MAX) {
         Ok(limit) => limit,
         Err(e) => {
             tracing::warn!(error = %e, "cannot raise the open-file limit");
             rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(1024, |(soft, _)| soft)
         }
-    };
-    connection_cap(soft)
+    }
 }
 
-/// The connection cap for a soft file limit.
-pub fn connection_cap(soft_file_limit: u64) -> usize {
-    let cap = soft_file_limit
+/// The connection cap for a soft file limit and the cap set by hand, if any: what leaves room
+/// for our own files, and by default no more than memory comfortably holds.
+pub fn connection_cap(soft_file_limit: u64, set: Option<usize>) -> usize {
+    let room = soft_file_limit
         .saturating_sub(RESERVED_FILES)
-        .clamp(MIN_CONNECTIONS, MAX_CONNECTIONS);
+        .max(MIN_CONNECTIONS);
+    let cap = match set {
+        Some(set) => u64::try_from(set).unwrap_or(u64::MAX).min(room),
+        None => room.min(MAX_CONNECTIONS),
+    };
     usize::try_from(cap).unwrap_or(usize::MAX)
 }
 
@@ -94,8 +99,8 @@ pub async fn serve(
     limits: HttpLimits,
     shutdown: CancellationToken,
 ) -> io::Result<()> {
-    let max_connections = limits.max_connections.unwrap_or_else(raise_file_limit);
-    tracing::debug!(max_connections, ?limits, "HTTP limits");
+    let max_connections = connection_cap(raise_file_limit(), limits.max_connections);
+    tracing::info!(max_connections, "HTTP connections capped");
     let open = Connections::default();
     let mut accept_error_logged = None::<Instant>;
     loop {
@@ -455,9 +460,12 @@ mod tests {
 
     #[test]
     fn the_cap_leaves_room_for_our_own_files() {
-        assert_eq!(connection_cap(1024), 768);
-        assert_eq!(connection_cap(100), 64);
-        assert_eq!(connection_cap(1 << 20), 8_192);
+        assert_eq!(connection_cap(1024, None), 768);
+        assert_eq!(connection_cap(100, None), 64);
+        assert_eq!(connection_cap(1 << 20, None), 8_192);
+        assert_eq!(connection_cap(1 << 20, Some(20_000)), 20_000);
+        assert_eq!(connection_cap(1024, Some(20_000)), 768, "a cap set by hand fits the files");
+        assert_eq!(connection_cap(1024, Some(20)), 20);
     }
 
     #[test]
