@@ -343,12 +343,16 @@ async fn confirm_page(
 
 /// Said with 410 Gone: the link will not work again, but subscribing again will.
 fn expired_sign_up(site: &SiteView) -> Response {
+    let why = format!(
+        "Confirmation links work for {} hours, and this one is older; we have not subscribed this address.",
+        subscriptions::SIGN_UP_VALID_FOR.as_hours()
+    );
     message(
         StatusCode::GONE,
         site,
         "This link has expired",
         &[
-            "Confirmation links work for 48 hours, and this one is older; we have not subscribed this address.",
+            &why,
             "If you still want status updates by mail, please subscribe again: you will get a new link.",
         ],
         None,
