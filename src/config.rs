@@ -135,6 +135,9 @@ pub struct MailConfig {
     pub tls: bool,
     pub user: Option<String>,
     pub password: Option<Secret>,
+    /// Cap on the mails the subscribe form sends in any hour, for the whole installation
+    /// (`MONOSTAT_OPT_IN_MAILS_PER_HOUR`): past it, sign-ups are asked to try again later.
+    pub opt_in_mails_per_hour: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -164,6 +167,9 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8000";
 /// Jobs mostly wait for Slack or a mail server, so many may run at once cheaply; 16 lets one
 /// instance mail some 1,400 subscribers a second (bench/email-fanout) where 2 managed 1,000.
 pub const DEFAULT_NUM_WORKERS: usize = 16;
+/// Opt-in mails per hour for the whole installation: far above a normal day's sign-ups, far
+/// below what gets a sender's domain listed as a spam source when a botnet uses the form.
+pub const DEFAULT_OPT_IN_MAILS_PER_HOUR: u32 = 200;
 /// Upper bound on `NUM_WORKERS`: each worker may hold a database connection while it runs.
 const MAX_NUM_WORKERS: usize = 64;
 /// A webhook secret travels in a URL path, so it must be URL-safe, and long enough not to guess.
@@ -549,6 +555,12 @@ fn parse_mail(env: &Env, site_url: &Url) -> Result<MailConfig, ConfigError> {
         tls,
         user: env.get("MONOSTAT_MAIL_USER"),
         password: env.get("MONOSTAT_MAIL_PASSWORD").map(Secret::new),
+        opt_in_mails_per_hour: env.parse_with(
+            "MONOSTAT_OPT_IN_MAILS_PER_HOUR",
+            "a whole number from 1 to 100000",
+            &DEFAULT_OPT_IN_MAILS_PER_HOUR.to_string(),
+            |v| v.parse::<u32>().ok().filter(|n| (1..=100_000).contains(n)),
+        )?,
     })
 }
 

@@ -60,6 +60,32 @@ pub fn parse_address(input: &str) -> Result<String, InvalidAddress> {
     Ok(format!("{local}@{}", domain.to_lowercase()))
 }
 
+/// The inbox an address reaches, as far as we can tell: lower-cased, without a `+tag`
+/// (`jane+1@…` and `jane+2@…` reach `jane@…` at most providers), and for Gmail without dots and
+/// with `googlemail.com` as `gmail.com`. Only for limiting how much we mail one person: merging
+/// two real inboxes by mistake costs a mail, not a subscription.
+pub fn recipient_key(address: &str) -> String {
+    let address = address.trim().to_lowercase();
+    let Some((local, domain)) = address.rsplit_once('@') else {
+        return address;
+    };
+    let local = match local.split_once('+') {
+        Some((base, _)) if !base.is_empty() => base,
+        _ => local,
+    };
+    let domain = if domain == "googlemail.com" {
+        "gmail.com"
+    } else {
+        domain
+    };
+    let local = if domain == "gmail.com" {
+        local.replace('.', "")
+    } else {
+        local.to_owned()
+    };
+    format!("{local}@{domain}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +147,35 @@ mod tests {
             parse_address(&format!("a@{}.com", "b".repeat(260))),
             Err(InvalidAddress::TooLong)
         );
+    }
+
+    #[test]
+    fn tagged_and_dotted_variants_share_one_recipient_key() {
+        let jane = recipient_key("jane@example.com");
+        for variant in [
+            "Jane@Example.com",
+            "jane+1@example.com",
+            "JANE+a+b@example.com",
+        ] {
+            assert_eq!(recipient_key(variant), jane, "{variant}");
+        }
+        let gmail = recipient_key("janedoe@gmail.com");
+        for variant in [
+            "jane.doe@gmail.com",
+            "j.a.n.e.d.o.e+x@gmail.com",
+            "Jane.Doe@googlemail.com",
+        ] {
+            assert_eq!(recipient_key(variant), gmail, "{variant}");
+        }
+        // Dots matter elsewhere, and other inboxes stay apart.
+        assert_ne!(
+            recipient_key("jane.doe@example.com"),
+            recipient_key("janedoe@example.com")
+        );
+        assert_ne!(
+            recipient_key("jane@example.com"),
+            recipient_key("jane@example.org")
+        );
+        assert_eq!(recipient_key("+tag@example.com"), "+tag@example.com");
     }
 }

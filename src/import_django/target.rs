@@ -74,7 +74,9 @@ pub async fn insert_alert(conn: &mut AnyConnection, alert: &Alert) -> Result<boo
 }
 
 /// Left out when the token is here, or when the address has an active subscription here
-/// already: an address is mailed once.
+/// already: an address is mailed once. The database refuses a second active row of an address
+/// too (`subscribers_one_active_per_address`); `ON CONFLICT DO NOTHING` without a target leaves
+/// out a row that hits either unique index instead of failing the whole import.
 pub async fn insert_subscriber(conn: &mut AnyConnection, subscriber: &Subscriber) -> Result<bool> {
     let subscribed: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM subscribers WHERE LOWER(email) = LOWER($1) AND active = 1",
@@ -87,7 +89,7 @@ pub async fn insert_subscriber(conn: &mut AnyConnection, subscriber: &Subscriber
     }
     let inserted = sqlx::query(
         "INSERT INTO subscribers (email, active, token, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (token) DO NOTHING",
+         ON CONFLICT DO NOTHING",
     )
     .bind(&subscriber.email)
     .bind(i32::from(subscriber.active))

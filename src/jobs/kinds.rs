@@ -48,6 +48,11 @@ pub struct NotificationJob {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OptInJob {
     pub subscriber_id: i64,
+    /// When the sign-up asked (microseconds): one sign-up's mail keeps its `Message-ID` across
+    /// retries, while a second sign-up's mail gets a new one, which mail clients do not fold into
+    /// the first.
+    #[serde(default)]
+    pub requested: i64,
 }
 
 /// A Slack job about an incident. All of an incident's Slack jobs share a sequence, so its

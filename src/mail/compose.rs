@@ -45,6 +45,20 @@ struct OptInText<'a> {
     confirm_url: &'a str,
 }
 
+#[derive(Template)]
+#[template(path = "mail/already_subscribed.html")]
+struct AlreadySubscribedHtml<'a> {
+    system_name: &'a str,
+    unsubscribe_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/already_subscribed.txt")]
+struct AlreadySubscribedText<'a> {
+    system_name: &'a str,
+    unsubscribe_url: &'a str,
+}
+
 struct NotificationView<'a> {
     system_name: &'a str,
     headline: &'static str,
@@ -134,7 +148,7 @@ impl Sender {
     }
 
     /// The double opt-in mail: proof that whoever subscribed owns the address.
-    pub fn opt_in(&self, subscriber: &Subscriber) -> Result<Message, ComposeError> {
+    pub fn opt_in(&self, subscriber: &Subscriber, requested: i64) -> Result<Message, ComposeError> {
         let confirm_url = self.url(&format!("subscribe/{}", subscriber.token));
         let html = OptInHtml {
             system_name: &self.system_name,
@@ -147,11 +161,46 @@ impl Sender {
         }
         .render()?;
         Ok(self
-            .builder(&subscriber.email, format!("opt-in-{}", subscriber.id))?
+            .builder(
+                &subscriber.email,
+                format!("opt-in-{}-{requested}", subscriber.id),
+            )?
             .subject(format!(
                 "Please confirm your subscription to {} status updates",
                 self.system_name
             ))
+            .multipart(MultiPart::alternative_plain_html(text, inline_css(html)))?)
+    }
+
+    /// The answer to a sign-up of an address that is subscribed already. The page said the same
+    /// as for any address; the owner of the inbox learns the truth, and how to leave.
+    pub fn already_subscribed(
+        &self,
+        subscriber: &Subscriber,
+        requested: i64,
+    ) -> Result<Message, ComposeError> {
+        let unsubscribe_url = self.unsubscribe_url(&subscriber.token);
+        let html = AlreadySubscribedHtml {
+            system_name: &self.system_name,
+            unsubscribe_url: &unsubscribe_url,
+        }
+        .render()?;
+        let text = AlreadySubscribedText {
+            system_name: &self.system_name,
+            unsubscribe_url: &unsubscribe_url,
+        }
+        .render()?;
+        Ok(self
+            .builder(
+                &subscriber.email,
+                format!("already-subscribed-{}-{requested}", subscriber.id),
+            )?
+            .subject(format!(
+                "You are subscribed to {} status updates already",
+                self.system_name
+            ))
+            .header(ListUnsubscribe(unsubscribe_url))
+            .header(ListUnsubscribePost)
             .multipart(MultiPart::alternative_plain_html(text, inline_css(html)))?)
     }
 

@@ -170,14 +170,17 @@ impl MailJobs {
             let mut conn = self.db.acquire().await?;
             subscribers::get(&mut conn, job.subscriber_id).await?
         };
-        let Some(subscriber) = subscriber.filter(|s| !s.active) else {
+        // Unsubscribed since: nothing to say.
+        let Some(subscriber) = subscriber else {
             return Ok(());
         };
-        let message = self
-            .sender()
-            .await?
-            .opt_in(&subscriber)
-            .map_err(JobError::permanent)?;
+        let sender = self.sender().await?;
+        let message = if subscriber.active {
+            sender.already_subscribed(&subscriber, job.requested)
+        } else {
+            sender.opt_in(&subscriber, job.requested)
+        }
+        .map_err(JobError::permanent)?;
         self.mailer.send(message).await
     }
 }

@@ -157,6 +157,13 @@ impl Db {
         Ok(())
     }
 
+    /// Applies the embedded migrations up to `version` only: for tests that need a database as
+    /// an older version left it.
+    pub async fn migrate_to(&self, version: i64) -> Result<()> {
+        migrator(self.backend).run_to(version, &self.pool).await?;
+        Ok(())
+    }
+
     /// Whether every migration embedded in this binary has been applied.
     pub async fn is_schema_current(&self) -> Result<bool> {
         let latest = migrator(self.backend)
@@ -260,6 +267,11 @@ fn migrator(backend: Backend) -> Migrator {
                 "media",
                 include_str!("../../migrations/sqlite/0008_media.sql"),
             ),
+            (
+                9,
+                "subscription limits",
+                include_str!("../../migrations/sqlite/0009_subscription_limits.sql"),
+            ),
         ],
         Backend::Postgres => &[
             (
@@ -301,6 +313,11 @@ fn migrator(backend: Backend) -> Migrator {
                 8,
                 "media",
                 include_str!("../../migrations/postgres/0008_media.sql"),
+            ),
+            (
+                9,
+                "subscription limits",
+                include_str!("../../migrations/postgres/0009_subscription_limits.sql"),
             ),
         ],
     };

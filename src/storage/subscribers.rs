@@ -1,6 +1,6 @@
 //! Subscribers: addresses that asked for mail (inactive until confirmed) and their tokens.
 
-use super::{AnyConnection, Result, from_db_time, to_db_time};
+use super::{AnyConnection, Result, from_db_time, from_db_time_opt, to_db_time};
 use jiff::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -82,27 +82,107 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Subscriber>
         .transpose()
 }
 
-/// Addresses compare without regard to case: `Jane@…` and `jane@…` are one person.
-pub async fn is_active(conn: &mut AnyConnection, email: &str) -> Result<bool> {
-    Ok(one(conn, "LOWER(email) = LOWER($1) AND active = 1", email)
-        .await?
-        .is_some())
+/// The row of this address (compared without regard to case: `Jane@…` and `jane@…` are one
+/// person): the active one if there is one, otherwise the newest sign-up.
+pub async fn by_address(conn: &mut AnyConnection, email: &str) -> Result<Option<Subscriber>> {
+    one(
+        conn,
+        "LOWER(email) = LOWER($1) ORDER BY active DESC, id DESC LIMIT 1",
+        email,
+    )
+    .await
 }
 
-/// Whether this address asked to subscribe since `since` and has not confirmed yet.
-pub async fn pending_since(
+/// A new request for a pending sign-up: its link is valid for another full period.
+pub async fn renew_pending(conn: &mut AnyConnection, id: i64, now: Timestamp) -> Result<()> {
+    sqlx::query("UPDATE subscribers SET created_at = $2 WHERE id = $1 AND active = 0")
+        .bind(id)
+        .bind(to_db_time(now))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Counts a mail the subscribe form caused, towards the caps.
+pub async fn record_opt_in_mail(
     conn: &mut AnyConnection,
-    email: &str,
+    recipient_key: &str,
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query("INSERT INTO opt_in_mails (recipient_key, created_at) VALUES ($1, $2)")
+        .bind(recipient_key)
+        .bind(to_db_time(now))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// How many mails the subscribe form caused since `since` (to `recipient_key` only, if given),
+/// and when the oldest of them was queued.
+pub async fn opt_in_mails_since(
+    conn: &mut AnyConnection,
+    recipient_key: Option<&str>,
     since: Timestamp,
-) -> Result<bool> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM subscribers WHERE LOWER(email) = LOWER($1) AND active = 0 AND created_at >= $2
-         LIMIT 1",
-    )
-    .bind(email)
-    .bind(to_db_time(since))
-    .fetch_optional(&mut *conn)
+) -> Result<(i64, Option<Timestamp>)> {
+    const COUNT: &str = "SELECT COUNT(*) AS sent, MIN(created_at) AS oldest FROM opt_in_mails
+         WHERE created_at >= $1";
+    let row = match recipient_key {
+        None => sqlx::query(COUNT).bind(to_db_time(since)),
+        Some(key) => sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{COUNT} AND recipient_key = $2"
+        )))
+        .bind(to_db_time(since))
+        .bind(key),
+    }
+    .fetch_one(&mut *conn)
     .await?;
+    Ok((
+        row.try_get("sent")?,
+        from_db_time_opt("opt_in_mails.created_at", row.try_get("oldest")?)?,
+    ))
+}
+
+/// What is no longer needed: sign-ups not confirmed since `pending_before` (their tokens are kept,
+/// without the address, until `tokens_before`, so that their links can say they expired) and
+/// the record of opt-in mails older than `mails_before`.
+pub async fn sweep(
+    conn: &mut AnyConnection,
+    pending_before: Timestamp,
+    mails_before: Timestamp,
+    tokens_before: Timestamp,
+    now: Timestamp,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO expired_sign_ups (token, expired_at)
+         SELECT token, $2 FROM subscribers WHERE active = 0 AND created_at < $1
+         ON CONFLICT (token) DO NOTHING",
+    )
+    .bind(to_db_time(pending_before))
+    .bind(to_db_time(now))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM subscribers WHERE active = 0 AND created_at < $1")
+        .bind(to_db_time(pending_before))
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM opt_in_mails WHERE created_at < $1")
+        .bind(to_db_time(mails_before))
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM expired_sign_ups WHERE expired_at < $1")
+        .bind(to_db_time(tokens_before))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether `token` belonged to a sign-up that expired unconfirmed (and was swept).
+pub async fn is_expired_token(conn: &mut AnyConnection, token: &str) -> Result<bool> {
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT token FROM expired_sign_ups WHERE token = $1")
+            .bind(token)
+            .fetch_optional(&mut *conn)
+            .await?;
     Ok(found.is_some())
 }
 

@@ -5,7 +5,7 @@ use super::AppState;
 use super::csrf;
 use super::rate_limit::client_ip;
 use crate::public::{SiteView, html, not_found, site};
-use crate::service::subscriptions::{self, SubscribeError, TokenOutcome};
+use crate::service::subscriptions::{self, SubscribeError, TokenOutcome, TokenState};
 use askama::Template;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -220,17 +220,31 @@ async fn submit(
     }
     let consent = input.consent.as_deref() == Some("yes");
     let result = if consent {
-        subscriptions::subscribe(&state.services(), &input.email).await
+        subscriptions::subscribe(
+            &state.services(),
+            &input.email,
+            state.config.mail.opt_in_mails_per_hour,
+        )
+        .await
     } else {
         Ok(())
     };
-    let error = match result {
+    // Whether the address is new, pending or subscribed, and whether it was mailed, the answer
+    // is this same redirect: the form must not tell strangers who our subscribers are.
+    let (status, retry_after, error) = match result {
         Ok(()) if consent => return Redirect::to("/subscribe/done").into_response(),
-        Ok(()) => {
-            "Please confirm that we may keep your address for sending notifications.".to_owned()
-        }
+        Ok(()) => (
+            StatusCode::BAD_REQUEST,
+            None,
+            "Please confirm that we may keep your address for sending notifications.".to_owned(),
+        ),
         Err(SubscribeError::Storage(e)) => return unavailable(&site, e),
-        Err(e) => e.to_string(),
+        Err(e @ SubscribeError::Busy { retry_after }) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Some(retry_after),
+            e.to_string(),
+        ),
+        Err(e @ SubscribeError::Invalid(_)) => (StatusCode::BAD_REQUEST, None, e.to_string()),
     };
     let email: String = input
         .email
@@ -238,8 +252,8 @@ async fn submit(
         .filter(|c| !c.is_control())
         .take(254)
         .collect();
-    render(
-        StatusCode::BAD_REQUEST,
+    let mut response = render(
+        status,
         FormPage {
             site: &site,
             nav: "",
@@ -249,17 +263,30 @@ async fn submit(
             error: Some(error),
         },
         None,
-    )
+    );
+    if let Some(wait) = retry_after {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(wait.as_secs().max(1)),
+        );
+    }
+    response
 }
 
 async fn done(State(state): State<AppState>) -> Response {
+    let limits = format!(
+        "Nothing after a few minutes? Please look in your spam folder. So that this form cannot be used against anybody's inbox, we send at most {} such mails to one address a day, and each link works for {} hours.",
+        subscriptions::OPT_IN_MAILS_PER_RECIPIENT,
+        subscriptions::SIGN_UP_VALID_FOR.as_hours()
+    );
     match subscriptions_site(&state).await {
         Ok(site) => message(
             StatusCode::OK,
             &site,
             "Please check your inbox",
             &[
-                "We have sent you a mail with a link. Open it and confirm your subscription; until then you will not receive any notifications.",
+                "We are sending a mail with a link to the address you entered. Open it and confirm your subscription; until then you will not receive any notifications.",
+                &limits,
             ],
             None,
             None,
@@ -289,11 +316,12 @@ async fn confirm_page(
         Ok(site) => site,
         Err(response) => return response,
     };
-    match subscriptions::token_exists(&state.services(), &token).await {
+    match subscriptions::token_state(&state.services(), &token).await {
         Err(e) => unavailable(&site, e),
-        Ok(None) => unknown_token(state).await,
-        Ok(Some(true)) => already_confirmed(&site),
-        Ok(Some(false)) => {
+        Ok(TokenState::Unknown) => unknown_token(state).await,
+        Ok(TokenState::Expired) => expired_sign_up(&site),
+        Ok(TokenState::Active) => already_confirmed(&site),
+        Ok(TokenState::Pending) => {
             let (csrf, cookie) = csrf::token(&headers, secure(&state));
             message(
                 StatusCode::OK,
@@ -311,6 +339,25 @@ async fn confirm_page(
             )
         }
     }
+}
+
+/// Said with 410 Gone: the link will not work again, but subscribing again will.
+fn expired_sign_up(site: &SiteView) -> Response {
+    let why = format!(
+        "Confirmation links work for {} hours, and this one is older; we have not subscribed this address.",
+        subscriptions::SIGN_UP_VALID_FOR.as_hours()
+    );
+    message(
+        StatusCode::GONE,
+        site,
+        "This link has expired",
+        &[
+            &why,
+            "If you still want status updates by mail, please subscribe again: you will get a new link.",
+        ],
+        None,
+        None,
+    )
 }
 
 fn already_confirmed(site: &SiteView) -> Response {
@@ -340,6 +387,7 @@ async fn confirm(
     match subscriptions::confirm(&state.services(), &token).await {
         Ok(TokenOutcome::Done) => Redirect::to("/subscribe/confirmed").into_response(),
         Ok(TokenOutcome::AlreadyDone) => already_confirmed(&site),
+        Ok(TokenOutcome::Expired) => expired_sign_up(&site),
         Ok(TokenOutcome::UnknownToken) => unknown_token(state).await,
         Err(e) => unavailable(&site, e),
     }
@@ -354,10 +402,10 @@ async fn unsubscribe_page(
         Ok(site) => site,
         Err(response) => return response,
     };
-    match subscriptions::token_exists(&state.services(), &token).await {
+    match subscriptions::token_state(&state.services(), &token).await {
         Err(e) => unavailable(&site, e),
-        Ok(None) => unknown_token(state).await,
-        Ok(Some(_)) => {
+        Ok(TokenState::Unknown | TokenState::Expired) => unknown_token(state).await,
+        Ok(TokenState::Active | TokenState::Pending) => {
             let (csrf, cookie) = csrf::token(&headers, secure(&state));
             message(
                 StatusCode::OK,
@@ -402,7 +450,7 @@ async fn unsubscribe(
         Ok(TokenOutcome::Done | TokenOutcome::AlreadyDone) => {
             Redirect::to("/unsubscribe/done").into_response()
         }
-        Ok(TokenOutcome::UnknownToken) => unknown_token(state).await,
+        Ok(TokenOutcome::UnknownToken | TokenOutcome::Expired) => unknown_token(state).await,
         Err(e) => unavailable(&site, e),
     }
 }

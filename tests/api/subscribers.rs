@@ -17,6 +17,7 @@ struct Answer {
     status: u16,
     location: Option<String>,
     cookie: Option<String>,
+    retry_after: Option<String>,
     body: String,
 }
 
@@ -41,12 +42,14 @@ impl Client {
                 .map(str::to_owned)
         };
         let location = header("location");
+        let retry_after = header("retry-after");
         let cookie =
             header("set-cookie").map(|c| c.split(';').next().unwrap_or_default().to_owned());
         Answer {
             status: response.status().as_u16(),
             location,
             cookie,
+            retry_after,
             body: response.text().await.expect("body"),
         }
     }
@@ -404,7 +407,8 @@ async fn bad_input_gets_a_clear_answer_and_changes_nothing(backend: Backend) {
     assert_eq!(answer.status, 403);
     assert_eq!(counts(&app).await, (0, 0), "nothing was stored");
 
-    // Twice the same address: the second attempt is refused and mails nobody.
+    // Twice the same address: the same answer, and a second mail with the same link (the first
+    // may be lost in a spam folder).
     let ok = client
         .post(
             "/subscribe/",
@@ -428,16 +432,20 @@ async fn bad_input_gets_a_clear_answer_and_changes_nothing(backend: Backend) {
             ],
         )
         .await;
-    assert!(
-        again
-            .body
-            .contains("You have already tried subscribing in the last 24 hours.")
+    assert_eq!(
+        (again.status, again.location.as_deref()),
+        (303, Some("/subscribe/done"))
     );
-    eventually(Duration::from_secs(20), || async {
-        (sink.mails().len() == 1).then_some(())
+    let mails = eventually(Duration::from_secs(20), || async {
+        let mails = sink.mails();
+        (mails.len() == 2).then_some(mails)
     })
     .await;
-    assert_eq!(counts(&app).await, (1, 0));
+    assert_eq!(
+        link(mails[0]["text"].as_str().expect("text"), "/subscribe/"),
+        link(mails[1]["text"].as_str().expect("text"), "/subscribe/")
+    );
+    assert_eq!(counts(&app).await, (1, 0), "one row for the address");
 
     // Unknown tokens: the 404 page.
     assert_eq!(
@@ -632,7 +640,7 @@ async fn a_refused_address_is_not_retried(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = start(&db, &sink, None).await;
     let services = app.services();
-    monostat::service::subscriptions::subscribe(&services, "bounce@example.com")
+    monostat::service::subscriptions::subscribe(&services, "bounce@example.com", 200)
         .await
         .expect("subscribe");
     let job = eventually(Duration::from_secs(20), || async {
@@ -656,7 +664,7 @@ async fn without_a_mail_server_mails_go_to_the_outbox(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
     let services = app.services();
-    monostat::service::subscriptions::subscribe(&services, "jane@example.com")
+    monostat::service::subscriptions::subscribe(&services, "jane@example.com", 200)
         .await
         .expect("subscribe");
     let outbox = db.data_dir.path().join("outbox");
@@ -676,6 +684,387 @@ async fn without_a_mail_server_mails_go_to_the_outbox(backend: Backend) {
     app.stop().await;
 }
 
+/// Posts the subscribe form for `email` as the client `ip` (through `X-Forwarded-For`, which
+/// the server believes from loopback): each caller its own client, so that the per-client
+/// allowance does not hide what these tests are about.
+async fn sign_up(app: &TestApp, email: &str, ip: &str) -> Answer {
+    let client = Client::new(app);
+    let form = client.get("/subscribe/", None).await;
+    let cookie = form.cookie.expect("csrf cookie");
+    let csrf = csrf_field(&form.body);
+    let request = client
+        .http
+        .post(format!("{}/subscribe/", client.base))
+        .header("cookie", cookie)
+        .header("x-forwarded-for", ip)
+        .form(&[("email", email), ("consent", "yes"), ("csrf", &csrf)]);
+    client.send(request).await
+}
+
+/// Waits until every queued job (every mail) has run.
+async fn all_jobs_done(app: &TestApp) {
+    eventually(Duration::from_secs(30), || async {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE state = 'pending'")
+            .fetch_one(&mut *conn)
+            .await
+            .expect("count");
+        (pending == 0).then_some(())
+    })
+    .await;
+}
+
+/// Mails whose recipient, lower-cased and without `+tag`, is `inbox`.
+fn mails_reaching(sink: &SmtpSink, inbox: &str) -> Vec<serde_json::Value> {
+    sink.mails()
+        .into_iter()
+        .filter(|m| {
+            let to = m["rcpt_tos"][0].as_str().unwrap_or_default().to_lowercase();
+            let (local, domain) = to.split_once('@').unwrap_or_default();
+            let local = local.split('+').next().unwrap_or_default();
+            format!("{local}@{domain}") == inbox
+        })
+        .collect()
+}
+
+async fn tagged_variants_of_one_inbox_get_at_most_three_mails(backend: Backend) {
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
+    let db = TestDatabase::new(backend).await;
+    let app = start(&db, &sink, None).await;
+    for n in 0..20 {
+        let email = if n % 2 == 0 {
+            format!("victim+{n}@example.com")
+        } else {
+            format!("Victim+{n}@Example.com")
+        };
+        let answer = sign_up(&app, &email, &format!("203.0.113.{n}")).await;
+        assert_eq!(
+            (answer.status, answer.location.as_deref()),
+            (303, Some("/subscribe/done")),
+            "{email}: the same answer every time"
+        );
+    }
+    // Somebody else's inbox is not affected by the victim's cap.
+    sign_up(&app, "someone@example.com", "203.0.113.50").await;
+    all_jobs_done(&app).await;
+    let cap = monostat::service::subscriptions::OPT_IN_MAILS_PER_RECIPIENT as usize;
+    let mails = mails_reaching(&sink, "victim@example.com");
+    assert_eq!(mails.len(), cap, "{mails:#?}");
+    assert_eq!(mails_reaching(&sink, "someone@example.com").len(), 1);
+    assert_eq!(
+        counts(&app).await,
+        (cap as i64 + 1, 0),
+        "addresses that got no mail are not stored either"
+    );
+
+    // The count is in the database: a restarted server keeps to it.
+    app.stop().await;
+    let app = start(&db, &sink, None).await;
+    let answer = sign_up(&app, "victim+again@example.com", "203.0.113.60").await;
+    assert_eq!(answer.location.as_deref(), Some("/subscribe/done"));
+    all_jobs_done(&app).await;
+    assert_eq!(mails_reaching(&sink, "victim@example.com").len(), cap);
+    app.stop().await;
+}
+
+async fn the_form_answers_the_same_for_known_and_unknown_addresses(backend: Backend) {
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
+    let db = TestDatabase::new(backend).await;
+    let app = start(&db, &sink, None).await;
+    subscribe(&app, &sink, "subscribed@example.com").await;
+    let first = sign_up(&app, "pending@example.com", "203.0.113.1").await;
+    assert_eq!(first.location.as_deref(), Some("/subscribe/done"));
+    all_jobs_done(&app).await;
+
+    let answers = [
+        sign_up(&app, "new@example.com", "203.0.113.2").await,
+        sign_up(&app, "pending@example.com", "203.0.113.3").await,
+        sign_up(&app, "Subscribed@example.com", "203.0.113.4").await,
+    ];
+    let seen: Vec<_> = answers
+        .iter()
+        .map(|a| {
+            (
+                a.status,
+                a.location.clone(),
+                a.cookie.clone(),
+                a.body.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen[0],
+        (303, Some("/subscribe/done".to_owned()), None, String::new())
+    );
+    assert_eq!(seen[1], seen[0], "a pending address");
+    assert_eq!(seen[2], seen[0], "a subscribed address");
+    assert_eq!(
+        counts(&app).await,
+        (3, 1),
+        "nothing changed for the known ones"
+    );
+    all_jobs_done(&app).await;
+
+    // The mails differ: the inbox's owner may know.
+    assert_eq!(sink.mails_to("new@example.com").len(), 1);
+    let pending = sink.mails_to("pending@example.com");
+    assert_eq!(pending.len(), 2);
+    assert_eq!(
+        link(pending[0]["text"].as_str().expect("text"), "/subscribe/"),
+        link(pending[1]["text"].as_str().expect("text"), "/subscribe/"),
+        "the same link again"
+    );
+    assert_ne!(
+        pending[0]["headers"]["Message-ID"], pending[1]["headers"]["Message-ID"],
+        "not folded into the first one by mail clients"
+    );
+    let notice = sink
+        .mails_to("subscribed@example.com")
+        .pop()
+        .expect("a mail to the subscribed address");
+    assert_eq!(
+        notice["headers"]["Subject"],
+        "You are subscribed to Our service status updates already"
+    );
+    let text = notice["text"].as_str().expect("text");
+    assert!(text.contains("there is nothing to do"), "{text}");
+    let client = Client::new(&app);
+    let unsubscribe = client.get(&link(text, "/unsubscribe/"), None).await;
+    assert_eq!(unsubscribe.status, 200, "its unsubscribe link works");
+    assert!(unsubscribe.body.contains("Do you want to stop receiving"));
+    app.stop().await;
+}
+
+async fn an_expired_sign_up_says_so_and_subscribes_nobody(backend: Backend) {
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
+    let db = TestDatabase::new(backend).await;
+    let app = start(&db, &sink, None).await;
+    sign_up(&app, "late@example.com", "203.0.113.1").await;
+    let mail = eventually(Duration::from_secs(20), || async {
+        sink.mails_to("late@example.com").pop()
+    })
+    .await;
+    let text = mail["text"].as_str().expect("text");
+    assert!(text.contains("The link works for 48 hours."), "{text}");
+    let confirm = link(text, "/subscribe/");
+    {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        let two_days_and_an_hour_ago =
+            jiff::Timestamp::now() - jiff::SignedDuration::from_hours(49);
+        sqlx::query("UPDATE subscribers SET created_at = $1")
+            .bind(two_days_and_an_hour_ago.as_microsecond())
+            .execute(&mut *conn)
+            .await
+            .expect("backdate");
+    }
+    let client = Client::new(&app);
+    let page = client.get(&confirm, None).await;
+    assert_eq!(page.status, 410);
+    assert!(page.body.contains("This link has expired"), "{}", page.body);
+    assert!(!page.body.contains("Confirm subscription"), "no button");
+    // A click on a button from before the link expired subscribes nobody either.
+    let form = client.get("/subscribe/", None).await;
+    let cookie = form.cookie.expect("cookie");
+    let posted = client
+        .post(
+            &confirm,
+            Some(&cookie),
+            &[("csrf", &csrf_field(&form.body))],
+        )
+        .await;
+    assert_eq!(posted.status, 410);
+    assert!(posted.body.contains("This link has expired"));
+    assert_eq!(counts(&app).await, (1, 0));
+
+    // The next sign-up sweeps the expired one away; its link still says what happened.
+    sign_up(&app, "other@example.com", "203.0.113.2").await;
+    assert_eq!(counts(&app).await, (1, 0), "only the new sign-up is left");
+    {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        let late: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM subscribers WHERE email = 'late@example.com'")
+                .fetch_one(&mut *conn)
+                .await
+                .expect("count");
+        assert_eq!(late, 0, "the address is deleted");
+    }
+    let page = client.get(&confirm, None).await;
+    assert_eq!(page.status, 410);
+    assert!(page.body.contains("This link has expired"));
+
+    // Subscribing again gives a new link that works.
+    sign_up(&app, "late@example.com", "203.0.113.3").await;
+    let again = eventually(Duration::from_secs(20), || async {
+        let mails = sink.mails_to("late@example.com");
+        (mails.len() == 2).then(|| mails[1].clone())
+    })
+    .await;
+    let fresh = link(again["text"].as_str().expect("text"), "/subscribe/");
+    assert_ne!(fresh, confirm);
+    let page = client.get(&fresh, None).await;
+    let confirmed = client
+        .post(
+            &fresh,
+            page.cookie.as_deref(),
+            &[("csrf", &csrf_field(&page.body))],
+        )
+        .await;
+    assert_eq!(confirmed.location.as_deref(), Some("/subscribe/confirmed"));
+    app.stop().await;
+}
+
+async fn insert_subscriber(
+    conn: &mut sqlx::AnyConnection,
+    email: &str,
+    active: bool,
+    token: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO subscribers (email, active, token, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(email)
+    .bind(i32::from(active))
+    .bind(token)
+    .bind(jiff::Timestamp::now().as_microsecond())
+    .execute(&mut *conn)
+    .await
+    .map(|_| ())
+}
+
+async fn the_database_refuses_a_second_active_row(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    // A database as the previous version left it, with an address subscribed twice (two
+    // confirmations racing each other could do that).
+    let old = monostat::storage::Db::connect(&db.database_config())
+        .await
+        .expect("connect");
+    old.migrate_to(8).await.expect("older schema");
+    {
+        let mut conn = old.acquire().await.expect("conn");
+        for (email, active, token) in [
+            ("ann@example.com", true, "tokenann1"),
+            ("Ann@example.com", true, "tokenann2"),
+            ("ann@example.com", false, "tokenann3"),
+            ("bob@example.com", true, "tokenbob1"),
+        ] {
+            insert_subscriber(&mut conn, email, active, token)
+                .await
+                .expect("insert");
+        }
+    }
+    old.close().await;
+    let app = TestApp::spawn(&db).await;
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let rows: Vec<(String, i32)> =
+        sqlx::query_as("SELECT token, active FROM subscribers ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await
+            .expect("rows");
+    assert_eq!(
+        rows,
+        [
+            ("tokenann1".to_owned(), 1),
+            ("tokenann3".to_owned(), 0),
+            ("tokenbob1".to_owned(), 1)
+        ],
+        "the first subscription of an address is kept; pending sign-ups stay"
+    );
+
+    for email in ["ann@example.com", "ANN@example.com"] {
+        let refused = insert_subscriber(&mut conn, email, true, &format!("second{email}"))
+            .await
+            .expect_err("a second active row");
+        assert!(
+            monostat::storage::is_unique_violation(&refused),
+            "{refused}"
+        );
+    }
+    let refused = sqlx::query("UPDATE subscribers SET active = 1 WHERE token = 'tokenann3'")
+        .execute(&mut *conn)
+        .await
+        .expect_err("activating a second row");
+    assert!(
+        monostat::storage::is_unique_violation(&refused),
+        "{refused}"
+    );
+    insert_subscriber(&mut conn, "ann@example.com", false, "anotherpending")
+        .await
+        .expect("sign-ups of a subscribed address may wait");
+    insert_subscriber(&mut conn, "ann+status@example.com", true, "tagged")
+        .await
+        .expect("a tagged address is an address of its own");
+    drop(conn);
+    app.stop().await;
+}
+
+async fn the_hourly_cap_asks_to_try_again_later(backend: Backend) {
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn_configured(
+        &db,
+        |config| {
+            sink.configure(config);
+            config.mail.opt_in_mails_per_hour = 3;
+        },
+        WorkerSettings::default(),
+        |_| {},
+    )
+    .await;
+    for n in 0..3 {
+        let answer = sign_up(&app, &format!("person{n}@example.com"), "203.0.113.1").await;
+        assert_eq!(answer.location.as_deref(), Some("/subscribe/done"));
+    }
+    for email in ["late@example.com", "person0@example.com"] {
+        let refused = sign_up(&app, email, "203.0.113.2").await;
+        assert_eq!(refused.status, 503, "{email}: {}", refused.body);
+        assert!(
+            refused
+                .body
+                .contains("Many people are subscribing right now")
+                && refused.body.contains("Please try again in"),
+            "{}",
+            refused.body
+        );
+        // Until the first of the hour's mails is an hour old.
+        let wait: u64 = refused
+            .retry_after
+            .as_deref()
+            .and_then(|v| v.parse().ok())
+            .expect("Retry-After");
+        assert!((60..=3_600).contains(&wait), "{wait}");
+        assert!(
+            refused.body.contains(email),
+            "the form keeps what was typed"
+        );
+    }
+    all_jobs_done(&app).await;
+    assert_eq!(sink.mails().len(), 3);
+    assert_eq!(counts(&app).await, (3, 0), "nothing stored for the refused");
+
+    // An hour later there is room again.
+    {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        sqlx::query("UPDATE opt_in_mails SET created_at = created_at - $1")
+            .bind(jiff::SignedDuration::from_mins(61).as_micros() as i64)
+            .execute(&mut *conn)
+            .await
+            .expect("an hour passes");
+    }
+    let answer = sign_up(&app, "late@example.com", "203.0.113.3").await;
+    assert_eq!(answer.location.as_deref(), Some("/subscribe/done"));
+    all_jobs_done(&app).await;
+    assert_eq!(sink.mails_to("late@example.com").len(), 1);
+    app.stop().await;
+}
+
 on_both_backends!(
     without_a_mail_server_mails_go_to_the_outbox,
     the_opt_in_mail_confirms_and_the_notification_unsubscribes,
@@ -684,4 +1073,9 @@ on_both_backends!(
     without_subscriptions_there_is_no_form,
     subscribers_hear_only_what_people_confirmed,
     a_refused_address_is_not_retried,
+    tagged_variants_of_one_inbox_get_at_most_three_mails,
+    the_form_answers_the_same_for_known_and_unknown_addresses,
+    an_expired_sign_up_says_so_and_subscribes_nobody,
+    the_database_refuses_a_second_active_row,
+    the_hourly_cap_asks_to_try_again_later,
 );
