@@ -15,7 +15,8 @@ pub enum InteractionError {
     Storage(#[from] storage::StorageError),
 }
 
-/// Who clicked, as the audit log and the thread will name them.
+/// Who clicked, as the audit log and the thread will name them: a name, so no longer than
+/// Slack's own display names may be.
 fn actor(user: Option<&SlackBasicUserInfo>) -> Actor {
     let name = user
         .and_then(|u| {
@@ -25,7 +26,10 @@ fn actor(user: Option<&SlackBasicUserInfo>) -> Actor {
                 .or_else(|| Some(u.id.value().to_owned()))
         })
         .unwrap_or_else(|| "someone".to_owned());
-    Actor { via: "slack", name }
+    Actor {
+        via: "slack",
+        name: super::limits::fit_plain(&name, super::limits::PERSON_NAME),
+    }
 }
 
 /// Handles one interaction. Returns what goes back to Slack in the acknowledgement.
@@ -147,7 +151,8 @@ async fn open_update_modal(
         );
         return Ok(());
     };
-    open_modal(bot, trigger_id, messages::update_modal(&incident), "update").await
+    let view = messages::update_modal(&incident, &bot.config.site_url);
+    open_modal(bot, trigger_id, view, "update").await
 }
 
 /// Records a form submission; `None` when this one was acted on already. A form submitted twice
@@ -278,8 +283,9 @@ async fn view_submission(
     let edit = Edit {
         status,
         severity,
-        // The form is prefilled with the summary, so what comes back is the summary wanted.
-        summary: Some(text(state, "new_summary")),
+        // The form is prefilled with the summary, so what comes back is the summary wanted;
+        // a form without the field (the summary was too long for it) keeps the summary.
+        summary: field(state, "new_summary").map(|_| text(state, "new_summary")),
         text: text(state, "update_text"),
     };
     let result =
