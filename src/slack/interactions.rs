@@ -151,8 +151,10 @@ async fn open_update_modal(
         );
         return Ok(());
     };
-    let view = messages::update_modal(&incident, &bot.config.site_url);
-    open_modal(bot, trigger_id, view, "update").await
+    let site = &bot.config.site_url;
+    let view = messages::update_modal(&incident, site);
+    let instead = messages::minimal_update_modal(&incident, site);
+    open_modal(bot, trigger_id, view, instead, "update").await
 }
 
 /// Records a form submission; `None` when this one was acted on already. A form submitted twice
@@ -181,13 +183,23 @@ async fn open_modal(
     bot: &Bot,
     trigger_id: &SlackTriggerId,
     view: Option<SlackView>,
+    instead: Option<SlackView>,
     what: &str,
 ) -> Result<(), InteractionError> {
     let Some(view) = view else {
         return Ok(());
     };
     let token = bot_token(bot).await?;
-    if let Err(e) = bot.api.open_view(&token, trigger_id.value(), view).await {
+    let mut result = bot.api.open_view(&token, trigger_id.value(), view).await;
+    if let (Err(e), Some(instead)) = (&result, instead) {
+        // Slack refused what we put in the form. It should take the trigger only with a view it
+        // accepts; if it took it anyway, this fails too and the person clicks again.
+        if e.is_refused_content() {
+            tracing::error!(error = %e, form = what, "Slack refused a form; opening the minimal one");
+            result = bot.api.open_view(&token, trigger_id.value(), instead).await;
+        }
+    }
+    if let Err(e) = result {
         tracing::error!(error = %e, form = what, "could not open a form in Slack");
     }
     Ok(())
@@ -308,6 +320,8 @@ async fn open_create_modal(bot: &Bot, trigger_id: &SlackTriggerId) -> Result<(),
         bot,
         trigger_id,
         messages::create_modal(jiff::Timestamp::now()),
+        // Nothing from outside is in it, so nothing to leave out.
+        None,
         "create",
     )
     .await

@@ -231,6 +231,27 @@ pub fn update_modal(
     incident: &Incident,
     site: &url::Url,
 ) -> Option<slack_morphism::prelude::SlackView> {
+    let prefill = incident
+        .summary
+        .as_deref()
+        .is_none_or(|s| limits::length(s) <= limits::TEXT_INPUT);
+    update_modal_with(incident, site, prefill)
+}
+
+/// The update form when Slack refused the prefilled one: no outside text in it at all, and the
+/// summary left to the admin page.
+pub fn minimal_update_modal(
+    incident: &Incident,
+    site: &url::Url,
+) -> Option<slack_morphism::prelude::SlackView> {
+    update_modal_with(incident, site, false)
+}
+
+fn update_modal_with(
+    incident: &Incident,
+    site: &url::Url,
+    offer_summary: bool,
+) -> Option<slack_morphism::prelude::SlackView> {
     let statuses: Vec<Value> = UPDATE_STATUSES
         .iter()
         .map(|s| option(s.label(), s.as_str()))
@@ -238,18 +259,16 @@ pub fn update_modal(
     let severities = severity_options();
     let mut summary = long_text_input("new_summary");
     summary["placeholder"] = json!({"type": "plain_text", "text": "Leave empty for no summary"});
-    let summary_block = match &incident.summary {
-        Some(current) if limits::length(current) > limits::TEXT_INPUT => json!(
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": format!(
-                "The summary is longer than Slack's forms allow; <{}|change it on the admin page>.",
-                links::incident_admin(site, incident.id))}]}),
-        current => {
-            if let Some(current) = current {
-                summary["initial_value"] = current.as_str().into();
-            }
-            json!({"type": "input", "block_id": "new_summary", "optional": true,
-                   "label": {"type": "plain_text", "text": "Summary"}, "element": summary})
+    let summary_block = if offer_summary {
+        if let Some(current) = &incident.summary {
+            summary["initial_value"] = current.as_str().into();
         }
+        json!({"type": "input", "block_id": "new_summary", "optional": true,
+               "label": {"type": "plain_text", "text": "Summary"}, "element": summary})
+    } else {
+        json!({"type": "context", "elements": [{"type": "mrkdwn", "text": format!(
+            "The summary cannot be changed in Slack's form; <{}|change it on the admin page>.",
+            links::incident_admin(site, incident.id))}]})
     };
     let mut update_text = long_text_input("update_text");
     update_text["placeholder"] =

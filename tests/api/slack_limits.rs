@@ -677,5 +677,19 @@ async fn a_refused_message_is_replaced_by_a_minimal_one_with_the_buttons(backend
         vec![("done".to_owned(), 1), ("done".to_owned(), 1)],
         "each job succeeded at its first attempt"
     );
+
+    // A refused update form: the form without the summary opens in its place.
+    slack.fail_next("views.open", Failure::Error("invalid_arguments"));
+    assert_eq!(
+        post_click(&app, &click(UPDATE_CLICK, incident.id)).await.0,
+        200
+    );
+    let opened = slack.calls_to("views.open");
+    assert_eq!(opened.len(), 2);
+    assert!(!opened[0].accepted() && opened[1].accepted());
+    let view = opened[1].body["view"].to_string();
+    assert!(view.contains("\"callback_id\":\"update_incident_modal\""));
+    assert!(view.contains("\"action_id\":\"new_status\""), "{view}");
+    assert!(view.contains("|change it on the admin page>"), "{view}");
     app.stop().await;
 }
