@@ -20,6 +20,11 @@ impl Actor {
     pub fn audit_name(&self) -> String {
         format!("{}:{}", self.via, self.name)
     }
+
+    /// The name as Slack thread notes (mrkdwn) show it: a name is text, never markup.
+    fn thread_name(&self) -> String {
+        crate::slack::escape(&self.name)
+    }
 }
 
 /// The public update when people confirm an incident.
@@ -145,12 +150,11 @@ async fn change(
     }
     let now = Timestamp::now();
     (change.apply)(&mut tx, &mut incident, now).await?;
-    let note = format!("{} {}", actor.name, change.described);
     let notify = change.notify;
     let news = News {
         action: change.action,
-        message: note.clone(),
-        notes: vec![format!("{note}.")],
+        message: format!("{} {}", actor.name, change.described),
+        notes: vec![format!("{} {}.", actor.thread_name(), change.described)],
         notify,
     };
     record(&mut tx, actor, &incident, news, now).await?;
@@ -183,7 +187,7 @@ pub async fn edit(
         .await?
         .ok_or(ChangeError::NotFound(incident_id))?;
     let now = Timestamp::now();
-    let who = &actor.name;
+    let who = actor.thread_name();
     let mut notes = Vec::new();
     let status_changed = edit.status.filter(|s| *s != incident.status);
     if let Some(status) = status_changed {
@@ -344,7 +348,7 @@ pub async fn revise(
     if status_changed.is_some() || text.is_some() {
         incidents::add_update(&mut tx, incident.id, now, status_changed, text).await?;
     }
-    let mut note = format!("Updated on the admin page by {}", actor.name);
+    let mut note = String::new();
     if !changed.is_empty() {
         note.push_str(&format!(": changed {}", changed.join(", ")));
     }
@@ -359,10 +363,11 @@ pub async fn revise(
     if status_changed.is_some_and(status_change_notifies) && !revision.notify {
         note.push_str(" (subscribers were not notified)");
     }
+    let by = "Updated on the admin page by";
     let news = News {
         action: "incident.updated",
-        message: note.replace('*', ""),
-        notes: vec![format!("{note}.")],
+        message: format!("{by} {}{}", actor.name, note.replace('*', "")),
+        notes: vec![format!("{by} {}{note}.", actor.thread_name())],
         notify,
     };
     record(&mut tx, actor, &incident, news, now).await?;
@@ -423,11 +428,10 @@ async fn change_update(
     if !found {
         return Err(ChangeError::UpdateNotFound(update_id));
     }
-    let note = format!("{} {did} on the admin page", actor.name);
     let news = News {
         action,
-        message: note.clone(),
-        notes: vec![format!("{note}.")],
+        message: format!("{} {did} on the admin page", actor.name),
+        notes: vec![format!("{} {did} on the admin page.", actor.thread_name())],
         notify: false,
     };
     record(&mut tx, actor, &incident, news, now).await?;
@@ -491,11 +495,10 @@ pub async fn create(
         .map(str::trim)
         .filter(|t| !t.is_empty());
     incidents::add_update(&mut tx, incident.id, now, Some(creation.status), text).await?;
-    let note = format!("Created by {}", actor.name);
     let news = News {
         action: "incident.created",
-        message: note.clone(),
-        notes: vec![format!("{note}.")],
+        message: format!("Created by {}", actor.name),
+        notes: vec![format!("Created by {}.", actor.thread_name())],
         notify: creation.notify
             && matches!(
                 creation.status,

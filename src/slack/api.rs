@@ -41,7 +41,24 @@ impl SlackCallError {
             _ => None,
         }
     }
+
+    /// Whether Slack refused what was sent rather than the call itself.
+    pub fn is_refused_content(&self) -> bool {
+        self.code()
+            .is_some_and(|code| REFUSED_CONTENT_CODES.contains(&code))
+    }
 }
+
+/// Codes with which Slack refuses a message's or view's content (d.3 of our Slack notes): the
+/// same call with the same content can never succeed, but a smaller one can.
+const REFUSED_CONTENT_CODES: &[&str] = &[
+    "invalid_blocks",
+    "invalid_blocks_format",
+    "invalid_arguments",
+    "msg_too_long",
+    "msg_blocks_too_long",
+    "no_text",
+];
 
 /// Codes that no retry can fix: the token or the channel must be changed by an admin.
 const PERMANENT_CODES: &[&str] = &[
@@ -55,6 +72,7 @@ const PERMANENT_CODES: &[&str] = &[
     "no_text",
     "invalid_blocks",
     "invalid_blocks_format",
+    "invalid_arguments",
     "msg_too_long",
     "msg_blocks_too_long",
 ];
@@ -73,7 +91,18 @@ impl From<SlackCallError> for JobError {
 
 fn classify(e: SlackClientError) -> SlackCallError {
     match e {
-        SlackClientError::ApiError(api) => SlackCallError::Api(api.code),
+        SlackClientError::ApiError(api) => {
+            let e = SlackCallError::Api(api.code);
+            if e.is_refused_content() {
+                // Slack names the offending field (`[json-pointer:/blocks/2/text/text]`): the
+                // clue to the bug that let text past the limits.
+                tracing::error!(
+                    answer = api.http_response_body.as_deref().unwrap_or(""),
+                    "Slack refused the content of a call"
+                );
+            }
+            e
+        }
         SlackClientError::RateLimitError(limit) => SlackCallError::RateLimited(limit.retry_after),
         other => SlackCallError::Transport(other.to_string()),
     }

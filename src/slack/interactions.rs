@@ -15,7 +15,8 @@ pub enum InteractionError {
     Storage(#[from] storage::StorageError),
 }
 
-/// Who clicked, as the audit log and the thread will name them.
+/// Who clicked, as the audit log and the thread will name them: a name, so no longer than
+/// Slack's own display names may be.
 fn actor(user: Option<&SlackBasicUserInfo>) -> Actor {
     let name = user
         .and_then(|u| {
@@ -25,7 +26,10 @@ fn actor(user: Option<&SlackBasicUserInfo>) -> Actor {
                 .or_else(|| Some(u.id.value().to_owned()))
         })
         .unwrap_or_else(|| "someone".to_owned());
-    Actor { via: "slack", name }
+    Actor {
+        via: "slack",
+        name: super::limits::fit_plain(&name, super::limits::PERSON_NAME),
+    }
 }
 
 /// Handles one interaction. Returns what goes back to Slack in the acknowledgement.
@@ -147,7 +151,10 @@ async fn open_update_modal(
         );
         return Ok(());
     };
-    open_modal(bot, trigger_id, messages::update_modal(&incident), "update").await
+    let site = &bot.config.site_url;
+    let view = messages::update_modal(&incident, site);
+    let instead = messages::minimal_update_modal(&incident, site);
+    open_modal(bot, trigger_id, view, instead, "update").await
 }
 
 /// Records a form submission; `None` when this one was acted on already. A form submitted twice
@@ -176,13 +183,23 @@ async fn open_modal(
     bot: &Bot,
     trigger_id: &SlackTriggerId,
     view: Option<SlackView>,
+    instead: Option<SlackView>,
     what: &str,
 ) -> Result<(), InteractionError> {
     let Some(view) = view else {
         return Ok(());
     };
     let token = bot_token(bot).await?;
-    if let Err(e) = bot.api.open_view(&token, trigger_id.value(), view).await {
+    let mut result = bot.api.open_view(&token, trigger_id.value(), view).await;
+    if let (Err(e), Some(instead)) = (&result, instead) {
+        // Slack refused what we put in the form. It should take the trigger only with a view it
+        // accepts; if it took it anyway, this fails too and the person clicks again.
+        if e.is_refused_content() {
+            tracing::error!(error = %e, form = what, "Slack refused a form; opening the minimal one");
+            result = bot.api.open_view(&token, trigger_id.value(), instead).await;
+        }
+    }
+    if let Err(e) = result {
         tracing::error!(error = %e, form = what, "could not open a form in Slack");
     }
     Ok(())
@@ -278,8 +295,9 @@ async fn view_submission(
     let edit = Edit {
         status,
         severity,
-        // The form is prefilled with the summary, so what comes back is the summary wanted.
-        summary: Some(text(state, "new_summary")),
+        // The form is prefilled with the summary, so what comes back is the summary wanted;
+        // a form without the field (the summary was too long for it) keeps the summary.
+        summary: field(state, "new_summary").map(|_| text(state, "new_summary")),
         text: text(state, "update_text"),
     };
     let result =
@@ -302,6 +320,8 @@ async fn open_create_modal(bot: &Bot, trigger_id: &SlackTriggerId) -> Result<(),
         bot,
         trigger_id,
         messages::create_modal(jiff::Timestamp::now()),
+        // Nothing from outside is in it, so nothing to leave out.
+        None,
         "create",
     )
     .await

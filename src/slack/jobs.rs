@@ -22,6 +22,28 @@ pub struct SlackJobs {
     pub api: SlackApi,
 }
 
+/// A post that failed: with Slack's answer, which the caller may still act on, or for a reason
+/// already sorted into retry or give up.
+enum PostError {
+    Slack(SlackCallError),
+    Job(JobError),
+}
+
+impl From<SlackCallError> for PostError {
+    fn from(e: SlackCallError) -> PostError {
+        PostError::Slack(e)
+    }
+}
+
+impl From<PostError> for JobError {
+    fn from(e: PostError) -> JobError {
+        match e {
+            PostError::Slack(e) => e.into(),
+            PostError::Job(e) => e,
+        }
+    }
+}
+
 /// Where the bot posts: a token and a resolved channel.
 struct Target {
     token: String,
@@ -112,24 +134,21 @@ impl SlackJobs {
             .await?;
         // Replies to alert news are broadcast, so the channel sees them; notes on a person's
         // change stay in the thread.
+        let site = &self.config.site_url;
+        let instead = messages::minimal_thread_note(incident.id, site);
         match kind {
             kinds::SLACK_AUTO_DISMISSED => {
-                let reply = messages::auto_dismissed_reply(incident.id, &self.config.site_url);
-                self.post(&target, reply, Some(&ts), true).await?;
+                let reply = messages::auto_dismissed_reply(incident.id, site);
+                self.post(&target, reply, &instead, Some(&ts), true).await?;
             }
             kinds::SLACK_ALL_ALERTS_CLOSED => {
-                self.post(
-                    &target,
-                    messages::all_alerts_closed_reply(),
-                    Some(&ts),
-                    true,
-                )
-                .await?;
+                let reply = messages::all_alerts_closed_reply();
+                self.post(&target, reply, &instead, Some(&ts), true).await?;
             }
             _ => {
                 for note in &job.notes {
-                    self.post(&target, messages::thread_note(note), Some(&ts), false)
-                        .await?;
+                    let note = messages::thread_note(note, incident.id, site);
+                    self.post(&target, note, &instead, Some(&ts), false).await?;
                 }
             }
         }
@@ -144,13 +163,11 @@ impl SlackJobs {
         incident: &Incident,
         alert_message: Option<&str>,
     ) -> Result<String, JobError> {
-        let content = messages::incident_message(incident, alert_message, &self.config.site_url);
+        let site = &self.config.site_url;
+        let content = messages::incident_message(incident, alert_message, site);
+        let instead = messages::minimal_incident_message(incident, site);
         if let Some(ts) = &incident.slack_message_ts {
-            match self
-                .api
-                .update_message(&target.token, &target.channel_id, ts, content.clone())
-                .await
-            {
+            match self.update(target, ts, content.clone(), &instead).await {
                 Ok(()) => return Ok(ts.clone()),
                 // Deleted, or posted in a channel we no longer use: post a fresh one.
                 Err(SlackCallError::Api(code))
@@ -171,20 +188,63 @@ impl SlackJobs {
                 Err(e) => return Err(e.into()),
             }
         }
-        let ts = self.post(target, content, None, false).await?;
+        let ts = self.post(target, content, &instead, None, false).await?;
         let mut conn = self.db.acquire().await?;
         incidents::set_slack_message_ts(&mut conn, incident.id, &ts).await?;
         Ok(ts)
     }
 
-    /// Posts, joining the channel first if Slack says the bot is not in it.
+    /// `chat.update`; when Slack refuses the content, the same with `instead`.
+    async fn update(
+        &self,
+        target: &Target,
+        ts: &str,
+        content: SlackMessageContent,
+        instead: &SlackMessageContent,
+    ) -> Result<(), SlackCallError> {
+        let api = &self.api;
+        match api
+            .update_message(&target.token, &target.channel_id, ts, content)
+            .await
+        {
+            Err(e) if e.is_refused_content() => {
+                tracing::error!(error = %e, ts, "Slack refused a message; sending the minimal one instead");
+                api.update_message(&target.token, &target.channel_id, ts, instead.clone())
+                    .await
+            }
+            other => other,
+        }
+    }
+
+    /// Posts `content`, or `instead` when Slack refuses the content: a message that cannot be
+    /// shown must not silence the channel, nor block the incident's later jobs.
     async fn post(
+        &self,
+        target: &Target,
+        content: SlackMessageContent,
+        instead: &SlackMessageContent,
+        thread_ts: Option<&str>,
+        broadcast: bool,
+    ) -> Result<String, JobError> {
+        match self.post_once(target, content, thread_ts, broadcast).await {
+            Err(PostError::Slack(e)) if e.is_refused_content() => {
+                tracing::error!(error = %e, "Slack refused a message; sending the minimal one instead");
+                Ok(self
+                    .post_once(target, instead.clone(), thread_ts, broadcast)
+                    .await?)
+            }
+            other => Ok(other?),
+        }
+    }
+
+    /// Posts, joining the channel first if Slack says the bot is not in it.
+    async fn post_once(
         &self,
         target: &Target,
         content: SlackMessageContent,
         thread_ts: Option<&str>,
         broadcast: bool,
-    ) -> Result<String, JobError> {
+    ) -> Result<String, PostError> {
         let first = self
             .api
             .post_message(
@@ -213,12 +273,15 @@ impl SlackJobs {
             }
             Err(SlackCallError::Api(code)) if code == "channel_not_found" => {
                 // Perhaps renamed or recreated: resolve the name again on the next attempt.
-                storage::settings::set_slack_channel_id(&mut *self.db.acquire().await?, None)
-                    .await?;
-                Err(JobError::retry(format!(
+                let forget = async {
+                    let mut conn = self.db.acquire().await?;
+                    storage::settings::set_slack_channel_id(&mut conn, None).await
+                };
+                forget.await.map_err(|e| PostError::Job(e.into()))?;
+                Err(PostError::Job(JobError::retry(format!(
                     "Slack channel {} not found (channel_not_found)",
                     target.channel_id
-                )))
+                ))))
             }
             other => Ok(other?),
         }

@@ -1,18 +1,11 @@
 //! The messages the bot posts, as Block Kit. Every message has a plain `text` too: Slack shows
 //! it in notifications and reads it to screen readers.
 
+use super::limits::{self, SECTION_TEXT, escape, fit_mrkdwn, fit_mrkdwn_between};
 use crate::domain::{Incident, IncidentStatus};
 use crate::links;
 use serde_json::{Value, json};
 use slack_morphism::prelude::{SlackBlock, SlackMessageContent};
-
-/// Slack's mrkdwn treats `&`, `<` and `>` as markup; text from people and monitoring must not
-/// turn into links or mentions.
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
 
 fn section(text: &str) -> Value {
     json!({"type": "section", "text": {"type": "mrkdwn", "text": text}})
@@ -64,25 +57,61 @@ fn slack_date(t: jiff::Timestamp) -> String {
     )
 }
 
-/// The one interactive message every incident has in the team's channel.
+/// The one interactive message every incident has in the team's channel. Outside text (the
+/// title, the alert's message) is shortened to fit, linking to the admin page for all of it.
 pub fn incident_message(
     incident: &Incident,
     alert_message: Option<&str>,
     site: &url::Url,
 ) -> SlackMessageContent {
-    let id = incident.id.to_string();
+    let admin = links::incident_admin(site, incident.id);
     let headline = headline(incident);
     let mut blocks = vec![
         section(&headline),
-        section(&format!(
-            "*{}* ({})",
-            escape(&incident.title),
-            incident.severity.label()
+        section(&fit_mrkdwn_between(
+            "*",
+            &escape(&incident.title),
+            &format!("* ({})", incident.severity.label()),
+            SECTION_TEXT,
+            &admin,
         )),
     ];
     if let Some(message) = alert_message {
-        blocks.push(section(&format!("Alert message: {}", escape(message))));
+        blocks.push(section(&fit_mrkdwn_between(
+            "Alert message: ",
+            &escape(message),
+            "",
+            SECTION_TEXT,
+            &admin,
+        )));
     }
+    blocks.extend(status_blocks(incident));
+    let mut links =
+        vec![json!({"type": "mrkdwn", "text": format!("<{admin}|Change on admin page>")})];
+    if incident.status.is_public() {
+        links.push(json!({"type": "mrkdwn", "text": format!("<{}|View on public page>", links::incident_public(site, incident))}));
+    }
+    blocks.push(json!({"type": "context", "elements": links}));
+    content(headline, blocks)
+}
+
+/// The incident's message when Slack refused the full one: no outside text at all, but the
+/// same buttons, because the on-call must always be able to confirm.
+pub fn minimal_incident_message(incident: &Incident, site: &url::Url) -> SlackMessageContent {
+    let headline = headline(incident);
+    let mut blocks = vec![section(&format!(
+        "{headline}\nIncident {}: Slack could not show its details; <{}|see them on the admin page>.",
+        incident.id,
+        links::incident_admin(site, incident.id)
+    ))];
+    blocks.extend(status_blocks(incident));
+    content(headline, blocks)
+}
+
+/// What an incident's status lets people do: its line and buttons.
+fn status_blocks(incident: &Incident) -> Vec<Value> {
+    let id = incident.id.to_string();
+    let mut blocks = Vec::new();
     match incident.status {
         IncidentStatus::Suspected => {
             let mut dismiss = button("Dismiss incident", "dismiss_incident", id.clone());
@@ -115,14 +144,7 @@ pub fn incident_message(
     ) {
         blocks.push(json!({"type": "actions", "elements": [button("Update incident", "update_incident", id)]}));
     }
-    let mut links = vec![
-        json!({"type": "mrkdwn", "text": format!("<{}|Change on admin page>", links::incident_admin(site, incident.id))}),
-    ];
-    if incident.status.is_public() {
-        links.push(json!({"type": "mrkdwn", "text": format!("<{}|View on public page>", links::incident_public(site, incident))}));
-    }
-    blocks.push(json!({"type": "context", "elements": links}));
-    content(headline, blocks)
+    blocks
 }
 
 /// The broadcast thread reply after monitoring dismissed an incident nobody had confirmed.
@@ -140,10 +162,25 @@ pub fn auto_dismissed_reply(incident_id: i64, site: &url::Url) -> SlackMessageCo
     )
 }
 
-/// A thread reply saying what changed and who changed it; `note` is our own mrkdwn, with names
-/// already escaped by whoever built it.
-pub fn thread_note(note: &str) -> SlackMessageContent {
-    content(note.to_owned(), vec![section(note)])
+/// A thread reply saying what changed and who changed it; `note` is our own mrkdwn, with
+/// outside text already escaped by whoever built it. A long one (an update's text) is
+/// shortened, linking to the incident's admin page.
+pub fn thread_note(note: &str, incident_id: i64, site: &url::Url) -> SlackMessageContent {
+    let note = fit_mrkdwn(
+        note,
+        SECTION_TEXT,
+        &links::incident_admin(site, incident_id),
+    );
+    content(note.clone(), vec![section(&note)])
+}
+
+/// A thread reply in place of one Slack refused: that there was news, and where to read it.
+pub fn minimal_thread_note(incident_id: i64, site: &url::Url) -> SlackMessageContent {
+    let text = format!(
+        "There is news on this incident that Slack could not show; <{}|read it on the admin page>.",
+        links::incident_admin(site, incident_id)
+    );
+    content(text.clone(), vec![section(&text)])
 }
 
 /// The broadcast thread reply after all alerts of a confirmed incident closed.
@@ -180,18 +217,62 @@ fn option(text: &str, value: &str) -> Value {
     json!({"text": {"type": "plain_text", "text": text}, "value": value})
 }
 
-/// The "Update incident" modal, prefilled from the incident.
-pub fn update_modal(incident: &Incident) -> Option<slack_morphism::prelude::SlackView> {
+/// A multi-line text field as long as Slack allows.
+fn long_text_input(action_id: &str) -> Value {
+    json!({"type": "plain_text_input", "action_id": action_id, "multiline": true,
+           "max_length": limits::TEXT_INPUT})
+}
+
+/// The "Update incident" modal, prefilled from the incident. A summary too long for Slack's
+/// text field (admins may write longer ones) is not offered for editing here, since a shortened
+/// one would come back as the new summary: the form says where to change it instead, and a
+/// submission without the field keeps the summary.
+pub fn update_modal(
+    incident: &Incident,
+    site: &url::Url,
+) -> Option<slack_morphism::prelude::SlackView> {
+    let prefill = incident
+        .summary
+        .as_deref()
+        .is_none_or(|s| limits::length(s) <= limits::TEXT_INPUT);
+    update_modal_with(incident, site, prefill)
+}
+
+/// The update form when Slack refused the prefilled one: no outside text in it at all, and the
+/// summary left to the admin page.
+pub fn minimal_update_modal(
+    incident: &Incident,
+    site: &url::Url,
+) -> Option<slack_morphism::prelude::SlackView> {
+    update_modal_with(incident, site, false)
+}
+
+fn update_modal_with(
+    incident: &Incident,
+    site: &url::Url,
+    offer_summary: bool,
+) -> Option<slack_morphism::prelude::SlackView> {
     let statuses: Vec<Value> = UPDATE_STATUSES
         .iter()
         .map(|s| option(s.label(), s.as_str()))
         .collect();
     let severities = severity_options();
-    let mut summary = json!({"type": "plain_text_input", "action_id": "new_summary", "multiline": true,
-        "placeholder": {"type": "plain_text", "text": "Leave empty for no summary"}});
-    if let Some(current) = &incident.summary {
-        summary["initial_value"] = current.as_str().into();
-    }
+    let mut summary = long_text_input("new_summary");
+    summary["placeholder"] = json!({"type": "plain_text", "text": "Leave empty for no summary"});
+    let summary_block = if offer_summary {
+        if let Some(current) = &incident.summary {
+            summary["initial_value"] = current.as_str().into();
+        }
+        json!({"type": "input", "block_id": "new_summary", "optional": true,
+               "label": {"type": "plain_text", "text": "Summary"}, "element": summary})
+    } else {
+        json!({"type": "context", "elements": [{"type": "mrkdwn", "text": format!(
+            "The summary cannot be changed in Slack's form; <{}|change it on the admin page>.",
+            links::incident_admin(site, incident.id))}]})
+    };
+    let mut update_text = long_text_input("update_text");
+    update_text["placeholder"] =
+        json!({"type": "plain_text", "text": "Leave empty to post no update"});
     let view = json!({
         "type": "modal",
         "callback_id": "update_incident_modal",
@@ -206,15 +287,12 @@ pub fn update_modal(incident: &Incident) -> Option<slack_morphism::prelude::Slac
                          "placeholder": {"type": "plain_text", "text": format!("Keep current status ({})", incident.status.label())}}},
             {"type": "context", "elements": [{"type": "mrkdwn", "text": "Subscribers are notified when the status changes."}]},
             {"type": "input", "block_id": "update_text", "optional": true,
-             "label": {"type": "plain_text", "text": "Update text"},
-             "element": {"type": "plain_text_input", "action_id": "update_text", "multiline": true,
-                         "placeholder": {"type": "plain_text", "text": "Leave empty to post no update"}}},
+             "label": {"type": "plain_text", "text": "Update text"}, "element": update_text},
             {"type": "input", "block_id": "new_severity", "optional": true,
              "label": {"type": "plain_text", "text": "New severity"},
              "element": {"type": "static_select", "action_id": "new_severity", "options": severities,
                          "placeholder": {"type": "plain_text", "text": format!("Keep current severity ({})", incident.severity.label())}}},
-            {"type": "input", "block_id": "new_summary", "optional": true,
-             "label": {"type": "plain_text", "text": "Summary"}, "element": summary}
+            summary_block
         ]
     });
     view_from(view, "update modal")
@@ -266,9 +344,9 @@ pub fn create_modal(now: jiff::Timestamp) -> Option<slack_morphism::prelude::Sla
             {"type": "input", "block_id": "start", "optional": true, "label": {"type": "plain_text", "text": "Start"},
              "element": {"type": "datetimepicker", "action_id": "start", "initial_date_time": now.as_second()}},
             {"type": "input", "block_id": "update_text", "optional": true, "label": {"type": "plain_text", "text": "First update"},
-             "element": {"type": "plain_text_input", "action_id": "update_text", "multiline": true}},
+             "element": long_text_input("update_text")},
             {"type": "input", "block_id": "summary", "optional": true, "label": {"type": "plain_text", "text": "Summary"},
-             "element": {"type": "plain_text_input", "action_id": "summary", "multiline": true}}
+             "element": long_text_input("summary")}
         ]
     });
     view_from(view, "create modal")

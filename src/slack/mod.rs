@@ -8,6 +8,7 @@ mod api;
 pub mod events;
 pub mod interactions;
 mod jobs;
+mod limits;
 mod messages;
 pub mod settings;
 pub mod socket_mode;
@@ -27,4 +28,5 @@ pub struct Bot {
     pub config: Arc<Config>,
 }
 pub use jobs::{SlackJobs, register};
-pub use messages::{escape, incident_message};
+pub use limits::escape;
+pub use messages::incident_message;

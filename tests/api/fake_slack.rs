@@ -1,7 +1,10 @@
 //! A fake Slack Web API: a small axum app on a random port that records every call and answers
-//! the way Slack does, including its failures, which tests can script per method.
+//! the way Slack does, including its failures, which tests can script per method. Like Slack,
+//! it refuses messages and views past Block Kit's limits (see `block_kit`).
 
 #![allow(dead_code)]
+
+mod block_kit;
 
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
@@ -21,6 +24,15 @@ pub struct Call {
     pub body: Value,
     pub token: Option<String>,
     pub at: Instant,
+    /// What the fake answered (for HTTP 429 and 500: `{"ok":false,"error":…}` as well).
+    pub answer: Value,
+}
+
+impl Call {
+    /// Whether Slack took the call (`ok: true`).
+    pub fn accepted(&self) -> bool {
+        self.answer["ok"] == true
+    }
 }
 
 /// A scripted answer, used once.
@@ -158,6 +170,14 @@ impl FakeSlack {
             .collect()
     }
 
+    /// The calls of `method` that Slack took: what people in Slack actually see.
+    pub fn accepted(&self, method: &str) -> Vec<Call> {
+        self.calls_to(method)
+            .into_iter()
+            .filter(Call::accepted)
+            .collect()
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().expect("fake Slack state")
     }
@@ -190,38 +210,81 @@ async fn handle(
         body: body.clone(),
         token,
         at: Instant::now(),
+        answer: Value::Null,
     });
-    if let Some(failure) = inner
-        .scripted
-        .get_mut(&method)
-        .and_then(VecDeque::pop_front)
-    {
-        return match failure {
-            Failure::RateLimited { retry_after } => (
+    let response = answer(&mut inner, &method, &body);
+    let (recorded, response) = match response {
+        Reply::Json(value) => (value.clone(), ok_json(value)),
+        Reply::RateLimited { retry_after } => {
+            let value = json!({"ok": false, "error": "ratelimited"});
+            let response = (
                 StatusCode::TOO_MANY_REQUESTS,
                 [
                     ("retry-after", retry_after.to_string()),
                     ("content-type", "application/json".into()),
                 ],
-                json!({"ok": false, "error": "ratelimited"}).to_string(),
+                value.to_string(),
             )
-                .into_response(),
-            Failure::ServerError => {
-                (StatusCode::INTERNAL_SERVER_ERROR, "upstream error").into_response()
-            }
-            Failure::Error(code) => ok_json(json!({"ok": false, "error": code})),
+                .into_response();
+            (value, response)
+        }
+        Reply::ServerError => (
+            json!({"ok": false, "error": "http_500"}),
+            (StatusCode::INTERNAL_SERVER_ERROR, "upstream error").into_response(),
+        ),
+    };
+    if let Some(call) = inner.calls.last_mut() {
+        call.answer = recorded;
+    }
+    response
+}
+
+/// An answer before it is sent.
+enum Reply {
+    Json(Value),
+    RateLimited { retry_after: u64 },
+    ServerError,
+}
+
+/// Slack's refusal of content past Block Kit's limits, as Slack words it.
+fn refused(refusal: block_kit::Refusal) -> Reply {
+    let mut answer = json!({"ok": false, "error": refusal.error});
+    if !refusal.messages.is_empty() {
+        answer["response_metadata"] = json!({"messages": refusal.messages});
+    }
+    Reply::Json(answer)
+}
+
+fn answer(inner: &mut Inner, method: &str, body: &Value) -> Reply {
+    if let Some(failure) = inner.scripted.get_mut(method).and_then(VecDeque::pop_front) {
+        return match failure {
+            Failure::RateLimited { retry_after } => Reply::RateLimited { retry_after },
+            Failure::ServerError => Reply::ServerError,
+            Failure::Error(code) => Reply::Json(json!({"ok": false, "error": code})),
         };
     }
     // Like Slack: no token at all, or one it never issued (here: anything but xoxb-/xapp-, or
     // one marked revoked), is refused before the method runs.
     match inner.calls.last().and_then(|c| c.token.as_deref()) {
-        None => return ok_json(json!({"ok": false, "error": "not_authed"})),
+        None => return Reply::Json(json!({"ok": false, "error": "not_authed"})),
         Some(t) if !(t.starts_with("xoxb-") || t.starts_with("xapp-")) || t.contains("revoked") => {
-            return ok_json(json!({"ok": false, "error": "invalid_auth"}));
+            return Reply::Json(json!({"ok": false, "error": "invalid_auth"}));
         }
         Some(_) => {}
     }
-    match method.as_str() {
+    // Like Slack: content past Block Kit's limits is refused, and nothing is posted or shown.
+    let checked = match method {
+        "chat.postMessage" | "chat.postEphemeral" => block_kit::check_message(body, true),
+        "chat.update" => block_kit::check_message(body, false),
+        "views.open" | "views.update" | "views.push" | "views.publish" => {
+            block_kit::check_view(body)
+        }
+        _ => Ok(()),
+    };
+    if let Err(refusal) = checked {
+        return refused(refusal);
+    }
+    Reply::Json(match method {
         "chat.postMessage" => {
             inner.next_ts += 100;
             let ts = format!(
@@ -229,16 +292,19 @@ async fn handle(
                 inner.next_ts / 1_000_000,
                 inner.next_ts % 1_000_000
             );
-            ok_json(json!({
+            json!({
                 "ok": true, "channel": body["channel"], "ts": ts,
                 "message": {"type": "message", "user": "U0FAKEBOT01", "bot_id": "B0FAKEBOT01",
                             "ts": ts, "text": body["text"]}
-            }))
+            })
         }
-        "chat.update" => ok_json(json!({
+        "chat.postEphemeral" => {
+            json!({"ok": true, "message_ts": format!("{}.000200", inner.next_ts / 1_000_000)})
+        }
+        "chat.update" => json!({
             "ok": true, "channel": body["channel"], "ts": body["ts"], "text": body["text"],
             "message": {"user": "U0FAKEBOT01", "bot_id": "B0FAKEBOT01", "text": body["text"]}
-        })),
+        }),
         "conversations.list" => {
             let page: usize = body["cursor"]
                 .as_str()
@@ -253,21 +319,19 @@ async fn handle(
             } else {
                 String::new()
             };
-            ok_json(
-                json!({"ok": true, "channels": channels, "response_metadata": {"next_cursor": next}}),
-            )
+            json!({"ok": true, "channels": channels, "response_metadata": {"next_cursor": next}})
         }
-        "conversations.join" => ok_json(json!({
+        "conversations.join" => json!({
             "ok": true, "channel": {"id": body["channel"], "created": 1_700_000_000, "is_channel": true}
-        })),
+        }),
         "views.publish" => {
             let mut view = body["view"].clone();
             view["id"] = "V0FAKEHOME1".into();
             view["team_id"] = "T0FAKE0001".into();
             view["hash"] = "1767236400.FAKEhome".into();
-            ok_json(json!({"ok": true, "view": view}))
+            json!({"ok": true, "view": view})
         }
-        "views.open" => {
+        "views.open" | "views.update" | "views.push" => {
             // Slack answers with the view it opened, plus the ids and state it keeps.
             let mut view = body["view"].clone();
             view["id"] = "V0FAKEMOD01".into();
@@ -276,14 +340,14 @@ async fn handle(
             view["state"] = json!({"values": {}});
             view["app_id"] = "A0FAKEAPP01".into();
             view["bot_id"] = "B0FAKEBOT01".into();
-            ok_json(json!({"ok": true, "view": view}))
+            json!({"ok": true, "view": view})
         }
-        "apps.connections.open" => ok_json(json!({"ok": true, "url": inner.socket_url})),
-        "auth.test" => ok_json(
-            json!({"ok": true, "url": "https://fake.slack.test/", "team": "Fake", "user": "monostat", "team_id": "T0FAKE0001", "user_id": "U0FAKEBOT01"}),
-        ),
-        _ => ok_json(json!({"ok": false, "error": "unknown_method"})),
-    }
+        "apps.connections.open" => json!({"ok": true, "url": inner.socket_url}),
+        "auth.test" => {
+            json!({"ok": true, "url": "https://fake.slack.test/", "team": "Fake", "user": "monostat", "team_id": "T0FAKE0001", "user_id": "U0FAKEBOT01"})
+        }
+        _ => json!({"ok": false, "error": "unknown_method"}),
+    })
 }
 
 const HELLO: &str = include_str!("../fixtures/slack_socket_hello.json");

@@ -28,6 +28,7 @@ mod real_alertmanager;
 mod redis;
 mod slack;
 mod slack_http;
+mod slack_limits;
 mod slack_socket_mode;
 mod static_mirror;
 mod statuspage_api;
