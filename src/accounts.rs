@@ -129,7 +129,11 @@ fn check_password(password: &str, stored: &str) -> Verdict {
                 .is_ok()
         })
     };
-    if right { Verdict::Right } else { Verdict::Wrong }
+    if right {
+        Verdict::Right
+    } else {
+        Verdict::Wrong
+    }
 }
 
 /// Django's Argon2PasswordHasher stores "argon2" followed by a PHC string.
@@ -160,7 +164,10 @@ const MAX_ARGON2_WORK: u64 = 2 * 100 * 1024 * 2;
 /// gigabytes of memory).
 pub fn hash_problem(stored: &str) -> Option<String> {
     if let Some(encoded) = stored.strip_prefix("pbkdf2_sha256$") {
-        let iterations = encoded.split('$').next().and_then(|n| n.parse::<u64>().ok());
+        let iterations = encoded
+            .split('$')
+            .next()
+            .and_then(|n| n.parse::<u64>().ok());
         return match iterations {
             None | Some(0) => Some("its PBKDF2 iteration count is not readable".into()),
             Some(n) if n > u64::from(MAX_PBKDF2_ITERATIONS) => Some(format!(
@@ -461,7 +468,11 @@ mod tests {
         let first = gate.try_start(&ours).expect("a free slot");
         let second = gate.try_start(&ours).expect("a free slot");
         assert!(gate.try_start(&ours).is_none(), "full");
-        assert!(first.verify("correct horse battery".into(), ours.clone()).await);
+        assert!(
+            first
+                .verify("correct horse battery".into(), ours.clone())
+                .await
+        );
         assert!(!second.verify("wrong".into(), ours.clone()).await);
         assert_eq!(gate.computed(), 2);
         // A hash with five times our memory takes every slot.
@@ -474,7 +485,12 @@ mod tests {
         let slot = gate.try_start(&costly).expect("free");
         assert!(!slot.verify("correct horse battery".into(), costly).await);
         assert_eq!(gate.computed(), 2);
-        let new = gate.start().await.expect("a slot").hash("a new password".into()).await;
+        let new = gate
+            .start()
+            .await
+            .expect("a slot")
+            .hash("a new password".into())
+            .await;
         assert!(verify_password("a new password", &new.expect("hashed")));
         assert_eq!(gate.computed(), 3);
     }

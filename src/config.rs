@@ -714,7 +714,10 @@ mod tests {
         let default = config(&[]).expect("valid").trusted_proxies;
         assert!(default.contains(ip("127.0.0.1")) && default.contains(ip("::1")));
         assert!(default.contains(ip("::ffff:127.0.0.1")));
-        assert!(!default.contains(ip("10.0.0.1")), "private is not trusted by default");
+        assert!(
+            !default.contains(ip("10.0.0.1")),
+            "private is not trusted by default"
+        );
         let set = config(&[("MONOSTAT_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8,192.0.2.7")])
             .expect("valid")
             .trusted_proxies;
@@ -731,8 +734,9 @@ mod tests {
              is not a number from 0 to 32), got \"10.0.0.0/8, 172.16.0.0/33\""
         );
         assert!(
-            error(&[("MONOSTAT_TRUSTED_PROXIES", "10.1.0.0/8")])
-                .contains("10.1.0.0/8 has bits set after its prefix; the range would be written 10.0.0.0/8")
+            error(&[("MONOSTAT_TRUSTED_PROXIES", "10.1.0.0/8")]).contains(
+                "10.1.0.0/8 has bits set after its prefix; the range would be written 10.0.0.0/8"
+            )
         );
     }
 

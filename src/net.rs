@@ -69,7 +69,9 @@ impl IpRange {
                 .parse::<u8>()
                 .ok()
                 .filter(|n| *n <= bits && p.bytes().all(|b| b.is_ascii_digit()))
-                .ok_or_else(|| format!("the prefix length {p:?} is not a number from 0 to {bits}"))?,
+                .ok_or_else(|| {
+                    format!("the prefix length {p:?} is not a number from 0 to {bits}")
+                })?,
         };
         // `::ffff:10.0.0.0/104` is `10.0.0.0/8`, since addresses are compared canonically.
         let (address, prefix) = match (address, canonical(address)) {
@@ -175,7 +177,10 @@ mod tests {
         assert!(private.contains(ip("10.200.3.4")));
         assert!(private.contains(ip("::ffff:10.1.2.3")), "mapped IPv4");
         assert!(!private.contains(ip("11.0.0.1")));
-        assert!(!private.contains(ip("::a00:1")), "IPv4-compatible is not IPv4");
+        assert!(
+            !private.contains(ip("::a00:1")),
+            "IPv4-compatible is not IPv4"
+        );
         let single = IpRange::parse(" 192.0.2.7 ").expect("valid");
         assert_eq!(single.to_string(), "192.0.2.7/32");
         assert!(single.contains(ip("192.0.2.7")) && !single.contains(ip("192.0.2.8")));
@@ -222,7 +227,10 @@ mod tests {
             limit_key(ip("2001:db8:1:2::1")),
             limit_key(ip("2001:db8:1:2:ffff::9"))
         );
-        assert_ne!(limit_key(ip("2001:db8:1:2::1")), limit_key(ip("2001:db8:1:3::1")));
+        assert_ne!(
+            limit_key(ip("2001:db8:1:2::1")),
+            limit_key(ip("2001:db8:1:3::1"))
+        );
         assert_eq!(canonical(ip("::1")), ip("::1"), "loopback stays IPv6");
     }
 }

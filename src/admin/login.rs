@@ -5,8 +5,8 @@ use super::{Chrome, page, system_name, unavailable};
 use crate::redis::SharedRedis;
 use crate::storage::{admin_sessions, audit, users};
 use crate::web::AppState;
-use crate::web::csrf;
 use crate::web::client::Client;
+use crate::web::csrf;
 use crate::web::rate_limit::Allowance;
 use askama::Template;
 use axum::Form;
@@ -39,7 +39,7 @@ pub(crate) const BUSY: &str =
 pub struct LoginLimits {
     by_client: Allowance,
     by_username_and_client: Allowance,
-    by_username_from_new_browsers: Allowance,
+    by_username_count_new_browsers: Allowance,
     pub(crate) hashing: crate::accounts::PasswordHashing,
 }
 
@@ -59,7 +59,7 @@ impl LoginLimits {
                 REFILL,
                 redis.clone(),
             ),
-            by_username_from_new_browsers: Allowance::new(
+            by_username_count_new_browsers: Allowance::new(
                 "login-username-new",
                 FAILURES_PER_USERNAME_FROM_NEW_BROWSERS,
                 REFILL,
@@ -96,10 +96,10 @@ impl LoginLimits {
 
     /// Also takes a try from the username's allowance for browsers it is not known in; false
     /// (and everything given back) when that is used up.
-    pub(crate) async fn from_new_browser(&self, attempt: &mut Attempt, username: &str) -> bool {
+    pub(crate) async fn count_new_browser(&self, attempt: &mut Attempt, username: &str) -> bool {
         let key = username.to_lowercase();
         if attempt
-            .take(&self.by_username_from_new_browsers, key)
+            .take(&self.by_username_count_new_browsers, key)
             .await
         {
             return true;
@@ -329,17 +329,24 @@ pub async fn submit(
     if !known
         && !state
             .admin_limits
-            .from_new_browser(&mut attempt, username)
+            .count_new_browser(&mut attempt, username)
             .await
     {
         tracing::warn!(username, %client, "login refused: too many wrong attempts for the username");
         return again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY_FOR_USERNAME).await;
     }
-    let hash = user.as_ref().map_or(crate::accounts::NOBODYS_HASH, |u| {
-        u.password_hash.as_str()
-    });
-    if let Some(why) = user.as_ref().and_then(|_| crate::accounts::hash_problem(hash)) {
-        tracing::warn!(username, why, "this user's password cannot be checked; an admin must set a new one");
+    let hash = user
+        .as_ref()
+        .map_or(crate::accounts::NOBODYS_HASH, |u| u.password_hash.as_str());
+    if let Some(why) = user
+        .as_ref()
+        .and_then(|_| crate::accounts::hash_problem(hash))
+    {
+        tracing::warn!(
+            username,
+            why,
+            "this user's password cannot be checked; an admin must set a new one"
+        );
     }
     let Some(slot) = state.admin_limits.hashing.try_start(hash) else {
         attempt.give_back().await;

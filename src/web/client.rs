@@ -134,11 +134,17 @@ mod tests {
     #[test]
     fn the_header_is_ignored_unless_a_trusted_proxy_sent_it() {
         let loopback = TrustedProxies::default();
-        assert_eq!(client(&loopback, "203.0.113.9", &[b"1.2.3.4"]), "203.0.113.9");
+        assert_eq!(
+            client(&loopback, "203.0.113.9", &[b"1.2.3.4"]),
+            "203.0.113.9"
+        );
         // Private addresses are not trusted by default: another tenant of the network could
         // be anybody.
         assert_eq!(client(&loopback, "10.0.0.5", &[b"1.2.3.4"]), "10.0.0.5");
-        assert_eq!(client(&loopback, "127.0.0.1", &[b"198.51.100.7"]), "198.51.100.7");
+        assert_eq!(
+            client(&loopback, "127.0.0.1", &[b"198.51.100.7"]),
+            "198.51.100.7"
+        );
         assert_eq!(client(&loopback, "::1", &[b"198.51.100.7"]), "198.51.100.7");
         // The proxy itself asking (a health check) is the proxy.
         assert_eq!(client(&loopback, "127.0.0.1", &[]), "127.0.0.1");
@@ -149,7 +155,11 @@ mod tests {
         let loopback = TrustedProxies::default();
         // The client wrote "6.6.6.6, 127.0.0.1"; the proxy appended the address it saw.
         assert_eq!(
-            client(&loopback, "127.0.0.1", &[b"6.6.6.6, 127.0.0.1, 198.51.100.7"]),
+            client(
+                &loopback,
+                "127.0.0.1",
+                &[b"6.6.6.6, 127.0.0.1, 198.51.100.7"]
+            ),
             "198.51.100.7"
         );
         // The same list split over several header lines.
@@ -159,7 +169,11 @@ mod tests {
         );
         // Garbage and non-ASCII bytes on the client's side hide nothing the proxy added.
         assert_eq!(
-            client(&loopback, "127.0.0.1", &[b"\xff\xfe, not-an-ip, 198.51.100.7"]),
+            client(
+                &loopback,
+                "127.0.0.1",
+                &[b"\xff\xfe, not-an-ip, 198.51.100.7"]
+            ),
             "198.51.100.7"
         );
     }
@@ -177,13 +191,28 @@ mod tests {
             "2001:db8:1::5"
         );
         // Every hop trusted: the leftmost one we could follow.
-        assert_eq!(client(&chain, "127.0.0.1", &[b"10.0.0.9, 10.1.1.1"]), "10.0.0.9");
+        assert_eq!(
+            client(&chain, "127.0.0.1", &[b"10.0.0.9, 10.1.1.1"]),
+            "10.0.0.9"
+        );
         // An unreadable entry stops the walk at the last hop that could be followed.
-        assert_eq!(client(&chain, "127.0.0.1", &[b"198.51.100.7, unknown, 10.1.1.1"]), "10.1.1.1");
+        assert_eq!(
+            client(&chain, "127.0.0.1", &[b"198.51.100.7, unknown, 10.1.1.1"]),
+            "10.1.1.1"
+        );
         // Ports and brackets some proxies write.
-        assert_eq!(client(&chain, "127.0.0.1", &[b"198.51.100.7:4711"]), "198.51.100.7");
-        assert_eq!(client(&chain, "127.0.0.1", &[b"[2001:db8:1::5]:4711"]), "2001:db8:1::5");
-        assert_eq!(client(&chain, "127.0.0.1", &[b"[2001:db8:1::5]"]), "2001:db8:1::5");
+        assert_eq!(
+            client(&chain, "127.0.0.1", &[b"198.51.100.7:4711"]),
+            "198.51.100.7"
+        );
+        assert_eq!(
+            client(&chain, "127.0.0.1", &[b"[2001:db8:1::5]:4711"]),
+            "2001:db8:1::5"
+        );
+        assert_eq!(
+            client(&chain, "127.0.0.1", &[b"[2001:db8:1::5]"]),
+            "2001:db8:1::5"
+        );
     }
 
     #[test]
@@ -194,8 +223,15 @@ mod tests {
             client(&chain, "::ffff:10.0.0.1", &[b"::ffff:198.51.100.7"]),
             "198.51.100.7"
         );
-        assert_eq!(client(&chain, "::ffff:203.0.113.9", &[b"1.2.3.4"]), "203.0.113.9");
-        let one = Client::resolve(&chain, peer("10.0.0.1"), &headers(&[b"::ffff:198.51.100.7"]));
+        assert_eq!(
+            client(&chain, "::ffff:203.0.113.9", &[b"1.2.3.4"]),
+            "203.0.113.9"
+        );
+        let one = Client::resolve(
+            &chain,
+            peer("10.0.0.1"),
+            &headers(&[b"::ffff:198.51.100.7"]),
+        );
         let other = Client::resolve(&chain, peer("10.0.0.1"), &headers(&[b"198.51.100.7"]));
         assert_eq!(one.limit_key(), other.limit_key());
     }
@@ -209,9 +245,7 @@ mod tests {
             "2001:db8:1:3::1",
         ]
         .iter()
-        .map(|ip| {
-            Client::resolve(&loopback, peer("::1"), &headers(&[ip.as_bytes()])).limit_key()
-        })
+        .map(|ip| Client::resolve(&loopback, peer("::1"), &headers(&[ip.as_bytes()])).limit_key())
         .collect();
         assert_eq!(keys[0], "2001:db8:1:2::/64");
         assert_eq!(keys[0], keys[1]);

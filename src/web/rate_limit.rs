@@ -189,7 +189,10 @@ mod tests {
         counts.give_back("a", start, PERIOD);
         assert!(counts.take("a", start, 3, PERIOD));
         assert!(!counts.take("a", start, 3, PERIOD));
-        assert!(counts.take("a", start + PERIOD, 3, PERIOD), "one more per period");
+        assert!(
+            counts.take("a", start + PERIOD, 3, PERIOD),
+            "one more per period"
+        );
         assert!(!counts.take("a", start + PERIOD, 3, PERIOD));
         // Giving back more than was taken cannot bank extra calls.
         for _ in 0..10 {

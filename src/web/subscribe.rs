@@ -2,8 +2,8 @@
 //! anything on a GET: link scanners open every link in a mail.
 
 use super::AppState;
-use super::csrf;
 use super::client::Client;
+use super::csrf;
 use crate::public::{SiteView, html, not_found, site};
 use crate::service::subscriptions::{self, SubscribeError, TokenOutcome};
 use askama::Template;
@@ -194,11 +194,7 @@ async fn submit(
         Ok(site) => site,
         Err(response) => return response,
     };
-    if !state
-        .subscribe_limiter
-        .take(&client.limit_key())
-        .await
-    {
+    if !state.subscribe_limiter.take(&client.limit_key()).await {
         let mut response = message(
             StatusCode::TOO_MANY_REQUESTS,
             &site,

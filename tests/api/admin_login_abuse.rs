@@ -123,7 +123,11 @@ async fn fifty_wrong_logins_cost_no_more_hashes_than_the_allowance(backend: Back
     for page in pages {
         match page.status {
             200 => {
-                assert!(page.contains("Wrong username or password."), "{}", page.body);
+                assert!(
+                    page.contains("Wrong username or password."),
+                    "{}",
+                    page.body
+                );
                 wrong += 1;
             }
             429 => {
@@ -216,7 +220,11 @@ async fn the_owner_gets_in_while_others_guess_at_the_username(backend: Backend) 
         let attacker = Browser::behind_proxy(&app.base_url, &format!("198.51.100.{}", n + 1));
         let page = attacker.log_in(USER, "guess").await;
         if n < FAILURES_PER_USERNAME_FROM_NEW_BROWSERS {
-            assert!(page.contains("Wrong username or password."), "{n}: {}", page.body);
+            assert!(
+                page.contains("Wrong username or password."),
+                "{n}: {}",
+                page.body
+            );
         } else {
             assert_eq!(page.status, 429, "{}", page.body);
             assert!(page.contains(TOO_MANY_FOR_USERNAME), "{}", page.body);
@@ -232,7 +240,9 @@ async fn the_owner_gets_in_while_others_guess_at_the_username(backend: Backend) 
     let laptop_elsewhere = Browser::behind_proxy(&app.base_url, "192.0.2.77");
     laptop_elsewhere.set_cookie(
         "monostat_device",
-        &laptop.cookie("monostat_device").expect("a known-device cookie"),
+        &laptop
+            .cookie("monostat_device")
+            .expect("a known-device cookie"),
     );
     let page = laptop_elsewhere.log_in(USER, PASSWORD).await;
     assert_eq!(page.status, 303, "{}", page.body);
@@ -244,7 +254,10 @@ async fn the_owner_gets_in_while_others_guess_at_the_username(backend: Backend) 
     let page = laptop_elsewhere
         .post(
             "/admin/login/verify",
-            &[("csrf", &form.csrf()), ("code", &totp_code(secret, now + 30))],
+            &[
+                ("csrf", &form.csrf()),
+                ("code", &totp_code(secret, now + 30)),
+            ],
         )
         .await;
     assert_eq!(page.status, 303, "{}", page.body);
@@ -265,7 +278,11 @@ async fn one_client_guessing_does_not_lock_the_username_for_others(backend: Back
     let attacker = Browser::behind_proxy(&app.base_url, "2001:db8:bad:1::1");
     for n in 0..FAILURES_PER_USERNAME_AND_CLIENT {
         let page = attacker.log_in(USER, "guess").await;
-        assert!(page.contains("Wrong username or password."), "{n}: {}", page.body);
+        assert!(
+            page.contains("Wrong username or password."),
+            "{n}: {}",
+            page.body
+        );
     }
     // The next guess waits, and so does every address of the attacker's /64.
     for address in ["2001:db8:bad:1::1", "2001:db8:bad:1:ffff::2"] {
