@@ -132,11 +132,11 @@ impl Attempt {
     }
 }
 
-/// The answer to a login that found every hash slot taken: at once, without a hash.
-fn busy(mut response: Response) -> Response {
+/// A refusal that says when trying again makes sense: `seconds` as a static header value.
+fn retry_after(mut response: Response, seconds: &'static str) -> Response {
     response
         .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        .insert(header::RETRY_AFTER, HeaderValue::from_static(seconds));
     response
 }
 
@@ -308,7 +308,7 @@ pub async fn submit(
     // cost a hash before the first of them is found wrong.
     let Some(mut attempt) = state.admin_limits.attempt(client, username).await else {
         tracing::warn!(username, %client, "login refused: too many wrong attempts");
-        return again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY).await;
+        return retry_after(again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY).await, "30");
     };
     // The connection goes back to the pool before the hash: alert hooks and Slack must never
     // wait for logins.
@@ -333,7 +333,10 @@ pub async fn submit(
             .await
     {
         tracing::warn!(username, %client, "login refused: too many wrong attempts for the username");
-        return again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY_FOR_USERNAME).await;
+        return retry_after(
+            again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY_FOR_USERNAME).await,
+            "30",
+        );
     }
     let hash = user
         .as_ref()
@@ -351,7 +354,7 @@ pub async fn submit(
     let Some(slot) = state.admin_limits.hashing.try_start(hash) else {
         attempt.give_back().await;
         tracing::warn!(username, %client, "login refused: every password hash slot is busy");
-        return busy(again(StatusCode::TOO_MANY_REQUESTS, BUSY).await);
+        return retry_after(again(StatusCode::TOO_MANY_REQUESTS, BUSY).await, "5");
     };
     let right = slot.verify(form.password.clone(), hash.to_owned()).await;
     let Some(user) = user.filter(|_| right) else {
@@ -548,7 +551,7 @@ pub async fn second_factor(
     // Whoever got here knows the password; the username's limit for new browsers is for
     // password guessers, so codes count per client and per username on it only.
     let Some(attempt) = state.admin_limits.attempt(client, &user.username).await else {
-        return again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY).await;
+        return retry_after(again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY).await, "30");
     };
     let mut conn = match state.db.acquire().await {
         Ok(conn) => conn,

@@ -291,6 +291,12 @@ async fn one_client_guessing_does_not_lock_the_username_for_others(backend: Back
             .await;
         assert_eq!(page.status, 429, "{address}: {}", page.body);
         assert!(page.contains(TOO_MANY), "{}", page.body);
+        assert_eq!(
+            page.headers
+                .get("retry-after")
+                .map(|v| v.to_str().expect("ascii")),
+            Some("30")
+        );
     }
     // Alice, somewhere else and in a browser she never used, gets in.
     let page = Browser::behind_proxy(&app.base_url, "2001:db8:600d:1::7")
