@@ -67,3 +67,76 @@ fn sign(user: &User, value: &str) -> Option<Vec<u8>> {
     mac.update(value.as_bytes());
     Some(mac.finalize().into_bytes().to_vec())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(id: i64, hash: &str) -> User {
+        User {
+            id,
+            username: "alice".into(),
+            email: String::new(),
+            password_hash: hash.into(),
+            active: true,
+            created: jiff::Timestamp::UNIX_EPOCH,
+            last_login: None,
+            totp_secret: None,
+        }
+    }
+
+    fn request_with(cookie: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("monostat_csrf=x; {cookie}")).expect("ascii"),
+        );
+        headers
+    }
+
+    #[test]
+    fn only_the_users_own_unexpired_cookie_is_recognised() {
+        let alice = user(1, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA");
+        let set = cookie(&alice, true).expect("a cookie");
+        let set = set.to_str().expect("ascii");
+        for attribute in [
+            "Path=/admin/login",
+            "HttpOnly",
+            "SameSite=Strict",
+            "; Secure",
+        ] {
+            assert!(set.contains(attribute), "{set}");
+        }
+        let pair = set.split(';').next().expect("name=value");
+        assert!(recognises(&request_with(pair), &alice));
+        // Another user, the same user after a new password, a changed date, no cookie.
+        assert!(!recognises(
+            &request_with(pair),
+            &user(2, &alice.password_hash)
+        ));
+        assert!(!recognises(
+            &request_with(pair),
+            &user(1, "$argon2id$other")
+        ));
+        let value = pair.strip_prefix("monostat_device=").expect("value");
+        let mut parts = value.split('.');
+        let (id, issued, signature) = (
+            parts.next().expect("id"),
+            parts.next().expect("issued"),
+            parts.next().expect("signature"),
+        );
+        let backdated = format!(
+            "monostat_device={id}.{}.{signature}",
+            issued.parse::<i64>().expect("n") - 1
+        );
+        assert!(!recognises(&request_with(&backdated), &alice));
+        let expired_at = jiff::Timestamp::now().as_second() - LIFETIME_SECONDS - 1;
+        let old = format!("{id}.{expired_at}");
+        let signed = URL_SAFE_NO_PAD.encode(sign(&alice, &old).expect("signed"));
+        assert!(!recognises(
+            &request_with(&format!("monostat_device={old}.{signed}")),
+            &alice
+        ));
+        assert!(!recognises(&HeaderMap::new(), &alice));
+    }
+}
