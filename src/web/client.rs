@@ -15,6 +15,7 @@ use axum::http::request::Parts;
 use std::convert::Infallible;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Client(IpAddr);
@@ -32,6 +33,9 @@ impl Client {
     pub fn resolve(trusted: &TrustedProxies, peer: SocketAddr, headers: &HeaderMap) -> Client {
         let mut current = canonical(peer.ip());
         if !trusted.contains(current) {
+            if headers.contains_key("x-forwarded-for") {
+                warn_once_about_untrusted_proxy(current);
+            }
             return Client(current);
         }
         // Several header lines are one list, in order (RFC 9110 §5.3). Bytes, not text: one
@@ -57,6 +61,23 @@ impl Client {
             }
         }
         Client(current)
+    }
+}
+
+/// A proxy on a private network (a container's gateway, a load balancer) that is not listed
+/// makes every client look like one, so that they share one rate limit; the operator should
+/// hear about it once, not per request. Public addresses sending the header are clients trying.
+fn warn_once_about_untrusted_proxy(peer: IpAddr) {
+    static WARNED: AtomicBool = AtomicBool::new(false);
+    let private = match peer {
+        IpAddr::V4(ip) => ip.is_private() || ip.is_loopback() || ip.is_link_local(),
+        IpAddr::V6(ip) => ip.is_loopback() || (ip.segments()[0] & 0xfe00) == 0xfc00,
+    };
+    if private && !WARNED.swap(true, Ordering::Relaxed) {
+        tracing::warn!(
+            %peer,
+            "X-Forwarded-For from {peer} is ignored: it is not in MONOSTAT_TRUSTED_PROXIES. If it is your reverse proxy, add it there, or all clients share one rate limit"
+        );
     }
 }
 
