@@ -30,7 +30,7 @@ const REFILL: Duration = Duration::from_secs(30);
 const WRONG: &str = "Wrong username or password.";
 pub(crate) const TOO_MANY: &str = "Too many attempts. Wait half a minute, then try again.";
 const TOO_MANY_FOR_USERNAME: &str = "Too many wrong passwords for this username from browsers that have not logged in with it before. Wait half a minute, or log in from a browser you have used before.";
-pub(crate) const BUSY: &str =
+const BUSY: &str =
     "The server is checking many passwords at the moment. Try again in a few seconds.";
 
 /// The login limits and the gate for password hashes; shared across all instances through
@@ -39,7 +39,7 @@ pub(crate) const BUSY: &str =
 pub struct LoginLimits {
     by_client: Allowance,
     by_username_and_client: Allowance,
-    by_username_count_new_browsers: Allowance,
+    by_username_from_new_browsers: Allowance,
     pub(crate) hashing: crate::accounts::PasswordHashing,
 }
 
@@ -59,7 +59,7 @@ impl LoginLimits {
                 REFILL,
                 redis.clone(),
             ),
-            by_username_count_new_browsers: Allowance::new(
+            by_username_from_new_browsers: Allowance::new(
                 "login-username-new",
                 FAILURES_PER_USERNAME_FROM_NEW_BROWSERS,
                 REFILL,
@@ -98,10 +98,7 @@ impl LoginLimits {
     /// (and everything given back) when that is used up.
     pub(crate) async fn count_new_browser(&self, attempt: &mut Attempt, username: &str) -> bool {
         let key = username.to_lowercase();
-        if attempt
-            .take(&self.by_username_count_new_browsers, key)
-            .await
-        {
+        if attempt.take(&self.by_username_from_new_browsers, key).await {
             return true;
         }
         std::mem::take(attempt).give_back().await;
