@@ -6,6 +6,9 @@ use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use jiff::Timestamp;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Django's limit, so every user imported from the original fits.
 const MAX_USERNAME_LEN: usize = 150;
@@ -99,21 +102,46 @@ pub fn hash_password(password: &str) -> Result<String, AccountError> {
 }
 
 /// Checks a password against a stored hash: ours (argon2id), or one of the original (Django)
-/// monostat's, which imported users keep until their first login replaces it.
+/// monostat's, which imported users keep until their first login replaces it. A hash that asks
+/// for more work than [`hash_problem`] allows is wrong for every password, never computed.
 pub fn verify_password(password: &str, stored: &str) -> bool {
-    if let Some(encoded) = stored.strip_prefix("pbkdf2_sha256$") {
-        return django_pbkdf2_sha256(password, encoded);
+    check_password(password, stored) == Verdict::Right
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Verdict {
+    Right,
+    Wrong,
+    /// Nothing was computed: the stored hash is unreadable or too costly.
+    NotChecked,
+}
+
+fn check_password(password: &str, stored: &str) -> Verdict {
+    if hash_problem(stored).is_some() {
+        return Verdict::NotChecked;
     }
-    // Django's Argon2PasswordHasher stores "argon2" followed by a PHC string.
-    let phc = match stored.strip_prefix("argon2") {
+    let right = if let Some(encoded) = stored.strip_prefix("pbkdf2_sha256$") {
+        django_pbkdf2_sha256(password, encoded)
+    } else {
+        PasswordHash::new(argon2_phc(stored)).is_ok_and(|hash| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &hash)
+                .is_ok()
+        })
+    };
+    if right {
+        Verdict::Right
+    } else {
+        Verdict::Wrong
+    }
+}
+
+/// Django's Argon2PasswordHasher stores "argon2" followed by a PHC string.
+fn argon2_phc(stored: &str) -> &str {
+    match stored.strip_prefix("argon2") {
         Some(rest) if rest.starts_with('$') => rest,
         _ => stored,
-    };
-    PasswordHash::new(phc).is_ok_and(|hash| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &hash)
-            .is_ok()
-    })
+    }
 }
 
 /// Whether a stored hash should be replaced by an argon2id one at the next successful login.
@@ -121,8 +149,52 @@ pub fn needs_rehash(stored: &str) -> bool {
     !stored.starts_with("$argon2id$")
 }
 
-/// Bounds the work an imported hash can ask for; Django's own default is 1,200,000 (2026).
-const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+/// Bounds the work a stored hash (imported, or written to the database by anybody) can ask of
+/// each login. Django's defaults are 1,200,000 PBKDF2 iterations (6.0) and argon2 with 100 MiB,
+/// 2 passes and 8 lanes (since 3.2); ours is argon2id with 19 MiB, 2 passes, 1 lane.
+const MAX_PBKDF2_ITERATIONS: u32 = 2_400_000;
+const MAX_ARGON2_MEMORY_KIB: u32 = 128 * 1024;
+const MAX_ARGON2_PASSES: u32 = 8;
+const MAX_ARGON2_LANES: u32 = 16;
+/// Memory times passes: twice Django's default work.
+const MAX_ARGON2_WORK: u64 = 2 * 100 * 1024 * 2;
+
+/// Why monostat will not check passwords against `stored`, if it will not: a format it does not
+/// know, or a cost beyond the limits above (which would let one login burn seconds of CPU or
+/// gigabytes of memory).
+pub fn hash_problem(stored: &str) -> Option<String> {
+    if let Some(encoded) = stored.strip_prefix("pbkdf2_sha256$") {
+        let iterations = encoded
+            .split('$')
+            .next()
+            .and_then(|n| n.parse::<u64>().ok());
+        return match iterations {
+            None | Some(0) => Some("its PBKDF2 iteration count is not readable".into()),
+            Some(n) if n > u64::from(MAX_PBKDF2_ITERATIONS) => Some(format!(
+                "it asks for {n} PBKDF2 iterations, more than the {MAX_PBKDF2_ITERATIONS} monostat computes"
+            )),
+            Some(_) => None,
+        };
+    }
+    let Ok(hash) = PasswordHash::new(argon2_phc(stored)) else {
+        return Some("it is neither an argon2 nor a Django pbkdf2_sha256 hash".into());
+    };
+    let Ok(params) = argon2::Params::try_from(&hash) else {
+        return Some("its argon2 parameters are not readable".into());
+    };
+    let (m, t, p) = (params.m_cost(), params.t_cost(), params.p_cost());
+    if m > MAX_ARGON2_MEMORY_KIB
+        || t > MAX_ARGON2_PASSES
+        || p > MAX_ARGON2_LANES
+        || u64::from(m) * u64::from(t) > MAX_ARGON2_WORK
+    {
+        return Some(format!(
+            "its argon2 cost (m={m} KiB, t={t}, p={p}) is more than monostat computes \
+             (m ≤ {MAX_ARGON2_MEMORY_KIB}, t ≤ {MAX_ARGON2_PASSES}, p ≤ {MAX_ARGON2_LANES}, m×t ≤ {MAX_ARGON2_WORK})"
+        ));
+    }
+    None
+}
 
 /// Django's `pbkdf2_sha256$<iterations>$<salt>$<base64 of 32 bytes>`, without the prefix.
 fn django_pbkdf2_sha256(password: &str, encoded: &str) -> bool {
@@ -163,18 +235,137 @@ fn django_pbkdf2_sha256(password: &str, encoded: &str) -> bool {
     derived.ct_eq(&expected[..]).into()
 }
 
-/// Creates an active admin user after checking every field.
+/// A stored hash for usernames that do not exist, with our parameters, so that checking a
+/// password for them takes as long as for real ones and the time of the answer does not tell
+/// which usernames exist. (`argon2id` of a random password; a test checks its parameters.)
+pub const NOBODYS_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$bm9ib2R5cy1zYWx0LTIwMjY$W0cKXcqG6k7Cc0+Jd4BK8HVyYrAOMZzUSDk5GNqSoH0";
+
+/// The gate every password hash on a request passes: a few at a time (each argon2id hash
+/// takes some 19 MiB and tens of milliseconds of one core), on the blocking threads, counted for
+/// `/metrics`. Logins that find it full are answered at once (the caller says "busy") rather
+/// than queued: a queue would only turn a flood into waiting admins and held memory.
+#[derive(Clone)]
+pub struct PasswordHashing {
+    slots: Arc<Semaphore>,
+    size: u32,
+    computed: Arc<AtomicU64>,
+}
+
+impl Default for PasswordHashing {
+    /// Two per core: enough to keep every core busy while others wait for their thread.
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        Self::new(2 * cores)
+    }
+}
+
+impl PasswordHashing {
+    pub fn new(slots: usize) -> Self {
+        let slots = slots.clamp(1, 1024);
+        PasswordHashing {
+            slots: Arc::new(Semaphore::new(slots)),
+            size: slots as u32,
+            computed: Arc::default(),
+        }
+    }
+
+    /// A slot for checking a password against `stored`, if one is free now. A hash that needs
+    /// more memory than ours takes as many slots as ours would fit in it (all of them at most),
+    /// so that the gate bounds memory, not only threads.
+    pub fn try_start(&self, stored: &str) -> Option<HashSlot> {
+        let permits = slots_for(stored).min(self.size);
+        let permit = self.slots.clone().try_acquire_many_owned(permits).ok()?;
+        Some(HashSlot {
+            _permit: permit,
+            computed: self.computed.clone(),
+        })
+    }
+
+    /// A slot for a new hash (an admin setting a password), waiting for one to be free.
+    pub async fn start(&self) -> Option<HashSlot> {
+        let permit = self.slots.clone().acquire_owned().await.ok()?;
+        Some(HashSlot {
+            _permit: permit,
+            computed: self.computed.clone(),
+        })
+    }
+
+    /// Password hashes computed so far by this instance (checks and new ones).
+    pub fn computed(&self) -> u64 {
+        self.computed.load(Ordering::Relaxed)
+    }
+}
+
+fn slots_for(stored: &str) -> u32 {
+    let ours = argon2::Params::DEFAULT_M_COST;
+    PasswordHash::new(argon2_phc(stored))
+        .ok()
+        .and_then(|hash| argon2::Params::try_from(&hash).ok())
+        .map_or(1, |params| params.m_cost().div_ceil(ours).max(1))
+}
+
+/// Permission to compute one hash. Held until the hash is done, even when the client that
+/// asked has gone: the core is busy until then either way.
+pub struct HashSlot {
+    _permit: OwnedSemaphorePermit,
+    computed: Arc<AtomicU64>,
+}
+
+impl HashSlot {
+    /// Whether `password` matches `stored`, checked on a blocking thread.
+    pub async fn verify(self, password: String, stored: String) -> bool {
+        tokio::task::spawn_blocking(move || {
+            let verdict = check_password(&password, &stored);
+            if verdict != Verdict::NotChecked {
+                self.computed.fetch_add(1, Ordering::Relaxed);
+            }
+            verdict == Verdict::Right
+        })
+        .await
+        .unwrap_or(false)
+    }
+
+    /// An argon2id hash of `password`, computed on a blocking thread.
+    pub async fn hash(self, password: String) -> Result<String, AccountError> {
+        tokio::task::spawn_blocking(move || {
+            self.computed.fetch_add(1, Ordering::Relaxed);
+            hash_password(&password)
+        })
+        .await
+        .map_err(|e| AccountError::Invalid(format!("the password cannot be hashed: {e}")))?
+    }
+}
+
+/// Checks every field of a new user.
+pub fn validate_new_user(username: &str, email: &str, password: &str) -> Result<(), AccountError> {
+    validate_username(username)?;
+    validate_email(email)?;
+    validate_password(password)
+}
+
+/// Creates an active admin user after checking every field (hashing here, for the command line).
 pub async fn create_user(
     conn: &mut AnyConnection,
     username: &str,
     email: &str,
     password: &str,
 ) -> Result<User, AccountError> {
+    validate_new_user(username, email, password)?;
+    let hash = hash_password(password)?;
+    insert_user(conn, username, email, &hash).await
+}
+
+/// Creates an active admin user whose fields passed [`validate_new_user`] and whose password is
+/// already hashed (off the request's thread, through [`PasswordHashing`]).
+pub async fn insert_user(
+    conn: &mut AnyConnection,
+    username: &str,
+    email: &str,
+    password_hash: &str,
+) -> Result<User, AccountError> {
     validate_username(username)?;
     validate_email(email)?;
-    validate_password(password)?;
-    let hash = hash_password(password)?;
-    users::create(conn, username, email, &hash, Timestamp::now())
+    users::create(conn, username, email, password_hash, Timestamp::now())
         .await
         .map_err(|e| match e {
             CreateUserError::DuplicateUsername(name) => {
@@ -203,6 +394,7 @@ mod tests {
         ));
         for broken in [
             "pbkdf2_sha256$0$salt$VaIPQNyKdhH1cMe0CPJ7JdTIj6jOTjTKifaxfP8O+1M=",
+            "pbkdf2_sha256$2400001$salt$VaIPQNyKdhH1cMe0CPJ7JdTIj6jOTjTKifaxfP8O+1M=",
             "pbkdf2_sha256$99999999999$salt$VaIPQNyKdhH1cMe0CPJ7JdTIj6jOTjTKifaxfP8O+1M=",
             "pbkdf2_sha256$1$salt$not-base64",
             "pbkdf2_sha256$1$salt",
@@ -218,6 +410,89 @@ mod tests {
             "correct horse battery",
             &format!("argon2{ours}")
         ));
+    }
+
+    #[test]
+    fn costly_stored_hashes_are_refused_without_computing() {
+        let ours = hash_password("correct horse battery").expect("hashes");
+        assert_eq!(hash_problem(&ours), None);
+        // Django's default argon2 cost (3.2 and later) is accepted.
+        let django_default = ours.replace("m=19456,t=2,p=1", "m=102400,t=2,p=8");
+        assert_eq!(hash_problem(&format!("argon2{django_default}")), None);
+        for (params, why) in [
+            ("m=4194304,t=2,p=1", "m=4194304 KiB"),
+            ("m=19456,t=1000,p=1", "t=1000"),
+            ("m=19456,t=2,p=255", "p=255"),
+            ("m=131072,t=8,p=1", "t=8"),
+        ] {
+            let costly = ours.replace("m=19456,t=2,p=1", params);
+            let problem = hash_problem(&costly).expect("refused");
+            assert!(problem.contains(why), "{problem}");
+            // Refused at once: no hash is computed for it, right password or not.
+            assert_eq!(
+                check_password("correct horse battery", &costly),
+                Verdict::NotChecked
+            );
+        }
+        assert!(
+            hash_problem("pbkdf2_sha256$99999999$salt$x")
+                .expect("refused")
+                .contains("99999999 PBKDF2 iterations")
+        );
+        assert_eq!(
+            hash_problem("pbkdf2_sha256$1200000$salt$x"),
+            None,
+            "Django 6's default"
+        );
+        assert!(hash_problem("md5$salt$abc").is_some());
+    }
+
+    #[test]
+    fn nobodys_hash_costs_what_ours_cost() {
+        let hash = PasswordHash::new(NOBODYS_HASH).expect("a PHC string");
+        let params = argon2::Params::try_from(&hash).expect("argon2 parameters");
+        let ours = Argon2::default();
+        let ours = ours.params();
+        assert_eq!(
+            (params.m_cost(), params.t_cost(), params.p_cost()),
+            (ours.m_cost(), ours.t_cost(), ours.p_cost())
+        );
+        assert_eq!(hash.algorithm, argon2::Algorithm::Argon2id.ident());
+        assert_eq!(check_password("", NOBODYS_HASH), Verdict::Wrong);
+    }
+
+    #[tokio::test]
+    async fn the_gate_counts_hashes_and_refuses_when_full() {
+        let gate = PasswordHashing::new(2);
+        let ours = hash_password("correct horse battery").expect("hashes");
+        let first = gate.try_start(&ours).expect("a free slot");
+        let second = gate.try_start(&ours).expect("a free slot");
+        assert!(gate.try_start(&ours).is_none(), "full");
+        assert!(
+            first
+                .verify("correct horse battery".into(), ours.clone())
+                .await
+        );
+        assert!(!second.verify("wrong".into(), ours.clone()).await);
+        assert_eq!(gate.computed(), 2);
+        // A hash with five times our memory takes every slot.
+        let big = ours.replace("m=19456,", "m=97280,");
+        let slot = gate.try_start(&big).expect("free again");
+        assert!(gate.try_start(&ours).is_none());
+        // Refused hashes are not computed, and not counted.
+        let costly = ours.replace("t=2,", "t=100,");
+        drop(slot);
+        let slot = gate.try_start(&costly).expect("free");
+        assert!(!slot.verify("correct horse battery".into(), costly).await);
+        assert_eq!(gate.computed(), 2);
+        let new = gate
+            .start()
+            .await
+            .expect("a slot")
+            .hash("a new password".into())
+            .await;
+        assert!(verify_password("a new password", &new.expect("hashed")));
+        assert_eq!(gate.computed(), 3);
     }
 
     #[test]

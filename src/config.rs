@@ -56,6 +56,8 @@ pub struct Config {
     pub static_mirror_dir: Option<PathBuf>,
     /// Timeouts and the connection cap of the HTTP server.
     pub http: crate::web::server::HttpLimits,
+    /// Reverse proxies whose `X-Forwarded-For` is believed; loopback only unless configured.
+    pub trusted_proxies: crate::net::TrustedProxies,
 }
 
 /// Who may read `/metrics`.
@@ -352,8 +354,20 @@ impl Config {
             ..Default::default()
         };
 
+        let trusted_proxies = match env.get("MONOSTAT_TRUSTED_PROXIES") {
+            None => crate::net::TrustedProxies::default(),
+            Some(v) => crate::net::TrustedProxies::parse(&v).map_err(|why| ConfigError {
+                variable: "MONOSTAT_TRUSTED_PROXIES",
+                expected: format!(
+                    "a comma-separated list of addresses or CIDR ranges such as 127.0.0.0/8, ::1/128, 10.0.0.0/8, or none ({why})"
+                ),
+                got: v,
+            })?,
+        };
+
         Ok(Config {
             http,
+            trusted_proxies,
             static_mirror_dir,
             metrics,
             site_url,
@@ -724,6 +738,38 @@ mod tests {
             config(&[("AUTOMIGRATE", "yes")])
                 .expect("valid")
                 .automigrate
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_default_to_loopback_and_bad_ranges_are_named() {
+        let ip = |text: &str| text.parse::<std::net::IpAddr>().expect("address");
+        let default = config(&[]).expect("valid").trusted_proxies;
+        assert!(default.contains(ip("127.0.0.1")) && default.contains(ip("::1")));
+        assert!(default.contains(ip("::ffff:127.0.0.1")));
+        assert!(
+            !default.contains(ip("10.0.0.1")),
+            "private is not trusted by default"
+        );
+        let set = config(&[("MONOSTAT_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8,192.0.2.7")])
+            .expect("valid")
+            .trusted_proxies;
+        assert!(set.contains(ip("10.9.9.9")) && set.contains(ip("fd12::1")));
+        assert!(set.contains(ip("192.0.2.7")) && !set.contains(ip("127.0.0.1")));
+        let none = config(&[("MONOSTAT_TRUSTED_PROXIES", "none")])
+            .expect("valid")
+            .trusted_proxies;
+        assert!(!none.contains(ip("127.0.0.1")));
+        assert_eq!(
+            error(&[("MONOSTAT_TRUSTED_PROXIES", "10.0.0.0/8, 172.16.0.0/33")]),
+            "MONOSTAT_TRUSTED_PROXIES: expected a comma-separated list of addresses or CIDR \
+             ranges such as 127.0.0.0/8, ::1/128, 10.0.0.0/8, or none (the prefix length \"33\" \
+             is not a number from 0 to 32), got \"10.0.0.0/8, 172.16.0.0/33\""
+        );
+        assert!(
+            error(&[("MONOSTAT_TRUSTED_PROXIES", "10.1.0.0/8")]).contains(
+                "10.1.0.0/8 has bits set after its prefix; the range would be written 10.0.0.0/8"
+            )
         );
     }
 

@@ -26,6 +26,7 @@ pub mod jobs;
 pub mod links;
 pub mod mail;
 pub mod metrics;
+pub mod net;
 pub mod public;
 pub mod redis;
 pub mod rich_text;

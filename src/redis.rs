@@ -46,6 +46,23 @@ redis.call('SET', KEYS[1], next_tat, 'PX', next_tat - now)
 return 1
 ";
 
+/// Gives one call back to an allowance taken by `TAKE_ALLOWANCE` (a right password does not
+/// count): moves the moment it is full again one period earlier.
+const GIVE_BACK_ALLOWANCE: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local period = tonumber(ARGV[1])
+local tat = tonumber(redis.call('GET', KEYS[1]))
+if not tat then return 0 end
+tat = tat - period
+if tat <= now then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('SET', KEYS[1], tat, 'PX', tat - now)
+end
+return 1
+";
+
 #[derive(Debug, thiserror::Error)]
 pub enum RedisError {
     #[error(transparent)]
@@ -167,26 +184,17 @@ impl SharedRedis {
         Ok(allowed == 1)
     }
 
-    /// Marks `name` for `period` (a client or username that must wait).
-    pub async fn mark(&self, name: &str, period: Duration) -> Result<(), RedisError> {
-        self.call::<()>(
-            redis::cmd("SET")
-                .arg(self.key(name))
+    /// Gives back one call taken from the allowance `name`.
+    pub async fn give_back(&self, name: &str, period: Duration) -> Result<(), RedisError> {
+        self.call::<i64>(
+            redis::cmd("EVAL")
+                .arg(GIVE_BACK_ALLOWANCE)
                 .arg(1)
-                .arg("PX")
+                .arg(self.key(name))
                 .arg(period.as_millis().max(1) as u64),
         )
         .await
-    }
-
-    /// Whether any of `names` is marked.
-    pub async fn any_marked(&self, names: &[String]) -> Result<bool, RedisError> {
-        let mut cmd = redis::cmd("EXISTS");
-        for name in names {
-            cmd.arg(self.key(name));
-        }
-        let found: i64 = self.call(&cmd).await?;
-        Ok(found > 0)
+        .map(|_| ())
     }
 
     fn channel(&self) -> String {

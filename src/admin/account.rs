@@ -6,16 +6,13 @@ use super::{Chrome, audited, page, plain, redirect_after, system_name, unavailab
 use crate::storage::users::User;
 use crate::storage::{AnyConnection, users};
 use crate::web::AppState;
-use crate::web::rate_limit::client_ip;
+use crate::web::client::Client;
 use askama::Template;
 use axum::Form;
-use axum::extract::ConnectInfo;
 use axum::extract::{Extension, Query, State};
-use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
-use std::net::SocketAddr;
 
 /// Whether `code` is the user's current TOTP code (not used before) or one of their unused
 /// recovery codes, which it then uses up.
@@ -46,32 +43,47 @@ pub async fn check_second_factor(
 pub(crate) async fn password_is_right(
     state: &AppState,
     admin: &Admin,
-    client: std::net::IpAddr,
+    client: Client,
     password: &str,
 ) -> Result<bool, Response> {
-    if state
+    let Some(attempt) = state
         .admin_limits
-        .must_wait(client, &admin.user.username)
+        .attempt(client, &admin.user.username)
         .await
-    {
+    else {
         return Err(plain(
             StatusCode::TOO_MANY_REQUESTS,
             "Too many wrong passwords. Wait half a minute, then try again. Nothing was changed.",
         ));
-    }
+    };
     let hash = admin.user.password_hash.clone();
-    let password = password.to_owned();
-    let right =
-        tokio::task::spawn_blocking(move || crate::accounts::verify_password(&password, &hash))
-            .await
-            .unwrap_or(false);
-    if !right {
-        state
-            .admin_limits
-            .failed(client, &admin.user.username)
-            .await;
+    let Some(slot) = state.admin_limits.hashing.try_start(&hash) else {
+        attempt.give_back().await;
+        return Err(plain(
+            StatusCode::TOO_MANY_REQUESTS,
+            "The server is checking many passwords at the moment. Try again in a few seconds. Nothing was changed.",
+        ));
+    };
+    let right = slot.verify(password.to_owned(), hash).await;
+    if right {
+        attempt.give_back().await;
     }
     Ok(right)
+}
+
+/// A new password's hash, computed through the gate (waiting for a slot: only logged-in
+/// admins set passwords).
+pub(crate) async fn new_password_hash(
+    state: &AppState,
+    password: &str,
+) -> Result<String, crate::accounts::AccountError> {
+    crate::accounts::validate_password(password)?;
+    match state.admin_limits.hashing.start().await {
+        Some(slot) => slot.hash(password.to_owned()).await,
+        None => Err(crate::accounts::AccountError::Invalid(
+            "the password cannot be hashed now; try again".into(),
+        )),
+    }
 }
 
 #[derive(Template)]
@@ -186,11 +198,9 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     Extension(admin): Extension<Admin>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    client: Client,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    let client = client_ip(peer, &headers);
     let right = match password_is_right(&state, &admin, client, &form.current).await {
         Ok(right) => right,
         Err(response) => return response,
@@ -205,9 +215,7 @@ pub async fn change_password(
         )
         .await;
     }
-    let new_hash = match crate::accounts::validate_password(&form.new)
-        .and_then(|()| crate::accounts::hash_password(&form.new))
-    {
+    let new_hash = match new_password_hash(&state, &form.new).await {
         Ok(hash) => hash,
         Err(e) => {
             return account_page(
@@ -352,11 +360,9 @@ pub struct RemoveForm {
 pub async fn remove_totp(
     State(state): State<AppState>,
     Extension(admin): Extension<Admin>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    client: Client,
     Form(form): Form<RemoveForm>,
 ) -> Response {
-    let client = client_ip(peer, &headers);
     let right = match password_is_right(&state, &admin, client, &form.password).await {
         Ok(right) => right,
         Err(response) => return response,

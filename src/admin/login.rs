@@ -5,35 +5,42 @@ use super::{Chrome, page, system_name, unavailable};
 use crate::redis::SharedRedis;
 use crate::storage::{admin_sessions, audit, users};
 use crate::web::AppState;
+use crate::web::client::Client;
 use crate::web::csrf;
-use crate::web::rate_limit::client_ip;
-use crate::web::rate_limit::{Allowance, Waits};
+use crate::web::rate_limit::Allowance;
 use askama::Template;
 use axum::Form;
-use axum::extract::{ConnectInfo, Extension, Query, State};
+use axum::extract::{Extension, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
-use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-/// Guessing slows down: after a few wrong answers per client address or per username, each
-/// further try has to wait for the period. Right answers cost nothing, and nothing locks for
-/// good: the real user waits at most one period.
+/// Guessing slows down: every try of a password or code is counted before it is checked, and a
+/// right answer gives its try back, so only wrong ones add up. Past a few, each further try
+/// waits for the period; nothing locks for good. Counted per client (an IPv4 address or an
+/// IPv6 /64), per username on that client, and per username from browsers that have not logged
+/// in as that user before: a flood from many clients can slow a username down for strangers,
+/// but never for its owner's own browser (`known_device`).
 const FAILURES_PER_CLIENT: u32 = 10;
-const FAILURES_PER_USERNAME: u32 = 5;
+const FAILURES_PER_USERNAME_AND_CLIENT: u32 = 5;
+const FAILURES_PER_USERNAME_FROM_NEW_BROWSERS: u32 = 20;
 const REFILL: Duration = Duration::from_secs(30);
 
 const WRONG: &str = "Wrong username or password.";
-const TOO_MANY: &str = "Too many attempts. Wait half a minute, then try again.";
+pub(crate) const TOO_MANY: &str = "Too many attempts. Wait half a minute, then try again.";
+const TOO_MANY_FOR_USERNAME: &str = "Too many wrong passwords for this username from browsers that have not logged in with it before. Wait half a minute, or log in from a browser you have used before.";
+const BUSY: &str =
+    "The server is checking many passwords at the moment. Try again in a few seconds.";
 
-/// Counts wrong passwords and codes and remembers who must wait; across all instances when
-/// Redis is configured.
+/// The login limits and the gate for password hashes; shared across all instances through
+/// Redis when it is configured (the gate is per instance: it protects this one's CPU).
 #[derive(Clone)]
 pub struct LoginLimits {
     by_client: Allowance,
-    by_username: Allowance,
-    waiting: Waits,
+    by_username_and_client: Allowance,
+    by_username_from_new_browsers: Allowance,
+    pub(crate) hashing: crate::accounts::PasswordHashing,
 }
 
 impl Default for LoginLimits {
@@ -46,39 +53,88 @@ impl LoginLimits {
     pub fn new(redis: Option<SharedRedis>) -> Self {
         LoginLimits {
             by_client: Allowance::new("login-client", FAILURES_PER_CLIENT, REFILL, redis.clone()),
-            by_username: Allowance::new(
-                "login-username",
-                FAILURES_PER_USERNAME,
+            by_username_and_client: Allowance::new(
+                "login-username-client",
+                FAILURES_PER_USERNAME_AND_CLIENT,
                 REFILL,
                 redis.clone(),
             ),
-            waiting: Waits::new("login-wait", redis),
+            by_username_from_new_browsers: Allowance::new(
+                "login-username-new",
+                FAILURES_PER_USERNAME_FROM_NEW_BROWSERS,
+                REFILL,
+                redis,
+            ),
+            hashing: Default::default(),
         }
     }
 
-    fn keys(client: IpAddr, username: &str) -> [String; 2] {
-        [
-            format!("client:{client}"),
-            format!("username:{}", username.to_lowercase()),
-        ]
+    /// Password hashes this instance has computed, for `/metrics`.
+    pub fn password_hashes(&self) -> u64 {
+        self.hashing.computed()
     }
 
-    /// Whether this client or username has to wait before trying again.
-    pub(crate) async fn must_wait(&self, client: IpAddr, username: &str) -> bool {
-        let [client_key, user_key] = Self::keys(client, username);
-        self.waiting.any_waiting(&[&client_key, &user_key]).await
+    /// Takes a try for this client and for this username on it, before anything is checked:
+    /// `None` when one of them has to wait (and then nothing is taken).
+    pub(crate) async fn attempt(&self, client: Client, username: &str) -> Option<Attempt> {
+        let username = username.to_lowercase();
+        let mut attempt = Attempt { taken: Vec::new() };
+        let client_key = client.limit_key();
+        if !attempt.take(&self.by_client, client_key.clone()).await
+            || !attempt
+                .take(
+                    &self.by_username_and_client,
+                    format!("{username}\n{client_key}"),
+                )
+                .await
+        {
+            attempt.give_back().await;
+            return None;
+        }
+        Some(attempt)
     }
 
-    /// Records a wrong answer; past the allowance, the client or username waits a period.
-    pub(crate) async fn failed(&self, client: IpAddr, username: &str) {
-        let [client_key, user_key] = Self::keys(client, username);
-        if !self.by_client.take(&client_key).await {
-            self.waiting.impose(&client_key, REFILL).await;
+    /// Also takes a try from the username's allowance for browsers it is not known in; false
+    /// (and everything given back) when that is used up.
+    pub(crate) async fn count_new_browser(&self, attempt: &mut Attempt, username: &str) -> bool {
+        let key = username.to_lowercase();
+        if attempt.take(&self.by_username_from_new_browsers, key).await {
+            return true;
         }
-        if !self.by_username.take(&user_key).await {
-            self.waiting.impose(&user_key, REFILL).await;
+        std::mem::take(attempt).give_back().await;
+        false
+    }
+}
+
+/// Tries taken for one attempt. Dropping it counts them (a wrong answer); [`Attempt::give_back`]
+/// returns them (a right answer, or a check that did not happen).
+#[derive(Default)]
+pub(crate) struct Attempt {
+    taken: Vec<(Allowance, String)>,
+}
+
+impl Attempt {
+    async fn take(&mut self, allowance: &Allowance, key: String) -> bool {
+        let allowed = allowance.take(&key).await;
+        if allowed {
+            self.taken.push((allowance.clone(), key));
+        }
+        allowed
+    }
+
+    pub(crate) async fn give_back(self) {
+        for (allowance, key) in self.taken {
+            allowance.give_back(&key).await;
         }
     }
+}
+
+/// A refusal that says when trying again makes sense: `seconds` as a static header value.
+fn retry_after(mut response: Response, seconds: &'static str) -> Response {
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static(seconds));
+    response
 }
 
 #[derive(Template)]
@@ -130,8 +186,15 @@ pub struct CodeForm {
     next: Option<String>,
 }
 
-fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response {
-    if let Some(cookie) = cookie {
+fn with_cookie(response: Response, cookie: Option<HeaderValue>) -> Response {
+    with_cookies(response, cookie)
+}
+
+pub(crate) fn with_cookies(
+    mut response: Response,
+    cookies: impl IntoIterator<Item = HeaderValue>,
+) -> Response {
+    for cookie in cookies {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
@@ -187,23 +250,24 @@ pub async fn form(
     .await
 }
 
-/// A password hash for unknown usernames, so that they take as long as known ones and the
-/// time of the answer does not tell which usernames exist.
 /// Replaces an imported (Django) hash with an argon2id one, now that the password is known.
-/// A failure only means trying again at the next login.
-async fn upgrade_password_hash(
-    conn: &mut crate::storage::AnyConnection,
-    user: &users::User,
-    password: String,
-) {
-    let hashed = tokio::task::spawn_blocking(move || crate::accounts::hash_password(&password))
-        .await
-        .ok()
-        .and_then(Result::ok);
-    let Some(hash) = hashed else {
+/// Skipped when no hash slot is free, and a failure only means trying again at the next login.
+async fn upgraded_password_hash(state: &AppState, user: &users::User, password: String) {
+    let Some(slot) = state
+        .admin_limits
+        .hashing
+        .try_start(crate::accounts::NOBODYS_HASH)
+    else {
         return;
     };
-    match users::set_password_hash(conn, user.id, &hash).await {
+    let Ok(hash) = slot.hash(password).await else {
+        return;
+    };
+    let stored = match state.db.acquire().await {
+        Ok(mut conn) => users::set_password_hash(&mut conn, user.id, &hash).await,
+        Err(e) => Err(e),
+    };
+    match stored {
         Ok(()) => tracing::info!(username = %user.username, "password hash upgraded to argon2id"),
         Err(e) => {
             tracing::warn!(username = %user.username, error = %e, "cannot upgrade the password hash")
@@ -211,16 +275,9 @@ async fn upgrade_password_hash(
     }
 }
 
-fn dummy_hash() -> &'static str {
-    static HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        crate::accounts::hash_password("not a password of anybody").unwrap_or_default()
-    });
-    &HASH
-}
-
 pub async fn submit(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: Client,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
@@ -244,35 +301,76 @@ pub async fn submit(
         .await;
     }
     let username = form.username.trim();
-    let client = client_ip(peer, &headers);
-    if state.admin_limits.must_wait(client, username).await {
+    // The try is counted before the password is hashed: fifty guesses at once cannot each
+    // cost a hash before the first of them is found wrong.
+    let Some(mut attempt) = state.admin_limits.attempt(client, username).await else {
         tracing::warn!(username, %client, "login refused: too many wrong attempts");
-        return again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY).await;
+        return retry_after(again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY).await, "30");
+    };
+    // The connection goes back to the pool before the hash: alert hooks and Slack must never
+    // wait for logins.
+    let found = match state.db.acquire().await {
+        Ok(mut conn) => users::by_username(&mut conn, username).await,
+        Err(e) => Err(e),
+    };
+    let user = match found {
+        Ok(user) => user.filter(|u| u.active),
+        Err(e) => {
+            attempt.give_back().await;
+            return unavailable(e);
+        }
+    };
+    let known = user
+        .as_ref()
+        .is_some_and(|u| super::known_device::recognises(&headers, u));
+    if !known
+        && !state
+            .admin_limits
+            .count_new_browser(&mut attempt, username)
+            .await
+    {
+        tracing::warn!(username, %client, "login refused: too many wrong attempts for the username");
+        return retry_after(
+            again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY_FOR_USERNAME).await,
+            "30",
+        );
+    }
+    let hash = user
+        .as_ref()
+        .map_or(crate::accounts::NOBODYS_HASH, |u| u.password_hash.as_str());
+    if let Some(why) = user
+        .as_ref()
+        .and_then(|_| crate::accounts::hash_problem(hash))
+    {
+        tracing::warn!(
+            username,
+            why,
+            "this user's password cannot be checked; an admin must set a new one"
+        );
+    }
+    let Some(slot) = state.admin_limits.hashing.try_start(hash) else {
+        attempt.give_back().await;
+        tracing::warn!(username, %client, "login refused: every password hash slot is busy");
+        return retry_after(again(StatusCode::TOO_MANY_REQUESTS, BUSY).await, "5");
+    };
+    let right = slot.verify(form.password.clone(), hash.to_owned()).await;
+    let Some(user) = user.filter(|_| right) else {
+        tracing::info!(username, %client, "failed admin login");
+        drop(attempt);
+        return again(StatusCode::OK, WRONG).await;
+    };
+    attempt.give_back().await;
+    let mut user = user;
+    if crate::accounts::needs_rehash(&user.password_hash) {
+        upgraded_password_hash(&state, &user, form.password.clone()).await;
     }
     let mut conn = match state.db.acquire().await {
         Ok(conn) => conn,
         Err(e) => return unavailable(e),
     };
-    let user = match users::by_username(&mut conn, username).await {
-        Ok(user) => user.filter(|u| u.active),
-        Err(e) => return unavailable(e),
-    };
-    let hash = user
-        .as_ref()
-        .map_or_else(|| dummy_hash().to_owned(), |u| u.password_hash.clone());
-    let password = form.password.clone();
-    // argon2 takes tens of milliseconds of CPU: off the threads that serve the status page.
-    let right =
-        tokio::task::spawn_blocking(move || crate::accounts::verify_password(&password, &hash))
-            .await
-            .unwrap_or(false);
-    let Some(user) = user.filter(|_| right) else {
-        tracing::info!(username, %client, "failed admin login");
-        state.admin_limits.failed(client, username).await;
-        return again(StatusCode::OK, WRONG).await;
-    };
-    if crate::accounts::needs_rehash(&user.password_hash) {
-        upgrade_password_hash(&mut conn, &user, form.password.clone()).await;
+    if let Ok(Some(current)) = users::by_id(&mut conn, user.id).await {
+        // The upgraded hash, which the browser's known-device cookie is signed with.
+        user = current;
     }
     let secure = secure_cookies(&state);
     let keys = match crate::storage::security_keys::count(&mut conn, user.id).await {
@@ -300,6 +398,7 @@ pub async fn submit(
     {
         tracing::warn!(error = %e, "cannot prune old admin sessions");
     }
+    let mut cookies = vec![cookie];
     let target = if second_factor {
         let next: String =
             url::form_urlencoded::byte_serialize(safe_next(next).as_bytes()).collect();
@@ -308,23 +407,27 @@ pub async fn submit(
         if let Err(e) = logged_in(&mut conn, &user.username, user.id).await {
             return unavailable(e);
         }
+        cookies.extend(super::known_device::cookie(&user, secure));
         safe_next(next).to_owned()
     };
-    with_cookie(Redirect::to(&target).into_response(), Some(cookie))
+    with_cookies(Redirect::to(&target).into_response(), cookies)
 }
 
 /// The second factor passed: the half-way session is replaced by a full one under a new id, so
-/// whoever saw the half-way cookie gains nothing. Returns the new session's cookie.
+/// whoever saw the half-way cookie gains nothing. Returns the cookies to set: the new session's,
+/// and the one that makes this browser known for the user.
 pub(crate) async fn complete(
     conn: &mut crate::storage::AnyConnection,
     pending: &crate::storage::admin_sessions::Session,
     user: &users::User,
     secure: bool,
-) -> crate::storage::Result<HeaderValue> {
+) -> crate::storage::Result<Vec<HeaderValue>> {
     admin_sessions::delete(conn, &pending.id_hash).await?;
     let cookie = session::start(conn, user.id, true, secure).await?;
     logged_in(conn, &user.username, user.id).await?;
-    Ok(cookie)
+    Ok(std::iter::once(cookie)
+        .chain(super::known_device::cookie(user, secure))
+        .collect())
 }
 
 async fn logged_in(
@@ -407,7 +510,7 @@ pub async fn second_factor_form(
 
 pub async fn second_factor(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: Client,
     headers: HeaderMap,
     Form(form): Form<CodeForm>,
 ) -> Response {
@@ -421,6 +524,7 @@ pub async fn second_factor(
         Ok(_) => return Redirect::to("/admin/login").into_response(),
         Err(e) => return unavailable(e),
     };
+    drop(conn);
     let again = |status, error| {
         second_factor_page(
             &state,
@@ -441,28 +545,40 @@ pub async fn second_factor(
         )
         .await;
     }
-    let client = client_ip(peer, &headers);
-    if state.admin_limits.must_wait(client, &user.username).await {
-        return again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY).await;
-    }
+    // Whoever got here knows the password; the username's limit for new browsers is for
+    // password guessers, so codes count per client and per username on it only.
+    let Some(attempt) = state.admin_limits.attempt(client, &user.username).await else {
+        return retry_after(again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY).await, "30");
+    };
+    let mut conn = match state.db.acquire().await {
+        Ok(conn) => conn,
+        Err(e) => {
+            attempt.give_back().await;
+            return unavailable(e);
+        }
+    };
     let passed = match super::account::check_second_factor(&mut conn, &user, &form.code).await {
         Ok(passed) => passed,
-        Err(e) => return unavailable(e),
+        Err(e) => {
+            attempt.give_back().await;
+            return unavailable(e);
+        }
     };
     if !passed {
         tracing::info!(username = %user.username, %client, "wrong second factor");
-        state.admin_limits.failed(client, &user.username).await;
+        drop((attempt, conn));
         return again(
             StatusCode::OK,
             "That code is not right. Use the current code from your app, or a recovery code.",
         )
         .await;
     }
-    let cookie = match complete(&mut conn, &pending, &user, secure_cookies(&state)).await {
-        Ok(cookie) => cookie,
+    attempt.give_back().await;
+    let cookies = match complete(&mut conn, &pending, &user, secure_cookies(&state)).await {
+        Ok(cookies) => cookies,
         Err(e) => return unavailable(e),
     };
-    with_cookie(Redirect::to(safe_next(next)).into_response(), Some(cookie))
+    with_cookies(Redirect::to(safe_next(next)).into_response(), cookies)
 }
 
 pub async fn logout(

@@ -4,6 +4,7 @@
 
 mod account;
 mod incidents;
+mod known_device;
 mod login;
 pub mod logo;
 mod people;

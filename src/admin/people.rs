@@ -304,8 +304,11 @@ pub async fn create_user(
     let username = form.username.trim().to_owned();
     let email = form.email.trim().to_owned();
     let created = async {
+        crate::accounts::validate_new_user(&username, &email, &form.password)?;
+        // Hashed before the transaction starts: no connection waits for the hash.
+        let hash = super::account::new_password_hash(&state, &form.password).await?;
         let mut tx = state.db.begin().await?;
-        let user = crate::accounts::create_user(&mut tx, &username, &email, &form.password).await?;
+        let user = crate::accounts::insert_user(&mut tx, &username, &email, &hash).await?;
         audit::record(
             &mut tx,
             Timestamp::now(),
@@ -429,9 +432,7 @@ pub async fn reset_password(
             "Change your own password under \"Your account\", which asks for the current one. Nothing was changed.",
         );
     }
-    let hash = match crate::accounts::validate_password(&form.password)
-        .and_then(|()| crate::accounts::hash_password(&form.password))
-    {
+    let hash = match super::account::new_password_hash(&state, &form.password).await {
         Ok(hash) => hash,
         Err(e) => {
             return users_page(

@@ -9,7 +9,7 @@ use crate::storage::{AnyConnection, StorageError, admin_sessions, security_keys,
 use crate::web::AppState;
 use axum::Form;
 use axum::extract::{Extension, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
 use jiff::Timestamp;
 use serde_json::json;
@@ -187,12 +187,10 @@ pub struct RemoveForm {
 pub async fn remove(
     State(state): State<AppState>,
     Extension(admin): Extension<Admin>,
-    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
-    headers: HeaderMap,
+    client: crate::web::client::Client,
     Path(id): Path<i64>,
     Form(form): Form<RemoveForm>,
 ) -> Response {
-    let client = crate::web::rate_limit::client_ip(peer, &headers);
     let right =
         match super::account::password_is_right(&state, &admin, client, &form.password).await {
             Ok(right) => right,
@@ -308,7 +306,7 @@ pub struct FinishLogin {
 
 pub async fn finish_login(
     State(state): State<AppState>,
-    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    client: crate::web::client::Client,
     headers: HeaderMap,
     Form(form): Form<FinishLogin>,
 ) -> Response {
@@ -332,13 +330,9 @@ pub async fn finish_login(
         }
         Err(e) => return unavailable(e),
     };
-    let client = crate::web::rate_limit::client_ip(peer, &headers);
-    if state.admin_limits.must_wait(client, &user.username).await {
-        return failure(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many attempts. Wait half a minute, then try again.",
-        );
-    }
+    let Some(attempt) = state.admin_limits.attempt(client, &user.username).await else {
+        return failure(StatusCode::TOO_MANY_REQUESTS, super::login::TOO_MANY);
+    };
     let ceremony = match admin_sessions::take_webauthn_state(&mut conn, &session.id_hash).await {
         Ok(c) => c.and_then(|c| serde_json::from_str::<SecurityKeyAuthentication>(&c).ok()),
         Err(e) => return unavailable(e),
@@ -354,7 +348,7 @@ pub async fn finish_login(
         Ok(result) => result,
         Err(e) => {
             tracing::info!(error = %e, username = %user.username, "security key login refused");
-            state.admin_limits.failed(client, &user.username).await;
+            drop(attempt);
             return failure(
                 StatusCode::BAD_REQUEST,
                 "The security key's answer was not valid.",
@@ -376,12 +370,14 @@ pub async fn finish_login(
             }
         }
     }
-    let cookie =
+    attempt.give_back().await;
+    let cookies =
         match super::login::complete(&mut conn, &session, &user, secure_cookies(&state)).await {
-            Ok(cookie) => cookie,
+            Ok(cookies) => cookies,
             Err(e) => return unavailable(e),
         };
-    let mut response = Json(json!({ "redirect": safe_next(form.next.as_deref()) })).into_response();
-    response.headers_mut().append(header::SET_COOKIE, cookie);
-    response
+    super::login::with_cookies(
+        Json(json!({ "redirect": safe_next(form.next.as_deref()) })).into_response(),
+        cookies,
+    )
 }

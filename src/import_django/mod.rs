@@ -216,11 +216,6 @@ fn check(original: &original::Original) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// Whether monostat can check this Django password hash (see `accounts::verify_password`).
-fn usable_hash(hash: &str) -> bool {
-    hash.starts_with("pbkdf2_sha256$") || hash.starts_with("argon2$")
-}
-
 /// Copies the original into `db`. With `force`, imports into a database that has incidents of
 /// its own, keeping them.
 pub async fn import(
@@ -311,9 +306,9 @@ pub async fn import(
             continue;
         }
         report.users += 1;
-        if !usable_hash(&user.password_hash) {
+        if let Some(why) = crate::accounts::hash_problem(&user.password_hash) {
             report.warnings.push(format!(
-                "user {:?} has no password monostat can check; set one on Admin → Users",
+                "user {:?} has no password monostat can check ({why}); set one on Admin → Users",
                 user.username
             ));
         }

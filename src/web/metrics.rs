@@ -93,6 +93,16 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
             label(&kind)
         );
     }
+    let _ = writeln!(
+        out,
+        "# HELP monostat_password_hashes_total Password hashes computed by this instance (logins, password checks, new passwords)."
+    );
+    let _ = writeln!(out, "# TYPE monostat_password_hashes_total counter");
+    let _ = writeln!(
+        out,
+        "monostat_password_hashes_total {}",
+        state.admin_limits.password_hashes()
+    );
     let depth = match state.db.acquire().await {
         Ok(mut conn) => crate::storage::jobs::queue_depth(&mut conn).await.ok(),
         Err(_) => None,

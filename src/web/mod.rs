@@ -2,6 +2,7 @@
 //! input, call the domain and storage, and never talk to Slack or mail servers directly (that is
 //! what jobs are for).
 
+pub mod client;
 pub(crate) mod csrf;
 mod error;
 mod health;

@@ -1,31 +1,29 @@
 //! Rate limits, for forms that cost somebody else something (each accepted subscription mails
-//! an address the client chose) and for guessing passwords: governor on each instance, and one
-//! allowance in Redis for all instances when Redis is configured.
+//! an address the client chose) and for guessing passwords: counted on each instance, and in
+//! one allowance in Redis for all instances when Redis is configured.
 
 use crate::redis::SharedRedis;
-use axum::http::HeaderMap;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
-use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Beyond this many keys, the local counters forget those that are full again, so that random
-/// usernames or addresses cannot grow them without bound.
-const MAX_LOCAL_KEYS: usize = 10_000;
+/// The most keys one allowance remembers on an instance (some 5 MB). Keys whose allowance is
+/// full again are forgotten first; past this, the half closest to full, which loses the least.
+const MAX_LOCAL_KEYS: usize = 50_000;
+/// Below this many keys, nothing is swept.
+const FIRST_SWEEP: usize = 1_024;
 
-/// An allowance per key (a client address, a username): `burst` calls at once, then one more
-/// every `period`. With Redis, all instances draw from one allowance; without it, or while
-/// Redis is away, each instance counts on its own, which still limits, only more loosely.
+/// An allowance per key (a client, a username): `burst` calls at once, then one more every
+/// `period`. With Redis, all instances draw from one allowance; without it, or while Redis is
+/// away, each instance counts on its own, which still limits, only more loosely.
 #[derive(Clone)]
 pub struct Allowance {
     name: &'static str,
     burst: u32,
     period: Duration,
-    local: Arc<DefaultKeyedRateLimiter<String>>,
+    local: Arc<Mutex<LocalCounts>>,
     redis: Option<SharedRedis>,
     redis_failing: Arc<AtomicBool>,
 }
@@ -37,14 +35,11 @@ impl Allowance {
         period: Duration,
         redis: Option<SharedRedis>,
     ) -> Self {
-        let quota = Quota::with_period(period)
-            .unwrap_or(Quota::per_minute(NonZeroU32::MIN))
-            .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN));
         Self {
             name,
-            burst,
-            period,
-            local: Arc::new(RateLimiter::keyed(quota)),
+            burst: burst.max(1),
+            period: period.max(Duration::from_millis(1)),
+            local: Arc::default(),
             redis,
             redis_failing: Arc::default(),
         }
@@ -64,67 +59,92 @@ impl Allowance {
                 Err(e) => note_redis(&self.redis_failing, Some(&e)),
             }
         }
-        if self.local.len() > MAX_LOCAL_KEYS {
-            self.local.retain_recent();
-        }
-        self.local.check_key(&key.to_owned()).is_ok()
-    }
-}
-
-/// Keys that must wait a while (a client or username that guessed too often); shared through
-/// Redis like [`Allowance`].
-#[derive(Clone)]
-pub struct Waits {
-    name: &'static str,
-    local: Arc<Mutex<HashMap<String, Instant>>>,
-    redis: Option<SharedRedis>,
-    redis_failing: Arc<AtomicBool>,
-}
-
-impl Waits {
-    pub fn new(name: &'static str, redis: Option<SharedRedis>) -> Self {
-        Self {
-            name,
-            local: Arc::default(),
-            redis,
-            redis_failing: Arc::default(),
+        match self.local.lock() {
+            Ok(mut local) => local.take(key, Instant::now(), self.burst, self.period),
+            Err(_) => true,
         }
     }
 
-    /// `key` waits for `period` from now.
-    pub async fn impose(&self, key: &str, period: Duration) {
-        if let Ok(mut local) = self.local.lock() {
-            local.insert(key.to_owned(), Instant::now() + period);
-        }
+    /// Returns a call taken for `key` that turned out not to count (a right password).
+    pub async fn give_back(&self, key: &str) {
         if let Some(redis) = &self.redis {
-            let marked = redis.mark(&redis_key(self.name, key), period).await;
-            note_redis(&self.redis_failing, marked.err().as_ref());
+            match redis
+                .give_back(&redis_key(self.name, key), self.period)
+                .await
+            {
+                Ok(()) => {
+                    note_redis(&self.redis_failing, None);
+                    return;
+                }
+                Err(e) => note_redis(&self.redis_failing, Some(&e)),
+            }
+        }
+        if let Ok(mut local) = self.local.lock() {
+            local.give_back(key, Instant::now(), self.period);
+        }
+    }
+}
+
+/// One instance's counts: per key, the moment its allowance is full again (the "theoretical
+/// arrival time" of GCRA, which is what governor and our Redis script keep too).
+#[derive(Default)]
+struct LocalCounts {
+    full_at: HashMap<String, Instant>,
+    /// The size at which the next sweep runs: twice what the last one left, so a sweep's cost
+    /// is spread over at least as many new keys and no request pays for a scan on its own.
+    sweep_at: usize,
+    /// Entries looked at by sweeps so far, to show that the cost is spread.
+    swept: usize,
+}
+
+impl LocalCounts {
+    fn take(&mut self, key: &str, now: Instant, burst: u32, period: Duration) -> bool {
+        let full_at = self
+            .full_at
+            .get(key)
+            .copied()
+            .filter(|t| *t > now)
+            .unwrap_or(now);
+        let next = full_at + period;
+        if next.duration_since(now) > period * burst {
+            return false;
+        }
+        if let Some(existing) = self.full_at.get_mut(key) {
+            *existing = next;
+        } else {
+            if self.full_at.len() >= self.sweep_at.max(FIRST_SWEEP) {
+                self.sweep(now);
+            }
+            self.full_at.insert(key.to_owned(), next);
+        }
+        true
+    }
+
+    fn give_back(&mut self, key: &str, now: Instant, period: Duration) {
+        if let Some(full_at) = self.full_at.get_mut(key) {
+            match full_at.checked_sub(period) {
+                Some(earlier) if earlier > now => *full_at = earlier,
+                _ => {
+                    self.full_at.remove(key);
+                }
+            }
         }
     }
 
-    /// Whether any of `keys` is still waiting, on this instance or, with Redis, on any.
-    pub async fn any_waiting(&self, keys: &[&str]) -> bool {
-        if let Ok(mut local) = self.local.lock() {
-            let now = Instant::now();
-            local.retain(|_, until| *until > now);
-            if keys.iter().any(|key| local.contains_key(*key)) {
-                return true;
-            }
+    fn sweep(&mut self, now: Instant) {
+        self.swept += self.full_at.len();
+        self.full_at.retain(|_, full_at| *full_at > now);
+        if self.full_at.len() >= MAX_LOCAL_KEYS / 4 * 3 {
+            let mut times: Vec<Instant> = self.full_at.values().copied().collect();
+            let middle = times.len() / 2;
+            let cut = *times.select_nth_unstable(middle).1;
+            self.full_at.retain(|_, full_at| *full_at > cut);
+            tracing::warn!(
+                kept = self.full_at.len(),
+                "rate limits: too many clients at once; forgot the half closest to their full allowance"
+            );
         }
-        let Some(redis) = &self.redis else {
-            return false;
-        };
-        let names: Vec<String> = keys.iter().map(|key| redis_key(self.name, key)).collect();
-        match redis.any_marked(&names).await {
-            Ok(waiting) => {
-                note_redis(&self.redis_failing, None);
-                waiting
-            }
-            Err(e) => {
-                note_redis(&self.redis_failing, Some(&e));
-                false
-            }
-        }
+        self.sweep_at = (self.full_at.len() * 2).clamp(FIRST_SWEEP, MAX_LOCAL_KEYS);
     }
 }
 
@@ -151,24 +171,64 @@ fn note_redis(failing: &AtomicBool, error: Option<&crate::redis::RedisError>) {
     }
 }
 
-/// Who is asking. Behind a reverse proxy on the same machine or private network every request
-/// comes from the proxy, so there the address the proxy appended to `X-Forwarded-For` counts;
-/// from anywhere else the header is ignored, since anybody could send one.
-pub fn client_ip(peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
-    let peer_ip = peer.ip();
-    let behind_proxy = match peer_ip {
-        IpAddr::V4(ip) => ip.is_loopback() || ip.is_private(),
-        IpAddr::V6(ip) => ip.is_loopback() || (ip.segments()[0] & 0xfe00) == 0xfc00,
-    };
-    if !behind_proxy {
-        return peer_ip;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PERIOD: Duration = Duration::from_secs(30);
+
+    #[test]
+    fn a_burst_then_one_per_period_and_given_back_calls_count_again() {
+        let mut counts = LocalCounts::default();
+        let start = Instant::now();
+        for _ in 0..3 {
+            assert!(counts.take("a", start, 3, PERIOD));
+        }
+        assert!(!counts.take("a", start, 3, PERIOD));
+        assert!(counts.take("b", start, 3, PERIOD), "keys count apart");
+        counts.give_back("a", start, PERIOD);
+        assert!(counts.take("a", start, 3, PERIOD));
+        assert!(!counts.take("a", start, 3, PERIOD));
+        assert!(
+            counts.take("a", start + PERIOD, 3, PERIOD),
+            "one more per period"
+        );
+        assert!(!counts.take("a", start + PERIOD, 3, PERIOD));
+        // Giving back more than was taken cannot bank extra calls.
+        for _ in 0..10 {
+            counts.give_back("b", start, PERIOD);
+        }
+        assert!(!counts.full_at.contains_key("b"));
+        for _ in 0..3 {
+            assert!(counts.take("b", start, 3, PERIOD));
+        }
+        assert!(!counts.take("b", start, 3, PERIOD));
     }
-    headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|ip| ip.trim().parse::<IpAddr>().ok())
-        .next_back()
-        .unwrap_or(peer_ip)
+
+    #[test]
+    fn memory_stays_bounded_and_sweeps_are_rare() {
+        let mut counts = LocalCounts::default();
+        let start = Instant::now();
+        let mut largest = 0;
+        let keys = MAX_LOCAL_KEYS * 4;
+        for n in 0..keys {
+            // Every key stays in use (its allowance is not full again): the worst case.
+            assert!(counts.take(&n.to_string(), start, 5, PERIOD));
+            largest = largest.max(counts.full_at.len());
+        }
+        assert!(largest <= MAX_LOCAL_KEYS, "{largest}");
+        // Sweeps looked at a few entries per new key in all, not the whole map per request.
+        assert!(counts.swept <= 4 * keys, "{} entries swept", counts.swept);
+        // Keys that are full again go first, without forgetting the ones in use.
+        let mut counts = LocalCounts::default();
+        for n in 0..FIRST_SWEEP {
+            counts.take(&format!("old{n}"), start, 5, PERIOD);
+        }
+        for _ in 0..5 {
+            counts.take("busy", start + PERIOD * 2, 5, PERIOD);
+        }
+        counts.take("new", start + PERIOD * 2, 5, PERIOD);
+        assert!(counts.full_at.len() < 10, "{}", counts.full_at.len());
+        assert!(!counts.take("busy", start + PERIOD * 2, 5, PERIOD));
+    }
 }

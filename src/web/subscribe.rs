@@ -2,17 +2,16 @@
 //! anything on a GET: link scanners open every link in a mail.
 
 use super::AppState;
+use super::client::Client;
 use super::csrf;
-use super::rate_limit::client_ip;
 use crate::public::{SiteView, html, not_found, site};
 use crate::service::subscriptions::{self, SubscribeError, TokenOutcome, TokenState};
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub fn routes() -> Router<AppState> {
@@ -187,7 +186,7 @@ async fn form(State(state): State<AppState>, headers: HeaderMap) -> Response {
 
 async fn submit(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: Client,
     headers: HeaderMap,
     Form(input): Form<SubscribeForm>,
 ) -> Response {
@@ -195,11 +194,7 @@ async fn submit(
         Ok(site) => site,
         Err(response) => return response,
     };
-    if !state
-        .subscribe_limiter
-        .take(&client_ip(peer, &headers).to_string())
-        .await
-    {
+    if !state.subscribe_limiter.take(&client.limit_key()).await {
         let mut response = message(
             StatusCode::TOO_MANY_REQUESTS,
             &site,

@@ -52,6 +52,25 @@ impl Browser {
         }
     }
 
+    /// A browser at `client`, seen through a reverse proxy on the test's loopback (a trusted
+    /// proxy by default), which appends the client's address to `X-Forwarded-For`.
+    pub fn behind_proxy(base: &str, client: &str) -> Self {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            reqwest::header::HeaderValue::from_str(client).expect("an address"),
+        );
+        Browser {
+            base: base.to_owned(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .default_headers(headers)
+                .build()
+                .expect("client"),
+            cookies: Mutex::new(HashMap::new()),
+        }
+    }
+
     fn cookie_header(&self) -> String {
         self.cookies
             .lock()
@@ -64,6 +83,13 @@ impl Browser {
 
     pub fn cookie(&self, name: &str) -> Option<String> {
         self.cookies.lock().expect("cookies").get(name).cloned()
+    }
+
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.cookies
+            .lock()
+            .expect("cookies")
+            .insert(name.to_owned(), value.to_owned());
     }
 
     pub fn forget_cookies(&self) {

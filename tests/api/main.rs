@@ -7,6 +7,7 @@ mod admin;
 mod admin_browser;
 mod admin_client;
 mod admin_incidents;
+mod admin_login_abuse;
 mod admin_people;
 mod admin_settings;
 mod browser;

@@ -58,9 +58,11 @@ async fn rate_limits_hold_across_instances() {
     assert_eq!(page.status, 429, "{}", page.body);
     assert!(page.contains("Too many subscription requests came from your network."));
 
-    // Six wrong passwords on A; then the right one on B waits too.
+    // Four wrong passwords on A; the right one on B does not count against the allowance
+    // (its try is given back in Redis), so A may guess once more; then the allowance this
+    // client has for the username is used up, and the right one on B waits too.
     create_user(&a, USER, PASSWORD).await;
-    for _ in 0..6 {
+    for _ in 0..4 {
         let page = on_a.log_in(USER, "guess").await;
         assert!(
             page.contains("Wrong username or password."),
@@ -68,6 +70,17 @@ async fn rate_limits_hold_across_instances() {
             page.body
         );
     }
+    let page = on_b.log_in(USER, PASSWORD).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    on_b.forget_cookies();
+    let page = on_a.log_in(USER, "guess").await;
+    assert!(
+        page.contains("Wrong username or password."),
+        "{}",
+        page.body
+    );
+    let page = on_a.log_in(USER, "guess").await;
+    assert_eq!(page.status, 429, "{}", page.body);
     let page = on_b.log_in(USER, PASSWORD).await;
     assert_eq!(page.status, 429, "{}", page.body);
     assert!(page.contains("Too many attempts. Wait half a minute, then try again."));
