@@ -9,6 +9,7 @@ mod admin_client;
 mod admin_incidents;
 mod admin_people;
 mod admin_settings;
+mod alert_races;
 mod browser;
 mod cli;
 mod crash;
