@@ -15,7 +15,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, civil::DateTime};
-use std::borrow::Borrow;
 
 const PAGE_SIZE: i64 = 50;
 const MAX_TITLE: usize = 200;
@@ -365,21 +364,6 @@ impl EditPage {
             Some(id) => format!("/admin/incidents/{id}/"),
             None => "/admin/incidents/new".into(),
         }
-    }
-
-    /// This page with other pages of the alerts and the history, scrolled to `anchor`.
-    fn pages_link(
-        &self,
-        alerts: impl Borrow<i64>,
-        history: impl Borrow<i64>,
-        anchor: &str,
-    ) -> String {
-        format!(
-            "/admin/incidents/{}/?alerts_page={}&history_page={}#{anchor}",
-            self.id.unwrap_or_default(),
-            alerts.borrow(),
-            history.borrow()
-        )
     }
 }
 

@@ -12,6 +12,7 @@ use crate::storage::incidents::{self, NewIncident};
 use crate::storage::{self, AnyConnection, Backend, alerts, audit, locks};
 use jiff::Timestamp;
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 /// The monitoring systems monostat listens to.
@@ -79,7 +80,7 @@ impl IntakeReport {
 /// delivery holds the intake lock (and on SQLite the database's write lock) at a time: a
 /// delivery of 25,000 alerts must not keep a click in Slack waiting past SQLite's busy timeout
 /// (5 s) or Slack's deadline for an answer (3 s).
-const EVENTS_PER_TRANSACTION: usize = 500;
+const EVENTS_PER_TRANSACTION: usize = 1_000;
 /// A transaction that has run this long commits after its current event, however many it
 /// applied (a slow disk, a busy machine).
 const TRANSACTION_TIME: Duration = Duration::from_millis(250);
@@ -192,6 +193,7 @@ async fn apply_some(
         source,
         now: Timestamp::now(),
         joining: None,
+        open_alerts: HashMap::new(),
         report: IntakeReport {
             transactions: 1,
             ..IntakeReport::default()
@@ -220,6 +222,10 @@ struct Intake<'c> {
     now: Timestamp,
     /// The open incident new alerts join, once found (and locked) in this transaction.
     joining: Option<i64>,
+    /// Open alerts per incident, counted once in this transaction and then kept up to date by
+    /// closes: a delivery closing thousands of one incident's alerts must not count them all
+    /// again for each one. A firing alert forgets the counts it may change.
+    open_alerts: HashMap<i64, i64>,
     report: IntakeReport,
 }
 
@@ -283,6 +289,7 @@ impl Intake<'_> {
         let actor = self.source.as_str();
         let now = self.now;
         let incident_id = self.incident_to_join(external_id, message).await?;
+        self.open_alerts.remove(&incident_id);
 
         match alerts::find(self.conn, actor, external_id).await? {
             None => {
@@ -311,6 +318,7 @@ impl Intake<'_> {
                 self.report.changed_alerts += 1;
             }
             Some(mut alert) => {
+                self.open_alerts.remove(&alert.incident_id);
                 let before = alert.clone();
                 alert.incident_id = incident_id;
                 alert.resolved = None;
@@ -354,7 +362,18 @@ impl Intake<'_> {
         let message = format!("Alert {external_id} closed");
         self.save_change(&alert, "alert.resolved", &message).await?;
 
-        if alerts::open_count_for_incident(self.conn, alert.incident_id).await? > 0 {
+        let open = match self.open_alerts.get_mut(&alert.incident_id) {
+            Some(open) => {
+                *open -= 1;
+                *open
+            }
+            None => {
+                let open = alerts::open_count_for_incident(self.conn, alert.incident_id).await?;
+                self.open_alerts.insert(alert.incident_id, open);
+                open
+            }
+        };
+        if open > 0 {
             return Ok(());
         }
         // Locked before deciding: a person may have confirmed it a moment ago, and a confirmed
