@@ -102,6 +102,7 @@ on_both_backends!(
     texts_over_4_kib_are_kept_cut_with_an_ellipsis_and_the_answer_says_so,
     alert_ids_too_long_for_the_index_still_name_their_alerts,
     a_delivery_of_1001_alerts_is_applied_whole,
+    a_new_alert_between_two_closes_keeps_the_incident_open,
 );
 
 async fn an_opsgenie_create_opens_a_suspected_outage(backend: Backend) {
@@ -768,6 +769,35 @@ async fn a_delivery_of_1001_alerts_is_applied_whole(backend: Backend) {
     );
     drop(conn);
     assert_eq!(jobs_of_kind(&app, "slack.auto_dismissed").await.len(), 1);
+    app.stop().await;
+}
+
+/// Closes are counted against the incident's open alerts; an alert firing between them in the
+/// same delivery counts too.
+async fn a_new_alert_between_two_closes_keeps_the_incident_open(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    let alert =
+        |status: &'static str, name: &str| (status, name.to_owned(), format!("{name} down"));
+    alertmanager(
+        &app,
+        &alertmanager_delivery(&[alert("firing", "a"), alert("firing", "b")]),
+    )
+    .await;
+
+    let mixed = [
+        alert("resolved", "a"),
+        alert("firing", "c"),
+        alert("resolved", "b"),
+    ];
+    assert_eq!(
+        alertmanager(&app, &alertmanager_delivery(&mixed)).await,
+        (200, "OK".into())
+    );
+    assert_eq!(only_incident(&app).await.status, IncidentStatus::Suspected);
+
+    alertmanager(&app, &alertmanager_delivery(&[alert("resolved", "c")])).await;
+    assert_eq!(only_incident(&app).await.status, IncidentStatus::Dismissed);
     app.stop().await;
 }
 
