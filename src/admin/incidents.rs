@@ -307,6 +307,34 @@ struct AuditRow {
     message: String,
 }
 
+/// Which page of the alerts and of the history the incident page shows (1 = the newest).
+#[derive(Clone, Copy, Debug)]
+struct Pages {
+    alerts: i64,
+    history: i64,
+}
+
+impl Default for Pages {
+    fn default() -> Self {
+        Pages {
+            alerts: 1,
+            history: 1,
+        }
+    }
+}
+
+impl Pages {
+    fn of(alerts: Option<i64>, history: Option<i64>) -> Pages {
+        Pages {
+            alerts: alerts.unwrap_or(1).clamp(1, MAX_PAGE),
+            history: history.unwrap_or(1).clamp(1, MAX_PAGE),
+        }
+    }
+}
+
+/// Limits `OFFSET`, which the database walks: 100,000 pages of 50 is more than any incident has.
+const MAX_PAGE: i64 = 100_000;
+
 #[derive(Template)]
 #[template(path = "admin/incident.html")]
 struct EditPage {
@@ -319,8 +347,15 @@ struct EditPage {
     statuses: Vec<Choice>,
     severities: Vec<Choice>,
     updates: Vec<UpdateRow>,
+    /// One page of the alerts, newest first.
     alerts: Vec<AlertRow>,
+    alerts_total: i64,
+    alerts_open: i64,
+    alerts_more: bool,
+    /// One page of the history, newest first.
     history: Vec<AuditRow>,
+    history_more: bool,
+    pages: Pages,
 }
 
 impl EditPage {
@@ -333,8 +368,10 @@ impl EditPage {
 }
 
 #[derive(serde::Deserialize)]
-pub struct NoticeQuery {
+pub struct EditQuery {
     notice: Option<String>,
+    alerts_page: Option<i64>,
+    history_page: Option<i64>,
 }
 
 pub async fn new_form(
@@ -356,6 +393,7 @@ pub async fn new_form(
         FieldErrors::default(),
         StatusCode::OK,
         None,
+        Pages::default(),
     )
     .await
 }
@@ -376,6 +414,7 @@ pub async fn create(
                 *errors,
                 StatusCode::BAD_REQUEST,
                 None,
+                Pages::default(),
             )
             .await;
         }
@@ -427,7 +466,7 @@ pub async fn edit_form(
     State(state): State<AppState>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<i64>,
-    Query(query): Query<NoticeQuery>,
+    Query(query): Query<EditQuery>,
 ) -> Response {
     let incident = match load(&state, id).await {
         Ok(Some(incident)) => incident,
@@ -443,6 +482,7 @@ pub async fn edit_form(
         FieldErrors::default(),
         StatusCode::OK,
         query.notice.as_deref(),
+        Pages::of(query.alerts_page, query.history_page),
     )
     .await
 }
@@ -474,6 +514,7 @@ pub async fn save(
                 *errors,
                 StatusCode::BAD_REQUEST,
                 None,
+                Pages::default(),
             )
             .await;
         }
@@ -533,6 +574,7 @@ pub async fn save(
                 errors,
                 StatusCode::CONFLICT,
                 None,
+                Pages::default(),
             )
             .await
         }
@@ -540,6 +582,7 @@ pub async fn save(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn edit_page(
     state: &AppState,
     admin: &Admin,
@@ -548,25 +591,20 @@ async fn edit_page(
     errors: FieldErrors,
     status: StatusCode,
     notice: Option<&str>,
+    pages: Pages,
 ) -> Response {
     let tz = &state.config.time_zone.zone;
-    let (updates, attached, history) = match incident {
-        Some(incident) => {
-            let loaded = async {
-                let mut conn = state.db.acquire().await?;
-                let updates = incidents::updates(&mut conn, incident.id).await?;
-                let attached = alerts::for_incident(&mut conn, incident.id).await?;
-                let history = audit::for_incident(&mut conn, incident.id).await?;
-                Ok::<_, StorageError>((updates, attached, history))
-            }
-            .await;
-            match loaded {
-                Ok(loaded) => loaded,
-                Err(e) => return unavailable(e),
-            }
+    let mut shown = Shown::default();
+    if let Some(incident) = incident {
+        match shown_with(state, incident.id, pages).await {
+            Ok(loaded) => shown = loaded,
+            Err(e) => return unavailable(e),
         }
-        None => Default::default(),
-    };
+    }
+    let alerts_more = shown.alerts.len() as i64 > PAGE_SIZE;
+    shown.alerts.truncate(PAGE_SIZE as usize);
+    let history_more = shown.history.len() as i64 > PAGE_SIZE;
+    shown.history.truncate(PAGE_SIZE as usize);
     let name = system_name(state).await;
     let title = match incident {
         Some(i) => format!("Incident #{}", i.id),
@@ -584,7 +622,8 @@ async fn edit_page(
             severities: severity_choices(form.severity.parse().ok()),
             form,
             errors,
-            updates: updates
+            updates: shown
+                .updates
                 .into_iter()
                 .map(|u| UpdateRow {
                     id: u.id,
@@ -593,7 +632,8 @@ async fn edit_page(
                     message: u.message.unwrap_or_default(),
                 })
                 .collect(),
-            alerts: attached
+            alerts: shown
+                .alerts
                 .into_iter()
                 .map(|a| AlertRow {
                     source: a.source,
@@ -602,7 +642,11 @@ async fn edit_page(
                     resolved: a.resolved.map(|t| shown_time(t, tz)).unwrap_or_default(),
                 })
                 .collect(),
-            history: history
+            alerts_total: shown.alerts_total,
+            alerts_open: shown.alerts_open,
+            alerts_more,
+            history: shown
+                .history
                 .into_iter()
                 .map(|e| AuditRow {
                     at: shown_time(e.at, tz),
@@ -610,8 +654,46 @@ async fn edit_page(
                     message: e.message,
                 })
                 .collect(),
+            history_more,
+            pages,
         },
     )
+}
+
+/// What the incident page lists below the form. Alerts and history are one page each (and one
+/// more row, to tell whether there is another page): a big outage attaches tens of thousands
+/// of alerts, each with its history entry.
+#[derive(Default)]
+struct Shown {
+    updates: Vec<incidents::IncidentUpdate>,
+    alerts: Vec<alerts::IncomingAlert>,
+    alerts_total: i64,
+    alerts_open: i64,
+    history: Vec<audit::AuditEntry>,
+}
+
+async fn shown_with(state: &AppState, id: i64, pages: Pages) -> Result<Shown, StorageError> {
+    let mut conn = state.db.acquire().await?;
+    let (alerts_total, alerts_open) = alerts::counts_for_incident(&mut conn, id).await?;
+    Ok(Shown {
+        updates: incidents::updates(&mut conn, id).await?,
+        alerts: alerts::page_for_incident(
+            &mut conn,
+            id,
+            PAGE_SIZE + 1,
+            (pages.alerts - 1) * PAGE_SIZE,
+        )
+        .await?,
+        alerts_total,
+        alerts_open,
+        history: audit::page_for_incident(
+            &mut conn,
+            id,
+            PAGE_SIZE + 1,
+            (pages.history - 1) * PAGE_SIZE,
+        )
+        .await?,
+    })
 }
 
 #[derive(serde::Deserialize)]

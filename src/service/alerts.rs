@@ -9,8 +9,11 @@ use crate::domain::{Incident, IncidentStatus};
 use crate::jobs;
 use crate::jobs::kinds::{self, IncidentJob};
 use crate::storage::incidents::{self, NewIncident};
-use crate::storage::{self, AnyConnection, alerts, audit, locks};
+use crate::storage::{self, AnyConnection, Backend, alerts, audit, locks};
 use jiff::Timestamp;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 /// The monitoring systems monostat listens to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,139 +50,423 @@ pub enum AlertEvent {
     },
 }
 
-/// What a delivery changed, for the log line and the tests.
+/// What a delivery changed, for the log line, the answer to the sender and the tests.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct IntakeReport {
     pub opened_incidents: Vec<i64>,
     pub dismissed_incidents: Vec<i64>,
     pub changed_alerts: usize,
+    /// Messages and descriptions longer than [`rules::MAX_ALERT_TEXT_BYTES`], kept cut.
+    pub cut_texts: usize,
+    /// Alert ids longer than [`rules::MAX_ALERT_ID_BYTES`], stored shortened.
+    pub shortened_ids: usize,
+    /// Closes for alerts monostat never saw, ignored.
+    pub unknown_closed: usize,
+    /// How many transactions the delivery was applied in.
+    pub transactions: usize,
 }
 
-/// Applies one delivery's events, in order, in one transaction: all of it happens or none.
+impl IntakeReport {
+    fn add(&mut self, batch: IntakeReport) {
+        self.opened_incidents.extend(batch.opened_incidents);
+        self.dismissed_incidents.extend(batch.dismissed_incidents);
+        self.changed_alerts += batch.changed_alerts;
+        self.unknown_closed += batch.unknown_closed;
+        self.transactions += batch.transactions;
+    }
+}
+
+/// The most events one transaction applies. With [`TRANSACTION_TIME`] this bounds how long a
+/// delivery holds the intake lock (and on SQLite the database's write lock) at a time: a
+/// delivery of 25,000 alerts must not keep a click in Slack waiting past SQLite's busy timeout
+/// (5 s) or Slack's deadline for an answer (3 s).
+const EVENTS_PER_TRANSACTION: usize = 1_000;
+/// A transaction that has run this long commits after its current event, however many it
+/// applied (a slow disk, a busy machine).
+const TRANSACTION_TIME: Duration = Duration::from_millis(250);
+/// Between two transactions of one delivery on SQLite. Writers waiting for SQLite's lock sleep
+/// in its busy handler and try again every 100 ms at most; a pause longer than that lets every
+/// one of them in before the delivery goes on, where back-to-back transactions would starve
+/// them. PostgreSQL queues lock waiters in order and needs no pause.
+const SQLITE_PAUSE: Duration = Duration::from_millis(150);
+
+/// Applies one delivery's events, in order. Texts and ids are bounded first (see
+/// [`rules::cut_text`], [`rules::stored_alert_id`]), so that nothing from monitoring is refused
+/// for its size.
 ///
-/// Deliveries are serialised by a database lock taken first thing, so concurrent deliveries
-/// (and several instances) agree on which incident is open: twenty alerts firing at once open
-/// one incident, not twenty.
+/// A delivery is applied in transactions of at most [`EVENTS_PER_TRANSACTION`] events, each
+/// committed before the next begins. Each takes the intake lock first thing, so concurrent
+/// deliveries (and several instances) agree on which incident is open: twenty alerts firing at
+/// once open one incident, not twenty. If a transaction fails, those before it stay applied and
+/// the error makes the sender deliver again; applying an event twice changes nothing the second
+/// time, so the repeated delivery completes what the failed one began.
 pub async fn apply(
     services: &Services,
     source: AlertSource,
     events: &[AlertEvent],
 ) -> storage::Result<IntakeReport> {
     let mut report = IntakeReport::default();
-    if events.is_empty() {
-        return Ok(report);
+    let events: Vec<AlertEvent> = events
+        .iter()
+        .map(|event| bounded(event, &mut report))
+        .collect();
+    let mut rest = events.as_slice();
+    while !rest.is_empty() {
+        if report.transactions > 0 && services.db.backend() == Backend::Sqlite {
+            tokio::time::sleep(SQLITE_PAUSE).await;
+        }
+        match apply_some(services, source, rest).await {
+            Ok((applied, batch)) => {
+                rest = &rest[applied..];
+                report.add(batch);
+                services.committed();
+            }
+            Err(e) => {
+                if report.transactions > 0 {
+                    tracing::warn!(
+                        source = source.as_str(),
+                        applied = events.len() - rest.len(),
+                        of = events.len(),
+                        ?report,
+                        "alert delivery failed part way; the sender's retry applies the rest"
+                    );
+                }
+                return Err(e);
+            }
+        }
     }
+    Ok(report)
+}
+
+/// The event with its texts and id bounded; what was cut is counted in `report`.
+fn bounded(event: &AlertEvent, report: &mut IntakeReport) -> AlertEvent {
+    let mut id = |external_id: &str| {
+        let stored = rules::stored_alert_id(external_id);
+        if matches!(stored, Cow::Owned(_)) {
+            report.shortened_ids += 1;
+        }
+        stored.into_owned()
+    };
+    let external_id = id(match event {
+        AlertEvent::Firing { external_id, .. }
+        | AlertEvent::Resolved { external_id }
+        | AlertEvent::DescriptionChanged { external_id, .. } => external_id,
+    });
+    let mut text = |text: &str| {
+        let kept = rules::cut_text(text, rules::MAX_ALERT_TEXT_BYTES);
+        if matches!(kept, Cow::Owned(_)) {
+            report.cut_texts += 1;
+        }
+        kept.into_owned()
+    };
+    match event {
+        AlertEvent::Firing {
+            message,
+            description,
+            ..
+        } => AlertEvent::Firing {
+            external_id,
+            message: message.as_deref().map(&mut text),
+            description: description.as_deref().map(&mut text),
+        },
+        AlertEvent::Resolved { .. } => AlertEvent::Resolved { external_id },
+        AlertEvent::DescriptionChanged { description, .. } => AlertEvent::DescriptionChanged {
+            external_id,
+            description: text(description),
+        },
+    }
+}
+
+/// Applies the first events of `events` in one transaction, as many as its bounds allow (at
+/// least one); returns how many, and what they changed.
+async fn apply_some(
+    services: &Services,
+    source: AlertSource,
+    events: &[AlertEvent],
+) -> storage::Result<(usize, IntakeReport)> {
     let mut tx = services.db.begin().await?;
     locks::take(&mut tx, locks::ALERT_INTAKE).await?;
-    let now = Timestamp::now();
+    let started = Instant::now();
+    let mut intake = Intake {
+        conn: &mut tx,
+        backend: services.db.backend(),
+        source,
+        now: Timestamp::now(),
+        joining: None,
+        open_alerts: HashMap::new(),
+        report: IntakeReport {
+            transactions: 1,
+            ..IntakeReport::default()
+        },
+    };
+    let mut applied = 0;
     for event in events {
+        if applied == EVENTS_PER_TRANSACTION
+            || (applied > 0 && started.elapsed() >= TRANSACTION_TIME)
+        {
+            break;
+        }
+        intake.apply(event).await?;
+        applied += 1;
+    }
+    let report = intake.report;
+    tx.commit().await?;
+    Ok((applied, report))
+}
+
+/// One transaction of a delivery.
+struct Intake<'c> {
+    conn: &'c mut AnyConnection,
+    backend: Backend,
+    source: AlertSource,
+    now: Timestamp,
+    /// The open incident new alerts join, once found (and locked) in this transaction.
+    joining: Option<i64>,
+    /// Open alerts per incident, counted once in this transaction and then kept up to date by
+    /// closes: a delivery closing thousands of one incident's alerts must not count them all
+    /// again for each one. A firing alert forgets the counts it may change.
+    open_alerts: HashMap<i64, i64>,
+    report: IntakeReport,
+}
+
+impl Intake<'_> {
+    async fn apply(&mut self, event: &AlertEvent) -> storage::Result<()> {
         match event {
             AlertEvent::Firing {
                 external_id,
                 message,
                 description,
             } => {
-                firing(
-                    &mut tx,
-                    source,
-                    external_id,
-                    message.as_deref(),
-                    description.as_deref(),
-                    now,
-                    &mut report,
-                )
-                .await?
+                self.firing(external_id, message.as_deref(), description.as_deref())
+                    .await
             }
-            AlertEvent::Resolved { external_id } => {
-                resolved(&mut tx, source, external_id, now, &mut report).await?
-            }
+            AlertEvent::Resolved { external_id } => self.resolved(external_id).await,
             AlertEvent::DescriptionChanged {
                 external_id,
                 description,
-            } => {
-                description_changed(&mut tx, source, external_id, description, now, &mut report)
-                    .await?
-            }
+            } => self.description_changed(external_id, description).await,
         }
     }
-    tx.commit().await?;
-    services.committed();
-    Ok(report)
-}
 
-async fn firing(
-    conn: &mut AnyConnection,
-    source: AlertSource,
-    external_id: &str,
-    message: Option<&str>,
-    description: Option<&str>,
-    now: Timestamp,
-    report: &mut IntakeReport,
-) -> storage::Result<()> {
-    let actor = source.as_str();
-    let incident = match incidents::open_alert_driven(conn).await? {
-        Some(incident) => incident,
-        None => {
-            let incident = open_incident(conn, actor, external_id, message, now).await?;
-            report.opened_incidents.push(incident.id);
-            incident
+    /// The open incident a firing alert joins, locked until commit so that a person resolving
+    /// or dismissing it at this moment either finishes first (and the alert goes elsewhere) or
+    /// waits; an alert must not join an incident that has just closed, where nobody would hear
+    /// of it. Opens a suspected incident when none is open.
+    async fn incident_to_join(
+        &mut self,
+        external_id: &str,
+        message: Option<&str>,
+    ) -> storage::Result<i64> {
+        if let Some(id) = self.joining {
+            return Ok(id);
         }
-    };
-    debug_assert!(rules::takes_new_alerts(incident.status, incident.severity));
-
-    match alerts::find(conn, actor, external_id).await? {
-        None => {
-            alerts::insert(
-                conn,
-                incident.id,
-                actor,
-                external_id,
-                message,
-                description,
-                now,
-            )
-            .await?;
-            audit::record(
-                conn,
-                now,
-                actor,
-                Some(incident.id),
-                "alert.created",
-                &format!(
-                    "Alert {external_id} fired: {}",
-                    message.unwrap_or("(no message)")
-                ),
-            )
-            .await?;
-            report.changed_alerts += 1;
-        }
-        Some(mut alert) => {
-            let before = alert.clone();
-            alert.incident_id = incident.id;
-            alert.resolved = None;
-            if let Some(message) = message {
-                alert.message = Some(message.to_owned());
-            }
-            if let Some(description) = description {
-                alert.description = Some(description.to_owned());
-            }
-            // Monitoring repeats itself (Alertmanager every repeat_interval, OpsGenie on team
-            // changes): a repetition that changes nothing writes nothing.
-            if alert != before {
-                let what = if before.resolved.is_some() {
-                    "fired again"
-                } else {
-                    "updated"
-                };
-                let message = format!(
-                    "Alert {external_id} {what}: {}",
-                    alert.message.as_deref().unwrap_or("(no message)")
-                );
-                save_change(conn, actor, &alert, "alert.updated", &message, now, report).await?;
+        // Each time round, somebody closed the candidate between our two reads.
+        for _ in 0..3 {
+            let Some(candidate) = incidents::open_alert_driven(self.conn).await? else {
+                break;
+            };
+            if let Some(locked) =
+                incidents::get_for_update(self.conn, self.backend, candidate.id).await?
+                && rules::takes_new_alerts(locked.status, locked.severity)
+            {
+                self.joining = Some(locked.id);
+                return Ok(locked.id);
             }
         }
+        let actor = self.source.as_str();
+        let incident = open_incident(self.conn, actor, external_id, message, self.now).await?;
+        self.report.opened_incidents.push(incident.id);
+        self.joining = Some(incident.id);
+        Ok(incident.id)
     }
-    Ok(())
+
+    async fn firing(
+        &mut self,
+        external_id: &str,
+        message: Option<&str>,
+        description: Option<&str>,
+    ) -> storage::Result<()> {
+        let actor = self.source.as_str();
+        let now = self.now;
+        let incident_id = self.incident_to_join(external_id, message).await?;
+        self.open_alerts.remove(&incident_id);
+
+        match alerts::find(self.conn, actor, external_id).await? {
+            None => {
+                alerts::insert(
+                    self.conn,
+                    incident_id,
+                    actor,
+                    external_id,
+                    message,
+                    description,
+                    now,
+                )
+                .await?;
+                audit::record(
+                    self.conn,
+                    now,
+                    actor,
+                    Some(incident_id),
+                    "alert.created",
+                    &format!(
+                        "Alert {external_id} fired: {}",
+                        message.unwrap_or("(no message)")
+                    ),
+                )
+                .await?;
+                self.report.changed_alerts += 1;
+            }
+            Some(mut alert) => {
+                self.open_alerts.remove(&alert.incident_id);
+                let before = alert.clone();
+                alert.incident_id = incident_id;
+                alert.resolved = None;
+                if let Some(message) = message {
+                    alert.message = Some(message.to_owned());
+                }
+                if let Some(description) = description {
+                    alert.description = Some(description.to_owned());
+                }
+                // Monitoring repeats itself (Alertmanager every repeat_interval, OpsGenie on
+                // team changes): a repetition that changes nothing writes nothing.
+                if alert != before {
+                    let what = if before.resolved.is_some() {
+                        "fired again"
+                    } else {
+                        "updated"
+                    };
+                    let message = format!(
+                        "Alert {external_id} {what}: {}",
+                        alert.message.as_deref().unwrap_or("(no message)")
+                    );
+                    self.save_change(&alert, "alert.updated", &message).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn resolved(&mut self, external_id: &str) -> storage::Result<()> {
+        let actor = self.source.as_str();
+        let now = self.now;
+        let Some(mut alert) = alerts::find(self.conn, actor, external_id).await? else {
+            // Counted, not logged one by one: a delivery may carry thousands.
+            self.report.unknown_closed += 1;
+            return Ok(());
+        };
+        if alert.resolved.is_some() {
+            return Ok(());
+        }
+        alert.resolved = Some(now);
+        let message = format!("Alert {external_id} closed");
+        self.save_change(&alert, "alert.resolved", &message).await?;
+
+        let open = match self.open_alerts.get_mut(&alert.incident_id) {
+            Some(open) => {
+                *open -= 1;
+                *open
+            }
+            None => {
+                let open = alerts::open_count_for_incident(self.conn, alert.incident_id).await?;
+                self.open_alerts.insert(alert.incident_id, open);
+                open
+            }
+        };
+        if open > 0 {
+            return Ok(());
+        }
+        // Locked before deciding: a person may have confirmed it a moment ago, and a confirmed
+        // incident is not dismissed.
+        let Some(mut incident) =
+            incidents::get_for_update(self.conn, self.backend, alert.incident_id).await?
+        else {
+            return Ok(());
+        };
+        let conn = &mut *self.conn;
+        match rules::when_all_alerts_closed(incident.status) {
+            AllAlertsClosed::Dismiss => {
+                incident.set_status(IncidentStatus::Dismissed, now);
+                incidents::save(conn, &incident).await?;
+                incidents::add_update(
+                    conn,
+                    incident.id,
+                    now,
+                    Some(IncidentStatus::Dismissed),
+                    Some(DISMISSED_BY_MONITORING_UPDATE),
+                )
+                .await?;
+                audit::record(
+                    conn,
+                    now,
+                    actor,
+                    Some(incident.id),
+                    "incident.dismissed",
+                    "All alerts closed before anybody confirmed the incident; dismissed",
+                )
+                .await?;
+                enqueue_incident_job(conn, kinds::SLACK_AUTO_DISMISSED, incident.id, now).await?;
+                self.report.dismissed_incidents.push(incident.id);
+                if self.joining == Some(incident.id) {
+                    self.joining = None;
+                }
+            }
+            AllAlertsClosed::RemindToResolve => {
+                audit::record(
+                    conn,
+                    now,
+                    actor,
+                    Some(incident.id),
+                    "incident.all_alerts_closed",
+                    "All alerts closed; the incident stays open until somebody resolves it",
+                )
+                .await?;
+                enqueue_incident_job(conn, kinds::SLACK_ALL_ALERTS_CLOSED, incident.id, now)
+                    .await?;
+            }
+            AllAlertsClosed::Nothing => {}
+        }
+        Ok(())
+    }
+
+    async fn description_changed(
+        &mut self,
+        external_id: &str,
+        description: &str,
+    ) -> storage::Result<()> {
+        let actor = self.source.as_str();
+        let Some(mut alert) = alerts::find(self.conn, actor, external_id).await? else {
+            return Ok(());
+        };
+        if alert.description.as_deref() == Some(description) {
+            return Ok(());
+        }
+        alert.description = Some(description.to_owned());
+        let message = format!("Alert {external_id}: description changed");
+        self.save_change(&alert, "alert.updated", &message).await
+    }
+
+    /// Stores a changed alert with its audit entry, and counts it.
+    async fn save_change(
+        &mut self,
+        alert: &alerts::IncomingAlert,
+        action: &str,
+        message: &str,
+    ) -> storage::Result<()> {
+        alerts::save(self.conn, alert).await?;
+        let actor = self.source.as_str();
+        audit::record(
+            self.conn,
+            self.now,
+            actor,
+            Some(alert.incident_id),
+            action,
+            message,
+        )
+        .await?;
+        self.report.changed_alerts += 1;
+        Ok(())
+    }
 }
 
 /// Opens the suspected incident that an alert with no open incident to join causes.
@@ -240,112 +527,6 @@ async fn open_incident(
     )
     .await?;
     Ok(incident)
-}
-
-async fn resolved(
-    conn: &mut AnyConnection,
-    source: AlertSource,
-    external_id: &str,
-    now: Timestamp,
-    report: &mut IntakeReport,
-) -> storage::Result<()> {
-    let actor = source.as_str();
-    let Some(mut alert) = alerts::find(conn, actor, external_id).await? else {
-        tracing::info!(
-            source = actor,
-            external_id,
-            "close for an alert monostat never saw; ignored"
-        );
-        return Ok(());
-    };
-    if alert.resolved.is_some() {
-        return Ok(());
-    }
-    alert.resolved = Some(now);
-    let message = format!("Alert {external_id} closed");
-    save_change(conn, actor, &alert, "alert.resolved", &message, now, report).await?;
-
-    if alerts::open_count_for_incident(conn, alert.incident_id).await? > 0 {
-        return Ok(());
-    }
-    let Some(mut incident) = incidents::get(conn, alert.incident_id).await? else {
-        return Ok(());
-    };
-    match rules::when_all_alerts_closed(incident.status) {
-        AllAlertsClosed::Dismiss => {
-            incident.set_status(IncidentStatus::Dismissed, now);
-            incidents::save(conn, &incident).await?;
-            incidents::add_update(
-                conn,
-                incident.id,
-                now,
-                Some(IncidentStatus::Dismissed),
-                Some(DISMISSED_BY_MONITORING_UPDATE),
-            )
-            .await?;
-            audit::record(
-                conn,
-                now,
-                actor,
-                Some(incident.id),
-                "incident.dismissed",
-                "All alerts closed before anybody confirmed the incident; dismissed",
-            )
-            .await?;
-            enqueue_incident_job(conn, kinds::SLACK_AUTO_DISMISSED, incident.id, now).await?;
-            report.dismissed_incidents.push(incident.id);
-        }
-        AllAlertsClosed::RemindToResolve => {
-            audit::record(
-                conn,
-                now,
-                actor,
-                Some(incident.id),
-                "incident.all_alerts_closed",
-                "All alerts closed; the incident stays open until somebody resolves it",
-            )
-            .await?;
-            enqueue_incident_job(conn, kinds::SLACK_ALL_ALERTS_CLOSED, incident.id, now).await?;
-        }
-        AllAlertsClosed::Nothing => {}
-    }
-    Ok(())
-}
-
-async fn description_changed(
-    conn: &mut AnyConnection,
-    source: AlertSource,
-    external_id: &str,
-    description: &str,
-    now: Timestamp,
-    report: &mut IntakeReport,
-) -> storage::Result<()> {
-    let actor = source.as_str();
-    let Some(mut alert) = alerts::find(conn, actor, external_id).await? else {
-        return Ok(());
-    };
-    if alert.description.as_deref() == Some(description) {
-        return Ok(());
-    }
-    alert.description = Some(description.to_owned());
-    let message = format!("Alert {external_id}: description changed");
-    save_change(conn, actor, &alert, "alert.updated", &message, now, report).await
-}
-
-/// Stores a changed alert with its audit entry, and counts it in the delivery's report.
-async fn save_change(
-    conn: &mut AnyConnection,
-    actor: &str,
-    alert: &alerts::IncomingAlert,
-    action: &str,
-    message: &str,
-    now: Timestamp,
-    report: &mut IntakeReport,
-) -> storage::Result<()> {
-    alerts::save(conn, alert).await?;
-    audit::record(conn, now, actor, Some(alert.incident_id), action, message).await?;
-    report.changed_alerts += 1;
-    Ok(())
 }
 
 async fn enqueue_incident_job(

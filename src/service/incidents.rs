@@ -5,6 +5,7 @@ use super::Services;
 use crate::domain::{Incident, IncidentStatus};
 use crate::jobs;
 use crate::jobs::kinds::{self, IncidentJob, StatusChangeJob};
+use crate::storage::incidents::LockedIncident;
 use crate::storage::{self, AnyConnection, audit, incidents};
 use jiff::Timestamp;
 
@@ -75,7 +76,7 @@ struct Change {
     allowed: fn(&Incident) -> bool,
     apply: for<'a> fn(
         &'a mut AnyConnection,
-        &'a mut Incident,
+        &'a mut LockedIncident,
         Timestamp,
     ) -> BoxFuture<'a, storage::Result<()>>,
     /// The audit log's action.
@@ -104,7 +105,7 @@ const DISMISS: Change = Change {
 
 fn apply_confirm<'a>(
     conn: &'a mut AnyConnection,
-    incident: &'a mut Incident,
+    incident: &'a mut LockedIncident,
     now: Timestamp,
 ) -> BoxFuture<'a, storage::Result<()>> {
     Box::pin(async move {
@@ -124,7 +125,7 @@ fn apply_confirm<'a>(
 
 fn apply_dismiss<'a>(
     conn: &'a mut AnyConnection,
-    incident: &'a mut Incident,
+    incident: &'a mut LockedIncident,
     now: Timestamp,
 ) -> BoxFuture<'a, storage::Result<()>> {
     Box::pin(async move {
@@ -146,7 +147,7 @@ async fn change(
         .await?
         .ok_or(ChangeError::NotFound(incident_id))?;
     if !(change.allowed)(&incident) {
-        return Ok(Outcome::Unchanged(incident));
+        return Ok(Outcome::Unchanged(incident.into_inner()));
     }
     let now = Timestamp::now();
     (change.apply)(&mut tx, &mut incident, now).await?;
@@ -160,7 +161,7 @@ async fn change(
     record(&mut tx, actor, &incident, news, now).await?;
     tx.commit().await.map_err(storage::StorageError::from)?;
     services.committed();
-    Ok(Outcome::Changed(incident))
+    Ok(Outcome::Changed(incident.into_inner()))
 }
 
 /// What a person asked to change from the update form; `None` keeps the current value.
@@ -220,7 +221,7 @@ pub async fn edit(
         notes.push(format!("{who} posted an update:\n{}", quoted.join("\n")));
     }
     if notes.is_empty() {
-        return Ok(Outcome::Unchanged(incident));
+        return Ok(Outcome::Unchanged(incident.into_inner()));
     }
     incidents::save(&mut tx, &incident).await?;
     if status_changed.is_some() || text.is_some() {
@@ -237,7 +238,7 @@ pub async fn edit(
     record(&mut tx, actor, &incident, news, now).await?;
     tx.commit().await.map_err(storage::StorageError::from)?;
     services.committed();
-    Ok(Outcome::Changed(incident))
+    Ok(Outcome::Changed(incident.into_inner()))
 }
 
 /// Whether subscribers hear of an incident moving to `status`: only what people confirmed, and
@@ -297,7 +298,9 @@ pub async fn revise(
         .await?
         .ok_or(ChangeError::NotFound(incident_id))?;
     if incident.updated != revision.based_on {
-        return Err(ReviseError::ChangedMeanwhile(Box::new(incident)));
+        return Err(ReviseError::ChangedMeanwhile(Box::new(
+            incident.into_inner(),
+        )));
     }
     let now = Timestamp::now();
     let mut changed: Vec<String> = Vec::new();
@@ -341,7 +344,7 @@ pub async fn revise(
         .map(str::trim)
         .filter(|t| !t.is_empty());
     if changed.is_empty() && text.is_none() {
-        return Ok(Outcome::Unchanged(incident));
+        return Ok(Outcome::Unchanged(incident.into_inner()));
     }
     incident.updated = now;
     incidents::save(&mut tx, &incident).await?;
@@ -373,7 +376,7 @@ pub async fn revise(
     record(&mut tx, actor, &incident, news, now).await?;
     tx.commit().await.map_err(storage::StorageError::from)?;
     services.committed();
-    Ok(Outcome::Changed(incident))
+    Ok(Outcome::Changed(incident.into_inner()))
 }
 
 /// Corrects the text of a public update (`None` removes the text, keeping the status change).

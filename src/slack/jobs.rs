@@ -122,10 +122,7 @@ impl SlackJobs {
         };
         let alert_message = match job.alert_message {
             Some(message) => Some(message),
-            None => alerts::for_incident(&mut conn, incident.id)
-                .await?
-                .into_iter()
-                .find_map(|a| a.message),
+            None => alerts::first_message(&mut conn, incident.id).await?,
         };
         drop(conn);
 

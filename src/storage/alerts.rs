@@ -128,3 +128,49 @@ pub async fn for_incident(
         .map(from_row)
         .collect()
 }
+
+/// One page of an incident's alerts, newest first: `limit` of them after skipping `offset`.
+pub async fn page_for_incident(
+    conn: &mut AnyConnection,
+    incident_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<IncomingAlert>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM incoming_alerts WHERE incident_id = $1
+         ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
+    ));
+    sqlx::query(sql)
+        .bind(incident_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+/// How many alerts an incident has, and how many of them are still open.
+pub async fn counts_for_incident(conn: &mut AnyConnection, incident_id: i64) -> Result<(i64, i64)> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS total,
+                COALESCE(SUM(CASE WHEN resolved_at IS NULL THEN 1 ELSE 0 END), 0) AS open
+         FROM incoming_alerts WHERE incident_id = $1",
+    )
+    .bind(incident_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((row.try_get("total")?, row.try_get("open")?))
+}
+
+/// The message of the incident's first alert that has one: what the Slack message quotes.
+pub async fn first_message(conn: &mut AnyConnection, incident_id: i64) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT message FROM incoming_alerts WHERE incident_id = $1 AND message IS NOT NULL
+         ORDER BY created_at, id LIMIT 1",
+    )
+    .bind(incident_id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}

@@ -60,6 +60,26 @@ pub async fn for_incident(conn: &mut AnyConnection, incident_id: i64) -> Result<
     rows.iter().map(from_row).collect()
 }
 
+/// One page of the entries about one incident, newest first: `limit` of them after skipping
+/// `offset`.
+pub async fn page_for_incident(
+    conn: &mut AnyConnection,
+    incident_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<AuditEntry>> {
+    let rows = sqlx::query(
+        "SELECT id, created_at, actor, incident_id, action, message FROM audit_log
+         WHERE incident_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(incident_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// The admin's audit log: newest first, optionally about one incident and/or by actors whose
 /// name contains `actor`.
 pub async fn list(

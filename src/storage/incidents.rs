@@ -109,13 +109,41 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Incident>> 
         .transpose()
 }
 
-/// Reads an incident and, on PostgreSQL, locks its row until the transaction ends, so that two
-/// people changing it at once take turns (SQLite has one writer at a time anyway).
+/// An incident read with its row locked until the transaction ends: on PostgreSQL by `FOR
+/// UPDATE`, on SQLite by the write lock that [`super::Db::begin`] takes before anything is read.
+/// Only a locked incident can be saved: [`save`] writes every column back, so a change decided on
+/// an unlocked read would undo whatever another transaction committed in between (an alert's
+/// close undoing a person's confirm a moment earlier).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LockedIncident(Incident);
+
+impl LockedIncident {
+    pub fn into_inner(self) -> Incident {
+        self.0
+    }
+}
+
+impl std::ops::Deref for LockedIncident {
+    type Target = Incident;
+    fn deref(&self) -> &Incident {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for LockedIncident {
+    fn deref_mut(&mut self) -> &mut Incident {
+        &mut self.0
+    }
+}
+
+/// Reads an incident and locks its row until the transaction ends, so that everybody changing
+/// it (people in Slack and on the admin pages, alerts, notifications) takes turns and each
+/// decides on the state the previous one committed.
 pub async fn get_for_update(
     conn: &mut AnyConnection,
     backend: super::Backend,
     id: i64,
-) -> Result<Option<Incident>> {
+) -> Result<Option<LockedIncident>> {
     let lock = match backend {
         super::Backend::Postgres => " FOR UPDATE",
         super::Backend::Sqlite => "",
@@ -128,12 +156,12 @@ pub async fn get_for_update(
         .fetch_optional(&mut *conn)
         .await?
         .as_ref()
-        .map(incident_from_row)
+        .map(|row| incident_from_row(row).map(LockedIncident))
         .transpose()
 }
 
 /// Writes every field of `incident` back (the domain changes them; this stores the result).
-pub async fn save(conn: &mut AnyConnection, incident: &Incident) -> Result<()> {
+pub async fn save(conn: &mut AnyConnection, incident: &LockedIncident) -> Result<()> {
     sqlx::query(
         "UPDATE incidents SET status = $1, severity = $2, start_at = $3, end_at = $4, title = $5,
                 summary = $6, slack_message_ts = $7, silent = $8, last_notified_status = $9,

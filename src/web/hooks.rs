@@ -2,11 +2,14 @@
 //!
 //! The URL's last segment is the shared secret (monitoring systems cannot sign their requests).
 //! Each delivery is answered only after it is committed, so a 2xx means nothing is lost and a
-//! 503 (database unavailable) makes the sender retry.
+//! 503 (database unavailable) makes the sender retry. Nothing is refused for its size within
+//! the body limit: over-long texts are kept cut and a delivery of many alerts is applied in
+//! several transactions (see `service::alerts::apply`); the answer says what was cut.
 
 use super::{AppState, WebError};
+use crate::domain::alerts::{MAX_ALERT_ID_BYTES, MAX_ALERT_TEXT_BYTES};
 use crate::integrations::{alertmanager, opsgenie};
-use crate::service::alerts::{self, AlertSource};
+use crate::service::alerts::{self, AlertSource, IntakeReport};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
@@ -15,7 +18,8 @@ use subtle::ConstantTimeEq;
 
 /// Real deliveries are a few KiB (OpsGenie truncates descriptions to 1000 characters;
 /// Alertmanager caps alerts per delivery with `max_alerts`); a MiB leaves room without letting
-/// anyone make us buffer much.
+/// anyone make us buffer much. It holds about 24,000 of the smallest alerts, which
+/// `service::alerts::apply` takes in bounded transactions.
 pub const MAX_HOOK_BODY: usize = 1024 * 1024;
 
 pub fn routes() -> Router<AppState> {
@@ -38,23 +42,23 @@ async fn opsgenie_hook(
     State(state): State<AppState>,
     Path(secret): Path<String>,
     body: Bytes,
-) -> Result<&'static str, WebError> {
+) -> Result<String, WebError> {
     check_secret(&state, &secret).await?;
     let delivery = opsgenie::parse(&body).map_err(|e| WebError::BadRequest(e.0))?;
     if delivery.events.is_empty() {
         tracing::info!(action = %delivery.action, "OpsGenie action ignored");
-        return Ok("OK");
+        return Ok("OK".into());
     }
     let report = alerts::apply(&state.services(), AlertSource::Opsgenie, &delivery.events).await?;
     tracing::info!(action = %delivery.action, ?report, "OpsGenie delivery applied");
-    Ok("OK")
+    Ok(answer(&report))
 }
 
 async fn alertmanager_hook(
     State(state): State<AppState>,
     Path(secret): Path<String>,
     body: Bytes,
-) -> Result<&'static str, WebError> {
+) -> Result<String, WebError> {
     check_secret(&state, &secret).await?;
     let events = alertmanager::parse(&body).map_err(|e| WebError::BadRequest(e.0))?;
     let report = alerts::apply(&state.services(), AlertSource::Alertmanager, &events).await?;
@@ -63,7 +67,40 @@ async fn alertmanager_hook(
         ?report,
         "Alertmanager delivery applied"
     );
-    Ok("OK")
+    Ok(answer(&report))
+}
+
+/// "OK", and what was kept shorter than it came: senders show the answer in their logs, which is
+/// where whoever configured the alert will look for why its text is cut.
+fn answer(report: &IntakeReport) -> String {
+    let mut notes = Vec::new();
+    if report.cut_texts > 0 {
+        notes.push(format!(
+            "{} {} longer than {MAX_ALERT_TEXT_BYTES} bytes kept cut",
+            report.cut_texts,
+            if report.cut_texts == 1 {
+                "text"
+            } else {
+                "texts"
+            }
+        ));
+    }
+    if report.shortened_ids > 0 {
+        notes.push(format!(
+            "{} alert {} longer than {MAX_ALERT_ID_BYTES} bytes stored shortened",
+            report.shortened_ids,
+            if report.shortened_ids == 1 {
+                "id"
+            } else {
+                "ids"
+            }
+        ));
+    }
+    if notes.is_empty() {
+        "OK".into()
+    } else {
+        format!("OK ({})", notes.join("; "))
+    }
 }
 
 /// The secret from `MONOSTAT_WEBHOOK_SECRET` if set, else the stored one (both from memory);

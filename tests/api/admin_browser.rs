@@ -132,8 +132,37 @@ async fn an_admin_handles_an_incident_in_a_real_browser(backend: Backend) {
         "no longer current"
     );
 
+    // An outage's incident, with more alerts and history than one page shows.
+    let secret = monostat::storage::settings::webhook_secret(
+        &mut app.handle.db.acquire().await.expect("conn"),
+    )
+    .await
+    .expect("secret");
+    let alerts: Vec<_> = (1..=60)
+        .map(|n| ("firing", format!("fp-{n:02}"), format!("Node {n:02} down")))
+        .collect();
+    let delivered = app
+        .client
+        .post(format!("{base}/integrations/alertmanager/hook/{secret}"))
+        .body(crate::hooks::alertmanager_delivery(&alerts))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(delivered.status(), 200);
+    let outage =
+        monostat::storage::incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
+            .await
+            .expect("incidents")
+            .pop()
+            .expect("the outage")
+            .id;
+
     for (name, path) in [
         ("admin-incidents", "/admin/incidents/".to_owned()),
+        (
+            "admin-incident-alerts",
+            format!("/admin/incidents/{outage}/?alerts_page=2&history_page=1"),
+        ),
         (
             "admin-incident",
             edit_url.trim_start_matches(base.as_str()).to_owned(),

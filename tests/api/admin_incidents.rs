@@ -291,3 +291,83 @@ async fn admin_changes_reach_slack_the_page_and_subscribers(backend: Backend) {
 }
 
 on_both_backends!(admin_changes_reach_slack_the_page_and_subscribers);
+
+on_both_backends!(the_incident_page_shows_alerts_and_history_a_page_at_a_time);
+
+/// A big outage attaches many alerts: the incident page shows 50 at a time, newest first, and
+/// the same for its history, each with its own pager.
+async fn the_incident_page_shows_alerts_and_history_a_page_at_a_time(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    create_user(&app, USER, PASSWORD).await;
+    let secret = monostat::storage::settings::webhook_secret(
+        &mut app.handle.db.acquire().await.expect("conn"),
+    )
+    .await
+    .expect("secret");
+    let alerts: Vec<_> = (1..=120)
+        .map(|n| ("firing", format!("fp-{n:03}"), format!("Node {n:03} down")))
+        .collect();
+    let response = app
+        .client
+        .post(format!(
+            "{}/integrations/alertmanager/hook/{secret}",
+            app.base_url
+        ))
+        .body(crate::hooks::alertmanager_delivery(&alerts))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 200);
+    let id = monostat::storage::incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
+        .await
+        .expect("incidents")[0]
+        .id;
+    let browser = Browser::new(&app.base_url);
+    browser.log_in(USER, PASSWORD).await;
+    let link = |alerts: i64, history: i64, anchor: &str, text: &str| {
+        format!(
+            "<a href=\"/admin/incidents/{id}/?alerts_page={alerts}&amp;history_page={history}#{anchor}\">{text}</a>"
+        )
+    };
+
+    let first = browser.get(&format!("/admin/incidents/{id}/")).await;
+    assert_eq!(first.status, 200);
+    assert!(first.contains("120 alerts, 120 open. Newest first."));
+    assert!(first.contains("Node 120 down") && first.contains("Node 071 down"));
+    assert!(!first.contains("Node 070 down"));
+    assert!(first.contains(&link(2, 1, "alerts", "Older alerts")));
+    assert!(!first.contains("Newer alerts"));
+    // 121 history entries: the opening, then one per alert; the newest 50 here.
+    assert!(first.contains("Alert fp-120 fired: Node 120 down"));
+    assert!(!first.contains("Suspected incident opened by alert fp-001"));
+    assert!(first.contains(&link(1, 2, "history", "Older history")));
+
+    let last_alerts = browser
+        .get(&format!(
+            "/admin/incidents/{id}/?alerts_page=3&history_page=3"
+        ))
+        .await;
+    assert_eq!(last_alerts.status, 200);
+    assert!(last_alerts.contains("Node 020 down") && last_alerts.contains("Node 001 down"));
+    assert!(!last_alerts.contains("Node 021 down") && !last_alerts.contains("Node 120 down"));
+    assert!(last_alerts.contains(&link(2, 3, "alerts", "Newer alerts")));
+    assert!(!last_alerts.contains("Older alerts"));
+    assert!(last_alerts.contains("Suspected incident opened by alert fp-001"));
+    assert!(last_alerts.contains(&link(3, 2, "history", "Newer history")));
+    assert!(!last_alerts.contains("Older history"));
+
+    let beyond = browser
+        .get(&format!(
+            "/admin/incidents/{id}/?alerts_page=9&history_page=-4"
+        ))
+        .await;
+    assert_eq!(beyond.status, 200);
+    assert!(beyond.contains("No alerts on this page."));
+    assert!(beyond.contains(&link(8, 1, "alerts", "Newer alerts")));
+    assert!(
+        beyond.contains("Alert fp-120 fired"),
+        "a page below 1 is the first"
+    );
+    app.stop().await;
+}

@@ -99,6 +99,10 @@ on_both_backends!(
     bad_requests_get_a_clear_answer_and_change_nothing,
     alertmanager_deliveries_open_and_dismiss_by_fingerprint,
     twenty_simultaneous_creates_open_one_incident_twenty_times_in_a_row,
+    texts_over_4_kib_are_kept_cut_with_an_ellipsis_and_the_answer_says_so,
+    alert_ids_too_long_for_the_index_still_name_their_alerts,
+    a_delivery_of_1001_alerts_is_applied_whole,
+    a_new_alert_between_two_closes_keeps_the_incident_open,
 );
 
 async fn an_opsgenie_create_opens_a_suspected_outage(backend: Backend) {
@@ -333,11 +337,17 @@ async fn closing_the_last_alert_of_a_confirmed_incident_asks_a_human_to_resolve_
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
     opsgenie(&app, CREATE).await;
-    let mut incident = only_incident(&app).await;
+    let id = only_incident(&app).await.id;
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let mut incident = incidents::get_for_update(&mut conn, app.handle.db.backend(), id)
+        .await
+        .expect("get")
+        .expect("exists");
     incident.set_status(IncidentStatus::Confirmed, jiff::Timestamp::now());
-    incidents::save(&mut app.handle.db.acquire().await.expect("conn"), &incident)
+    incidents::save(&mut conn, &incident)
         .await
         .expect("confirm");
+    drop(conn);
 
     assert_eq!(opsgenie(&app, CLOSE).await.0, 200);
 
@@ -551,6 +561,243 @@ async fn twenty_simultaneous_creates_open_one_incident_twenty_times_in_a_row(bac
             .len(),
         20
     );
+    app.stop().await;
+}
+
+/// An OpsGenie delivery of `action` for alert `id`, with the given texts.
+fn opsgenie_delivery(action: &str, id: &str, message: &str, description: &str) -> String {
+    let mut delivery: serde_json::Value = serde_json::from_str(CREATE).expect("fixture");
+    delivery["action"] = action.into();
+    delivery["alert"]["alertId"] = id.into();
+    delivery["alert"]["message"] = message.into();
+    delivery["alert"]["description"] = description.into();
+    delivery.to_string()
+}
+
+/// An Alertmanager delivery of `(status, fingerprint, summary)` alerts.
+pub(crate) fn alertmanager_delivery(alerts: &[(&str, String, String)]) -> String {
+    let alerts: Vec<serde_json::Value> = alerts
+        .iter()
+        .map(|(status, fingerprint, summary)| {
+            serde_json::json!({
+                "status": status, "fingerprint": fingerprint,
+                "labels": {"alertname": "Many"}, "annotations": {"summary": summary}
+            })
+        })
+        .collect();
+    serde_json::json!({"version": "4", "status": "firing", "alerts": alerts}).to_string()
+}
+
+async fn texts_over_4_kib_are_kept_cut_with_an_ellipsis_and_the_answer_says_so(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    // 5,000 characters each; "é" takes two bytes, so a cut at 4,093 bytes would split one.
+    let long_message = "m".repeat(5_000);
+    let long_description = "é".repeat(5_000);
+
+    assert_eq!(
+        opsgenie(
+            &app,
+            &opsgenie_delivery("Create", "og-long", &long_message, &long_description)
+        )
+        .await,
+        (200, "OK (2 texts longer than 4096 bytes kept cut)".into())
+    );
+    let summary = format!("{} summary", "s".repeat(4_990));
+    let (status, answer) = alertmanager(
+        &app,
+        &alertmanager_delivery(&[("firing", "am-long".into(), summary)]),
+    )
+    .await;
+    assert_eq!(
+        (status, answer.as_str()),
+        (200, "OK (1 text longer than 4096 bytes kept cut)")
+    );
+
+    let incident = only_incident(&app).await;
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let attached = alerts::for_incident(&mut conn, incident.id)
+        .await
+        .expect("alerts");
+    let [opsgenie_alert, alertmanager_alert] = attached.as_slice() else {
+        panic!("two alerts: {attached:?}")
+    };
+    assert_eq!(
+        opsgenie_alert.message.as_deref(),
+        Some(format!("{}…", "m".repeat(4_093)).as_str())
+    );
+    assert_eq!(
+        opsgenie_alert.description.as_deref(),
+        Some(format!("{}…", "é".repeat(2_046)).as_str())
+    );
+    assert_eq!(
+        alertmanager_alert.message.as_deref(),
+        Some(format!("{}…", "s".repeat(4_093)).as_str())
+    );
+    drop(conn);
+    assert_eq!(
+        jobs_of_kind(&app, "slack.new_incident_from_alert").await[0]["alert_message"]
+            .as_str()
+            .map(str::len),
+        Some(4_096),
+        "Slack is told the message as stored"
+    );
+
+    // A later description change is cut the same way, and the same long text twice is no change.
+    let changed = opsgenie_delivery("UpdateDescription", "og-long", "", &"d".repeat(5_000));
+    assert_eq!(
+        opsgenie(&app, &changed).await,
+        (200, "OK (1 text longer than 4096 bytes kept cut)".into())
+    );
+    let counts = row_counts(&app).await;
+    opsgenie(&app, &changed).await;
+    assert_eq!(row_counts(&app).await, counts);
+    let stored = alerts::find(
+        &mut app.handle.db.acquire().await.expect("conn"),
+        "opsgenie",
+        "og-long",
+    )
+    .await
+    .expect("find")
+    .expect("exists");
+    assert_eq!(
+        stored.description.as_deref(),
+        Some(format!("{}…", "d".repeat(4_093)).as_str())
+    );
+    app.stop().await;
+}
+
+async fn alert_ids_too_long_for_the_index_still_name_their_alerts(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    // Random, so that PostgreSQL cannot compress them into its index either.
+    let noise: String = (0..5_000)
+        .map(|_| char::from(b'a' + rand::random::<u8>() % 26))
+        .collect();
+    let first = format!("{noise}-1");
+    let second = format!("{noise}-2");
+
+    for id in [&first, &second] {
+        assert_eq!(
+            opsgenie(&app, &opsgenie_delivery("Create", id, "Shop down", "")).await,
+            (
+                200,
+                "OK (1 alert id longer than 200 bytes stored shortened)".into()
+            )
+        );
+    }
+    let incident = only_incident(&app).await;
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let attached = alerts::for_incident(&mut conn, incident.id)
+        .await
+        .expect("alerts");
+    assert_eq!(attached.len(), 2, "two alerts, not one");
+    assert!(
+        attached
+            .iter()
+            .all(|a| a.external_id.len() <= 200 && a.external_id.starts_with(&noise[..100])),
+        "{attached:?}"
+    );
+    drop(conn);
+
+    // Closing the first by its whole id closes that one, and only that one.
+    let close = with_alert_id(CLOSE, &first);
+    assert_eq!(opsgenie(&app, &close).await.0, 200);
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let open: Vec<_> = alerts::for_incident(&mut conn, incident.id)
+        .await
+        .expect("alerts")
+        .into_iter()
+        .map(|a| a.resolved.is_none())
+        .collect();
+    assert_eq!(open, vec![false, true]);
+    drop(conn);
+    assert_eq!(only_incident(&app).await.status, IncidentStatus::Suspected);
+    app.stop().await;
+}
+
+async fn a_delivery_of_1001_alerts_is_applied_whole(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    let alerts_of = |status: &'static str| {
+        (1..=1001)
+            .map(|n| (status, format!("fp-{n:04}"), format!("Node {n:04} down")))
+            .collect::<Vec<_>>()
+    };
+
+    assert_eq!(
+        alertmanager(&app, &alertmanager_delivery(&alerts_of("firing"))).await,
+        (200, "OK".into())
+    );
+
+    // One incident however the delivery was divided, with every alert and its history entry.
+    let incident = only_incident(&app).await;
+    assert_eq!(incident.status, IncidentStatus::Suspected);
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let attached = alerts::for_incident(&mut conn, incident.id)
+        .await
+        .expect("alerts");
+    assert_eq!(attached.len(), 1001);
+    assert_eq!(attached[1000].message.as_deref(), Some("Node 1001 down"));
+    let created = audit::for_incident(&mut conn, incident.id)
+        .await
+        .expect("audit")
+        .into_iter()
+        .filter(|e| e.action == "alert.created")
+        .count();
+    assert_eq!(created, 1001);
+    drop(conn);
+    assert_eq!(
+        jobs_of_kind(&app, "slack.new_incident_from_alert")
+            .await
+            .len(),
+        1
+    );
+
+    // All of them resolved at once: dismissed once, after the last.
+    assert_eq!(
+        alertmanager(&app, &alertmanager_delivery(&alerts_of("resolved"))).await,
+        (200, "OK".into())
+    );
+    assert_eq!(only_incident(&app).await.status, IncidentStatus::Dismissed);
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    assert_eq!(
+        alerts::open_count_for_incident(&mut conn, incident.id)
+            .await
+            .expect("count"),
+        0
+    );
+    drop(conn);
+    assert_eq!(jobs_of_kind(&app, "slack.auto_dismissed").await.len(), 1);
+    app.stop().await;
+}
+
+/// Closes are counted against the incident's open alerts; an alert firing between them in the
+/// same delivery counts too.
+async fn a_new_alert_between_two_closes_keeps_the_incident_open(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    let alert =
+        |status: &'static str, name: &str| (status, name.to_owned(), format!("{name} down"));
+    alertmanager(
+        &app,
+        &alertmanager_delivery(&[alert("firing", "a"), alert("firing", "b")]),
+    )
+    .await;
+
+    let mixed = [
+        alert("resolved", "a"),
+        alert("firing", "c"),
+        alert("resolved", "b"),
+    ];
+    assert_eq!(
+        alertmanager(&app, &alertmanager_delivery(&mixed)).await,
+        (200, "OK".into())
+    );
+    assert_eq!(only_incident(&app).await.status, IncidentStatus::Suspected);
+
+    alertmanager(&app, &alertmanager_delivery(&[alert("resolved", "c")])).await;
+    assert_eq!(only_incident(&app).await.status, IncidentStatus::Dismissed);
     app.stop().await;
 }
 

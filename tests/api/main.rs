@@ -10,6 +10,7 @@ mod admin_incidents;
 mod admin_login_abuse;
 mod admin_people;
 mod admin_settings;
+mod alert_races;
 mod browser;
 mod cli;
 mod connections;

@@ -297,11 +297,17 @@ async fn a_confirmed_incident_whose_alerts_closed_gets_a_reminder_to_resolve(bac
     let app = app_with_slack(&db, &slack).await;
     send(&app, CREATE).await;
     settled(&app, "slack.new_incident_from_alert").await;
-    let mut incident = only_incident(&app).await;
+    let id = only_incident(&app).await.id;
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let mut incident = incidents::get_for_update(&mut conn, app.handle.db.backend(), id)
+        .await
+        .expect("get")
+        .expect("exists");
     incident.set_status(IncidentStatus::Confirmed, jiff::Timestamp::now());
-    incidents::save(&mut app.handle.db.acquire().await.expect("conn"), &incident)
+    incidents::save(&mut conn, &incident)
         .await
         .expect("confirm");
+    drop(conn);
 
     send(&app, CLOSE).await;
 

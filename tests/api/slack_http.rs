@@ -36,7 +36,7 @@ fn sign(secret: &str, timestamp: i64, body: &str) -> String {
     )
 }
 
-async fn app_with_slack(db: &TestDatabase, slack: &FakeSlack) -> TestApp {
+pub(crate) async fn app_with_slack(db: &TestDatabase, slack: &FakeSlack) -> TestApp {
     let slack = slack.clone();
     TestApp::spawn_configured(
         db,
@@ -625,7 +625,7 @@ async fn unsigned_stale_and_replayed_requests_change_nothing(backend: Backend) {
     // Even where the click would apply again (the incident is a suspicion once more), a replay
     // of a click already acted on is recognised and ignored.
     let mut conn = app.handle.db.acquire().await.expect("conn");
-    let mut again = incidents::get(&mut conn, incident.id)
+    let mut again = incidents::get_for_update(&mut conn, app.handle.db.backend(), incident.id)
         .await
         .expect("get")
         .expect("exists");

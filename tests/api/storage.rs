@@ -50,11 +50,11 @@ async fn an_incident_round_trips_with_its_updates(backend: Backend) {
     .await
     .expect("first update");
 
-    let mut incident = incidents::get(&mut conn, created.id)
+    let mut incident = incidents::get_for_update(&mut conn, app.handle.db.backend(), created.id)
         .await
         .expect("get")
         .expect("the incident exists");
-    assert_eq!(incident, created);
+    assert_eq!(*incident, created);
     incident.set_status(IncidentStatus::Resolved, t(1_700_003_600));
     incident.slack_message_ts = Some("1700000000.000100".into());
     incident.last_notified_status = Some(IncidentStatus::Resolved);
