@@ -18,7 +18,6 @@ use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use std::collections::HashMap;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
@@ -63,7 +62,7 @@ const MAX_HEADERS: usize = 64;
 /// database and Redis pools, SMTP and Slack connections, the mirror's files, logs.
 const RESERVED_FILES: u64 = 256;
 /// Above this many connections, memory (about 10 KiB each) matters more than the file limit.
-const MAX_CONNECTIONS: u64 = 8_192;
+const MAX_CONNECTIONS: u64 = 4_096;
 const MIN_CONNECTIONS: u64 = 64;
 
 /// Raises the soft limit on open files to the hard limit (systemd gives services 1,024 soft and
@@ -220,7 +219,8 @@ async fn serve_connection(
 
 /// A connection as the shedding sees it.
 struct Connection {
-    id: u64,
+    /// Its slot in [`ConnectionsInner::slots`].
+    slot: usize,
     /// Milliseconds since [`Connections::epoch`] of the last byte read or written.
     last_active: AtomicU64,
     in_flight: AtomicU32,
@@ -233,6 +233,10 @@ impl Connection {
         let now = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
         self.last_active.store(now, Ordering::Relaxed);
     }
+
+    fn may_go(&self) -> bool {
+        self.in_flight.load(Ordering::Relaxed) == 0 && !self.close.is_cancelled()
+    }
 }
 
 /// The open connections, shared by the accept loop and every connection task.
@@ -242,11 +246,19 @@ struct Connections {
     epoch: Instant,
 }
 
+/// Connections in numbered slots, so that shedding can look at a few picked at random instead
+/// of all of them: at the cap every new connection sheds one, thousands of times a second.
 #[derive(Default)]
 struct ConnectionsInner {
-    next_id: u64,
-    open: HashMap<u64, Arc<Connection>>,
+    slots: Vec<Option<Arc<Connection>>>,
+    free: Vec<usize>,
+    open: usize,
 }
+
+/// How many connections shedding compares. Among 32 picked at random, the longest-waiting is
+/// older than 95% of all the others with a chance of 1 - 0.95^32 = 81%; an attacker's
+/// connections are the old ones, so one of them goes.
+const SHED_SAMPLE: usize = 32;
 
 impl Default for Connections {
     fn default() -> Self {
@@ -259,7 +271,7 @@ impl Default for Connections {
 
 impl Connections {
     fn lock(&self) -> std::sync::MutexGuard<'_, ConnectionsInner> {
-        // A panic while holding this lock cannot leave the map inconsistent, so a poisoned
+        // A panic while holding this lock cannot leave the slots inconsistent, so a poisoned
         // lock is used as it is.
         self.inner
             .lock()
@@ -267,7 +279,7 @@ impl Connections {
     }
 
     fn len(&self) -> usize {
-        self.lock().open.len()
+        self.lock().open
     }
 
     fn is_empty(&self) -> bool {
@@ -276,45 +288,75 @@ impl Connections {
 
     fn add(&self) -> Arc<Connection> {
         let mut inner = self.lock();
-        inner.next_id += 1;
+        let slot = inner.free.pop().unwrap_or(inner.slots.len());
         let conn = Arc::new(Connection {
-            id: inner.next_id,
+            slot,
             last_active: AtomicU64::new(0),
             in_flight: AtomicU32::new(0),
             close: CancellationToken::new(),
             epoch: self.epoch,
         });
         conn.touch();
-        inner.open.insert(conn.id, conn.clone());
+        if slot == inner.slots.len() {
+            inner.slots.push(Some(conn.clone()));
+        } else {
+            inner.slots[slot] = Some(conn.clone());
+        }
+        inner.open += 1;
         conn
     }
 
-    fn remove(&self, id: u64) {
-        self.lock().open.remove(&id);
+    /// Takes `conn` out, unless shedding already did (and its slot may hold another now).
+    fn remove(&self, conn: &Arc<Connection>) {
+        let mut inner = self.lock();
+        inner.take(conn.slot, conn);
     }
 
-    /// Closes the connection that has waited longest without a request in flight; false when
-    /// every connection is busy. Runs only at the cap, so a scan is affordable.
+    /// Closes the connection that has waited longest without a request in flight, among a
+    /// sample; false when every connection is busy.
     fn shed_one(&self) -> bool {
         let mut inner = self.lock();
-        let victim = inner
-            .open
-            .values()
-            .filter(|c| c.in_flight.load(Ordering::Relaxed) == 0 && !c.close.is_cancelled())
-            .min_by_key(|c| c.last_active.load(Ordering::Relaxed))
-            .map(|c| c.id);
-        match victim.and_then(|id| inner.open.remove(&id)) {
-            Some(conn) => {
-                conn.close.cancel();
-                true
-            }
-            None => false,
-        }
+        let victim = if inner.slots.len() <= SHED_SAMPLE {
+            inner.oldest_waiting(0..inner.slots.len())
+        } else {
+            let len = inner.slots.len();
+            let sampled = (0..SHED_SAMPLE).map(|_| rand::random_range(0..len));
+            inner
+                .oldest_waiting(sampled)
+                .or_else(|| inner.oldest_waiting(0..len))
+        };
+        let Some(victim) = victim else {
+            return false;
+        };
+        victim.close.cancel();
+        inner.take(victim.slot, &victim);
+        true
     }
 
     fn close_all(&self) {
-        for conn in self.lock().open.values() {
+        for conn in self.lock().slots.iter().flatten() {
             conn.close.cancel();
+        }
+    }
+}
+
+impl ConnectionsInner {
+    fn oldest_waiting(&self, slots: impl Iterator<Item = usize>) -> Option<Arc<Connection>> {
+        slots
+            .filter_map(|slot| self.slots.get(slot)?.as_ref())
+            .filter(|conn| conn.may_go())
+            .min_by_key(|conn| conn.last_active.load(Ordering::Relaxed))
+            .cloned()
+    }
+
+    fn take(&mut self, slot: usize, conn: &Arc<Connection>) {
+        let Some(entry) = self.slots.get_mut(slot) else {
+            return;
+        };
+        if entry.as_ref().is_some_and(|held| Arc::ptr_eq(held, conn)) {
+            *entry = None;
+            self.free.push(slot);
+            self.open -= 1;
         }
     }
 }
@@ -327,7 +369,7 @@ struct Registered {
 
 impl Drop for Registered {
     fn drop(&mut self) {
-        self.open.remove(self.conn.id);
+        self.open.remove(&self.conn);
     }
 }
 
@@ -462,9 +504,13 @@ mod tests {
     fn the_cap_leaves_room_for_our_own_files() {
         assert_eq!(connection_cap(1024, None), 768);
         assert_eq!(connection_cap(100, None), 64);
-        assert_eq!(connection_cap(1 << 20, None), 8_192);
+        assert_eq!(connection_cap(1 << 20, None), 4_096);
         assert_eq!(connection_cap(1 << 20, Some(20_000)), 20_000);
-        assert_eq!(connection_cap(1024, Some(20_000)), 768, "a cap set by hand fits the files");
+        assert_eq!(
+            connection_cap(1024, Some(20_000)),
+            768,
+            "a cap set by hand fits the files"
+        );
         assert_eq!(connection_cap(1024, Some(20)), 20);
     }
 
