@@ -61,8 +61,8 @@ const MAX_HEADERS: usize = 64;
 /// File descriptors kept back from the connection cap, for what the process opens itself:
 /// database and Redis pools, SMTP and Slack connections, the mirror's files, logs.
 const RESERVED_FILES: u64 = 256;
-/// Above this many connections, memory (about 10 KiB each) matters more than the file limit.
-const MAX_CONNECTIONS: u64 = 4_096;
+/// Above this many connections, memory (about 23-29 KiB each) matters more than the file limit.
+const MAX_CONNECTIONS: u64 = 3_072;
 const MIN_CONNECTIONS: u64 = 64;
 
 /// Raises the soft limit on open files to the hard limit (systemd gives services 1,024 soft and
@@ -504,7 +504,7 @@ mod tests {
     fn the_cap_leaves_room_for_our_own_files() {
         assert_eq!(connection_cap(1024, None), 768);
         assert_eq!(connection_cap(100, None), 64);
-        assert_eq!(connection_cap(1 << 20, None), 4_096);
+        assert_eq!(connection_cap(1 << 20, None), 3_072);
         assert_eq!(connection_cap(1 << 20, Some(20_000)), 20_000);
         assert_eq!(
             connection_cap(1024, Some(20_000)),
