@@ -535,5 +535,32 @@ mod tests {
             "a connection answering a request is never shed"
         );
         assert_eq!(open.len(), 1);
+        // A shed connection's task ending later does not take out whoever has its slot now.
+        let newcomer = open.add();
+        assert_eq!(newcomer.slot, recent.slot);
+        open.remove(&recent);
+        assert_eq!(open.len(), 2);
+        open.remove(&newcomer);
+        assert_eq!(open.len(), 1);
+    }
+
+    #[test]
+    fn among_many_shedding_finds_an_old_waiting_connection() {
+        let open = Connections::default();
+        let conns: Vec<_> = (0..5_000u64).map(|_| open.add()).collect();
+        for (age, conn) in (0u64..).zip(&conns) {
+            // The first half are an attacker's old connections; the rest are busy readers.
+            conn.last_active.store(age, Ordering::Relaxed);
+            if age >= 2_500 {
+                conn.in_flight.store(1, Ordering::Relaxed);
+            }
+        }
+        for _ in 0..100 {
+            assert!(open.shed_one());
+        }
+        let shed = conns.iter().filter(|c| c.close.is_cancelled()).count();
+        assert_eq!(shed, 100);
+        assert!(conns[2_500..].iter().all(|c| !c.close.is_cancelled()));
+        assert_eq!(open.len(), 4_900);
     }
 }
