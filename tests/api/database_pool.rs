@@ -4,6 +4,7 @@
 //! database away: whatever still answers did not need it.
 
 use crate::helpers::{Backend, TestApp, TestDatabase, eventually};
+use crate::on_both_backends;
 use monostat::storage::{incidents, settings};
 use std::time::Duration;
 
@@ -77,4 +78,39 @@ async fn strangers_and_readers_of_the_current_incident_need_no_database() {
         "the monitoring system's own delivery needs the database, and is told to retry"
     );
     app.stop().await;
+}
+
+on_both_backends!(a_crowd_waiting_for_the_first_rendering_costs_one_rendering);
+
+/// Before the first rendering (start-up with the database away, say), every reader needs one;
+/// the crowd that arrives meanwhile shares it instead of each taking a connection to render.
+async fn a_crowd_waiting_for_the_first_rendering_costs_one_rendering(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let storage = monostat::storage::Db::connect(&db.database_config())
+        .await
+        .expect("connect");
+    storage.migrate().await.expect("migrate");
+    let pages = monostat::public::PublicPages::new(
+        monostat::public::Renderer::new(
+            storage.clone(),
+            jiff::tz::TimeZone::UTC,
+            "http://status.example".parse().expect("url"),
+        ),
+        monostat::changes::Changes::new(),
+    );
+    assert!(pages.snapshot().is_none());
+
+    let readers: Vec<_> = (0..40)
+        .map(|_| {
+            let pages = pages.clone();
+            tokio::spawn(async move { pages.current_or_render().await.is_ok() })
+        })
+        .collect();
+    for reader in readers {
+        assert!(reader.await.expect("reader"), "every reader gets the page");
+    }
+
+    let (renderings, _, failures) = pages.render_stats().read();
+    assert_eq!((renderings, failures), (1, 0));
+    storage.close().await;
 }
