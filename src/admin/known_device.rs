@@ -49,7 +49,9 @@ pub fn recognises(headers: &HeaderMap, user: &User) -> bool {
             };
             let fresh = issued
                 .parse::<i64>()
-                .is_ok_and(|issued| (0..=LIFETIME_SECONDS).contains(&(now - issued)));
+                .ok()
+                .and_then(|issued| now.checked_sub(issued))
+                .is_some_and(|age| (0..=LIFETIME_SECONDS).contains(&age));
             let expected = sign(user, signed);
             let given = URL_SAFE_NO_PAD.decode(signature).ok();
             fresh
@@ -130,6 +132,11 @@ mod tests {
             issued.parse::<i64>().expect("n") - 1
         );
         assert!(!recognises(&request_with(&backdated), &alice));
+        // An issue time far in the past or future is no cookie, and no overflow either.
+        for issued in [i64::MIN, i64::MAX] {
+            let odd = format!("monostat_device={id}.{issued}.{signature}");
+            assert!(!recognises(&request_with(&odd), &alice));
+        }
         let expired_at = jiff::Timestamp::now().as_second() - LIFETIME_SECONDS - 1;
         let old = format!("{id}.{expired_at}");
         let signed = URL_SAFE_NO_PAD.encode(sign(&alice, &old).expect("signed"));

@@ -25,6 +25,13 @@ use std::time::Duration;
 const FAILURES_PER_CLIENT: u32 = 10;
 const FAILURES_PER_USERNAME_AND_CLIENT: u32 = 5;
 const FAILURES_PER_USERNAME_FROM_NEW_BROWSERS: u32 = 20;
+/// Wrong second-factor codes for one username, from all clients together. Only whoever knows
+/// the password gets to send codes, so this cannot lock out anybody else; without it, somebody
+/// with the password and many addresses could try a million codes in minutes.
+const CODE_FAILURES_PER_USERNAME: u32 = 5;
+/// Usernames longer than any real one are counted by their hash, so that a guesser's
+/// megabyte-long names cannot fill the counters.
+const MAX_USERNAME_KEY: usize = 150;
 const REFILL: Duration = Duration::from_secs(30);
 
 const WRONG: &str = "Wrong username or password.";
@@ -40,6 +47,7 @@ pub struct LoginLimits {
     by_client: Allowance,
     by_username_and_client: Allowance,
     by_username_from_new_browsers: Allowance,
+    codes_by_username: Allowance,
     pub(crate) hashing: crate::accounts::PasswordHashing,
 }
 
@@ -63,6 +71,12 @@ impl LoginLimits {
                 "login-username-new",
                 FAILURES_PER_USERNAME_FROM_NEW_BROWSERS,
                 REFILL,
+                redis.clone(),
+            ),
+            codes_by_username: Allowance::new(
+                "login-username-code",
+                CODE_FAILURES_PER_USERNAME,
+                REFILL,
                 redis,
             ),
             hashing: Default::default(),
@@ -77,7 +91,7 @@ impl LoginLimits {
     /// Takes a try for this client and for this username on it, before anything is checked:
     /// `None` when one of them has to wait (and then nothing is taken).
     pub(crate) async fn attempt(&self, client: Client, username: &str) -> Option<Attempt> {
-        let username = username.to_lowercase();
+        let username = username_key(username);
         let mut attempt = Attempt { taken: Vec::new() };
         let client_key = client.limit_key();
         if !attempt.take(&self.by_client, client_key.clone()).await
@@ -97,13 +111,42 @@ impl LoginLimits {
     /// Also takes a try from the username's allowance for browsers it is not known in; false
     /// (and everything given back) when that is used up.
     pub(crate) async fn count_new_browser(&self, attempt: &mut Attempt, username: &str) -> bool {
-        let key = username.to_lowercase();
-        if attempt.take(&self.by_username_from_new_browsers, key).await {
+        self.also_take(attempt, &self.by_username_from_new_browsers, username)
+            .await
+    }
+
+    /// Also takes a try from the username's allowance for second-factor codes; false (and
+    /// everything given back) when that is used up.
+    pub(crate) async fn count_code(&self, attempt: &mut Attempt, username: &str) -> bool {
+        self.also_take(attempt, &self.codes_by_username, username)
+            .await
+    }
+
+    async fn also_take(
+        &self,
+        attempt: &mut Attempt,
+        allowance: &Allowance,
+        username: &str,
+    ) -> bool {
+        if attempt.take(allowance, username_key(username)).await {
             return true;
         }
         std::mem::take(attempt).give_back().await;
         false
     }
+}
+
+/// The key a username is counted by: itself in lower case, or, beyond any real username's
+/// length, its hash.
+fn username_key(username: &str) -> String {
+    let lower = username.to_lowercase();
+    if lower.len() <= MAX_USERNAME_KEY {
+        return lower;
+    }
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(lower.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
 }
 
 /// Tries taken for one attempt. Dropping it counts them (a wrong answer); [`Attempt::give_back`]
@@ -546,10 +589,18 @@ pub async fn second_factor(
         .await;
     }
     // Whoever got here knows the password; the username's limit for new browsers is for
-    // password guessers, so codes count per client and per username on it only.
-    let Some(attempt) = state.admin_limits.attempt(client, &user.username).await else {
+    // password guessers, so codes count per client, per username on it, and per username
+    // from all clients together (against one password holder on many addresses).
+    let Some(mut attempt) = state.admin_limits.attempt(client, &user.username).await else {
         return retry_after(again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY).await, "30");
     };
+    if !state
+        .admin_limits
+        .count_code(&mut attempt, &user.username)
+        .await
+    {
+        return retry_after(again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY).await, "30");
+    }
     let mut conn = match state.db.acquire().await {
         Ok(conn) => conn,
         Err(e) => {

@@ -131,6 +131,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/admin/login/key/start", post(security_keys::start_login))
         .route("/admin/login/key", post(security_keys::finish_login))
+        .layer(DefaultBodyLimit::max(crate::web::STRANGERS_BODY_LIMIT))
         .merge(protected)
 }
 

@@ -22,7 +22,7 @@ use subtle::ConstantTimeEq;
 /// `service::alerts::apply` takes in bounded transactions.
 pub const MAX_HOOK_BODY: usize = 1024 * 1024;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         // With and without the trailing slash: the original's Django URLs had one.
         .route("/integrations/opsgenie/hook/{secret}", post(opsgenie_hook))
@@ -35,15 +35,24 @@ pub fn routes() -> Router<AppState> {
             "/integrations/alertmanager/hook/{secret}/",
             post(alertmanager_hook),
         )
+        // Before the body is read: a stranger's megabyte is refused unread.
+        .route_layer(axum::middleware::from_fn_with_state(state, require_secret))
         .layer(DefaultBodyLimit::max(MAX_HOOK_BODY))
 }
 
-async fn opsgenie_hook(
+async fn require_secret(
     State(state): State<AppState>,
     Path(secret): Path<String>,
-    body: Bytes,
-) -> Result<String, WebError> {
-    check_secret(&state, &secret).await?;
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match check_secret(&state, &secret).await {
+        Ok(()) => next.run(request).await,
+        Err(e) => axum::response::IntoResponse::into_response(e),
+    }
+}
+
+async fn opsgenie_hook(State(state): State<AppState>, body: Bytes) -> Result<String, WebError> {
     let delivery = opsgenie::parse(&body).map_err(|e| WebError::BadRequest(e.0))?;
     if delivery.events.is_empty() {
         tracing::info!(action = %delivery.action, "OpsGenie action ignored");
@@ -54,12 +63,7 @@ async fn opsgenie_hook(
     Ok(answer(&report))
 }
 
-async fn alertmanager_hook(
-    State(state): State<AppState>,
-    Path(secret): Path<String>,
-    body: Bytes,
-) -> Result<String, WebError> {
-    check_secret(&state, &secret).await?;
+async fn alertmanager_hook(State(state): State<AppState>, body: Bytes) -> Result<String, WebError> {
     let events = alertmanager::parse(&body).map_err(|e| WebError::BadRequest(e.0))?;
     let report = alerts::apply(&state.services(), AlertSource::Alertmanager, &events).await?;
     tracing::info!(

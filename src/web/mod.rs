@@ -16,6 +16,10 @@ mod subscribe;
 
 pub use error::WebError;
 
+/// The largest body accepted from somebody not yet known (subscribe and login forms): they
+/// are a few hundred bytes, and every connection may hold one of these while it arrives.
+pub const STRANGERS_BODY_LIMIT: usize = 16 * 1024;
+
 use crate::config::Config;
 use crate::jobs::Jobs;
 use crate::service::Services;
@@ -67,7 +71,7 @@ pub fn router(state: AppState) -> Router {
     // What people and systems send us is logged at INFO; the page reads (thousands a minute
     // during an outage) and health probes only at DEBUG, so that logs stay readable and cheap.
     let writes = Router::new()
-        .merge(hooks::routes())
+        .merge(hooks::routes(state.clone()))
         .merge(slack_events::routes())
         .merge(subscribe::routes())
         .merge(crate::admin::routes(state.clone()))

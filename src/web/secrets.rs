@@ -3,7 +3,8 @@
 //! database connection each, and hooks must still be checked while the pool is busy.
 //!
 //! They are read again after any change this instance makes, and at least every
-//! [`REREAD_EVERY`], which is how another instance's new secret arrives.
+//! [`REREAD_EVERY`], which is how another instance's new secret arrives. A request never waits
+//! long for that read: past [`REREAD_WAIT`] the secrets read before are used.
 
 use crate::changes::Changes;
 use crate::config::Config;
@@ -13,6 +14,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
 const REREAD_EVERY: Duration = Duration::from_secs(10);
+/// How long a request waits for a new read before the secrets read before are used.
+const REREAD_WAIT: Duration = Duration::from_millis(500);
 
 #[derive(Clone)]
 pub struct Secrets {
@@ -44,7 +47,8 @@ impl Secrets {
     }
 
     /// The current secrets; one database read when they may have changed, shared by every
-    /// request that asks meanwhile.
+    /// request that asks meanwhile. When that read is slow (a busy pool) or fails (database
+    /// away), what was read before is used, and the read is tried again later.
     pub async fn get(&self) -> Result<Known, StorageError> {
         let generation = self.changes.generation();
         let mut cached = self.cached.lock().await;
@@ -54,15 +58,24 @@ impl Secrets {
         {
             return Ok(known.clone());
         }
-        match self.read(generation).await {
-            Ok(known) => {
-                *cached = Some(known.clone());
-                Ok(known)
+        let Some(known) = cached.as_mut() else {
+            let known = self.read(generation).await?;
+            *cached = Some(known.clone());
+            return Ok(known);
+        };
+        match tokio::time::timeout(REREAD_WAIT, self.read(generation)).await {
+            Ok(Ok(fresh)) => {
+                *known = fresh;
             }
-            // The database is away: what was true a moment ago still tells a stranger from a
-            // monitoring system (whose delivery then fails on the write, and is retried).
-            Err(e) => cached.as_ref().map(Known::clone).ok_or(e),
+            outcome => {
+                if let Ok(Err(e)) = outcome {
+                    tracing::warn!(error = %e, "cannot read the hook and Slack secrets; using those read before");
+                }
+                known.generation = generation;
+                known.read_at = Instant::now();
+            }
         }
+        Ok(known.clone())
     }
 
     async fn read(&self, generation: u64) -> Result<Known, StorageError> {

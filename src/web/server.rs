@@ -9,7 +9,8 @@
 //! - At most [`HttpLimits::max_connections`] are open, below the process's file limit. When a
 //!   new one arrives at the cap, the connection that has waited longest without a request in
 //!   flight (idle, or stuck in a half-sent request) is closed to make room: a new reader is worth
-//!   more than somebody who keeps a socket open.
+//!   more than somebody who keeps a socket open. A request whose body is still arriving
+//!   counts as waiting too: the client is the slow one.
 //! - On shutdown, connections get [`HttpLimits::shutdown_grace`] to finish, then are closed.
 
 use axum::Router;
@@ -173,6 +174,7 @@ async fn serve_connection(
     });
     let body_timeout = limits.body_timeout;
     let in_flight = conn.clone();
+    let receiving = conn.clone();
     let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
         request.extensions_mut().insert(ConnectInfo(peer));
         let request = request.map(|body| {
@@ -180,7 +182,11 @@ async fn serve_connection(
             if body.is_end_stream() {
                 axum::body::Body::new(body)
             } else {
-                axum::body::Body::new(DeadlineBody::new(body, Instant::now() + body_timeout))
+                axum::body::Body::new(DeadlineBody::new(
+                    body,
+                    Instant::now() + body_timeout,
+                    receiving.clone(),
+                ))
             }
         });
         let guard = InFlight::start(in_flight.clone());
@@ -224,6 +230,9 @@ struct Connection {
     /// Milliseconds since [`Connections::epoch`] of the last byte read or written.
     last_active: AtomicU64,
     in_flight: AtomicU32,
+    /// Requests of those in flight whose body is still arriving: the client is the one who is
+    /// slow, so the connection may go like an idle one.
+    receiving: AtomicU32,
     close: CancellationToken,
     epoch: Instant,
 }
@@ -235,7 +244,8 @@ impl Connection {
     }
 
     fn may_go(&self) -> bool {
-        self.in_flight.load(Ordering::Relaxed) == 0 && !self.close.is_cancelled()
+        self.in_flight.load(Ordering::Relaxed) <= self.receiving.load(Ordering::Relaxed)
+            && !self.close.is_cancelled()
     }
 }
 
@@ -293,6 +303,7 @@ impl Connections {
             slot,
             last_active: AtomicU64::new(0),
             in_flight: AtomicU32::new(0),
+            receiving: AtomicU32::new(0),
             close: CancellationToken::new(),
             epoch: self.epoch,
         });
@@ -446,14 +457,30 @@ impl AsyncWrite for Tracked {
 struct DeadlineBody {
     body: Incoming,
     deadline: Pin<Box<tokio::time::Sleep>>,
+    /// Counted in [`Connection::receiving`] until the body has arrived or is given up.
+    receiving: Option<Arc<Connection>>,
 }
 
 impl DeadlineBody {
-    fn new(body: Incoming, deadline: Instant) -> Self {
+    fn new(body: Incoming, deadline: Instant, conn: Arc<Connection>) -> Self {
+        conn.receiving.fetch_add(1, Ordering::Relaxed);
         DeadlineBody {
             body,
             deadline: Box::pin(tokio::time::sleep_until(deadline.into())),
+            receiving: Some(conn),
         }
+    }
+
+    fn arrived(&mut self) {
+        if let Some(conn) = self.receiving.take() {
+            conn.receiving.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Drop for DeadlineBody {
+    fn drop(&mut self) {
+        self.arrived();
     }
 }
 
@@ -470,10 +497,16 @@ impl Body for DeadlineBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
         if let Poll::Ready(frame) = Pin::new(&mut self.body).poll_frame(cx) {
+            if !matches!(frame, Some(Ok(_))) || self.body.is_end_stream() {
+                self.arrived();
+            }
             return Poll::Ready(frame.map(|f| f.map_err(Into::into)));
         }
         match self.deadline.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Some(Err(BodyTimedOut.into()))),
+            Poll::Ready(()) => {
+                self.arrived();
+                Poll::Ready(Some(Err(BodyTimedOut.into())))
+            }
             Poll::Pending => Poll::Pending,
         }
     }

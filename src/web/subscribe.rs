@@ -29,6 +29,9 @@ pub fn routes() -> Router<AppState> {
             "/unsubscribe/{token}",
             get(unsubscribe_page).post(unsubscribe),
         )
+        .layer(axum::extract::DefaultBodyLimit::max(
+            super::STRANGERS_BODY_LIMIT,
+        ))
 }
 
 #[derive(Template)]

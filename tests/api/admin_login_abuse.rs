@@ -3,6 +3,9 @@
 //! others are guessing at still gets in from their own browser.
 
 use crate::admin::{PASSWORD, USER, app_with_admin, totp_code};
+
+/// `admin::login`'s allowance of wrong second-factor codes per username.
+const CODE_FAILURES_PER_USERNAME: usize = 5;
 use crate::admin_client::Browser;
 use crate::helpers::{Backend, TestApp, TestDatabase};
 use crate::on_both_backends;
@@ -311,7 +314,62 @@ async fn one_client_guessing_does_not_lock_the_username_for_others(backend: Back
     app.stop().await;
 }
 
+/// Somebody who has the password, and many addresses, guesses second-factor codes with the
+/// half-way session: the username's allowance for codes counts every address together.
+async fn codes_from_many_addresses_count_against_the_username(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = app_with_admin(&db).await;
+    let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        let user = monostat::storage::users::by_username(&mut conn, USER)
+            .await
+            .expect("query")
+            .expect("alice");
+        monostat::storage::users::set_totp(&mut conn, user.id, Some(secret), &[])
+            .await
+            .expect("TOTP set");
+    }
+    let now = jiff::Timestamp::now().as_second();
+    let valid: Vec<String> = (-3..=3)
+        .map(|step| totp_code(secret, now + step * 30))
+        .collect();
+    let wrong = (0..1_000_000)
+        .map(|n| format!("{n:06}"))
+        .find(|code| !valid.contains(code))
+        .expect("a wrong code");
+
+    let first = Browser::behind_proxy(&app.base_url, "198.51.100.1");
+    let page = first.log_in(USER, PASSWORD).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let session = first.cookie("monostat_session").expect("half-way session");
+    let csrf = first.get("/admin/login/verify").await.csrf();
+    let mut answers = Vec::new();
+    for n in 0..12 {
+        let guesser = Browser::behind_proxy(&app.base_url, &format!("2001:db8:{n:x}::1"));
+        guesser.set_cookie("monostat_session", &session);
+        let page = guesser
+            .post(
+                "/admin/login/verify",
+                &[("csrf", csrf.as_str()), ("code", wrong.as_str())],
+            )
+            .await;
+        answers.push(page.status);
+    }
+    assert_eq!(
+        answers,
+        [
+            vec![200; CODE_FAILURES_PER_USERNAME],
+            vec![429; 12 - CODE_FAILURES_PER_USERNAME]
+        ]
+        .concat(),
+        "five wrong codes for alice, from anywhere, then every address waits"
+    );
+    app.stop().await;
+}
+
 on_both_backends!(
+    codes_from_many_addresses_count_against_the_username,
     fifty_wrong_logins_cost_no_more_hashes_than_the_allowance,
     the_owner_gets_in_while_others_guess_at_the_username,
     one_client_guessing_does_not_lock_the_username_for_others,

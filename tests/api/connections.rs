@@ -224,3 +224,38 @@ async fn shutdown_does_not_wait_for_a_stuck_client_beyond_the_grace_period() {
         "the stuck connection is closed once the grace period is over"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_connection_cap_requests_whose_body_never_comes_make_room_too() {
+    let db = TestDatabase::new(Backend::Sqlite).await;
+    let app = spawn(&db, |config| {
+        config.http.max_connections = Some(20);
+        config.http.body_timeout = Duration::from_secs(600);
+    })
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..20 {
+        let mut stream = TcpStream::connect(app.handle.addr).await.expect("connect");
+        stream
+            .write_all(
+                b"POST /subscribe/ HTTP/1.1\r\nHost: status.example\r\n\
+                  Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 10000\r\n\r\nemail=",
+            )
+            .await
+            .expect("write");
+        held.push(stream);
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // Each of them is a request in flight, waiting for its body.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for _ in 0..5 {
+        assert_eq!(new_reader_status(&app, "/").await, 200);
+    }
+    assert!(
+        until_closed(&mut held[0], Duration::from_secs(5))
+            .await
+            .is_some(),
+        "the oldest slow upload made room"
+    );
+    app.stop().await;
+}
