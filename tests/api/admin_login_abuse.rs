@@ -182,20 +182,24 @@ async fn fifty_wrong_logins_cost_no_more_hashes_than_the_allowance(backend: Back
     app.stop().await;
 }
 
+/// Alice enrols an authenticator app; its secret.
+async fn with_authenticator_app(app: &TestApp) -> &'static str {
+    let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let user = monostat::storage::users::by_username(&mut conn, USER)
+        .await
+        .expect("query")
+        .expect("alice");
+    monostat::storage::users::set_totp(&mut conn, user.id, Some(secret), &[])
+        .await
+        .expect("TOTP set");
+    secret
+}
+
 async fn the_owner_gets_in_while_others_guess_at_the_username(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = app_with_admin(&db).await;
-    let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-    {
-        let mut conn = app.handle.db.acquire().await.expect("conn");
-        let user = monostat::storage::users::by_username(&mut conn, USER)
-            .await
-            .expect("query")
-            .expect("alice");
-        monostat::storage::users::set_totp(&mut conn, user.id, Some(secret), &[])
-            .await
-            .expect("TOTP set");
-    }
+    let secret = with_authenticator_app(&app).await;
     let now = jiff::Timestamp::now().as_second();
     // Alice logs in from her laptop at home, password then code, and logs out again.
     let laptop = Browser::behind_proxy(&app.base_url, "203.0.113.10");
@@ -319,17 +323,7 @@ async fn one_client_guessing_does_not_lock_the_username_for_others(backend: Back
 async fn codes_from_many_addresses_count_against_the_username(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = app_with_admin(&db).await;
-    let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-    {
-        let mut conn = app.handle.db.acquire().await.expect("conn");
-        let user = monostat::storage::users::by_username(&mut conn, USER)
-            .await
-            .expect("query")
-            .expect("alice");
-        monostat::storage::users::set_totp(&mut conn, user.id, Some(secret), &[])
-            .await
-            .expect("TOTP set");
-    }
+    let secret = with_authenticator_app(&app).await;
     let now = jiff::Timestamp::now().as_second();
     let valid: Vec<String> = (-3..=3)
         .map(|step| totp_code(secret, now + step * 30))

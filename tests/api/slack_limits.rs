@@ -10,10 +10,8 @@ use crate::admin_incidents::settle;
 use crate::fake_slack::{Call, Failure, FakeSlack};
 use crate::helpers::{Backend, TestApp, TestDatabase};
 use crate::on_both_backends;
-use crate::slack_http::{CONFIRM, SIGNING_SECRET, click, post_click, suspected_incident};
-use monostat::config::Secret;
+use crate::slack_http::{CONFIRM, app_with_slack, click, post_click, suspected_incident};
 use monostat::domain::IncidentStatus;
-use monostat::jobs::WorkerSettings;
 use monostat::storage::{incidents, settings};
 use serde_json::{Value, json};
 
@@ -34,20 +32,6 @@ fn long_text() -> String {
         .cycle()
         .take(5_000)
         .collect()
-}
-
-async fn app_with_slack(db: &TestDatabase, slack: &FakeSlack) -> TestApp {
-    let slack = slack.clone();
-    TestApp::spawn_configured(
-        db,
-        move |config| {
-            slack.configure(config);
-            config.slack.signing_secret = Some(Secret::new(SIGNING_SECRET));
-        },
-        WorkerSettings::default(),
-        |_| {},
-    )
-    .await
 }
 
 /// Every message and view the app sent, with what the fake answered: none may be refused.
