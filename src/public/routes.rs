@@ -228,10 +228,11 @@ async fn day(State(state): State<AppState>, Path(day): Path<String>) -> Response
         Ok(site) => site,
         Err(response) => return response,
     };
-    page(
-        &site,
-        state.pages.renderer().day_page(&site, day).await.map(Some),
-    )
+    match state.pages.renderer().day_page(&site, day).await {
+        // A day at the end of time that the site's time zone cannot end: no such page.
+        Ok(None) => not_found(State(state)).await,
+        rendered => page(&site, rendered),
+    }
 }
 
 async fn incident(

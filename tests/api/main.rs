@@ -14,6 +14,7 @@ mod cli;
 mod crash;
 mod database_outage;
 mod fake_slack;
+mod fuzz_findings;
 mod health;
 mod hooks;
 mod import_django;
