@@ -332,14 +332,12 @@ impl Renderer {
             .map_err(|e| RenderError::Template(askama::Error::custom(e)))
     }
 
-    /// Where `day` begins and the next one does, in the site's time zone.
-    fn day_bounds(&self, day: Date) -> Result<(Timestamp, Timestamp), RenderError> {
-        let from = self.start_of_day(day)?;
-        let to = match day.tomorrow() {
-            Ok(next) => self.start_of_day(next)?,
-            Err(_) => from + jiff::SignedDuration::from_hours(24),
-        };
-        Ok((from, to))
+    /// Where `day` begins and the next one does, in the site's time zone; `None` at the end of
+    /// time (9999-12-31, or the day before in a zone whose next midnight lies past the last
+    /// instant a timestamp can name), which has no page.
+    fn day_bounds(&self, day: Date) -> Option<(Timestamp, Timestamp)> {
+        let start = |day: Date| self.start_of_day(day).ok();
+        Some((start(day)?, start(day.tomorrow().ok()?)?))
     }
 
     /// The incident page, or `None` when there is no public incident `id` that started on `day`
@@ -387,13 +385,20 @@ impl Renderer {
         Ok(pages)
     }
 
-    /// The incidents touching `day` in the site's time zone, oldest first.
-    pub async fn day_page(&self, site: &SiteView, day: Date) -> Result<String, RenderError> {
-        let (from, to) = self.day_bounds(day)?;
+    /// The incidents touching `day` in the site's time zone, oldest first; `None` for a day
+    /// without bounds (see `day_bounds`).
+    pub async fn day_page(
+        &self,
+        site: &SiteView,
+        day: Date,
+    ) -> Result<Option<String>, RenderError> {
+        let Some((from, to)) = self.day_bounds(day) else {
+            return Ok(None);
+        };
         let mut conn = self.db.acquire().await?;
         let touching = incidents::public_between(&mut conn, from, to).await?;
         let incidents = self.views(&mut conn, &touching).await?;
-        day_html(site, day, incidents)
+        day_html(site, day, incidents).map(Some)
     }
 
     /// The whole public site at `now` as the static mirror holds it, by the path the server
@@ -435,8 +440,12 @@ impl Renderer {
         let first = calendar::first_day(today);
         let first = first.yesterday().unwrap_or(first);
         let last = today.tomorrow().unwrap_or(today);
-        let (from, _) = self.day_bounds(first)?;
-        let (_, until) = self.day_bounds(last)?;
+        let (Some((from, _)), Some((_, until))) = (self.day_bounds(first), self.day_bounds(last))
+        else {
+            return Err(RenderError::Template(askama::Error::custom(format!(
+                "the days around {today} have no bounds in the site's time zone"
+            ))));
+        };
         let mut linked = incidents::public_between(&mut conn, from, until).await?;
         // Planned maintenance further ahead is on the status page too.
         for incident in incidents::for_status_page(&mut conn, now - RECENT).await? {
@@ -460,7 +469,11 @@ impl Renderer {
             .take_while(|d| *d <= last)
             .chain(start_days);
         for day in days {
-            let (from, to) = self.day_bounds(day)?;
+            // Planned maintenance in the last days of 9999 has an incident page, but its day
+            // has none.
+            let Some((from, to)) = self.day_bounds(day) else {
+                continue;
+            };
             // As `incidents::public_between` selects them for one day: every incident touching
             // a day up to the future ones is among the linked.
             let shown = linked

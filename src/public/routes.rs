@@ -229,13 +229,16 @@ async fn day(State(state): State<AppState>, Path(day): Path<String>) -> Response
         Ok(site) => site,
         Err(response) => return response,
     };
-    let Some(_turn) = state.pages.per_request_turn().await else {
+    let Some(turn) = state.pages.per_request_turn().await else {
         return busy_page(&site);
     };
-    page(
-        &site,
-        state.pages.renderer().day_page(&site, day).await.map(Some),
-    )
+    let rendered = state.pages.renderer().day_page(&site, day).await;
+    drop(turn);
+    match rendered {
+        // A day at the end of time that the site's time zone cannot end: no such page.
+        Ok(None) => not_found(State(state)).await,
+        rendered => page(&site, rendered),
+    }
 }
 
 async fn incident(

@@ -18,6 +18,7 @@ mod crash;
 mod database_outage;
 mod database_pool;
 mod fake_slack;
+mod fuzz_findings;
 mod health;
 mod hooks;
 mod import_django;
