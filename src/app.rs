@@ -166,7 +166,7 @@ impl Application {
             tracing::warn!(error = %e, "cannot render the public pages yet");
         }
         Ok(Self {
-            state: AppState {
+            state: AppState::new(crate::web::Parts {
                 secrets: crate::web::secrets::Secrets::new(
                     db.clone(),
                     config.clone(),
@@ -187,7 +187,7 @@ impl Application {
                 admin_limits: crate::admin::LoginLimits::new(redis.clone()),
                 socket_mode: Default::default(),
                 requests: Default::default(),
-            },
+            }),
             redis,
             listener,
             shutdown: CancellationToken::new(),

@@ -137,7 +137,9 @@ pub async fn serve(
             limits.clone(),
             conn,
             open.clone(),
-            shutdown.clone(),
+            // A token of its own: every connection waiting on the one shared token would have
+            // them all take its lock at every wake-up (a third of the page's throughput).
+            shutdown.child_token(),
         ));
     }
     drop(listener);
