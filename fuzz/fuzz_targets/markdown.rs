@@ -5,33 +5,8 @@
 use libfuzzer_sys::fuzz_target;
 use monostat_fuzz::html_tags;
 
-/// rich_text's allow-list, and the attributes it keeps or adds.
-const TAGS: &[&str] = &[
-    "a",
-    "abbr",
-    "b",
-    "br",
-    "code",
-    "em",
-    "i",
-    "strong",
-    "span",
-    "strike",
-    "s",
-    "blockquote",
-    "li",
-    "ol",
-    "ul",
-    "p",
-    "table",
-    "thead",
-    "tbody",
-    "tfoot",
-    "tr",
-    "th",
-    "td",
-    "pre",
-];
+/// rich_text's allow-list.
+use monostat::rich_text::ALLOWED_TAGS as TAGS;
 /// Those rich_text names or adds, and those ammonia's `Builder::empty()` keeps by default on
 /// these tags (it empties only the tag list): none of them runs anything.
 const ATTRIBUTES: &[&str] = &[

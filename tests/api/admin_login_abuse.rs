@@ -95,17 +95,19 @@ async fn wrong_logins_at_once(browser: &Arc<Browser>, csrf: &str, n: usize) -> V
     pages
 }
 
+async fn hook_secret(app: &TestApp) -> String {
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    monostat::storage::settings::webhook_secret(&mut conn)
+        .await
+        .expect("secret")
+}
+
 /// Fifty at once, as the issue puts it: most find every hash slot taken and are told so at
 /// once; none costs more than the client's allowance, and the hooks are answered throughout.
 async fn fifty_wrong_logins_at_once_cost_no_more_hashes_than_the_allowance(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = app_with_metrics(&db).await;
-    let secret = {
-        let mut conn = app.handle.db.acquire().await.expect("conn");
-        monostat::storage::settings::webhook_secret(&mut conn)
-            .await
-            .expect("secret")
-    };
+    let secret = hook_secret(&app).await;
     let browser = Arc::new(Browser::new(&app.base_url));
     let csrf = browser.get("/admin/login").await.csrf();
     let client = reqwest::Client::new();
@@ -132,12 +134,7 @@ async fn fifty_wrong_logins_at_once_cost_no_more_hashes_than_the_allowance(backe
 async fn fifty_wrong_logins_cost_no_more_hashes_than_the_allowance(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = app_with_metrics(&db).await;
-    let secret = {
-        let mut conn = app.handle.db.acquire().await.expect("conn");
-        monostat::storage::settings::webhook_secret(&mut conn)
-            .await
-            .expect("secret")
-    };
+    let secret = hook_secret(&app).await;
     assert_eq!(hashes(&app).await, 0);
     // Meanwhile monitoring keeps delivering alerts, and every delivery must be taken.
     let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
