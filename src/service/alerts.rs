@@ -516,6 +516,7 @@ async fn open_incident(
                 incident_id: incident.id,
                 alert_message: message.map(str::to_owned),
                 notes: Vec::new(),
+                news: Vec::new(),
             },
         )
         .unique_key(format!(
@@ -543,6 +544,7 @@ async fn enqueue_incident_job(
                 incident_id,
                 alert_message: None,
                 notes: Vec::new(),
+                news: Vec::new(),
             },
         ),
         now,

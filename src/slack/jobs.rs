@@ -143,8 +143,9 @@ impl SlackJobs {
                 self.post(&target, reply, &instead, Some(&ts), true).await?;
             }
             _ => {
-                for note in &job.notes {
-                    let note = messages::thread_note(note, incident.id, site);
+                let worded = job.news.iter().map(messages::note_text);
+                for note in job.notes.iter().cloned().chain(worded) {
+                    let note = messages::thread_note(&note, incident.id, site);
                     self.post(&target, note, &instead, Some(&ts), false).await?;
                 }
             }
