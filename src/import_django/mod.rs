@@ -224,7 +224,9 @@ fn check(original: &original::Original) -> Result<Vec<String>, ImportError> {
             end_asked: true,
         };
         let described = |p: &crate::domain::input::Problem| {
-            format!("incident {}: {}: {p}", incident.id, p.field().name())
+            let said = p.to_string();
+            let said = said.trim_end_matches('.');
+            format!("incident {}: {}: {said}", incident.id, p.field().name())
         };
         match draft.check_history() {
             Ok(kept) => warnings.extend(kept.iter().map(|p| {
