@@ -436,7 +436,17 @@ pub async fn create(
         Err(ChangeError::Invalid(problems)) => {
             let errors = FieldErrors::from_problems(&problems);
             let status = StatusCode::BAD_REQUEST;
-            edit_page(&state, &admin, None, form, errors, status, None, Pages::default()).await
+            edit_page(
+                &state,
+                &admin,
+                None,
+                form,
+                errors,
+                status,
+                None,
+                Pages::default(),
+            )
+            .await
         }
         Err(e) => change_failed(e),
     }
@@ -592,7 +602,17 @@ pub async fn save(
             let errors = FieldErrors::from_problems(&problems);
             let status = StatusCode::BAD_REQUEST;
             let pages = Pages::default();
-            edit_page(&state, &admin, Some(&incident), form, errors, status, None, pages).await
+            edit_page(
+                &state,
+                &admin,
+                Some(&incident),
+                form,
+                errors,
+                status,
+                None,
+                pages,
+            )
+            .await
         }
         Err(ReviseError::Change(e)) => change_failed(e),
     }
@@ -807,7 +827,10 @@ mod tests {
             errors.start.as_deref(),
             Some("Planned maintenance starts in the future.")
         );
-        assert_eq!(errors.end.as_deref(), Some("Planned maintenance needs an end."));
+        assert_eq!(
+            errors.end.as_deref(),
+            Some("Planned maintenance needs an end.")
+        );
         assert!(errors.title.is_none());
         let unparsed = IncidentForm {
             start: "soon".into(),

@@ -92,7 +92,9 @@ pub enum Problem {
 fn not_creatable(status: IncidentStatus) -> &'static str {
     match status {
         IncidentStatus::Suspected => "Only monitoring creates suspected incidents.",
-        IncidentStatus::Dismissed => "A dismissed incident is a false alarm: there is nothing to create.",
+        IncidentStatus::Dismissed => {
+            "A dismissed incident is a false alarm: there is nothing to create."
+        }
         _ => "An incident cannot be created with this status.",
     }
 }
@@ -101,7 +103,11 @@ fn not_allowed(from: IncidentStatus, to: IncidentStatus) -> String {
     if to == IncidentStatus::Suspected {
         "Only monitoring marks an incident as suspected.".to_owned()
     } else {
-        format!("A {} incident cannot become {}.", from.as_str(), to.as_str())
+        format!(
+            "A {} incident cannot become {}.",
+            from.as_str(),
+            to.as_str()
+        )
     }
 }
 
@@ -166,7 +172,10 @@ impl std::error::Error for Problems {}
 /// and a dismissed incident is a false alarm nobody sees; everything else may be created,
 /// `resolved` too, to record an incident after the fact.
 pub fn may_create(status: IncidentStatus) -> bool {
-    !matches!(status, IncidentStatus::Suspected | IncidentStatus::Dismissed)
+    !matches!(
+        status,
+        IncidentStatus::Suspected | IncidentStatus::Dismissed
+    )
 }
 
 /// Whether a person may move an incident from `from` to `to` (`from == to` is no move).
@@ -346,7 +355,10 @@ mod tests {
     }
 
     fn problems(d: &IncidentDraft, before: Option<&Incident>) -> Vec<Problem> {
-        d.check(before, at(NOW)).err().map(|p| p.0).unwrap_or_default()
+        d.check(before, at(NOW))
+            .err()
+            .map(|p| p.0)
+            .unwrap_or_default()
     }
 
     #[test]
@@ -372,7 +384,10 @@ mod tests {
             problems(&d, None),
             vec![Problem::SummaryTooLong, Problem::TextTooLong]
         );
-        assert_eq!(check_text(&"t".repeat(MAX_TEXT_CHARS + 1)), Err(Problem::TextTooLong));
+        assert_eq!(
+            check_text(&"t".repeat(MAX_TEXT_CHARS + 1)),
+            Err(Problem::TextTooLong)
+        );
     }
 
     #[test]
@@ -392,8 +407,8 @@ mod tests {
                 assert_eq!(may_move(from, to), expected, "{from} → {to}");
                 let mut d = draft(to);
                 d.start = at(NOW + 60);
-                let refused = problems(&d, Some(&incident(from)))
-                    .contains(&Problem::NotAllowed { from, to });
+                let refused =
+                    problems(&d, Some(&incident(from))).contains(&Problem::NotAllowed { from, to });
                 assert_eq!(refused, !expected, "{from} → {to}");
             }
         }
@@ -468,7 +483,10 @@ mod tests {
         assert_eq!(d.check_history(), Ok(vec![Problem::TitleNotOneLine]));
         let mut d = draft(Suspected);
         d.title = String::new();
-        assert_eq!(d.check_history(), Err(Problems(vec![Problem::TitleMissing])));
+        assert_eq!(
+            d.check_history(),
+            Err(Problems(vec![Problem::TitleMissing]))
+        );
         let mut d = draft(Dismissed);
         d.end = Some(at(10));
         assert_eq!(d.check_history(), Ok(vec![Problem::EndBeforeStart]));

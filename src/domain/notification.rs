@@ -51,13 +51,30 @@ impl NotificationKind {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "note", rename_all = "snake_case")]
 pub enum Note {
-    Created { by: String },
-    Confirmed { by: String },
-    Dismissed { by: String },
-    StatusChanged { by: String, status: IncidentStatus },
-    SeverityChanged { by: String, severity: Severity },
-    SummaryChanged { by: String },
-    Posted { by: String, text: String },
+    Created {
+        by: String,
+    },
+    Confirmed {
+        by: String,
+    },
+    Dismissed {
+        by: String,
+    },
+    StatusChanged {
+        by: String,
+        status: IncidentStatus,
+    },
+    SeverityChanged {
+        by: String,
+        severity: Severity,
+    },
+    SummaryChanged {
+        by: String,
+    },
+    Posted {
+        by: String,
+        text: String,
+    },
     /// Everything one save of the admin form changed, in one note.
     Revised {
         by: String,
@@ -66,8 +83,12 @@ pub enum Note {
         /// The status change was news, but the person asked not to notify subscribers.
         held_back: bool,
     },
-    UpdateEdited { by: String },
-    UpdateDeleted { by: String },
+    UpdateEdited {
+        by: String,
+    },
+    UpdateDeleted {
+        by: String,
+    },
 }
 
 /// One field the admin form changed.
@@ -194,9 +215,20 @@ pub struct Audience {
     pub subscribers: bool,
     /// A note in the incident's Slack thread.
     pub thread: bool,
-    /// Something the whole channel sees: the incident's message posted as a new message, or
-    /// the thread note sent to the channel too.
-    pub channel: bool,
+    /// What the whole channel sees of it.
+    pub channel: Channel,
+}
+
+/// What the team's channel sees of a change, beyond its thread.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Channel {
+    /// Only that the incident's message changes.
+    #[default]
+    Quiet,
+    /// The incident's message, new in the channel.
+    NewMessage,
+    /// The thread note, sent to the channel too.
+    Broadcast,
 }
 
 /// Statuses that can be news for subscribers at all.
@@ -222,16 +254,20 @@ fn may_be_news(status: IncidentStatus) -> bool {
 ///   owes subscribers anything: only people confirm.
 pub fn audience(before: Option<&Incident>, after: &Incident, by: By) -> Audience {
     let status_changed = before.is_none_or(|b| b.status != after.status);
+    let channel = |later| match before {
+        None => Channel::NewMessage,
+        Some(_) => later,
+    };
     match by {
         By::Monitoring => Audience {
             subscribers: false,
             thread: before.is_some(),
-            channel: true,
+            channel: channel(Channel::Broadcast),
         },
         By::Person { notify } => Audience {
             subscribers: notify && !after.silent && status_changed && may_be_news(after.status),
             thread: true,
-            channel: before.is_none(),
+            channel: channel(Channel::Quiet),
         },
     }
 }
@@ -361,7 +397,7 @@ mod tests {
                 Audience {
                     subscribers: news.contains(&status),
                     thread: true,
-                    channel: true,
+                    channel: Channel::NewMessage,
                 },
                 "new → {status}"
             );
@@ -378,7 +414,7 @@ mod tests {
                     Audience {
                         subscribers: from != to && news.contains(&to),
                         thread: true,
-                        channel: false,
+                        channel: Channel::Quiet,
                     },
                     "{from} → {to}"
                 );
@@ -391,7 +427,7 @@ mod tests {
         let held = Audience {
             subscribers: false,
             thread: true,
-            channel: false,
+            channel: Channel::Quiet,
         };
         assert_eq!(
             audience(Some(&before), &after, By::Person { notify: false }),
@@ -408,10 +444,14 @@ mod tests {
             Audience {
                 subscribers: false,
                 thread: false,
-                channel: true,
+                channel: Channel::NewMessage,
             }
         );
-        for (from, to) in [(Suspected, Dismissed), (Confirmed, Confirmed), (Watching, Watching)] {
+        for (from, to) in [
+            (Suspected, Dismissed),
+            (Confirmed, Confirmed),
+            (Watching, Watching),
+        ] {
             before.status = from;
             after.status = to;
             assert_eq!(
@@ -419,7 +459,7 @@ mod tests {
                 Audience {
                     subscribers: false,
                     thread: true,
-                    channel: true,
+                    channel: Channel::Broadcast,
                 },
                 "{from} → {to}"
             );
@@ -440,7 +480,10 @@ mod tests {
             (Some(Planned), [None, None, None, u, u, r]),
             (Some(Confirmed), [None, None, None, None, u, r]),
             (Some(Watching), [None, None, None, u, None, r]),
-            (Some(IncidentStatus::Resolved), [None, None, None, u, u, None]),
+            (
+                Some(IncidentStatus::Resolved),
+                [None, None, None, u, u, None],
+            ),
         ];
         for (told, mails) in rows {
             for (status, mail) in IncidentStatus::ALL.into_iter().zip(mails) {

@@ -82,4 +82,8 @@ pub struct IncidentJob {
     /// words them (`domain::notification::Note::words`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub news: Vec<crate::domain::notification::Note>,
+    /// Whether the thread reply goes to the channel too (`domain::notification::audience`);
+    /// absent in jobs queued before it was decided there, which keep their kind's old way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broadcast: Option<bool>,
 }

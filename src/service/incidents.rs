@@ -3,7 +3,7 @@
 
 use super::Services;
 use crate::domain::input::{IncidentDraft, Problems, check_text};
-use crate::domain::notification::{self, By, Note, Plain, Revised};
+use crate::domain::notification::{self, By, Channel, Note, Plain, Revised};
 use crate::domain::{Incident, IncidentStatus};
 use crate::jobs;
 use crate::jobs::kinds::{self, IncidentJob, StatusChangeJob};
@@ -196,7 +196,9 @@ pub async fn edit(
         draft.summary = summary.clone();
     }
     draft.text = text.map(str::to_owned);
-    draft.check(Some(&before), now).map_err(ChangeError::Invalid)?;
+    draft
+        .check(Some(&before), now)
+        .map_err(ChangeError::Invalid)?;
 
     let by = || actor.name.clone();
     let mut notes = Vec::new();
@@ -581,6 +583,7 @@ async fn record(
                 alert_message: None,
                 notes: Vec::new(),
                 news: if audience.thread { notes } else { Vec::new() },
+                broadcast: Some(audience.channel == Channel::Broadcast),
             },
         ),
         now,

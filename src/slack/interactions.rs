@@ -426,9 +426,7 @@ async fn create_submission(
         Err(e) => {
             slack_deliveries::forget(&mut *bot.services.db.acquire().await?, &key).await?;
             match e {
-                ChangeError::Invalid(problems) => {
-                    Ok(errors(rule_errors(&problems, create_block)))
-                }
+                ChangeError::Invalid(problems) => Ok(errors(rule_errors(&problems, create_block))),
                 ChangeError::Storage(e) => Err(e.into()),
                 ChangeError::NotFound(id) | ChangeError::UpdateNotFound(id) => {
                     Err(storage::StorageError::Corrupt {

@@ -45,11 +45,7 @@ fn channel_messages(slack: &FakeSlack) -> Vec<String> {
 /// The admin page of the incident the redirect after saving the new-incident form names.
 fn edit_path(created: &Page) -> String {
     let location = created.location.clone().expect("a redirect");
-    location
-        .split('?')
-        .next()
-        .expect("a path")
-        .to_owned()
+    location.split('?').next().expect("a path").to_owned()
 }
 
 async fn logged_in(app: &TestApp) -> Browser {
@@ -180,7 +176,12 @@ async fn people_neither_create_suspicions_nor_dismissals_nor_make_incidents_susp
     }
     settle(&app).await;
     assert!(slack.calls_to("chat.postMessage").is_empty());
-    assert!(!browser.get("/admin/incidents/").await.contains("Search is slow"));
+    assert!(
+        !browser
+            .get("/admin/incidents/")
+            .await
+            .contains("Search is slow")
+    );
 
     let fields = |status| {
         [
@@ -253,8 +254,7 @@ async fn slack_announces_maintenance_only_ahead_with_an_open_end(backend: Backen
     assert!(slack.calls_to("chat.postMessage").is_empty());
 
     let tomorrow = jiff::Timestamp::now().as_second() + 86_400;
-    submission["view"]["state"]["values"]["start"]["start"]["selected_date_time"] =
-        tomorrow.into();
+    submission["view"]["state"]["values"]["start"]["start"]["selected_date_time"] = tomorrow.into();
     assert_eq!(
         post_click(&app, &form(&submission)).await,
         (200, String::new())
@@ -262,7 +262,11 @@ async fn slack_announces_maintenance_only_ahead_with_an_open_end(backend: Backen
     settle(&app).await;
     let posted = channel_messages(&slack);
     assert_eq!(posted.len(), 1, "{posted:?}");
-    assert!(posted[0].contains("*Planned maintenance* starting"), "{}", posted[0]);
+    assert!(
+        posted[0].contains("*Planned maintenance* starting"),
+        "{}",
+        posted[0]
+    );
     assert_eq!(thread_texts(&slack), vec!["Created by jdoe."]);
     let page = eventually(Duration::from_secs(10), || async {
         let page = app.get("/").await.text().await.expect("body");
