@@ -8,7 +8,7 @@ use crate::domain::alerts::{
 use crate::domain::notification::{self, By, Channel};
 use crate::domain::{Incident, IncidentStatus};
 use crate::jobs;
-use crate::jobs::kinds::{self, IncidentJob, StatusChangeJob};
+use crate::jobs::kinds::{self, IncidentJob};
 use crate::storage::incidents::{self, NewIncident};
 use crate::storage::{self, AnyConnection, Backend, alerts, audit, locks};
 use jiff::Timestamp;
@@ -548,15 +548,7 @@ async fn owe(
     }
     jobs::enqueue(conn, job, now).await?;
     if audience.subscribers {
-        jobs::enqueue(
-            conn,
-            kinds::status_change_job(&StatusChangeJob {
-                incident_id: after.id,
-                status: after.status.as_str().to_owned(),
-            }),
-            now,
-        )
-        .await?;
+        super::owe_subscribers(conn, after, now).await?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use crate::domain::input::{IncidentDraft, Problems, check_text};
 use crate::domain::notification::{self, By, Channel, Note, Plain, Revised};
 use crate::domain::{Incident, IncidentStatus};
 use crate::jobs;
-use crate::jobs::kinds::{self, IncidentJob, StatusChangeJob};
+use crate::jobs::kinds::{self, IncidentJob};
 use crate::storage::incidents::LockedIncident;
 use crate::storage::{self, AnyConnection, audit, incidents};
 use jiff::Timestamp;
@@ -184,11 +184,7 @@ pub async fn edit(
         .ok_or(ChangeError::NotFound(incident_id))?;
     let now = Timestamp::now();
     let before = incident.clone().into_inner();
-    let text = edit
-        .text
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
+    let text = posted(edit.text.as_deref());
     let mut draft = IncidentDraft::of(&before);
     draft.status = edit.status.unwrap_or(before.status);
     draft.severity = edit.severity.unwrap_or(before.severity);
@@ -298,11 +294,7 @@ pub async fn revise(
     }
     let now = Timestamp::now();
     let before = incident.clone().into_inner();
-    let text = revision
-        .text
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
+    let text = posted(revision.text.as_deref());
     let draft = IncidentDraft {
         title: revision.title.clone(),
         status: revision.status,
@@ -415,7 +407,7 @@ async fn change_update(
     let by = actor.name.clone();
     let (found, action, note) = match edit {
         Some(message) => {
-            let message = message.map(str::trim).filter(|m| !m.is_empty());
+            let message = posted(message);
             if let Some(Err(problem)) = message.map(check_text) {
                 return Err(ChangeError::Invalid(Problems(vec![problem])));
             }
@@ -444,6 +436,11 @@ async fn change_update(
     tx.commit().await.map_err(storage::StorageError::from)?;
     services.committed();
     Ok(())
+}
+
+/// An update's text as posted: trimmed; nothing when there is nothing but space.
+fn posted(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
 }
 
 /// What a change tells the audit log, the Slack thread and subscribers.
@@ -498,11 +495,7 @@ async fn create_asking(
     end_asked: bool,
 ) -> Result<Incident, ChangeError> {
     let now = Timestamp::now();
-    let text = creation
-        .text
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
+    let text = posted(creation.text.as_deref());
     IncidentDraft {
         title: creation.title.clone(),
         status: creation.status,
@@ -590,15 +583,7 @@ async fn record(
     )
     .await?;
     if audience.subscribers {
-        jobs::enqueue(
-            conn,
-            kinds::status_change_job(&StatusChangeJob {
-                incident_id: incident.id,
-                status: incident.status.as_str().to_owned(),
-            }),
-            now,
-        )
-        .await?;
+        super::owe_subscribers(conn, incident, now).await?;
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! it in notifications and reads it to screen readers.
 
 use super::limits::{self, SECTION_TEXT, escape, fit_mrkdwn, fit_mrkdwn_between};
+use crate::domain::input::MAX_TITLE_CHARS;
 use crate::domain::notification::{Markup, Note};
 use crate::domain::{Incident, IncidentStatus};
 use crate::links;
@@ -361,7 +362,7 @@ pub fn create_modal(now: jiff::Timestamp) -> Option<slack_morphism::prelude::Sla
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
             {"type": "input", "block_id": "title", "label": {"type": "plain_text", "text": "Title"},
-             "element": {"type": "plain_text_input", "action_id": "title", "max_length": 200}},
+             "element": {"type": "plain_text_input", "action_id": "title", "max_length": MAX_TITLE_CHARS}},
             {"type": "input", "block_id": "status", "label": {"type": "plain_text", "text": "Status"},
              "element": {"type": "static_select", "action_id": "status", "options": statuses,
                          "initial_option": option(IncidentStatus::Confirmed.label(), "confirmed")}},

@@ -23,7 +23,7 @@ pub async fn settle(app: &TestApp) {
     .await;
 }
 
-fn thread_texts(slack: &FakeSlack) -> Vec<String> {
+pub fn thread_texts(slack: &FakeSlack) -> Vec<String> {
     slack
         .calls_to("chat.postMessage")
         .into_iter()

@@ -5,7 +5,7 @@
 
 use crate::admin::{PASSWORD, USER, create_user};
 use crate::admin_client::{Browser, Page};
-use crate::admin_incidents::{app_with_mail_and_slack, settle};
+use crate::admin_incidents::{app_with_mail_and_slack, settle, thread_texts};
 use crate::admin_people::add_subscriber;
 use crate::fake_slack::FakeSlack;
 use crate::helpers::{Backend, SmtpSink, TestApp, TestDatabase, eventually};
@@ -21,15 +21,6 @@ fn form_time(days: i64) -> String {
     (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * days))
         .strftime("%Y-%m-%dT%H:%M")
         .to_string()
-}
-
-fn thread_texts(slack: &FakeSlack) -> Vec<String> {
-    slack
-        .calls_to("chat.postMessage")
-        .into_iter()
-        .filter(|c| c.body.get("thread_ts").is_some())
-        .map(|c| c.body["text"].as_str().unwrap_or_default().to_owned())
-        .collect()
 }
 
 /// The incident's own messages (not thread replies) posted to the channel.
