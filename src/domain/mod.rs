@@ -2,7 +2,8 @@
 //!
 //! Everything that decides what an incident *means* lives here: which statuses and severities
 //! exist and how they are called, which incidents the public may see, what the page's overall
-//! state is, and what changing a status implies. Slack, the admin pages and the alert hooks all
+//! state is, what people may enter and change (`input`), and who hears of a change
+//! (`notification`). Slack, the admin pages and the alert hooks all
 //! call these rules; none of them keeps a copy. This module never does I/O.
 
 pub mod alerts;
