@@ -53,6 +53,17 @@ pub struct Parts {
     pub hooks: HookState,
 }
 
+// Every state a request takes is one pointer, so taking it is one `Arc` clone: a part that
+// grows into a struct of clones fails the build here instead of slowing every request.
+const _: () = {
+    const ONE_ARC: usize = std::mem::size_of::<Arc<()>>();
+    assert!(std::mem::size_of::<AppState>() == ONE_ARC);
+    assert!(std::mem::size_of::<PublicState>() == ONE_ARC);
+    assert!(std::mem::size_of::<AdminState>() == ONE_ARC);
+    assert!(std::mem::size_of::<SlackState>() == ONE_ARC);
+    assert!(std::mem::size_of::<HookState>() == ONE_ARC);
+};
+
 impl FromRef<AppState> for PublicState {
     fn from_ref(state: &AppState) -> Self {
         state.public.clone()
