@@ -5,7 +5,7 @@
 //! [`Application::run`] serves until the shutdown token is cancelled (SIGINT/SIGTERM in `main`).
 //!
 //! `app` is the top of the module layering: it alone knows every area, puts the request state
-//! together ([`state`]) and the routes ([`router`]); `/metrics`, which reads every area's
+//! together ([`state`]) and the routes ([`mod@router`]); `/metrics`, which reads every area's
 //! counters, lives here too.
 
 mod metrics;
