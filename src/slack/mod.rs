@@ -31,5 +31,4 @@ pub struct Bot {
     pub config: Arc<Config>,
 }
 pub use jobs::{SlackJobs, register};
-pub use limits::escape;
 pub use messages::incident_message;
