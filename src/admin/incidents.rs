@@ -2,13 +2,13 @@
 //! every field, the public updates inline. Every change goes through `service::incidents`, so
 //! the audit log, Slack and subscribers hear of it exactly as they do of a click in Slack.
 
+use super::AdminState;
 use super::session::Admin;
 use super::{Chrome, page, plain, system_name, unavailable};
 use crate::domain::input::{self, Field, MAX_TEXT_CHARS, Problems};
 use crate::domain::{Incident, IncidentStatus, Severity};
 use crate::service::incidents::{self as service, ChangeError, Creation, ReviseError, Revision};
 use crate::storage::{StorageError, alerts, audit, incidents};
-use crate::web::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Extension, Path, Query, State};
@@ -101,7 +101,7 @@ pub struct ListQuery {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Query(query): Query<ListQuery>,
 ) -> Response {
@@ -375,7 +375,7 @@ pub struct EditQuery {
 }
 
 pub async fn new_form(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
 ) -> Response {
     let tz = &state.config.time_zone.zone;
@@ -399,7 +399,7 @@ pub async fn new_form(
 }
 
 pub async fn create(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Form(form): Form<IncidentForm>,
 ) -> Response {
@@ -483,7 +483,7 @@ fn form_of(incident: &Incident, tz: &TimeZone) -> IncidentForm {
 }
 
 pub async fn edit_form(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<i64>,
     Query(query): Query<EditQuery>,
@@ -507,13 +507,13 @@ pub async fn edit_form(
     .await
 }
 
-async fn load(state: &AppState, id: i64) -> Result<Option<Incident>, StorageError> {
+async fn load(state: &AdminState, id: i64) -> Result<Option<Incident>, StorageError> {
     let mut conn = state.db.acquire().await?;
     incidents::get(&mut conn, id).await
 }
 
 pub async fn save(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<i64>,
     Form(form): Form<IncidentForm>,
@@ -620,7 +620,7 @@ pub async fn save(
 
 #[allow(clippy::too_many_arguments)]
 async fn edit_page(
-    state: &AppState,
+    state: &AdminState,
     admin: &Admin,
     incident: Option<&Incident>,
     form: IncidentForm,
@@ -712,7 +712,7 @@ struct Shown {
     history: Vec<audit::AuditEntry>,
 }
 
-async fn shown_with(state: &AppState, id: i64, pages: Pages) -> Result<Shown, StorageError> {
+async fn shown_with(state: &AdminState, id: i64, pages: Pages) -> Result<Shown, StorageError> {
     let mut conn = state.db.acquire().await?;
     let (alerts_total, alerts_open) = alerts::counts_for_incident(&mut conn, id).await?;
     Ok(Shown {
@@ -743,7 +743,7 @@ pub struct UpdateForm {
 }
 
 pub async fn edit_update(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Path((id, update_id)): Path<(i64, i64)>,
     Form(form): Form<UpdateForm>,
@@ -756,7 +756,7 @@ pub async fn edit_update(
 }
 
 pub async fn delete_update(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Path((id, update_id)): Path<(i64, i64)>,
 ) -> Response {
