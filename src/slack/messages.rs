@@ -369,7 +369,8 @@ pub fn create_modal(now: jiff::Timestamp) -> Option<slack_morphism::prelude::Sla
             {"type": "input", "block_id": "severity", "label": {"type": "plain_text", "text": "Severity"},
              "element": {"type": "static_select", "action_id": "severity", "options": severities}},
             {"type": "input", "block_id": "start", "optional": true, "label": {"type": "plain_text", "text": "Start"},
-             "element": {"type": "datetimepicker", "action_id": "start", "initial_date_time": now.as_second()}},
+             "element": {"type": "datetimepicker", "action_id": "start", "initial_date_time": now.as_second()},
+             "hint": {"type": "plain_text", "text": "Planned maintenance starts in the future; give it an end on the admin page."}},
             {"type": "input", "block_id": "update_text", "optional": true, "label": {"type": "plain_text", "text": "First update"},
              "element": long_text_input("update_text")},
             {"type": "input", "block_id": "summary", "optional": true, "label": {"type": "plain_text", "text": "Summary"},
@@ -471,5 +472,16 @@ mod tests {
         .expect("json");
         assert!(json.contains("Checkout &lt;fails&gt; &amp; more"));
         assert!(json.contains("&lt;!channel&gt;"));
+    }
+
+    #[test]
+    fn the_create_form_says_what_planned_maintenance_needs_until_it_asks_for_an_end() {
+        let view = create_modal(jiff::Timestamp::now()).expect("valid Block Kit");
+        let json = serde_json::to_string(&view).expect("json");
+        assert!(
+            json.contains("Planned maintenance starts in the future"),
+            "{json}"
+        );
+        assert!(!json.contains("\"end\""), "no end field until issue 17");
     }
 }
