@@ -268,7 +268,46 @@ async fn slack_announces_maintenance_only_ahead_with_an_open_end(backend: Backen
     app.stop().await;
 }
 
+/// Decision: the thread says "subscribers were not notified" only when the tick held news back,
+/// which a silent incident never has (it used to say so of silent incidents too).
+async fn only_news_held_back_is_said_to_be_held_back(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let app = app_with_slack(&db, &slack).await;
+    let browser = logged_in(&app).await;
+    let mut held_back = Vec::new();
+    for silent in [true, false] {
+        let title = format!("Search is slow (silent: {silent})");
+        let mut fields = vec![
+            ("title", title.as_str()),
+            ("status", "confirmed"),
+            ("severity", "partial"),
+            ("start", "2026-01-01T10:00"),
+            ("no_notify", "on"),
+        ];
+        if silent {
+            fields.push(("silent", "on"));
+        }
+        let page = browser
+            .submit("/admin/incidents/new", "/admin/incidents/new", &fields)
+            .await;
+        assert_eq!(page.status, 303, "{}", page.body);
+        let edit = edit_path(&page);
+        fields[1] = ("status", "resolved");
+        let page = browser.submit(&edit, &edit, &fields).await;
+        assert_eq!(page.status, 303, "{}", page.body);
+        settle(&app).await;
+        let notes = thread_texts(&slack);
+        let note = notes.last().expect("a note on the resolution");
+        assert!(note.contains("the status to *Resolved*"), "{note}");
+        held_back.push(note.contains("(subscribers were not notified)"));
+    }
+    assert_eq!(held_back, vec![false, true], "silent, then not silent");
+    app.stop().await;
+}
+
 on_both_backends!(
+    only_news_held_back_is_said_to_be_held_back,
     changing_an_incident_to_planned_announces_the_maintenance,
     people_neither_create_suspicions_nor_dismissals_nor_make_incidents_suspected,
     slack_announces_maintenance_only_ahead_with_an_open_end,
