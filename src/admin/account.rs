@@ -3,7 +3,7 @@
 use super::AdminState;
 use super::session::Admin;
 use super::totp;
-use super::{Chrome, audited, page, plain, redirect_after, system_name, unavailable};
+use super::{Chrome, PageResult, audited, page, plain, redirect_after, system_name};
 use crate::storage::users::User;
 use crate::storage::{AnyConnection, users};
 use crate::web::client::Client;
@@ -130,7 +130,7 @@ pub async fn show(
     State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Query(query): Query<NoticeQuery>,
-) -> Response {
+) -> PageResult {
     account_page(
         &state,
         &admin,
@@ -147,18 +147,11 @@ async fn account_page(
     status: StatusCode,
     password_error: Option<String>,
     notice: Option<&str>,
-) -> Response {
-    let loaded = async {
-        let mut conn = state.db.acquire().await?;
-        let recovery_left = users::recovery_codes_left(&mut conn, admin.user.id).await?;
-        let keys = crate::storage::security_keys::for_user(&mut conn, admin.user.id).await?;
-        Ok::<_, crate::storage::StorageError>((recovery_left, keys))
-    }
-    .await;
-    let (recovery_left, keys) = match loaded {
-        Ok(loaded) => loaded,
-        Err(e) => return unavailable(e),
-    };
+) -> PageResult {
+    let mut conn = state.db.acquire().await?;
+    let recovery_left = users::recovery_codes_left(&mut conn, admin.user.id).await?;
+    let keys = crate::storage::security_keys::for_user(&mut conn, admin.user.id).await?;
+    drop(conn);
     let tz = state.config.time_zone.zone.clone();
     let shown = |t: Timestamp| {
         t.to_zoned(tz.clone())
@@ -200,10 +193,10 @@ pub async fn change_password(
     Extension(admin): Extension<Admin>,
     client: Client,
     Form(form): Form<PasswordForm>,
-) -> Response {
+) -> PageResult {
     let right = match password_is_right(&state, &admin, client, &form.current).await {
         Ok(right) => right,
-        Err(response) => return response,
+        Err(response) => return Ok(response),
     };
     if !right {
         return account_page(
@@ -266,9 +259,9 @@ fn already_enrolled() -> Response {
 pub async fn enrol_form(
     State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
-) -> Response {
+) -> PageResult {
     if admin.user.totp_secret.is_some() {
-        return already_enrolled();
+        return Ok(already_enrolled());
     }
     let secret = totp::base32(&totp::new_secret());
     enrol_page(&state, &admin, secret, StatusCode::OK, None).await
@@ -280,7 +273,7 @@ async fn enrol_page(
     secret: String,
     status: StatusCode,
     error: Option<&'static str>,
-) -> Response {
+) -> PageResult {
     let name = system_name(state).await;
     let bytes = totp::from_base32(&secret).unwrap_or_default();
     let uri = totp::otpauth_uri(&format!("{name} status"), &admin.user.username, &bytes);
@@ -307,9 +300,9 @@ pub async fn enrol(
     State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Form(form): Form<EnrolForm>,
-) -> Response {
+) -> PageResult {
     if admin.user.totp_secret.is_some() {
-        return already_enrolled();
+        return Ok(already_enrolled());
     }
     let Some(secret) = totp::from_base32(&form.secret).filter(|s| s.len() >= 16) else {
         return enrol_form(State(state), Extension(admin)).await;
@@ -328,16 +321,13 @@ pub async fn enrol(
     let codes = totp::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| totp::hash_recovery_code(c)).collect();
     let message = format!("{} set up an authenticator app", admin.user.username);
-    let saved = audited(&state, &admin, "user.totp_enrolled", message, async |tx| {
+    audited(&state, &admin, "user.totp_enrolled", message, async |tx| {
         let secret = totp::base32(&secret);
         users::set_totp(tx, admin.user.id, Some(&secret), &hashes).await?;
         users::use_totp_step(tx, admin.user.id, step).await?;
         Ok(())
     })
-    .await;
-    if let Err(e) = saved {
-        return unavailable(e);
-    }
+    .await?;
     let name = system_name(&state).await;
     page(
         StatusCode::OK,
@@ -362,10 +352,10 @@ pub async fn remove_totp(
     Extension(admin): Extension<Admin>,
     client: Client,
     Form(form): Form<RemoveForm>,
-) -> Response {
+) -> PageResult {
     let right = match password_is_right(&state, &admin, client, &form.password).await {
         Ok(right) => right,
-        Err(response) => return response,
+        Err(response) => return Ok(response),
     };
     if !right {
         return account_page(

@@ -4,7 +4,7 @@
 
 use super::AdminState;
 use super::session::Admin;
-use super::{Chrome, page, plain, system_name, unavailable};
+use super::{Chrome, PageError, PageResult, page, plain, system_name};
 use crate::domain::input::{self, Field, MAX_TEXT_CHARS, Problems};
 use crate::domain::{Incident, IncidentStatus, Severity};
 use crate::service::incidents::{self as service, ChangeError, Creation, ReviseError, Revision};
@@ -104,26 +104,18 @@ pub async fn list(
     State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Query(query): Query<ListQuery>,
-) -> Response {
+) -> PageResult {
     let status = query.status.as_deref().and_then(|s| s.parse().ok());
     let severity = query.severity.as_deref().and_then(|s| s.parse().ok());
     let page_number = query.page.unwrap_or(1).clamp(1, 100_000);
-    let found = async {
-        let mut conn = state.db.acquire().await?;
-        incidents::list(
-            &mut conn,
-            status,
-            severity,
-            PAGE_SIZE + 1,
-            (page_number - 1) * PAGE_SIZE,
-        )
-        .await
-    }
-    .await;
-    let mut found = match found {
-        Ok(found) => found,
-        Err(e) => return unavailable(e),
-    };
+    let mut found = incidents::list(
+        &mut *state.db.acquire().await?,
+        status,
+        severity,
+        PAGE_SIZE + 1,
+        (page_number - 1) * PAGE_SIZE,
+    )
+    .await?;
     let more = found.len() as i64 > PAGE_SIZE;
     found.truncate(PAGE_SIZE as usize);
     let tz = &state.config.time_zone.zone;
@@ -377,7 +369,7 @@ pub struct EditQuery {
 pub async fn new_form(
     State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
-) -> Response {
+) -> PageResult {
     let tz = &state.config.time_zone.zone;
     let form = IncidentForm {
         status: IncidentStatus::Confirmed.as_str().into(),
@@ -402,7 +394,7 @@ pub async fn create(
     State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Form(form): Form<IncidentForm>,
-) -> Response {
+) -> PageResult {
     let checked = match parse(&form, &state.config.time_zone.zone) {
         Ok(checked) => checked,
         Err(errors) => {
@@ -431,8 +423,11 @@ pub async fn create(
         notify: checked.notify,
     };
     match service::create(&state.services(), &admin.actor(), &creation).await {
-        Ok(incident) => Redirect::to(&format!("/admin/incidents/{}/?notice=created", incident.id))
-            .into_response(),
+        Ok(incident) => Ok(Redirect::to(&format!(
+            "/admin/incidents/{}/?notice=created",
+            incident.id
+        ))
+        .into_response()),
         Err(ChangeError::Invalid(problems)) => {
             let errors = FieldErrors::from_problems(&problems);
             let status = StatusCode::BAD_REQUEST;
@@ -452,18 +447,19 @@ pub async fn create(
     }
 }
 
-fn change_failed(e: ChangeError) -> Response {
+#[track_caller]
+fn change_failed(e: ChangeError) -> PageResult {
     match e {
-        ChangeError::NotFound(_) | ChangeError::UpdateNotFound(_) => plain(
+        ChangeError::NotFound(_) | ChangeError::UpdateNotFound(_) => Ok(plain(
             StatusCode::NOT_FOUND,
             "This incident or update no longer exists.",
-        ),
+        )),
         // Only editing an update's text gets here with it: the forms show theirs in place.
-        ChangeError::Invalid(_) => plain(
+        ChangeError::Invalid(_) => Ok(plain(
             StatusCode::BAD_REQUEST,
             "An update may have at most 20,000 characters. Nothing was changed.",
-        ),
-        ChangeError::Storage(e) => unavailable(e),
+        )),
+        ChangeError::Storage(e) => Err(PageError::from(e)),
     }
 }
 
@@ -487,11 +483,9 @@ pub async fn edit_form(
     Extension(admin): Extension<Admin>,
     Path(id): Path<i64>,
     Query(query): Query<EditQuery>,
-) -> Response {
-    let incident = match load(&state, id).await {
-        Ok(Some(incident)) => incident,
-        Ok(None) => return plain(StatusCode::NOT_FOUND, "There is no such incident."),
-        Err(e) => return unavailable(e),
+) -> PageResult {
+    let Some(incident) = load(&state, id).await? else {
+        return Ok(plain(StatusCode::NOT_FOUND, "There is no such incident."));
     };
     let form = form_of(&incident, &state.config.time_zone.zone);
     edit_page(
@@ -517,11 +511,9 @@ pub async fn save(
     Extension(admin): Extension<Admin>,
     Path(id): Path<i64>,
     Form(form): Form<IncidentForm>,
-) -> Response {
-    let incident = match load(&state, id).await {
-        Ok(Some(incident)) => incident,
-        Ok(None) => return plain(StatusCode::NOT_FOUND, "There is no such incident."),
-        Err(e) => return unavailable(e),
+) -> PageResult {
+    let Some(incident) = load(&state, id).await? else {
+        return Ok(plain(StatusCode::NOT_FOUND, "There is no such incident."));
     };
     let checked = match parse(&form, &state.config.time_zone.zone) {
         Ok(checked) => checked,
@@ -573,7 +565,7 @@ pub async fn save(
         based_on,
     };
     match service::revise(&state.services(), &admin.actor(), id, &revision).await {
-        Ok(_) => Redirect::to(&format!("/admin/incidents/{id}/?notice=saved")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/admin/incidents/{id}/?notice=saved")).into_response()),
         Err(ReviseError::ChangedMeanwhile(current)) => {
             let mut fresh = form_of(&current, tz);
             fresh.text = form.text;
@@ -628,14 +620,11 @@ async fn edit_page(
     status: StatusCode,
     notice: Option<&str>,
     pages: Pages,
-) -> Response {
+) -> PageResult {
     let tz = &state.config.time_zone.zone;
     let mut shown = Shown::default();
     if let Some(incident) = incident {
-        match shown_with(state, incident.id, pages).await {
-            Ok(loaded) => shown = loaded,
-            Err(e) => return unavailable(e),
-        }
+        shown = shown_with(state, incident.id, pages).await?;
     }
     let alerts_more = shown.alerts.len() as i64 > PAGE_SIZE;
     shown.alerts.truncate(PAGE_SIZE as usize);
@@ -747,10 +736,10 @@ pub async fn edit_update(
     Extension(admin): Extension<Admin>,
     Path((id, update_id)): Path<(i64, i64)>,
     Form(form): Form<UpdateForm>,
-) -> Response {
+) -> PageResult {
     let message = Some(form.message.as_str());
     match service::edit_update(&state.services(), &admin.actor(), id, update_id, message).await {
-        Ok(()) => Redirect::to(&format!("/admin/incidents/{id}/?notice=saved")).into_response(),
+        Ok(()) => Ok(Redirect::to(&format!("/admin/incidents/{id}/?notice=saved")).into_response()),
         Err(e) => change_failed(e),
     }
 }
@@ -759,9 +748,11 @@ pub async fn delete_update(
     State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Path((id, update_id)): Path<(i64, i64)>,
-) -> Response {
+) -> PageResult {
     match service::delete_update(&state.services(), &admin.actor(), id, update_id).await {
-        Ok(()) => Redirect::to(&format!("/admin/incidents/{id}/?notice=deleted")).into_response(),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/admin/incidents/{id}/?notice=deleted")).into_response())
+        }
         Err(e) => change_failed(e),
     }
 }

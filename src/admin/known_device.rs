@@ -8,7 +8,7 @@
 //! own, or one an admin set) retires every earlier cookie.
 
 use crate::storage::users::User;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
@@ -34,30 +34,24 @@ pub fn cookie(user: &User, secure: bool) -> Option<HeaderValue> {
 /// Whether the request carries a valid, unexpired cookie for `user`.
 pub fn recognises(headers: &HeaderMap, user: &User) -> bool {
     let now = jiff::Timestamp::now().as_second();
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().strip_prefix(COOKIE)?.strip_prefix('='))
-        .any(|value| {
-            let Some((signed, signature)) = value.rsplit_once('.') else {
-                return false;
-            };
-            let Some((id, issued)) = signed.split_once('.') else {
-                return false;
-            };
-            let fresh = issued
-                .parse::<i64>()
-                .ok()
-                .and_then(|issued| now.checked_sub(issued))
-                .is_some_and(|age| (0..=LIFETIME_SECONDS).contains(&age));
-            let expected = sign(user, signed);
-            let given = URL_SAFE_NO_PAD.decode(signature).ok();
-            fresh
-                && id == user.id.to_string()
-                && matches!((expected, given), (Some(e), Some(g)) if bool::from(e.as_slice().ct_eq(&g)))
-        })
+    crate::web::cookies::values(headers, COOKIE).any(|value| {
+        let Some((signed, signature)) = value.rsplit_once('.') else {
+            return false;
+        };
+        let Some((id, issued)) = signed.split_once('.') else {
+            return false;
+        };
+        let fresh = issued
+            .parse::<i64>()
+            .ok()
+            .and_then(|issued| now.checked_sub(issued))
+            .is_some_and(|age| (0..=LIFETIME_SECONDS).contains(&age));
+        let expected = sign(user, signed);
+        let given = URL_SAFE_NO_PAD.decode(signature).ok();
+        fresh
+            && id == user.id.to_string()
+            && matches!((expected, given), (Some(e), Some(g)) if bool::from(e.as_slice().ct_eq(&g)))
+    })
 }
 
 fn sign(user: &User, value: &str) -> Option<Vec<u8>> {
@@ -73,6 +67,7 @@ fn sign(user: &User, value: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::header;
 
     fn user(id: i64, hash: &str) -> User {
         User {

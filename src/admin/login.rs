@@ -2,7 +2,7 @@
 
 use super::AdminState;
 use super::session::{self, safe_next, secure_cookies};
-use super::{Chrome, page, system_name, unavailable};
+use super::{Chrome, PageError, PageResult, page, system_name};
 use crate::redis::SharedRedis;
 use crate::storage::{admin_sessions, audit, users};
 use crate::web::client::Client;
@@ -251,11 +251,11 @@ async fn login_page(
     next: Option<&str>,
     error: Option<&'static str>,
     notice: Option<&str>,
-) -> Response {
+) -> PageResult {
     let (csrf, cookie) = csrf::token(headers, secure_cookies(state));
     let name = system_name(state).await;
     let chrome = Chrome::new(&name, "Log in").with_notice(notice);
-    with_cookie(
+    Ok(with_cookie(
         page(
             status,
             &LoginPage {
@@ -265,21 +265,21 @@ async fn login_page(
                 next: safe_next(next).to_owned(),
                 error,
             },
-        ),
+        )?,
         cookie,
-    )
+    ))
 }
 
 pub async fn form(
     State(state): State<AdminState>,
     headers: HeaderMap,
     Query(query): Query<NextQuery>,
-) -> Response {
+) -> PageResult {
     if let Ok(mut conn) = state.db.acquire().await
         && let Ok(Some((session, _))) = session::load(&mut conn, &headers).await
         && session.verified
     {
-        return Redirect::to(safe_next(query.next.as_deref())).into_response();
+        return Ok(Redirect::to(safe_next(query.next.as_deref())).into_response());
     }
     login_page(
         &state,
@@ -306,10 +306,9 @@ async fn upgraded_password_hash(state: &AdminState, user: &users::User, password
     let Ok(hash) = slot.hash(password).await else {
         return;
     };
-    let stored = match state.db.acquire().await {
-        Ok(mut conn) => users::set_password_hash(&mut conn, user.id, &hash).await,
-        Err(e) => Err(e),
-    };
+    let stored =
+        async { users::set_password_hash(&mut *state.db.acquire().await?, user.id, &hash).await }
+            .await;
     match stored {
         Ok(()) => tracing::info!(username = %user.username, "password hash upgraded to argon2id"),
         Err(e) => {
@@ -323,7 +322,7 @@ pub async fn submit(
     client: Client,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
-) -> Response {
+) -> PageResult {
     let next = form.next.as_deref();
     let again = |status, error| {
         login_page(
@@ -348,19 +347,19 @@ pub async fn submit(
     // cost a hash before the first of them is found wrong.
     let Some(mut attempt) = state.admin_limits.attempt(client, username).await else {
         tracing::warn!(username, %client, "login refused: too many wrong attempts");
-        return retry_after(again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY).await, "30");
+        return Ok(retry_after(
+            again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY).await?,
+            "30",
+        ));
     };
     // The connection goes back to the pool before the hash: alert hooks and Slack must never
     // wait for logins.
-    let found = match state.db.acquire().await {
-        Ok(mut conn) => users::by_username(&mut conn, username).await,
-        Err(e) => Err(e),
-    };
+    let found = async { users::by_username(&mut *state.db.acquire().await?, username).await }.await;
     let user = match found {
         Ok(user) => user.filter(|u| u.active),
         Err(e) => {
             attempt.give_back().await;
-            return unavailable(e);
+            return Err(PageError::from(e));
         }
     };
     let known = user
@@ -373,10 +372,10 @@ pub async fn submit(
             .await
     {
         tracing::warn!(username, %client, "login refused: too many wrong attempts for the username");
-        return retry_after(
-            again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY_FOR_USERNAME).await,
+        return Ok(retry_after(
+            again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY_FOR_USERNAME).await?,
             "30",
-        );
+        ));
     }
     let hash = user
         .as_ref()
@@ -394,7 +393,10 @@ pub async fn submit(
     let Some(slot) = state.admin_limits.hashing.try_start(hash) else {
         attempt.give_back().await;
         tracing::warn!(username, %client, "login refused: every password hash slot is busy");
-        return retry_after(again(StatusCode::TOO_MANY_REQUESTS, BUSY).await, "5");
+        return Ok(retry_after(
+            again(StatusCode::TOO_MANY_REQUESTS, BUSY).await?,
+            "5",
+        ));
     };
     let right = slot.verify(form.password.clone(), hash.to_owned()).await;
     let Some(user) = user.filter(|_| right) else {
@@ -407,25 +409,15 @@ pub async fn submit(
     if crate::accounts::needs_rehash(&user.password_hash) {
         upgraded_password_hash(&state, &user, form.password.clone()).await;
     }
-    let mut conn = match state.db.acquire().await {
-        Ok(conn) => conn,
-        Err(e) => return unavailable(e),
-    };
+    let mut conn = state.db.acquire().await?;
     if let Ok(Some(current)) = users::by_id(&mut conn, user.id).await {
         // The upgraded hash, which the browser's known-device cookie is signed with.
         user = current;
     }
     let secure = secure_cookies(&state);
-    let keys = match crate::storage::security_keys::count(&mut conn, user.id).await {
-        Ok(keys) => keys,
-        Err(e) => return unavailable(e),
-    };
+    let keys = crate::storage::security_keys::count(&mut conn, user.id).await?;
     let second_factor = user.totp_secret.is_some() || keys > 0;
-    let started = session::start(&mut conn, user.id, !second_factor, secure).await;
-    let cookie = match started {
-        Ok(cookie) => cookie,
-        Err(e) => return unavailable(e),
-    };
+    let cookie = session::start(&mut conn, user.id, !second_factor, secure).await?;
     if let Some(old) = session::cookie_session_hash(&headers) {
         let _ = admin_sessions::delete(&mut conn, &old).await;
     }
@@ -447,13 +439,11 @@ pub async fn submit(
             url::form_urlencoded::byte_serialize(safe_next(next).as_bytes()).collect();
         format!("/admin/login/verify?next={next}")
     } else {
-        if let Err(e) = logged_in(&mut conn, &user.username, user.id).await {
-            return unavailable(e);
-        }
+        logged_in(&mut conn, &user.username, user.id).await?;
         cookies.extend(super::known_device::cookie(&user, secure));
         safe_next(next).to_owned()
     };
-    with_cookies(Redirect::to(&target).into_response(), cookies)
+    Ok(with_cookies(Redirect::to(&target).into_response(), cookies))
 }
 
 /// The second factor passed: the half-way session is replaced by a full one under a new id, so
@@ -498,18 +488,11 @@ async fn second_factor_page(
     csrf: String,
     next: Option<&str>,
     error: Option<&'static str>,
-) -> Response {
-    let counts = async {
-        let mut conn = state.db.acquire().await?;
-        let keys = crate::storage::security_keys::count(&mut conn, user.id).await?;
-        let codes = users::recovery_codes_left(&mut conn, user.id).await?;
-        Ok::<_, crate::storage::StorageError>((keys, codes))
-    }
-    .await;
-    let (keys, codes) = match counts {
-        Ok(counts) => counts,
-        Err(e) => return unavailable(e),
-    };
+) -> PageResult {
+    let mut conn = state.db.acquire().await?;
+    let keys = crate::storage::security_keys::count(&mut conn, user.id).await?;
+    let codes = users::recovery_codes_left(&mut conn, user.id).await?;
+    drop(conn);
     let name = system_name(state).await;
     page(
         status,
@@ -528,13 +511,10 @@ pub async fn second_factor_form(
     State(state): State<AdminState>,
     headers: HeaderMap,
     Query(query): Query<NextQuery>,
-) -> Response {
-    let mut conn = match state.db.acquire().await {
-        Ok(conn) => conn,
-        Err(e) => return unavailable(e),
-    };
-    match session::load(&mut conn, &headers).await {
-        Ok(Some((session, user))) if !session.verified => {
+) -> PageResult {
+    let mut conn = state.db.acquire().await?;
+    match session::load(&mut conn, &headers).await? {
+        Some((session, user)) if !session.verified => {
             second_factor_page(
                 &state,
                 &user,
@@ -545,9 +525,8 @@ pub async fn second_factor_form(
             )
             .await
         }
-        Ok(Some(_)) => Redirect::to(safe_next(query.next.as_deref())).into_response(),
-        Ok(None) => Redirect::to("/admin/login").into_response(),
-        Err(e) => unavailable(e),
+        Some(_) => Ok(Redirect::to(safe_next(query.next.as_deref())).into_response()),
+        None => Ok(Redirect::to("/admin/login").into_response()),
     }
 }
 
@@ -556,16 +535,12 @@ pub async fn second_factor(
     client: Client,
     headers: HeaderMap,
     Form(form): Form<CodeForm>,
-) -> Response {
+) -> PageResult {
     let next = form.next.as_deref();
-    let mut conn = match state.db.acquire().await {
-        Ok(conn) => conn,
-        Err(e) => return unavailable(e),
-    };
-    let (pending, user) = match session::load(&mut conn, &headers).await {
-        Ok(Some((session, user))) if !session.verified => (session, user),
-        Ok(_) => return Redirect::to("/admin/login").into_response(),
-        Err(e) => return unavailable(e),
+    let mut conn = state.db.acquire().await?;
+    let (pending, user) = match session::load(&mut conn, &headers).await? {
+        Some((session, user)) if !session.verified => (session, user),
+        _ => return Ok(Redirect::to("/admin/login").into_response()),
     };
     drop(conn);
     let again = |status, error| {
@@ -592,27 +567,32 @@ pub async fn second_factor(
     // password guessers, so codes count per client, per username on it, and per username
     // from all clients together (against one password holder on many addresses).
     let Some(mut attempt) = state.admin_limits.attempt(client, &user.username).await else {
-        return retry_after(again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY).await, "30");
+        return Ok(retry_after(
+            again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY).await?,
+            "30",
+        ));
     };
     if !state
         .admin_limits
         .count_code(&mut attempt, &user.username)
         .await
     {
-        return retry_after(again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY).await, "30");
+        return Ok(retry_after(
+            again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY).await?,
+            "30",
+        ));
     }
-    let mut conn = match state.db.acquire().await {
-        Ok(conn) => conn,
+    let checked = async {
+        let mut conn = state.db.acquire().await?;
+        let passed = super::account::check_second_factor(&mut conn, &user, &form.code).await?;
+        Ok::<_, crate::storage::StorageError>((conn, passed))
+    }
+    .await;
+    let (mut conn, passed) = match checked {
+        Ok(checked) => checked,
         Err(e) => {
             attempt.give_back().await;
-            return unavailable(e);
-        }
-    };
-    let passed = match super::account::check_second_factor(&mut conn, &user, &form.code).await {
-        Ok(passed) => passed,
-        Err(e) => {
-            attempt.give_back().await;
-            return unavailable(e);
+            return Err(PageError::from(e));
         }
     };
     if !passed {
@@ -625,24 +605,22 @@ pub async fn second_factor(
         .await;
     }
     attempt.give_back().await;
-    let cookies = match complete(&mut conn, &pending, &user, secure_cookies(&state)).await {
-        Ok(cookies) => cookies,
-        Err(e) => return unavailable(e),
-    };
-    with_cookies(Redirect::to(safe_next(next)).into_response(), cookies)
+    let cookies = complete(&mut conn, &pending, &user, secure_cookies(&state)).await?;
+    Ok(with_cookies(
+        Redirect::to(safe_next(next)).into_response(),
+        cookies,
+    ))
 }
 
 pub async fn logout(
     State(state): State<AdminState>,
     Extension(admin): Extension<session::Admin>,
-) -> Response {
-    if let Ok(mut conn) = state.db.acquire().await
-        && let Err(e) = admin_sessions::delete(&mut conn, admin.session_hash()).await
-    {
-        return unavailable(e);
+) -> PageResult {
+    if let Ok(mut conn) = state.db.acquire().await {
+        admin_sessions::delete(&mut conn, admin.session_hash()).await?;
     }
-    with_cookie(
+    Ok(with_cookie(
         Redirect::to("/admin/login?notice=logged-out").into_response(),
         Some(session::expired_cookie(secure_cookies(&state))),
-    )
+    ))
 }

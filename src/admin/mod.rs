@@ -20,11 +20,10 @@ use crate::config::Config;
 use crate::logo;
 use crate::public::assets::Assets;
 use crate::storage::StorageError;
-use askama::Template;
+pub use crate::web::page::{PageError, PageResult, page, plain};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use std::sync::Arc;
 
@@ -208,52 +207,12 @@ impl Chrome {
     }
 }
 
-/// A page, or the error page when the template fails (a bug).
-pub fn page(status: StatusCode, template: &impl Template) -> Response {
-    match template.render() {
-        Ok(body) => {
-            let mut response = crate::public::html(status, body);
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "cannot render an admin page");
-            crate::public::internal_error_page()
-        }
-    }
-}
-
-/// Where a form goes after a change: the page it asked for, or the "try again" answer when the
+/// Where a form goes after a change: the page it asked for, or the "try again" page when the
 /// database refused (nothing was saved then).
-pub fn redirect_after(result: Result<(), StorageError>, to: &str) -> Response {
-    match result {
-        Ok(()) => Redirect::to(to).into_response(),
-        Err(e) => unavailable(e),
-    }
-}
-
-/// A short answer in plain text, for the rare refusals that have no page of their own.
-pub fn plain(status: StatusCode, message: &'static str) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        message,
-    )
-        .into_response()
-}
-
-pub fn unavailable(e: StorageError) -> Response {
-    tracing::error!(error = %e, "admin request failed on storage");
-    let mut response = plain(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "The database is not answering. Nothing was changed; please try again in a minute.",
-    );
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-    response
+#[track_caller]
+pub fn redirect_after(result: Result<(), StorageError>, to: &str) -> PageResult {
+    result?;
+    Ok(Redirect::to(to).into_response())
 }
 
 /// Runs `change` and its audit entry (by the logged-in admin, about no incident) as one

@@ -2,13 +2,13 @@
 
 use super::AdminState;
 use super::session::Admin;
-use super::{Chrome, audited, page, plain, redirect_after, system_name, unavailable};
+use super::{Chrome, PageError, PageResult, audited, page, plain, redirect_after, system_name};
 use crate::storage::{StorageError, admin_sessions, audit, subscribers, users};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use jiff::Timestamp;
 
 const PAGE_SIZE: i64 = 100;
@@ -54,26 +54,19 @@ pub async fn subscribers(
     State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Query(query): Query<SearchQuery>,
-) -> Response {
+) -> PageResult {
     let page_number = query.page.unwrap_or(1).clamp(1, 1_000_000);
     let search: String = query.q.trim().chars().take(254).collect();
-    let found = async {
-        let mut conn = state.db.acquire().await?;
-        let counts = subscribers::counts(&mut conn).await?;
-        let rows = subscribers::search(
-            &mut conn,
-            &search,
-            Some(PAGE_SIZE + 1),
-            (page_number - 1) * PAGE_SIZE,
-        )
-        .await?;
-        Ok::<_, StorageError>((counts, rows))
-    }
-    .await;
-    let ((active, pending), mut rows) = match found {
-        Ok(found) => found,
-        Err(e) => return unavailable(e),
-    };
+    let mut conn = state.db.acquire().await?;
+    let (active, pending) = subscribers::counts(&mut conn).await?;
+    let mut rows = subscribers::search(
+        &mut conn,
+        &search,
+        Some(PAGE_SIZE + 1),
+        (page_number - 1) * PAGE_SIZE,
+    )
+    .await?;
+    drop(conn);
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     let name = system_name(&state).await;
@@ -107,32 +100,26 @@ pub async fn delete_subscriber(
     State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<i64>,
-) -> Response {
-    let found = match state.db.acquire().await {
-        Ok(mut conn) => subscribers::get(&mut conn, id).await,
-        Err(e) => Err(e),
-    };
-    let subscriber = match found {
-        Ok(Some(subscriber)) => subscriber,
-        Ok(None) => return plain(StatusCode::NOT_FOUND, "This subscriber no longer exists."),
-        Err(e) => return unavailable(e),
+) -> PageResult {
+    let Some(subscriber) = subscribers::get(&mut *state.db.acquire().await?, id).await? else {
+        return Ok(plain(
+            StatusCode::NOT_FOUND,
+            "This subscriber no longer exists.",
+        ));
     };
     let message = format!(
         "{} deleted the subscriber {}",
         admin.user.username, subscriber.email
     );
-    match audited(
+    let result = audited(
         &state,
         &admin,
         "subscriber.deleted",
         message,
         async |conn| subscribers::delete(conn, id).await,
     )
-    .await
-    {
-        Ok(()) => Redirect::to("/admin/subscribers/?notice=deleted").into_response(),
-        Err(e) => unavailable(e),
-    }
+    .await;
+    redirect_after(result, "/admin/subscribers/?notice=deleted")
 }
 
 /// A spreadsheet cell that cannot be taken for a formula (CSV injection).
@@ -152,15 +139,8 @@ fn csv_cell(value: &str) -> String {
 pub async fn export_subscribers(
     State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
-) -> Response {
-    let all = match state.db.acquire().await {
-        Ok(mut conn) => subscribers::search(&mut conn, "", None, 0).await,
-        Err(e) => Err(e),
-    };
-    let all = match all {
-        Ok(all) => all,
-        Err(e) => return unavailable(e),
-    };
+) -> PageResult {
+    let all = subscribers::search(&mut *state.db.acquire().await?, "", None, 0).await?;
     tracing::info!(username = %admin.user.username, count = all.len(), "subscribers exported");
     let mut csv = String::from("email,status,since_utc\r\n");
     for s in &all {
@@ -185,7 +165,7 @@ pub async fn export_subscribers(
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    Ok(response)
 }
 
 // ---- Users ----
@@ -219,22 +199,14 @@ async fn users_page(
     new_email: String,
     error: Option<String>,
     notice: Option<&str>,
-) -> Response {
-    let loaded = async {
-        let mut conn = state.db.acquire().await?;
-        let all = users::all(&mut conn).await?;
-        let mut with_keys = Vec::with_capacity(all.len());
-        for user in all {
-            let keys = crate::storage::security_keys::count(&mut conn, user.id).await?;
-            with_keys.push((user, keys));
-        }
-        Ok::<_, StorageError>(with_keys)
+) -> PageResult {
+    let mut conn = state.db.acquire().await?;
+    let mut all = Vec::new();
+    for user in users::all(&mut conn).await? {
+        let keys = crate::storage::security_keys::count(&mut conn, user.id).await?;
+        all.push((user, keys));
     }
-    .await;
-    let all = match loaded {
-        Ok(all) => all,
-        Err(e) => return unavailable(e),
-    };
+    drop(conn);
     let name = system_name(state).await;
     page(
         status,
@@ -273,7 +245,7 @@ pub async fn users(
     State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Query(query): Query<NoticeQuery>,
-) -> Response {
+) -> PageResult {
     users_page(
         &state,
         &admin,
@@ -300,7 +272,7 @@ pub async fn create_user(
     State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Form(form): Form<NewUserForm>,
-) -> Response {
+) -> PageResult {
     let username = form.username.trim().to_owned();
     let email = form.email.trim().to_owned();
     let created = async {
@@ -323,7 +295,7 @@ pub async fn create_user(
     }
     .await;
     match created {
-        Ok(()) => Redirect::to("/admin/users/?notice=created").into_response(),
+        Ok(()) => Ok(Redirect::to("/admin/users/?notice=created").into_response()),
         Err(crate::accounts::AccountError::Invalid(message)) => {
             users_page(
                 &state,
@@ -336,7 +308,7 @@ pub async fn create_user(
             )
             .await
         }
-        Err(crate::accounts::AccountError::Storage(e)) => unavailable(e),
+        Err(crate::accounts::AccountError::Storage(e)) => Err(PageError::from(e)),
     }
 }
 
@@ -348,21 +320,15 @@ enum UserAction {
     ResetSecondFactor,
 }
 
-async fn act_on_user(state: &AdminState, admin: &Admin, id: i64, action: UserAction) -> Response {
+async fn act_on_user(state: &AdminState, admin: &Admin, id: i64, action: UserAction) -> PageResult {
     if id == admin.user.id && !matches!(action, UserAction::Activate) {
-        return plain(
+        return Ok(plain(
             StatusCode::BAD_REQUEST,
             "You cannot do this to your own account here; use \"Your account\". Nothing was changed.",
-        );
+        ));
     }
-    let found = match state.db.acquire().await {
-        Ok(mut conn) => users::by_id(&mut conn, id).await,
-        Err(e) => Err(e),
-    };
-    let user = match found {
-        Ok(Some(user)) => user,
-        Ok(None) => return plain(StatusCode::NOT_FOUND, "There is no such user."),
-        Err(e) => return unavailable(e),
+    let Some(user) = users::by_id(&mut *state.db.acquire().await?, id).await? else {
+        return Ok(plain(StatusCode::NOT_FOUND, "There is no such user."));
     };
     let (audit_action, did) = match action {
         UserAction::Deactivate => ("user.deactivated", "deactivated"),
@@ -393,7 +359,7 @@ pub async fn deactivate_user(
     State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<i64>,
-) -> Response {
+) -> PageResult {
     act_on_user(&state, &admin, id, UserAction::Deactivate).await
 }
 
@@ -401,7 +367,7 @@ pub async fn activate_user(
     State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<i64>,
-) -> Response {
+) -> PageResult {
     act_on_user(&state, &admin, id, UserAction::Activate).await
 }
 
@@ -409,7 +375,7 @@ pub async fn reset_second_factor(
     State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<i64>,
-) -> Response {
+) -> PageResult {
     act_on_user(&state, &admin, id, UserAction::ResetSecondFactor).await
 }
 
@@ -425,12 +391,12 @@ pub async fn reset_password(
     Extension(admin): Extension<Admin>,
     Path(id): Path<i64>,
     Form(form): Form<PasswordForm>,
-) -> Response {
+) -> PageResult {
     if id == admin.user.id {
-        return plain(
+        return Ok(plain(
             StatusCode::BAD_REQUEST,
             "Change your own password under \"Your account\", which asks for the current one. Nothing was changed.",
-        );
+        ));
     }
     let hash = match super::account::new_password_hash(&state, &form.password).await {
         Ok(hash) => hash,
@@ -447,14 +413,8 @@ pub async fn reset_password(
             .await;
         }
     };
-    let found = match state.db.acquire().await {
-        Ok(mut conn) => users::by_id(&mut conn, id).await,
-        Err(e) => Err(e),
-    };
-    let user = match found {
-        Ok(Some(user)) => user,
-        Ok(None) => return plain(StatusCode::NOT_FOUND, "There is no such user."),
-        Err(e) => return unavailable(e),
+    let Some(user) = users::by_id(&mut *state.db.acquire().await?, id).await? else {
+        return Ok(plain(StatusCode::NOT_FOUND, "There is no such user."));
     };
     let message = format!(
         "{} reset the password of {}",
@@ -512,7 +472,7 @@ pub async fn audit_log(
     State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Query(query): Query<AuditQuery>,
-) -> Response {
+) -> PageResult {
     let incident = query
         .incident
         .trim()
@@ -521,23 +481,14 @@ pub async fn audit_log(
         .ok();
     let actor: String = query.actor.trim().chars().take(200).collect();
     let page_number = query.page.unwrap_or(1).clamp(1, 1_000_000);
-    let found = match state.db.acquire().await {
-        Ok(mut conn) => {
-            audit::list(
-                &mut conn,
-                incident,
-                &actor,
-                PAGE_SIZE + 1,
-                (page_number - 1) * PAGE_SIZE,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    };
-    let mut found = match found {
-        Ok(found) => found,
-        Err(e) => return unavailable(e),
-    };
+    let mut found = audit::list(
+        &mut *state.db.acquire().await?,
+        incident,
+        &actor,
+        PAGE_SIZE + 1,
+        (page_number - 1) * PAGE_SIZE,
+    )
+    .await?;
     let more = found.len() as i64 > PAGE_SIZE;
     found.truncate(PAGE_SIZE as usize);
     let incident_text = incident.map(|i| i.to_string()).unwrap_or_default();

@@ -5,8 +5,9 @@
 
 use super::AdminState;
 use super::session::{self, Admin, safe_next, secure_cookies};
-use super::{plain, unavailable};
+use super::{PageResult, plain, redirect_after};
 use crate::storage::{AnyConnection, StorageError, admin_sessions, security_keys, users};
+use crate::web::page::ScriptError;
 use axum::Form;
 use axum::extract::{Extension, Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -59,12 +60,12 @@ fn keys_of(stored: &[security_keys::StoredKey]) -> Vec<(i64, SecurityKey)> {
 pub async fn start_registration(
     State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
-) -> Response {
+) -> Result<Response, ScriptError> {
     let Some(webauthn) = relying_party(&state) else {
-        return failure(
+        return Ok(failure(
             StatusCode::CONFLICT,
             "Security keys need the site to be reached by a domain name (MONOSTAT_SITE_URL), not an IP address.",
-        );
+        ));
     };
     let started = async {
         let mut conn = state.db.acquire().await?;
@@ -89,14 +90,13 @@ pub async fn start_registration(
         Ok::<_, StorageError>(Some(options))
     }
     .await;
-    match started {
-        Ok(Some(options)) => Json(options).into_response(),
-        Ok(None) => failure(
+    Ok(match started? {
+        Some(options) => Json(options).into_response(),
+        None => failure(
             StatusCode::INTERNAL_SERVER_ERROR,
             "The security key enrolment could not be started.",
         ),
-        Err(e) => unavailable(e),
-    }
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -112,12 +112,12 @@ pub async fn finish_registration(
     State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Form(form): Form<FinishRegistration>,
-) -> Response {
+) -> Result<Response, ScriptError> {
     let Some(webauthn) = relying_party(&state) else {
-        return failure(
+        return Ok(failure(
             StatusCode::CONFLICT,
             "Security keys are not available here.",
-        );
+        ));
     };
     let name: String = form.name.trim().chars().take(60).collect();
     let name = if name.is_empty() {
@@ -125,42 +125,35 @@ pub async fn finish_registration(
     } else {
         name
     };
-    let mut conn = match state.db.acquire().await {
-        Ok(conn) => conn,
-        Err(e) => return unavailable(e),
-    };
-    let ceremony = match admin_sessions::take_webauthn_state(&mut conn, admin.session_hash()).await
-    {
-        Ok(ceremony) => {
-            ceremony.and_then(|c| serde_json::from_str::<SecurityKeyRegistration>(&c).ok())
-        }
-        Err(e) => return unavailable(e),
-    };
+    let mut conn = state.db.acquire().await?;
+    let ceremony = admin_sessions::take_webauthn_state(&mut conn, admin.session_hash())
+        .await?
+        .and_then(|c| serde_json::from_str::<SecurityKeyRegistration>(&c).ok());
     let Some(ceremony) = ceremony else {
-        return failure(
+        return Ok(failure(
             StatusCode::BAD_REQUEST,
             "Start again: this enrolment has expired.",
-        );
+        ));
     };
     let Ok(answer) = serde_json::from_str::<RegisterPublicKeyCredential>(&form.credential) else {
-        return failure(
+        return Ok(failure(
             StatusCode::BAD_REQUEST,
             "The browser's answer could not be read.",
-        );
+        ));
     };
     let key = match webauthn.finish_securitykey_registration(&answer, &ceremony) {
         Ok(key) => key,
         Err(e) => {
             tracing::info!(error = %e, username = %admin.user.username, "security key refused");
-            return failure(
+            return Ok(failure(
                 StatusCode::BAD_REQUEST,
                 "The security key's answer was not valid. Try again.",
-            );
+            ));
         }
     };
     let credential = serde_json::to_string(&key).unwrap_or_default();
     let message = format!("{} added the security key {name:?}", admin.user.username);
-    let saved = super::audited(
+    super::audited(
         &state,
         &admin,
         "user.security_key_added",
@@ -170,11 +163,8 @@ pub async fn finish_registration(
             Ok(())
         },
     )
-    .await;
-    match saved {
-        Ok(()) => Json(json!({ "redirect": "/admin/account/?notice=key-added" })).into_response(),
-        Err(e) => unavailable(e),
-    }
+    .await?;
+    Ok(Json(json!({ "redirect": "/admin/account/?notice=key-added" })).into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -190,17 +180,17 @@ pub async fn remove(
     client: crate::web::client::Client,
     Path(id): Path<i64>,
     Form(form): Form<RemoveForm>,
-) -> Response {
+) -> PageResult {
     let right =
         match super::account::password_is_right(&state, &admin, client, &form.password).await {
             Ok(right) => right,
-            Err(response) => return response,
+            Err(response) => return Ok(response),
         };
     if !right {
-        return plain(
+        return Ok(plain(
             StatusCode::BAD_REQUEST,
             "Your password is not right; the security key stays. Go back and try again.",
-        );
+        ));
     }
     let mut found = false;
     let message = format!("{} removed a security key", admin.user.username);
@@ -215,11 +205,13 @@ pub async fn remove(
         },
     )
     .await;
-    match removed.map(|()| found) {
-        Ok(true) => axum::response::Redirect::to("/admin/account/?notice=removed").into_response(),
-        Ok(false) => plain(StatusCode::NOT_FOUND, "You have no such security key."),
-        Err(e) => unavailable(e),
+    if removed.is_ok() && !found {
+        return Ok(plain(
+            StatusCode::NOT_FOUND,
+            "You have no such security key.",
+        ));
     }
+    redirect_after(removed, "/admin/account/?notice=removed")
 }
 
 /// The login step after the password, for a session still waiting for its second factor.
@@ -252,12 +244,12 @@ pub async fn start_login(
     State(state): State<AdminState>,
     headers: HeaderMap,
     Form(form): Form<StartLogin>,
-) -> Response {
+) -> Result<Response, ScriptError> {
     let Some(webauthn) = relying_party(&state) else {
-        return failure(
+        return Ok(failure(
             StatusCode::CONFLICT,
             "Security keys are not available here.",
-        );
+        ));
     };
     let started = async {
         let mut conn = state.db.acquire().await?;
@@ -288,11 +280,10 @@ pub async fn start_login(
         Ok::<_, StorageError>(Ok(options))
     }
     .await;
-    match started {
-        Ok(Ok(options)) => Json(options).into_response(),
-        Ok(Err(response)) => response,
-        Err(e) => unavailable(e),
-    }
+    Ok(match started? {
+        Ok(options) => Json(options).into_response(),
+        Err(response) => response,
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -309,75 +300,61 @@ pub async fn finish_login(
     client: crate::web::client::Client,
     headers: HeaderMap,
     Form(form): Form<FinishLogin>,
-) -> Response {
+) -> Result<Response, ScriptError> {
     let Some(webauthn) = relying_party(&state) else {
-        return failure(
+        return Ok(failure(
             StatusCode::CONFLICT,
             "Security keys are not available here.",
-        );
+        ));
     };
-    let mut conn = match state.db.acquire().await {
-        Ok(conn) => conn,
-        Err(e) => return unavailable(e),
-    };
-    let (session, user) = match pending(&mut conn, &headers, &form.csrf).await {
-        Ok(Some(found)) => found,
-        Ok(None) => {
-            return failure(
-                StatusCode::FORBIDDEN,
-                "Your login has expired. Log in again.",
-            );
-        }
-        Err(e) => return unavailable(e),
+    let mut conn = state.db.acquire().await?;
+    let Some((session, user)) = pending(&mut conn, &headers, &form.csrf).await? else {
+        return Ok(failure(
+            StatusCode::FORBIDDEN,
+            "Your login has expired. Log in again.",
+        ));
     };
     let Some(attempt) = state.admin_limits.attempt(client, &user.username).await else {
-        return failure(StatusCode::TOO_MANY_REQUESTS, super::login::TOO_MANY);
+        return Ok(failure(
+            StatusCode::TOO_MANY_REQUESTS,
+            super::login::TOO_MANY,
+        ));
     };
-    let ceremony = match admin_sessions::take_webauthn_state(&mut conn, &session.id_hash).await {
-        Ok(c) => c.and_then(|c| serde_json::from_str::<SecurityKeyAuthentication>(&c).ok()),
-        Err(e) => return unavailable(e),
-    };
+    let ceremony = admin_sessions::take_webauthn_state(&mut conn, &session.id_hash)
+        .await?
+        .and_then(|c| serde_json::from_str::<SecurityKeyAuthentication>(&c).ok());
     let answer = serde_json::from_str::<PublicKeyCredential>(&form.credential).ok();
     let (Some(ceremony), Some(answer)) = (ceremony, answer) else {
-        return failure(
+        return Ok(failure(
             StatusCode::BAD_REQUEST,
             "Start again: this check has expired.",
-        );
+        ));
     };
     let result = match webauthn.finish_securitykey_authentication(&answer, &ceremony) {
         Ok(result) => result,
         Err(e) => {
             tracing::info!(error = %e, username = %user.username, "security key login refused");
             drop(attempt);
-            return failure(
+            return Ok(failure(
                 StatusCode::BAD_REQUEST,
                 "The security key's answer was not valid.",
-            );
+            ));
         }
     };
     // Keep the key's new signature counter, so a cloned key shows up as one going backwards.
-    let stored = match security_keys::for_user(&mut conn, user.id).await {
-        Ok(stored) => stored,
-        Err(e) => return unavailable(e),
-    };
+    let stored = security_keys::for_user(&mut conn, user.id).await?;
     for (id, mut key) in keys_of(&stored) {
         if key.cred_id() == result.cred_id() {
             key.update_credential(&result);
             let credential = serde_json::to_string(&key).unwrap_or_default();
-            if let Err(e) = security_keys::used(&mut conn, id, &credential, Timestamp::now()).await
-            {
-                return unavailable(e);
-            }
+            security_keys::used(&mut conn, id, &credential, Timestamp::now()).await?;
         }
     }
     attempt.give_back().await;
     let cookies =
-        match super::login::complete(&mut conn, &session, &user, secure_cookies(&state)).await {
-            Ok(cookies) => cookies,
-            Err(e) => return unavailable(e),
-        };
-    super::login::with_cookies(
+        super::login::complete(&mut conn, &session, &user, secure_cookies(&state)).await?;
+    Ok(super::login::with_cookies(
         Json(json!({ "redirect": safe_next(form.next.as_deref()) })).into_response(),
         cookies,
-    )
+    ))
 }

@@ -64,14 +64,9 @@ fn hash_id(id: &str) -> String {
 
 /// The session id from the request's cookie, hashed as stored.
 pub fn cookie_session_hash(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == COOKIE && value.len() == 64)
-        .map(|(_, value)| hash_id(value))
+    crate::web::cookies::values(headers, COOKIE)
+        .find(|value| value.len() == 64)
+        .map(hash_id)
 }
 
 /// Starts a session (verified or waiting for the second factor) and returns its cookie.
@@ -173,14 +168,12 @@ pub async fn require_login(
     request: Request,
     next: Next,
 ) -> Response {
-    let loaded = match state.db.acquire().await {
-        Ok(mut conn) => load(&mut conn, request.headers()).await,
-        Err(e) => Err(e),
-    };
+    let headers = request.headers();
+    let loaded = async { load(&mut *state.db.acquire().await?, headers).await }.await;
     let (session, user) = match loaded {
         Ok(Some((session, user))) if session.verified => (session, user),
         Ok(_) => return to_login(&request),
-        Err(e) => return super::unavailable(e),
+        Err(e) => return super::PageError::from(e).into_response(),
     };
     let now = Timestamp::now();
     if now.duration_since(session.last_seen) >= TOUCH_EVERY

@@ -571,6 +571,23 @@ fn incident_html(
 }
 
 /// A friendly error page in the site's style.
+/// Error pages in the site's look.
+impl crate::web::page::Look for SiteView {
+    fn error_page(&self, title: &str, message: &str) -> String {
+        error_page(self, title, message)
+    }
+}
+
+impl From<RenderError> for crate::web::page::PageError {
+    #[track_caller]
+    fn from(e: RenderError) -> Self {
+        match e {
+            RenderError::Storage(e) => Self::from(e),
+            RenderError::Template(e) => Self::from(e),
+        }
+    }
+}
+
 pub fn error_page(site: &SiteView, title: &str, message: &str) -> String {
     ErrorTemplate {
         site,

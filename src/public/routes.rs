@@ -6,6 +6,7 @@ use super::render::{RenderError, Snapshot, error_page};
 use super::rendered::Rendered;
 use super::state::PublicState;
 use super::views::SiteView;
+use crate::web::page::{PageError, html};
 use axum::Router;
 use axum::extract::{FromRef, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -64,11 +65,12 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
 
 /// The snapshot, rendering the first one now if none has succeeded yet (start-up, or a
 /// database that was away since start).
+/// Without one, there is no site to dress the error page in.
 async fn snapshot(pages: &PublicPages) -> Result<Arc<Snapshot>, Response> {
-    pages.current_or_render().await.map_err(|e| {
-        tracing::warn!(error = %e, "no rendering of the public pages to serve");
-        unavailable_plain()
-    })
+    pages
+        .current_or_render()
+        .await
+        .map_err(|e| PageError::from(e).into_response())
 }
 
 async fn cached(
@@ -307,7 +309,7 @@ pub async fn site(pages: &PublicPages) -> Result<Arc<SiteView>, Response> {
     snapshot(pages).await.map(|s| s.site.clone())
 }
 
-fn page(site: &SiteView, rendered: Result<Option<String>, RenderError>) -> Response {
+fn page(site: &Arc<SiteView>, rendered: Result<Option<String>, RenderError>) -> Response {
     match rendered {
         Ok(Some(body)) => {
             let mut response = html(StatusCode::OK, body);
@@ -325,42 +327,8 @@ fn page(site: &SiteView, rendered: Result<Option<String>, RenderError>) -> Respo
                 "There is no incident at this address.",
             ),
         ),
-        Err(RenderError::Storage(e)) => {
-            tracing::warn!(error = %e, "cannot render a public page");
-            let mut response = html(
-                StatusCode::SERVICE_UNAVAILABLE,
-                error_page(
-                    site,
-                    "Temporarily unavailable",
-                    "This page cannot be shown right now. Please try again in a minute; the current status is still available.",
-                ),
-            );
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-            response
-        }
-        Err(e @ RenderError::Template(_)) => {
-            tracing::error!(error = %e, "cannot render a public page");
-            html(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                error_page(
-                    site,
-                    "Something went wrong",
-                    "This page could not be shown. We have logged the problem.",
-                ),
-            )
-        }
+        Err(e) => PageError::from(e).in_look(site.clone()).into_response(),
     }
-}
-
-pub fn html(status: StatusCode, body: String) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        body,
-    )
-        .into_response()
 }
 
 /// Every turn for pages rendered per request has been taken for a while.
@@ -384,19 +352,6 @@ fn busy() -> Response {
         StatusCode::SERVICE_UNAVAILABLE,
         [(header::RETRY_AFTER, "5")],
         "busy; try again in a few seconds",
-    )
-        .into_response()
-}
-
-/// Only before the first rendering ever succeeded, so without the site's style.
-fn unavailable_plain() -> Response {
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::RETRY_AFTER, "10"),
-        ],
-        "<!doctype html><html lang=\"en\"><title>Temporarily unavailable</title><h1>Temporarily unavailable</h1><p>The status page is starting. Please try again in a few seconds.</p></html>",
     )
         .into_response()
 }

@@ -2,11 +2,12 @@
 //! anything on a GET: link scanners open every link in a mail.
 
 use super::state::PublicState;
-use super::{SiteView, html, not_found, site};
+use super::{SiteView, not_found, site};
 use crate::config::Config;
 use crate::service::subscriptions::{self, SubscribeError, TokenOutcome, TokenState};
 use crate::web::client::Client;
 use crate::web::csrf;
+use crate::web::page::{PageError, html};
 use askama::Template;
 use axum::extract::{FromRef, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -149,16 +150,10 @@ fn secure(state: &PublicState) -> bool {
     state.config.site_url.scheme() == "https"
 }
 
-fn unavailable(site: &SiteView, e: impl std::fmt::Display) -> Response {
-    tracing::warn!(error = %e, "subscription request failed");
-    message(
-        StatusCode::SERVICE_UNAVAILABLE,
-        site,
-        "Temporarily unavailable",
-        &["Your request could not be handled right now. Please try again in a minute."],
-        None,
-        None,
-    )
+/// The database did not answer: the one 503 page of every page, in the site's look.
+#[track_caller]
+fn unavailable(site: &Arc<SiteView>, e: crate::storage::StorageError) -> Response {
+    PageError::from(e).in_look(site.clone()).into_response()
 }
 
 fn expired(site: &SiteView) -> Response {

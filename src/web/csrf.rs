@@ -2,7 +2,7 @@
 //! random token in a `SameSite=Strict` cookie and in a hidden field; a POST is accepted only
 //! when both are present and equal, which another site can neither read nor forge.
 
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue};
 use rand::Rng;
 use rand::distr::Alphanumeric;
 use subtle::ConstantTimeEq;
@@ -36,12 +36,7 @@ pub fn verify(request: &HeaderMap, submitted: &str) -> bool {
 }
 
 fn from_cookie(request: &HeaderMap) -> Option<String> {
-    request
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == COOKIE && value.len() == 32)
-        .map(|(_, value)| value.to_owned())
+    super::cookies::values(request, COOKIE)
+        .find(|value| value.len() == 32)
+        .map(str::to_owned)
 }

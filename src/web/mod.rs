@@ -5,9 +5,11 @@
 //! nothing here imports those areas, so each of them may import this.
 
 pub mod client;
+pub mod cookies;
 pub(crate) mod csrf;
 mod error;
 pub mod health;
+pub mod page;
 pub mod rate_limit;
 pub mod secrets;
 pub mod server;

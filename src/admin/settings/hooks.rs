@@ -1,0 +1,74 @@
+//! The alert hooks page: the URLs to give OpsGenie and Alertmanager, and a new secret for them.
+
+use super::super::session::Admin;
+use super::super::{AdminState, Chrome, PageResult, page, plain, redirect_after, system_name};
+use super::{NoticeQuery, saved};
+use crate::storage::settings;
+use askama::Template;
+use axum::extract::{Extension, Query, State};
+use axum::http::StatusCode;
+use rand::Rng;
+use rand::distr::Alphanumeric;
+
+#[derive(Template)]
+#[template(path = "admin/settings_hooks.html")]
+struct HooksPage {
+    chrome: Chrome,
+    opsgenie_url: String,
+    alertmanager_url: String,
+    from_environment: bool,
+}
+
+pub async fn hooks(
+    State(state): State<AdminState>,
+    Extension(admin): Extension<Admin>,
+    Query(query): Query<NoticeQuery>,
+) -> PageResult {
+    let secret = match &state.config.webhook_secret {
+        Some(secret) => Ok(secret.expose().to_owned()),
+        None => match state.db.acquire().await {
+            Ok(mut conn) => settings::webhook_secret(&mut conn).await,
+            Err(e) => Err(e),
+        },
+    };
+    let secret = secret?;
+    let base = state.config.site_url.as_str().trim_end_matches('/');
+    let name = system_name(&state).await;
+    page(
+        StatusCode::OK,
+        &HooksPage {
+            chrome: Chrome::for_admin(&name, "Alert hooks", "settings", &admin)
+                .with_notice(query.notice.as_deref()),
+            opsgenie_url: format!("{base}/integrations/opsgenie/hook/{secret}"),
+            alertmanager_url: format!("{base}/integrations/alertmanager/hook/{secret}"),
+            from_environment: state.config.webhook_secret.is_some(),
+        },
+    )
+}
+
+/// A new secret: the old URLs stop working at once (a leaked URL is why anyone does this).
+pub async fn regenerate_hook_secret(
+    State(state): State<AdminState>,
+    Extension(admin): Extension<Admin>,
+) -> PageResult {
+    if state.config.webhook_secret.is_some() {
+        return Ok(plain(
+            StatusCode::CONFLICT,
+            "The secret is set by the environment (MONOSTAT_WEBHOOK_SECRET); change it there.",
+        ));
+    }
+    let secret: String = rand::rng()
+        .sample_iter(Alphanumeric)
+        .take(64)
+        .map(char::from)
+        .collect();
+    let result = saved(
+        &state,
+        &admin,
+        "settings.hook_secret",
+        "the alert hook secret (regenerated it)",
+        async |conn| settings::set_webhook_secret(conn, &secret).await,
+    )
+    .await;
+    redirect_after(result, "/admin/settings/hooks?notice=regenerated")
+}

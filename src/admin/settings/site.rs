@@ -1,0 +1,265 @@
+//! The site settings page: name, contacts, colours (the logo's upload is `logo.rs`).
+
+use super::super::session::Admin;
+use super::super::{AdminState, Chrome, PageResult, page, redirect_after, system_name};
+use super::{NoticeQuery, saved};
+use crate::storage::settings::{self, SiteSettings};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Extension, Query, State};
+use axum::http::StatusCode;
+
+struct Colour {
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    error: Option<String>,
+}
+
+#[derive(Default)]
+struct SiteErrors {
+    system_name: Option<String>,
+    support_email: Option<String>,
+    support_phone: Option<String>,
+    legal_url: Option<String>,
+    privacy_url: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/settings_site.html")]
+struct SitePage {
+    chrome: Chrome,
+    form: SiteForm,
+    colours: Vec<Colour>,
+    errors: SiteErrors,
+    has_errors: bool,
+    logo_url: Option<String>,
+    logo_error: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct SiteForm {
+    #[serde(default)]
+    system_name: String,
+    #[serde(default)]
+    support_email: String,
+    #[serde(default)]
+    support_phone: String,
+    #[serde(default)]
+    legal_url: String,
+    #[serde(default)]
+    privacy_url: String,
+    #[serde(default)]
+    primary_color: String,
+    #[serde(default)]
+    link_color: String,
+    #[serde(default)]
+    success_color: String,
+    #[serde(default)]
+    warning_color: String,
+    #[serde(default)]
+    danger_color: String,
+    #[serde(default)]
+    info_color: String,
+    #[serde(default)]
+    primary_text_color: String,
+    #[serde(default)]
+    secondary_text_color: String,
+    #[serde(default)]
+    background_color: String,
+}
+
+impl SiteForm {
+    pub(super) fn of(s: &SiteSettings) -> Self {
+        let c = &s.colors;
+        SiteForm {
+            system_name: s.system_name.clone(),
+            support_email: s.support_email.clone(),
+            support_phone: s.support_phone.clone(),
+            legal_url: s.legal_url.clone(),
+            privacy_url: s.privacy_url.clone(),
+            primary_color: c.primary.clone(),
+            link_color: c.link.clone(),
+            success_color: c.success.clone(),
+            warning_color: c.warning.clone(),
+            danger_color: c.danger.clone(),
+            info_color: c.info.clone(),
+            primary_text_color: c.primary_text.clone(),
+            secondary_text_color: c.secondary_text.clone(),
+            background_color: c.background.clone(),
+        }
+    }
+
+    fn colours(&self) -> [(&'static str, &'static str, &String); 9] {
+        [
+            ("primary_color", "Primary (header)", &self.primary_color),
+            ("link_color", "Links", &self.link_color),
+            ("success_color", "Operational", &self.success_color),
+            ("warning_color", "Warning", &self.warning_color),
+            ("danger_color", "Outage", &self.danger_color),
+            ("info_color", "Information", &self.info_color),
+            ("primary_text_color", "Text", &self.primary_text_color),
+            (
+                "secondary_text_color",
+                "Secondary text",
+                &self.secondary_text_color,
+            ),
+            ("background_color", "Background", &self.background_color),
+        ]
+    }
+}
+
+/// `#RRGGBB`: what colour pickers send, and all the theme stylesheet may contain.
+fn is_colour(value: &str) -> bool {
+    value.len() == 7 && value.starts_with('#') && value[1..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// An absolute http(s) URL, or nothing.
+fn check_url(value: &str) -> Option<String> {
+    if value.is_empty() {
+        return None;
+    }
+    match url::Url::parse(value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => None,
+        _ => Some("Enter a full address starting with https://, or leave it empty.".into()),
+    }
+}
+
+fn check_site(form: &SiteForm) -> (SiteErrors, Vec<Colour>) {
+    let mut errors = SiteErrors::default();
+    let name = form.system_name.trim();
+    if name.is_empty() {
+        errors.system_name = Some("Enter the name of your system.".into());
+    } else if name.chars().count() > 100 || name.chars().any(char::is_control) {
+        errors.system_name = Some("One line of at most 100 characters.".into());
+    }
+    if let Err(e) = crate::accounts::validate_email(form.support_email.trim()) {
+        errors.support_email = Some(super::super::account::capitalised(&e.to_string()));
+    }
+    let phone = form.support_phone.trim();
+    if phone.chars().count() > 40
+        || !phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-()/.".contains(c))
+    {
+        errors.support_phone = Some("Only digits, spaces and + - ( ) / . please.".into());
+    }
+    errors.legal_url = check_url(form.legal_url.trim());
+    errors.privacy_url = check_url(form.privacy_url.trim());
+    let colours = form
+        .colours()
+        .into_iter()
+        .map(|(name, label, value)| Colour {
+            name,
+            label,
+            value: value.clone(),
+            error: (!is_colour(value)).then(|| "A colour like #3B1C4A.".into()),
+        })
+        .collect();
+    (errors, colours)
+}
+
+impl SiteErrors {
+    fn any(&self) -> bool {
+        self.system_name.is_some()
+            || self.support_email.is_some()
+            || self.support_phone.is_some()
+            || self.legal_url.is_some()
+            || self.privacy_url.is_some()
+    }
+}
+
+/// The page with `form` as typed (the stored settings when `None`), and next to each field what
+/// is wrong with it.
+pub(super) async fn site_page(
+    state: &AdminState,
+    admin: &Admin,
+    status: StatusCode,
+    form: Option<SiteForm>,
+    logo_error: Option<String>,
+    notice: Option<&str>,
+) -> PageResult {
+    let stored = settings::site(&mut *state.db.acquire().await?).await?;
+    let form = form.unwrap_or_else(|| SiteForm::of(&stored));
+    let logo = stored.logo;
+    let (errors, colours) = check_site(&form);
+    let name = system_name(state).await;
+    let has_errors = errors.any() || colours.iter().any(|c| c.error.is_some());
+    page(
+        status,
+        &SitePage {
+            chrome: Chrome::for_admin(&name, "Site settings", "settings", admin)
+                .with_notice(notice),
+            form,
+            colours,
+            errors,
+            has_errors,
+            logo_url: logo
+                .filter(|l| !l.is_empty())
+                .map(|l| format!("/media/{l}")),
+            logo_error,
+        },
+    )
+}
+
+pub async fn site(
+    State(state): State<AdminState>,
+    Extension(admin): Extension<Admin>,
+    Query(query): Query<NoticeQuery>,
+) -> PageResult {
+    site_page(
+        &state,
+        &admin,
+        StatusCode::OK,
+        None,
+        None,
+        query.notice.as_deref(),
+    )
+    .await
+}
+
+pub async fn save_site(
+    State(state): State<AdminState>,
+    Extension(admin): Extension<Admin>,
+    Form(form): Form<SiteForm>,
+) -> PageResult {
+    let (errors, colours) = check_site(&form);
+    if errors.any() || colours.iter().any(|c| c.error.is_some()) {
+        return site_page(
+            &state,
+            &admin,
+            StatusCode::BAD_REQUEST,
+            Some(form),
+            None,
+            None,
+        )
+        .await;
+    }
+    let result = saved(
+        &state,
+        &admin,
+        "settings.site",
+        "the site settings",
+        async |conn| {
+            let mut site = settings::site(conn).await?;
+            site.system_name = form.system_name.trim().to_owned();
+            site.support_email = form.support_email.trim().to_owned();
+            site.support_phone = form.support_phone.trim().to_owned();
+            site.legal_url = form.legal_url.trim().to_owned();
+            site.privacy_url = form.privacy_url.trim().to_owned();
+            let c = &mut site.colors;
+            c.primary = form.primary_color.clone();
+            c.link = form.link_color.clone();
+            c.success = form.success_color.clone();
+            c.warning = form.warning_color.clone();
+            c.danger = form.danger_color.clone();
+            c.info = form.info_color.clone();
+            c.primary_text = form.primary_text_color.clone();
+            c.secondary_text = form.secondary_text_color.clone();
+            c.background = form.background_color.clone();
+            settings::save_site(conn, &site).await
+        },
+    )
+    .await;
+    redirect_after(result, "/admin/settings/site?notice=saved")
+}
