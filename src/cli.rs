@@ -308,21 +308,15 @@ fn read_stdin_line() -> Result<Option<String>, Failure> {
 async fn simulate_alert(config: Config, args: SimulateAlertArgs) -> Result<(), Failure> {
     use crate::simulate::{self, Sender};
 
-    let secret = match &config.webhook_secret {
-        Some(secret) => secret.expose().to_owned(),
-        None => {
-            let db = app::open_database(&config)
-                .await
-                .map_err(Failure::runtime)?;
-            let mut conn = db.acquire().await.map_err(Failure::runtime)?;
-            let secret = crate::storage::settings::webhook_secret(&mut conn)
-                .await
-                .map_err(Failure::runtime)?;
-            drop(conn);
-            db.close().await;
-            secret
-        }
-    };
+    let secret = crate::settings::hook_secret_or(&config, async || {
+        let db = app::open_database(&config).await?;
+        let secret = crate::storage::settings::webhook_secret(&mut *db.acquire().await?).await;
+        db.close().await;
+        secret
+    })
+    .await
+    .map_err(Failure::runtime)?
+    .value;
     let base = match args.url {
         Some(url) => url.as_str().trim_end_matches('/').to_owned(),
         None => {

@@ -35,6 +35,7 @@ pub mod public;
 pub mod redis;
 pub mod rich_text;
 pub mod service;
+pub mod settings;
 pub mod simulate;
 pub mod slack;
 pub mod storage;

@@ -79,19 +79,74 @@ impl LogoFormat {
     }
 }
 
-/// Names of stored logos carry their content's hash, so that browsers may keep them for good.
-pub fn is_media_name(name: &str) -> bool {
-    let Some(rest) = name.strip_prefix("logo.") else {
-        return false;
-    };
-    let Some((hash, ext)) = rest.split_once('.') else {
-        return false;
-    };
-    hash.len() == 16
-        && hash
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-        && matches!(ext, "png" | "jpg" | "webp" | "svg")
+impl LogoFormat {
+    fn of_extension(extension: &str) -> Option<Self> {
+        [Self::Png, Self::Jpeg, Self::Webp, Self::Svg]
+            .into_iter()
+            .find(|format| format.extension() == extension)
+    }
+}
+
+/// The name a logo is stored and served under, `logo.<hash>.<extension>`: the start of its
+/// content's SHA-256 in lowercase hex, so that browsers may keep it for good, and its format's
+/// extension, which says how to serve it. Made from the upload, or read back from a stored
+/// setting or a requested path; nothing else is a logo's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogoName {
+    name: String,
+    format: LogoFormat,
+}
+
+/// Hex digits of the content's hash in the name.
+const NAME_HASH_LEN: usize = 16;
+/// Where logos are served.
+const URL_PATH: &str = "/media/";
+
+impl LogoName {
+    /// The name for an accepted upload.
+    pub fn of(content: &[u8], format: LogoFormat) -> Self {
+        use sha2::{Digest, Sha256};
+        let hash: String = Sha256::digest(content)[..NAME_HASH_LEN / 2]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        LogoName {
+            name: format!("logo.{hash}.{}", format.extension()),
+            format,
+        }
+    }
+
+    /// A stored or requested name, if it is one of ours.
+    pub fn parse(name: &str) -> Option<Self> {
+        let (hash, extension) = name.strip_prefix("logo.")?.split_once('.')?;
+        let hashed = hash.len() == NAME_HASH_LEN
+            && hash
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+        let format = LogoFormat::of_extension(extension).filter(|_| hashed)?;
+        Some(LogoName {
+            name: name.to_owned(),
+            format,
+        })
+    }
+
+    /// The logo named by the path it is served at (`/media/logo.….png`).
+    pub fn from_url(url: &str) -> Option<Self> {
+        Self::parse(url.strip_prefix(URL_PATH)?)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.name
+    }
+
+    pub fn format(&self) -> LogoFormat {
+        self.format
+    }
+
+    /// The path it is served at.
+    pub fn url(&self) -> String {
+        format!("{URL_PATH}{}", self.name)
+    }
 }
 
 /// Why a logo was refused, worded for the admin who uploaded it.
@@ -456,12 +511,35 @@ fn shorten(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::{LogoFormat, LogoName};
+
     #[test]
     fn only_hashed_logo_names_are_media() {
-        assert!(super::is_media_name("logo.0123456789abcdef.svg"));
-        assert!(!super::is_media_name("logo.0123456789abcdef.html"));
-        assert!(!super::is_media_name("../monostat.db"));
-        assert!(!super::is_media_name("logo.0123456789ABCDEF.png"));
+        assert!(LogoName::parse("logo.0123456789abcdef.svg").is_some());
+        assert!(LogoName::parse("logo.0123456789abcdef.html").is_none());
+        assert!(LogoName::parse("../monostat.db").is_none());
+        assert!(LogoName::parse("logo.0123456789ABCDEF.png").is_none());
+        assert!(LogoName::parse("logo.0123456789abcde.png").is_none());
+    }
+
+    #[test]
+    fn a_logo_name_is_made_read_back_and_served_as_its_format() {
+        for format in [
+            LogoFormat::Png,
+            LogoFormat::Jpeg,
+            LogoFormat::Webp,
+            LogoFormat::Svg,
+        ] {
+            let made = LogoName::of(b"the logo", format);
+            assert_eq!(LogoName::parse(made.as_str()), Some(made.clone()));
+            assert_eq!(LogoName::from_url(&made.url()), Some(made.clone()));
+            assert_eq!(made.format(), format);
+        }
+        // The start of the SHA-256 of "the logo".
+        let png = LogoName::of(b"the logo", LogoFormat::Png);
+        assert!(png.as_str().starts_with("logo.") && png.as_str().ends_with(".png"));
+        assert_eq!(png.url(), format!("/media/{}", png.as_str()));
+        assert_eq!(LogoName::from_url(png.as_str()), None);
     }
 
     #[test]

@@ -47,10 +47,6 @@ pub enum StartError {
     },
 }
 
-/// Length of the generated alert-hook secret, as in the original: it is the only credential of
-/// a monitoring system, so it is long.
-const WEBHOOK_SECRET_LEN: usize = 64;
-
 /// Names this installation's keys in a shared Redis.
 const INSTALLATION_ID_LEN: usize = 16;
 
@@ -314,7 +310,7 @@ pub async fn open_database(config: &Config) -> Result<Db, storage::StorageError>
         return Err(storage::StorageError::SchemaBehind);
     }
     let mut conn = db.acquire().await?;
-    storage::settings::ensure_webhook_secret(&mut conn, &random_token(WEBHOOK_SECRET_LEN)).await?;
+    crate::settings::ensure_hook_secret(&mut conn).await?;
     storage::settings::ensure_installation_id(&mut conn, &random_token(INSTALLATION_ID_LEN))
         .await?;
     drop(conn);
@@ -329,7 +325,8 @@ async fn adopt_logo_file(db: &Db, data_dir: &std::path::Path) -> Result<(), stor
     let Some(name) = storage::settings::site(&mut conn).await?.logo else {
         return Ok(());
     };
-    if !crate::logo::is_media_name(&name) || storage::media::get(&mut conn, &name).await?.is_some()
+    if crate::logo::LogoName::parse(&name).is_none()
+        || storage::media::get(&mut conn, &name).await?.is_some()
     {
         return Ok(());
     }

@@ -187,9 +187,9 @@ impl Renderer {
             .collect();
         let incident_pages = self.shown_incident_pages(&mut conn, &site, now).await?;
         let logo = match site.logo_name() {
-            Some(name) => crate::storage::media::get(&mut conn, name)
+            Some(name) => crate::storage::media::get(&mut conn, name.as_str())
                 .await?
-                .map(|content| (name.to_owned(), bytes::Bytes::from(content))),
+                .map(|content| (name.as_str().to_owned(), bytes::Bytes::from(content))),
             None => None,
         };
         Ok(Snapshot {
@@ -455,7 +455,7 @@ impl Renderer {
         }
         let views = self.views(&mut conn, &linked).await?;
         let logo = match site.logo_name() {
-            Some(name) => crate::storage::media::get(&mut conn, name).await?,
+            Some(name) => crate::storage::media::get(&mut conn, name.as_str()).await?,
             None => None,
         };
         drop(conn);

@@ -177,9 +177,9 @@ async fn asset(
 /// An uploaded logo. Its name carries its content's hash, so it may be cached for good. An SVG
 /// opened on its own may run nothing and load nothing, whatever slipped past the upload check.
 async fn media(State(state): State<PublicState>, Path(name): Path<String>) -> Response {
-    if !crate::logo::is_media_name(&name) {
+    let Some(logo) = crate::logo::LogoName::parse(&name) else {
         return not_found(State(state)).await;
-    }
+    };
     // The current logo from memory, like the page that shows it; a former one from the
     // database, for pages and mails that still name it.
     let current = state
@@ -207,16 +207,9 @@ async fn media(State(state): State<PublicState>, Path(name): Path<String>) -> Re
             }
         }
     };
-    use crate::logo::LogoFormat;
-    let format = match name.rsplit('.').next() {
-        Some("png") => LogoFormat::Png,
-        Some("jpg") => LogoFormat::Jpeg,
-        Some("webp") => LogoFormat::Webp,
-        _ => LogoFormat::Svg,
-    };
     (
         [
-            (header::CONTENT_TYPE, format.content_type()),
+            (header::CONTENT_TYPE, logo.format().content_type()),
             (header::CACHE_CONTROL, IMMUTABLE),
             (
                 header::CONTENT_SECURITY_POLICY,

@@ -4,6 +4,7 @@
 use super::assets::Assets;
 use super::icons::Icon;
 use crate::domain::{Incident, IncidentStatus, Severity};
+use crate::logo::LogoName;
 use crate::rich_text;
 use crate::storage::incidents::IncidentUpdate;
 use crate::storage::settings::{NotificationSettings, SiteSettings};
@@ -42,8 +43,8 @@ impl SiteView {
             logo_url: site
                 .logo
                 .as_deref()
-                .filter(|logo| !logo.is_empty())
-                .map(|logo| format!("/media/{logo}")),
+                .and_then(LogoName::parse)
+                .map(|logo| logo.url()),
             support_email: site.support_email.clone(),
             support_phone: site.support_phone.clone(),
             legal_url: site.legal_url.clone(),
@@ -58,8 +59,8 @@ impl SiteView {
     }
 
     /// The stored logo's name (see `storage::media`), when there is one.
-    pub fn logo_name(&self) -> Option<&str> {
-        self.logo_url.as_deref()?.strip_prefix("/media/")
+    pub fn logo_name(&self) -> Option<LogoName> {
+        LogoName::from_url(self.logo_url.as_deref()?)
     }
 
     /// `tel:` link target: the number without spaces and punctuation people write in it.

@@ -1,4 +1,5 @@
-//! The Slack settings in force: the admin's, with the environment's overrides on top.
+//! The Slack settings a job needs, as `crate::settings` decides them: the admin's, with the
+//! environment's overrides on top.
 
 use crate::config::SlackOverrides;
 use crate::storage::{self, AnyConnection};
@@ -20,42 +21,28 @@ impl Effective {
     }
 }
 
+/// The bot token and channel in force (`crate::settings` decides: environment, else stored).
 pub async fn load(
     conn: &mut AnyConnection,
     overrides: &SlackOverrides,
 ) -> storage::Result<Effective> {
-    let stored = storage::settings::slack(conn).await?;
-    let channel_name = overrides
-        .channel
-        .clone()
-        .unwrap_or_else(|| stored.channel_name.clone());
-    // A stored id belongs to the name it was resolved for; a new name needs resolving again.
-    let channel_id = stored
-        .channel_id
-        .filter(|_| normalise(&stored.channel_name) == normalise(&channel_name));
+    let slack = crate::settings::slack(conn, overrides).await?;
     Ok(Effective {
-        bot_token: overrides
-            .bot_token
-            .as_ref()
-            .map(|t| t.expose().to_owned())
-            .unwrap_or(stored.bot_token),
-        channel_name,
-        channel_id,
+        bot_token: slack.bot_token.value,
+        channel_name: slack.channel_name.value,
+        channel_id: slack.channel_id,
     })
 }
 
 /// `#statuspage` and `statuspage` name the same channel.
-pub fn normalise(channel_name: &str) -> &str {
-    channel_name.trim().trim_start_matches('#')
-}
+pub use crate::settings::normalise_channel as normalise;
 
 /// The app-level token in force (empty when none): it alone decides whether Socket Mode runs.
 pub async fn app_token(
     conn: &mut AnyConnection,
     overrides: &SlackOverrides,
 ) -> storage::Result<String> {
-    Ok(match &overrides.app_token {
-        Some(token) => token.expose().to_owned(),
-        None => storage::settings::slack(conn).await?.app_token,
-    })
+    Ok(crate::settings::slack_app_token(conn, overrides)
+        .await?
+        .value)
 }

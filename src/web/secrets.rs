@@ -8,7 +8,8 @@
 
 use crate::changes::Changes;
 use crate::config::Config;
-use crate::storage::{Db, StorageError, settings};
+use crate::settings;
+use crate::storage::{Db, StorageError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
@@ -79,29 +80,11 @@ impl Secrets {
     }
 
     async fn read(&self, generation: u64) -> Result<Known, StorageError> {
-        let overrides = (
-            self.config.webhook_secret.as_ref(),
-            self.config.slack.signing_secret.as_ref(),
-        );
-        let stored = match overrides {
-            (Some(_), Some(_)) => None,
-            _ => {
-                let mut conn = self.db.acquire().await?;
-                let webhook = settings::webhook_secret(&mut conn).await?;
-                let slack = settings::slack(&mut conn).await?.signing_secret;
-                Some((webhook, slack))
-            }
-        };
-        let (stored_webhook, stored_slack) = stored.unwrap_or_default();
+        let webhook = settings::hook_secret(&self.config, &self.db).await?;
+        let slack = settings::slack_signing_secret(&self.config.slack, &self.db).await?;
         Ok(Known {
-            webhook: overrides
-                .0
-                .map_or(stored_webhook, |s| s.expose().to_owned())
-                .into(),
-            slack_signing: overrides
-                .1
-                .map_or(stored_slack, |s| s.expose().to_owned())
-                .into(),
+            webhook: webhook.value.into(),
+            slack_signing: slack.value.into(),
             generation,
             read_at: Instant::now(),
         })

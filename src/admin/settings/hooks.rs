@@ -7,8 +7,6 @@ use crate::storage::settings;
 use askama::Template;
 use axum::extract::{Extension, Query, State};
 use axum::http::StatusCode;
-use rand::Rng;
-use rand::distr::Alphanumeric;
 
 #[derive(Template)]
 #[template(path = "admin/settings_hooks.html")]
@@ -24,14 +22,8 @@ pub async fn hooks(
     Extension(admin): Extension<Admin>,
     Query(query): Query<NoticeQuery>,
 ) -> PageResult {
-    let secret = match &state.config.webhook_secret {
-        Some(secret) => Ok(secret.expose().to_owned()),
-        None => match state.db.acquire().await {
-            Ok(mut conn) => settings::webhook_secret(&mut conn).await,
-            Err(e) => Err(e),
-        },
-    };
-    let secret = secret?;
+    let in_force = crate::settings::hook_secret(&state.config, &state.db).await?;
+    let secret = &in_force.value;
     let base = state.config.site_url.as_str().trim_end_matches('/');
     let name = system_name(&state).await;
     page(
@@ -41,7 +33,7 @@ pub async fn hooks(
                 .with_notice(query.notice.as_deref()),
             opsgenie_url: format!("{base}/integrations/opsgenie/hook/{secret}"),
             alertmanager_url: format!("{base}/integrations/alertmanager/hook/{secret}"),
-            from_environment: state.config.webhook_secret.is_some(),
+            from_environment: in_force.from_environment,
         },
     )
 }
@@ -51,17 +43,12 @@ pub async fn regenerate_hook_secret(
     State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
 ) -> PageResult {
-    if state.config.webhook_secret.is_some() {
+    let Some(secret) = crate::settings::replacement_hook_secret(&state.config) else {
         return Ok(plain(
             StatusCode::CONFLICT,
             "The secret is set by the environment (MONOSTAT_WEBHOOK_SECRET); change it there.",
         ));
-    }
-    let secret: String = rand::rng()
-        .sample_iter(Alphanumeric)
-        .take(64)
-        .map(char::from)
-        .collect();
+    };
     let result = saved(
         &state,
         &admin,

@@ -8,7 +8,6 @@ use crate::logo;
 use crate::storage::settings;
 use axum::extract::{Extension, Multipart, State};
 use axum::http::StatusCode;
-use sha2::{Digest, Sha256};
 
 async fn logo_refused(
     state: &AdminState,
@@ -72,16 +71,12 @@ pub async fn upload_logo(
             return logo_refused(&state, &admin, status, e.to_string()).await;
         }
     };
-    let hash: String = Sha256::digest(&bytes)[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let name = format!("logo.{hash}.{}", format.extension());
+    let name = logo::LogoName::of(&bytes, format);
     // In the database, with the setting, so that every instance serves it.
     let result = saved(&state, &admin, "settings.logo", "the logo", async |conn| {
-        crate::storage::media::put(conn, &name, &bytes, jiff::Timestamp::now()).await?;
+        crate::storage::media::put(conn, name.as_str(), &bytes, jiff::Timestamp::now()).await?;
         let mut site = settings::site(conn).await?;
-        site.logo = Some(name.clone());
+        site.logo = Some(name.as_str().to_owned());
         settings::save_site(conn, &site).await
     })
     .await;

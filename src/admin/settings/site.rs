@@ -195,8 +195,9 @@ pub(super) async fn site_page(
             errors,
             has_errors,
             logo_url: logo
-                .filter(|l| !l.is_empty())
-                .map(|l| format!("/media/{l}")),
+                .as_deref()
+                .and_then(crate::logo::LogoName::parse)
+                .map(|l| l.url()),
             logo_error,
         },
     )

@@ -3,6 +3,7 @@
 use super::super::session::Admin;
 use super::super::{AdminState, Chrome, PageResult, page, redirect_after, system_name};
 use super::{NoticeQuery, saved};
+use crate::settings::InForce;
 use crate::storage::settings::{self, SlackSettings};
 use askama::Template;
 use axum::Form;
@@ -63,36 +64,32 @@ async fn slack_page(
     error: Option<String>,
     notice: Option<&str>,
 ) -> PageResult {
-    let stored = settings::slack(&mut *state.db.acquire().await?).await?;
-    let env = &state.config.slack;
-    let credential =
-        |name, label, value: &str, over: &Option<crate::config::Secret>, hint| Credential {
-            name,
-            label,
-            masked: masked(over.as_ref().map_or(value, |s| s.expose())),
-            from_environment: over.is_some(),
-            hint,
-        };
+    let in_force =
+        crate::settings::slack(&mut *state.db.acquire().await?, &state.config.slack).await?;
+    let credential = |name, label, value: &InForce, hint| Credential {
+        name,
+        label,
+        masked: masked(&value.value),
+        from_environment: value.from_environment,
+        hint,
+    };
     let credentials = vec![
         credential(
             "bot_token",
             "Bot token",
-            &stored.bot_token,
-            &env.bot_token,
+            &in_force.bot_token,
             "Starts with xoxb-. OAuth & Permissions in your Slack app.",
         ),
         credential(
             "app_token",
             "App-level token (Socket Mode)",
-            &stored.app_token,
-            &env.app_token,
+            &in_force.app_token,
             "Starts with xapp-. Leave empty to receive Slack's requests over HTTP instead.",
         ),
         credential(
             "signing_secret",
             "Signing secret (HTTP)",
-            &stored.signing_secret,
-            &env.signing_secret,
+            &in_force.signing_secret,
             "Basic Information in your Slack app. Needed only without Socket Mode.",
         ),
     ];
@@ -102,20 +99,15 @@ async fn slack_page(
         crate::slack::socket_mode::State::Failed(e) => format!("Not connected: {e}"),
     };
     let name = system_name(state).await;
-    let channel_name = env.channel.clone().unwrap_or(stored.channel_name.clone());
-    let effective = match state.db.acquire().await {
-        Ok(mut conn) => crate::slack::settings::load(&mut conn, env).await.ok(),
-        Err(_) => None,
-    };
     page(
         status,
         &SlackPage {
             chrome: Chrome::for_admin(&name, "Slack settings", "settings", admin)
                 .with_notice(notice),
             credentials,
-            channel_name,
-            channel_from_environment: env.channel.is_some(),
-            channel_id: effective.and_then(|e| e.channel_id),
+            channel_name: in_force.channel_name.value,
+            channel_from_environment: in_force.channel_name.from_environment,
+            channel_id: in_force.channel_id,
             socket_mode,
             test_result,
             error,
@@ -197,7 +189,7 @@ pub async fn save_slack(
         }
     }
     if let Some(channel) = &form.channel_name {
-        let name = crate::slack::settings::normalise(channel);
+        let name = crate::settings::normalise_channel(channel);
         if name.len() > 80
             || !name
                 .chars()
@@ -235,8 +227,8 @@ pub async fn save_slack(
             );
             // A channel id belongs to the name it was resolved for, in the workspace of the
             // token it was resolved with: a new name or token has to resolve it again.
-            let same_channel = crate::slack::settings::normalise(&channel_name)
-                == crate::slack::settings::normalise(&current.channel_name)
+            let same_channel = crate::settings::normalise_channel(&channel_name)
+                == crate::settings::normalise_channel(&current.channel_name)
                 && bot_token == current.bot_token;
             let wanted = SlackSettings {
                 app_token: updated(
