@@ -6,7 +6,7 @@ use super::render::{RenderError, Snapshot, error_page};
 use super::rendered::Rendered;
 use super::state::PublicState;
 use super::views::SiteView;
-use crate::web::page::{PageError, html};
+use crate::web::page::{PageError, PageResult, html};
 use axum::Router;
 use axum::extract::{FromRef, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -64,13 +64,10 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
 }
 
 /// The snapshot, rendering the first one now if none has succeeded yet (start-up, or a
-/// database that was away since start).
-/// Without one, there is no site to dress the error page in.
-async fn snapshot(pages: &PublicPages) -> Result<Arc<Snapshot>, Response> {
-    pages
-        .current_or_render()
-        .await
-        .map_err(|e| PageError::from(e).into_response())
+/// database that was away since start). Without one, there is no site to dress the error page
+/// in.
+async fn snapshot(pages: &PublicPages) -> Result<Arc<Snapshot>, PageError> {
+    Ok(pages.current_or_render().await?)
 }
 
 async fn cached(
@@ -80,7 +77,7 @@ async fn cached(
 ) -> Response {
     match snapshot(&state.pages).await {
         Ok(snapshot) => pick(&snapshot).respond(headers, REVALIDATE),
-        Err(response) => response,
+        Err(e) => e.into_response(),
     }
 }
 
@@ -105,11 +102,8 @@ async fn api(
     State(state): State<PublicState>,
     Path(path): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let snapshot = match snapshot(&state.pages).await {
-        Ok(snapshot) => snapshot,
-        Err(response) => return response,
-    };
+) -> PageResult {
+    let snapshot = snapshot(&state.pages).await?;
     let mut response = match snapshot.api.get(path.as_str()) {
         Some(body) => body.respond(&headers, REVALIDATE),
         None => (
@@ -123,7 +117,7 @@ async fn api(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
         HeaderValue::from_static("*"),
     );
-    response
+    Ok(response)
 }
 
 async fn badge(State(state): State<PublicState>, headers: HeaderMap) -> Response {
@@ -161,8 +155,9 @@ async fn asset(
         return file.respond(&headers, IMMUTABLE);
     }
     if name.starts_with("theme.") && name.ends_with(".css") {
-        let Ok(snapshot) = snapshot(&state.pages).await else {
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        let snapshot = match snapshot(&state.pages).await {
+            Ok(snapshot) => snapshot,
+            Err(e) => return e.into_response(),
         };
         // A page rendered before the colours changed asks for the old name: it gets today's
         // theme, but only this name's own content may be cached for good.
@@ -221,38 +216,35 @@ async fn media(State(state): State<PublicState>, Path(name): Path<String>) -> Re
         .into_response()
 }
 
-async fn day(State(state): State<PublicState>, Path(day): Path<String>) -> Response {
+/// A page, or the page that says why not.
+type Answer = Result<Response, Response>;
+
+async fn day(State(state): State<PublicState>, Path(day): Path<String>) -> Answer {
     let Some(day) = parse_day(&day) else {
-        return not_found(State(state)).await;
+        return Ok(not_found(State(state)).await);
     };
-    let site = match site(&state.pages).await {
-        Ok(site) => site,
-        Err(response) => return response,
-    };
+    let site = site(&state.pages).await?;
     let Some(turn) = state.pages.per_request_turn().await else {
-        return busy_page(&site);
+        return Ok(busy_page(&site));
     };
     let rendered = state.pages.renderer().day_page(&site, day).await;
     drop(turn);
-    match rendered {
+    Ok(match rendered {
         // A day at the end of time that the site's time zone cannot end: no such page.
         Ok(None) => not_found(State(state)).await,
         rendered => page(&site, rendered),
-    }
+    })
 }
 
 async fn incident(
     State(state): State<PublicState>,
     Path((day, id)): Path<(String, String)>,
     headers: HeaderMap,
-) -> Response {
+) -> Answer {
     let (Some(day), Ok(id)) = (parse_day(&day), id.parse::<i64>()) else {
-        return not_found(State(state)).await;
+        return Ok(not_found(State(state)).await);
     };
-    let snapshot = match snapshot(&state.pages).await {
-        Ok(snapshot) => snapshot,
-        Err(response) => return response,
-    };
+    let snapshot = snapshot(&state.pages).await?;
     // The incidents on the status page, which mails and Slack link to, come from memory; while
     // a change is being rendered they are rendered per request, and from memory again when
     // that cannot be done (database away, every turn taken).
@@ -264,22 +256,24 @@ async fn incident(
     if let Some(rendered) = from_memory
         && state.pages.is_current()
     {
-        return rendered.respond(&headers, REVALIDATE);
+        return Ok(rendered.respond(&headers, REVALIDATE));
     }
     let site = snapshot.site.clone();
     let Some(_turn) = state.pages.per_request_turn().await else {
-        return match from_memory {
+        return Ok(match from_memory {
             Some(rendered) => rendered.respond(&headers, REVALIDATE),
             None => busy_page(&site),
-        };
+        });
     };
-    match state.pages.renderer().incident_page(&site, day, id).await {
-        Err(RenderError::Storage(e)) if from_memory.is_some() => {
-            tracing::warn!(error = %e, "serving an incident page from the last rendering");
-            from_memory.map_or_else(|| busy_page(&site), |r| r.respond(&headers, REVALIDATE))
-        }
-        rendered => page(&site, rendered),
-    }
+    Ok(
+        match state.pages.renderer().incident_page(&site, day, id).await {
+            Err(RenderError::Storage(e)) if from_memory.is_some() => {
+                tracing::warn!(error = %e, "serving an incident page from the last rendering");
+                from_memory.map_or_else(|| busy_page(&site), |r| r.respond(&headers, REVALIDATE))
+            }
+            rendered => page(&site, rendered),
+        },
+    )
 }
 
 /// A friendly 404 in the site's style, for every path nobody serves.
@@ -293,12 +287,12 @@ pub async fn not_found(State(state): State<PublicState>) -> Response {
                 "There is nothing at this address. The incident may have been removed, or the link may be mistyped.",
             ),
         ),
-        Err(response) => response,
+        Err(e) => e.into_response(),
     }
 }
 
 /// The site's look and settings from the last rendering, for pages rendered per request.
-pub async fn site(pages: &PublicPages) -> Result<Arc<SiteView>, Response> {
+pub async fn site(pages: &PublicPages) -> Result<Arc<SiteView>, PageError> {
     snapshot(pages).await.map(|s| s.site.clone())
 }
 

@@ -16,6 +16,9 @@ use axum::routing::get;
 use axum::{Form, Router};
 use std::sync::Arc;
 
+/// A page, or (the site not readable, subscriptions off) the page that says why not.
+type Answer = Result<Response, Response>;
+
 /// Subscribing and unsubscribing: forms that strangers send, logged like every write.
 pub fn routes<S>() -> Router<S>
 where
@@ -142,7 +145,7 @@ async fn notice(
 ) -> Response {
     match site(&state.pages).await {
         Ok(site) => message(status, &site, title, paragraphs, None, None),
-        Err(response) => response,
+        Err(e) => e.into_response(),
     }
 }
 
@@ -169,13 +172,10 @@ fn expired(site: &SiteView) -> Response {
     )
 }
 
-async fn form(State(state): State<PublicState>, headers: HeaderMap) -> Response {
-    let site = match subscriptions_site(&state).await {
-        Ok(site) => site,
-        Err(response) => return response,
-    };
+async fn form(State(state): State<PublicState>, headers: HeaderMap) -> Answer {
+    let site = subscriptions_site(&state).await?;
     let (token, cookie) = csrf::token(&headers, secure(&state));
-    render(
+    Ok(render(
         StatusCode::OK,
         FormPage {
             site: &site,
@@ -186,7 +186,7 @@ async fn form(State(state): State<PublicState>, headers: HeaderMap) -> Response 
             error: None,
         },
         cookie,
-    )
+    ))
 }
 
 async fn submit(
@@ -194,11 +194,8 @@ async fn submit(
     client: Client,
     headers: HeaderMap,
     Form(input): Form<SubscribeForm>,
-) -> Response {
-    let site = match subscriptions_site(&state).await {
-        Ok(site) => site,
-        Err(response) => return response,
-    };
+) -> Answer {
+    let site = subscriptions_site(&state).await?;
     if !state.subscribe_limiter.take(&client.limit_key()).await {
         let mut response = message(
             StatusCode::TOO_MANY_REQUESTS,
@@ -213,10 +210,10 @@ async fn submit(
         response
             .headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("120"));
-        return response;
+        return Ok(response);
     }
     if !csrf::verify(&headers, &input.csrf) {
-        return expired(&site);
+        return Ok(expired(&site));
     }
     let consent = input.consent.as_deref() == Some("yes");
     let result = if consent {
@@ -232,13 +229,13 @@ async fn submit(
     // Whether the address is new, pending or subscribed, and whether it was mailed, the answer
     // is this same redirect: the form must not tell strangers who our subscribers are.
     let (status, retry_after, error) = match result {
-        Ok(()) if consent => return Redirect::to("/subscribe/done").into_response(),
+        Ok(()) if consent => return Ok(Redirect::to("/subscribe/done").into_response()),
         Ok(()) => (
             StatusCode::BAD_REQUEST,
             None,
             "Please confirm that we may keep your address for sending notifications.".to_owned(),
         ),
-        Err(SubscribeError::Storage(e)) => return unavailable(&site, e),
+        Err(SubscribeError::Storage(e)) => return Ok(unavailable(&site, e)),
         Err(e @ SubscribeError::Busy { retry_after }) => (
             StatusCode::SERVICE_UNAVAILABLE,
             Some(retry_after),
@@ -270,29 +267,27 @@ async fn submit(
             HeaderValue::from(wait.as_secs().max(1)),
         );
     }
-    response
+    Ok(response)
 }
 
-async fn done(State(state): State<PublicState>) -> Response {
+async fn done(State(state): State<PublicState>) -> Answer {
     let limits = format!(
         "Nothing after a few minutes? Please look in your spam folder. So that this form cannot be used against anybody's inbox, we send at most {} such mails to one address a day, and each link works for {} hours.",
         subscriptions::OPT_IN_MAILS_PER_RECIPIENT,
         subscriptions::SIGN_UP_VALID_FOR.as_hours()
     );
-    match subscriptions_site(&state).await {
-        Ok(site) => message(
-            StatusCode::OK,
-            &site,
-            "Please check your inbox",
-            &[
-                "We are sending a mail with a link to the address you entered. Open it and confirm your subscription; until then you will not receive any notifications.",
-                &limits,
-            ],
-            None,
-            None,
-        ),
-        Err(response) => response,
-    }
+    let site = subscriptions_site(&state).await?;
+    Ok(message(
+        StatusCode::OK,
+        &site,
+        "Please check your inbox",
+        &[
+            "We are sending a mail with a link to the address you entered. Open it and confirm your subscription; until then you will not receive any notifications.",
+            &limits,
+        ],
+        None,
+        None,
+    ))
 }
 
 async fn confirmed(State(state): State<PublicState>) -> Response {
@@ -311,34 +306,33 @@ async fn confirm_page(
     State(state): State<PublicState>,
     Path(token): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let site = match site(&state.pages).await {
-        Ok(site) => site,
-        Err(response) => return response,
-    };
-    match subscriptions::token_state(&state.services, &token).await {
-        Err(e) => unavailable(&site, e),
-        Ok(TokenState::Unknown) => unknown_token(state).await,
-        Ok(TokenState::Expired) => expired_sign_up(&site),
-        Ok(TokenState::Active) => already_confirmed(&site),
-        Ok(TokenState::Pending) => {
-            let (csrf, cookie) = csrf::token(&headers, secure(&state));
-            message(
-                StatusCode::OK,
-                &site,
-                "Confirm your subscription",
-                &[
-                    "One more click: confirm that you want to receive status updates at this address.",
-                ],
-                Some(Action {
-                    url: format!("/subscribe/{token}"),
-                    button: "Confirm subscription",
-                    csrf,
-                }),
-                cookie,
-            )
-        }
-    }
+) -> Answer {
+    let site = site(&state.pages).await?;
+    Ok(
+        match subscriptions::token_state(&state.services, &token).await {
+            Err(e) => unavailable(&site, e),
+            Ok(TokenState::Unknown) => unknown_token(state).await,
+            Ok(TokenState::Expired) => expired_sign_up(&site),
+            Ok(TokenState::Active) => already_confirmed(&site),
+            Ok(TokenState::Pending) => {
+                let (csrf, cookie) = csrf::token(&headers, secure(&state));
+                message(
+                    StatusCode::OK,
+                    &site,
+                    "Confirm your subscription",
+                    &[
+                        "One more click: confirm that you want to receive status updates at this address.",
+                    ],
+                    Some(Action {
+                        url: format!("/subscribe/{token}"),
+                        button: "Confirm subscription",
+                        csrf,
+                    }),
+                    cookie,
+                )
+            }
+        },
+    )
 }
 
 /// Said with 410 Gone: the link will not work again, but subscribing again will.
@@ -376,51 +370,49 @@ async fn confirm(
     Path(token): Path<String>,
     headers: HeaderMap,
     Form(input): Form<TokenForm>,
-) -> Response {
-    let site = match site(&state.pages).await {
-        Ok(site) => site,
-        Err(response) => return response,
-    };
+) -> Answer {
+    let site = site(&state.pages).await?;
     if !csrf::verify(&headers, &input.csrf) {
-        return expired(&site);
+        return Ok(expired(&site));
     }
-    match subscriptions::confirm(&state.services, &token).await {
-        Ok(TokenOutcome::Done) => Redirect::to("/subscribe/confirmed").into_response(),
-        Ok(TokenOutcome::AlreadyDone) => already_confirmed(&site),
-        Ok(TokenOutcome::Expired) => expired_sign_up(&site),
-        Ok(TokenOutcome::UnknownToken) => unknown_token(state).await,
-        Err(e) => unavailable(&site, e),
-    }
+    Ok(
+        match subscriptions::confirm(&state.services, &token).await {
+            Ok(TokenOutcome::Done) => Redirect::to("/subscribe/confirmed").into_response(),
+            Ok(TokenOutcome::AlreadyDone) => already_confirmed(&site),
+            Ok(TokenOutcome::Expired) => expired_sign_up(&site),
+            Ok(TokenOutcome::UnknownToken) => unknown_token(state).await,
+            Err(e) => unavailable(&site, e),
+        },
+    )
 }
 
 async fn unsubscribe_page(
     State(state): State<PublicState>,
     Path(token): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let site = match site(&state.pages).await {
-        Ok(site) => site,
-        Err(response) => return response,
-    };
-    match subscriptions::token_state(&state.services, &token).await {
-        Err(e) => unavailable(&site, e),
-        Ok(TokenState::Unknown | TokenState::Expired) => unknown_token(state).await,
-        Ok(TokenState::Active | TokenState::Pending) => {
-            let (csrf, cookie) = csrf::token(&headers, secure(&state));
-            message(
-                StatusCode::OK,
-                &site,
-                "Unsubscribe",
-                &["Do you want to stop receiving status updates by mail?"],
-                Some(Action {
-                    url: format!("/unsubscribe/{token}"),
-                    button: "Unsubscribe",
-                    csrf,
-                }),
-                cookie,
-            )
-        }
-    }
+) -> Answer {
+    let site = site(&state.pages).await?;
+    Ok(
+        match subscriptions::token_state(&state.services, &token).await {
+            Err(e) => unavailable(&site, e),
+            Ok(TokenState::Unknown | TokenState::Expired) => unknown_token(state).await,
+            Ok(TokenState::Active | TokenState::Pending) => {
+                let (csrf, cookie) = csrf::token(&headers, secure(&state));
+                message(
+                    StatusCode::OK,
+                    &site,
+                    "Unsubscribe",
+                    &["Do you want to stop receiving status updates by mail?"],
+                    Some(Action {
+                        url: format!("/unsubscribe/{token}"),
+                        button: "Unsubscribe",
+                        csrf,
+                    }),
+                    cookie,
+                )
+            }
+        },
+    )
 }
 
 async fn unsubscribe(
@@ -428,31 +420,30 @@ async fn unsubscribe(
     Path(token): Path<String>,
     headers: HeaderMap,
     Form(input): Form<TokenForm>,
-) -> Response {
-    let site = match site(&state.pages).await {
-        Ok(site) => site,
-        Err(response) => return response,
-    };
+) -> Answer {
+    let site = site(&state.pages).await?;
     // RFC 8058: the mail client posts without cookies; the unguessable token is the authority.
     let one_click = input.list_unsubscribe.as_deref() == Some("One-Click");
     if !one_click && !csrf::verify(&headers, &input.csrf) {
-        return expired(&site);
+        return Ok(expired(&site));
     }
-    match subscriptions::unsubscribe(&state.services, &token).await {
-        Ok(TokenOutcome::Done | TokenOutcome::AlreadyDone) if one_click => message(
-            StatusCode::OK,
-            &site,
-            "You are unsubscribed",
-            &["You will not receive any more status updates by mail."],
-            None,
-            None,
-        ),
-        Ok(TokenOutcome::Done | TokenOutcome::AlreadyDone) => {
-            Redirect::to("/unsubscribe/done").into_response()
-        }
-        Ok(TokenOutcome::UnknownToken | TokenOutcome::Expired) => unknown_token(state).await,
-        Err(e) => unavailable(&site, e),
-    }
+    Ok(
+        match subscriptions::unsubscribe(&state.services, &token).await {
+            Ok(TokenOutcome::Done | TokenOutcome::AlreadyDone) if one_click => message(
+                StatusCode::OK,
+                &site,
+                "You are unsubscribed",
+                &["You will not receive any more status updates by mail."],
+                None,
+                None,
+            ),
+            Ok(TokenOutcome::Done | TokenOutcome::AlreadyDone) => {
+                Redirect::to("/unsubscribe/done").into_response()
+            }
+            Ok(TokenOutcome::UnknownToken | TokenOutcome::Expired) => unknown_token(state).await,
+            Err(e) => unavailable(&site, e),
+        },
+    )
 }
 
 async fn unsubscribed(State(state): State<PublicState>) -> Response {

@@ -104,16 +104,18 @@ impl PageError {
         self.look = Some(look);
         self
     }
-
-    /// Whether the database did not answer (rather than a bug).
-    pub fn is_unavailable(&self) -> bool {
-        matches!(self.cause, Cause::Storage(_))
-    }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         self.respond(false)
+    }
+}
+
+/// For handlers that answer `Result<Response, Response>`.
+impl From<PageError> for Response {
+    fn from(e: PageError) -> Response {
+        e.into_response()
     }
 }
 
