@@ -308,31 +308,30 @@ async fn confirm_page(
     headers: HeaderMap,
 ) -> Answer {
     let site = site(&state.pages).await?;
-    Ok(
-        match subscriptions::token_state(&state.services, &token).await {
-            Err(e) => unavailable(&site, e),
-            Ok(TokenState::Unknown) => unknown_token(state).await,
-            Ok(TokenState::Expired) => expired_sign_up(&site),
-            Ok(TokenState::Active) => already_confirmed(&site),
-            Ok(TokenState::Pending) => {
-                let (csrf, cookie) = csrf::token(&headers, secure(&state));
-                message(
-                    StatusCode::OK,
-                    &site,
-                    "Confirm your subscription",
-                    &[
-                        "One more click: confirm that you want to receive status updates at this address.",
-                    ],
-                    Some(Action {
-                        url: format!("/subscribe/{token}"),
-                        button: "Confirm subscription",
-                        csrf,
-                    }),
-                    cookie,
-                )
-            }
-        },
-    )
+    let outcome = subscriptions::token_state(&state.services, &token).await;
+    Ok(match outcome {
+        Err(e) => unavailable(&site, e),
+        Ok(TokenState::Unknown) => unknown_token(state).await,
+        Ok(TokenState::Expired) => expired_sign_up(&site),
+        Ok(TokenState::Active) => already_confirmed(&site),
+        Ok(TokenState::Pending) => {
+            let (csrf, cookie) = csrf::token(&headers, secure(&state));
+            message(
+                StatusCode::OK,
+                &site,
+                "Confirm your subscription",
+                &[
+                    "One more click: confirm that you want to receive status updates at this address.",
+                ],
+                Some(Action {
+                    url: format!("/subscribe/{token}"),
+                    button: "Confirm subscription",
+                    csrf,
+                }),
+                cookie,
+            )
+        }
+    })
 }
 
 /// Said with 410 Gone: the link will not work again, but subscribing again will.
@@ -375,15 +374,14 @@ async fn confirm(
     if !csrf::verify(&headers, &input.csrf) {
         return Ok(expired(&site));
     }
-    Ok(
-        match subscriptions::confirm(&state.services, &token).await {
-            Ok(TokenOutcome::Done) => Redirect::to("/subscribe/confirmed").into_response(),
-            Ok(TokenOutcome::AlreadyDone) => already_confirmed(&site),
-            Ok(TokenOutcome::Expired) => expired_sign_up(&site),
-            Ok(TokenOutcome::UnknownToken) => unknown_token(state).await,
-            Err(e) => unavailable(&site, e),
-        },
-    )
+    let outcome = subscriptions::confirm(&state.services, &token).await;
+    Ok(match outcome {
+        Ok(TokenOutcome::Done) => Redirect::to("/subscribe/confirmed").into_response(),
+        Ok(TokenOutcome::AlreadyDone) => already_confirmed(&site),
+        Ok(TokenOutcome::Expired) => expired_sign_up(&site),
+        Ok(TokenOutcome::UnknownToken) => unknown_token(state).await,
+        Err(e) => unavailable(&site, e),
+    })
 }
 
 async fn unsubscribe_page(
@@ -392,27 +390,26 @@ async fn unsubscribe_page(
     headers: HeaderMap,
 ) -> Answer {
     let site = site(&state.pages).await?;
-    Ok(
-        match subscriptions::token_state(&state.services, &token).await {
-            Err(e) => unavailable(&site, e),
-            Ok(TokenState::Unknown | TokenState::Expired) => unknown_token(state).await,
-            Ok(TokenState::Active | TokenState::Pending) => {
-                let (csrf, cookie) = csrf::token(&headers, secure(&state));
-                message(
-                    StatusCode::OK,
-                    &site,
-                    "Unsubscribe",
-                    &["Do you want to stop receiving status updates by mail?"],
-                    Some(Action {
-                        url: format!("/unsubscribe/{token}"),
-                        button: "Unsubscribe",
-                        csrf,
-                    }),
-                    cookie,
-                )
-            }
-        },
-    )
+    let outcome = subscriptions::token_state(&state.services, &token).await;
+    Ok(match outcome {
+        Err(e) => unavailable(&site, e),
+        Ok(TokenState::Unknown | TokenState::Expired) => unknown_token(state).await,
+        Ok(TokenState::Active | TokenState::Pending) => {
+            let (csrf, cookie) = csrf::token(&headers, secure(&state));
+            message(
+                StatusCode::OK,
+                &site,
+                "Unsubscribe",
+                &["Do you want to stop receiving status updates by mail?"],
+                Some(Action {
+                    url: format!("/unsubscribe/{token}"),
+                    button: "Unsubscribe",
+                    csrf,
+                }),
+                cookie,
+            )
+        }
+    })
 }
 
 async fn unsubscribe(
@@ -427,23 +424,22 @@ async fn unsubscribe(
     if !one_click && !csrf::verify(&headers, &input.csrf) {
         return Ok(expired(&site));
     }
-    Ok(
-        match subscriptions::unsubscribe(&state.services, &token).await {
-            Ok(TokenOutcome::Done | TokenOutcome::AlreadyDone) if one_click => message(
-                StatusCode::OK,
-                &site,
-                "You are unsubscribed",
-                &["You will not receive any more status updates by mail."],
-                None,
-                None,
-            ),
-            Ok(TokenOutcome::Done | TokenOutcome::AlreadyDone) => {
-                Redirect::to("/unsubscribe/done").into_response()
-            }
-            Ok(TokenOutcome::UnknownToken | TokenOutcome::Expired) => unknown_token(state).await,
-            Err(e) => unavailable(&site, e),
-        },
-    )
+    let outcome = subscriptions::unsubscribe(&state.services, &token).await;
+    Ok(match outcome {
+        Ok(TokenOutcome::Done | TokenOutcome::AlreadyDone) if one_click => message(
+            StatusCode::OK,
+            &site,
+            "You are unsubscribed",
+            &["You will not receive any more status updates by mail."],
+            None,
+            None,
+        ),
+        Ok(TokenOutcome::Done | TokenOutcome::AlreadyDone) => {
+            Redirect::to("/unsubscribe/done").into_response()
+        }
+        Ok(TokenOutcome::UnknownToken | TokenOutcome::Expired) => unknown_token(state).await,
+        Err(e) => unavailable(&site, e),
+    })
 }
 
 async fn unsubscribed(State(state): State<PublicState>) -> Response {

@@ -25,18 +25,13 @@ mod tests {
     #[test]
     fn finds_every_value_of_a_name_across_headers() {
         let mut headers = HeaderMap::new();
-        headers.append(
-            header::COOKIE,
-            HeaderValue::from_static("a=1; monostat_x=first;b=2"),
-        );
-        headers.append(
-            header::COOKIE,
-            HeaderValue::from_static("monostat_x=se=cond"),
-        );
-        headers.append(
-            header::COOKIE,
-            HeaderValue::from_static("monostat_xy=no; x=no"),
-        );
+        for line in [
+            "a=1; monostat_x=first;b=2",
+            "monostat_x=se=cond",
+            "monostat_xy=no; x=no",
+        ] {
+            headers.append(header::COOKIE, HeaderValue::from_static(line));
+        }
         let found: Vec<_> = values(&headers, "monostat_x").collect();
         assert_eq!(found, ["first", "se=cond"]);
         assert_eq!(values(&HeaderMap::new(), "a").count(), 0);
