@@ -56,14 +56,22 @@ fn masked(secret: &str) -> String {
     }
 }
 
-async fn slack_page(
-    state: &AdminState,
-    admin: &Admin,
-    status: StatusCode,
-    test_result: Option<(bool, String)>,
-    error: Option<String>,
-    notice: Option<&str>,
-) -> PageResult {
+/// What the page says above the settings.
+enum Said<'a> {
+    /// The confirmation a redirect asked for (`?notice=saved`), if any.
+    Notice(Option<&'a str>),
+    /// How the connection test went.
+    Tested(bool, String),
+    /// What is wrong with the form that was sent (400).
+    Refused(String),
+}
+
+async fn slack_page(state: &AdminState, admin: &Admin, said: Said<'_>) -> PageResult {
+    let (status, notice, test_result, error) = match said {
+        Said::Notice(notice) => (StatusCode::OK, notice, None, None),
+        Said::Tested(ok, text) => (StatusCode::OK, None, Some((ok, text)), None),
+        Said::Refused(error) => (StatusCode::BAD_REQUEST, None, None, Some(error)),
+    };
     let in_force =
         crate::settings::slack(&mut *state.db.acquire().await?, &state.config.slack).await?;
     let credential = |name, label, value: &InForce, hint| Credential {
@@ -120,15 +128,7 @@ pub async fn slack(
     Extension(admin): Extension<Admin>,
     Query(query): Query<NoticeQuery>,
 ) -> PageResult {
-    slack_page(
-        &state,
-        &admin,
-        StatusCode::OK,
-        None,
-        None,
-        query.notice.as_deref(),
-    )
-    .await
+    slack_page(&state, &admin, Said::Notice(query.notice.as_deref())).await
 }
 
 #[derive(serde::Deserialize)]
@@ -177,15 +177,7 @@ pub async fn save_slack(
     for (value, prefix, message) in problems {
         let value = value.trim();
         if !value.is_empty() && !value.starts_with(prefix) {
-            return slack_page(
-                &state,
-                &admin,
-                StatusCode::BAD_REQUEST,
-                None,
-                Some(message.into()),
-                None,
-            )
-            .await;
+            return slack_page(&state, &admin, Said::Refused(message.into())).await;
         }
     }
     if let Some(channel) = &form.channel_name {
@@ -195,18 +187,9 @@ pub async fn save_slack(
                 .chars()
                 .all(|c| c.is_lowercase() || c.is_ascii_digit() || "-_".contains(c))
         {
-            return slack_page(
-                &state,
-                &admin,
-                StatusCode::BAD_REQUEST,
-                None,
-                Some(
-                    "A channel name has lowercase letters, digits, - and _ only, like #statuspage."
-                        .into(),
-                ),
-                None,
-            )
-            .await;
+            let message =
+                "A channel name has lowercase letters, digits, - and _ only, like #statuspage.";
+            return slack_page(&state, &admin, Said::Refused(message.into())).await;
         }
     }
     let result = saved(
@@ -259,7 +242,7 @@ pub async fn test_slack(
 ) -> PageResult {
     let effective =
         crate::slack::settings::load(&mut *state.db.acquire().await?, &state.config.slack).await?;
-    let result = if effective.bot_token.is_empty() {
+    let (ok, text) = if effective.bot_token.is_empty() {
         (
             false,
             "There is no bot token to test. Enter one above first.".to_owned(),
@@ -290,7 +273,7 @@ pub async fn test_slack(
             }
         }
     };
-    slack_page(&state, &admin, StatusCode::OK, Some(result), None, None).await
+    slack_page(&state, &admin, Said::Tested(ok, text)).await
 }
 
 #[cfg(test)]
