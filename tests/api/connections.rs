@@ -126,11 +126,7 @@ async fn a_request_body_that_does_not_arrive_in_time_is_refused_and_changes_noth
         config.http.body_timeout = Duration::from_secs(1);
     })
     .await;
-    let secret = monostat::storage::settings::webhook_secret(
-        &mut app.handle.db.acquire().await.expect("connection"),
-    )
-    .await
-    .expect("secret");
+    let secret = app.hook_secret().await;
 
     let mut stream = TcpStream::connect(app.handle.addr).await.expect("connect");
     let head = format!(

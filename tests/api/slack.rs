@@ -24,24 +24,6 @@ async fn app_with_slack(db: &TestDatabase, slack: &FakeSlack) -> TestApp {
     .await
 }
 
-async fn send(app: &TestApp, body: &str) {
-    let secret = settings::webhook_secret(&mut app.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("secret");
-    let response = app
-        .client
-        .post(format!(
-            "{}/integrations/opsgenie/hook/{secret}",
-            app.base_url
-        ))
-        .body(body.to_owned())
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), 200);
-    app.handle.jobs.wake();
-}
-
 /// Waits until no job of `kind` is pending, and returns their (state, attempts, last error).
 async fn settled(app: &TestApp, kind: &str) -> Vec<(String, i32, Option<String>)> {
     eventually(Duration::from_secs(20), || async {
@@ -111,7 +93,7 @@ async fn a_slack_server_error_is_retried(backend: Backend) {
     slack.fail_next("chat.postMessage", Failure::ServerError);
     let app = app_with_slack(&db, &slack).await;
 
-    send(&app, CREATE).await;
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
 
     let jobs = settled(&app, "slack.new_incident_from_alert").await;
     assert_eq!(jobs, vec![("done".to_owned(), 2, None)]);
@@ -126,7 +108,7 @@ async fn a_bot_outside_the_channel_joins_it_and_posts(backend: Backend) {
     let app = app_with_slack(&db, &slack).await;
     remember_channel(&app, "C0FAKECHAN1").await;
 
-    send(&app, CREATE).await;
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
 
     assert_eq!(
         settled(&app, "slack.new_incident_from_alert").await,
@@ -148,7 +130,7 @@ async fn a_vanished_channel_is_looked_up_again_by_name(backend: Backend) {
     let app = app_with_slack(&db, &slack).await;
     remember_channel(&app, "C0DELETED01").await;
 
-    send(&app, CREATE).await;
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
 
     assert_eq!(
         settled(&app, "slack.new_incident_from_alert").await,
@@ -173,7 +155,7 @@ async fn an_alert_posts_the_suspected_incident_with_confirm_and_dismiss_buttons(
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
 
-    send(&app, CREATE).await;
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
 
     let jobs = settled(&app, "slack.new_incident_from_alert").await;
     assert_eq!(jobs, vec![("done".to_owned(), 1, None)]);
@@ -225,7 +207,7 @@ async fn a_rate_limited_post_is_sent_once_after_retry_after(backend: Backend) {
     slack.fail_next("chat.postMessage", Failure::RateLimited { retry_after: 1 });
     let app = app_with_slack(&db, &slack).await;
 
-    send(&app, CREATE).await;
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
 
     let jobs = settled(&app, "slack.new_incident_from_alert").await;
     assert_eq!(jobs, vec![("done".to_owned(), 2, None)]);
@@ -247,10 +229,10 @@ async fn auto_dismissal_updates_the_message_and_asks_for_a_review_in_its_thread(
     let db = TestDatabase::new(backend).await;
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
-    send(&app, CREATE).await;
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
     settled(&app, "slack.new_incident_from_alert").await;
 
-    send(&app, CLOSE).await;
+    assert_eq!(app.post_opsgenie(CLOSE).await.0, 200);
 
     assert_eq!(
         settled(&app, "slack.auto_dismissed").await,
@@ -295,7 +277,7 @@ async fn a_confirmed_incident_whose_alerts_closed_gets_a_reminder_to_resolve(bac
     let db = TestDatabase::new(backend).await;
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
-    send(&app, CREATE).await;
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
     settled(&app, "slack.new_incident_from_alert").await;
     let id = only_incident(&app).await.id;
     let mut conn = app.handle.db.acquire().await.expect("conn");
@@ -309,7 +291,7 @@ async fn a_confirmed_incident_whose_alerts_closed_gets_a_reminder_to_resolve(bac
         .expect("confirm");
     drop(conn);
 
-    send(&app, CLOSE).await;
+    assert_eq!(app.post_opsgenie(CLOSE).await.0, 200);
 
     assert_eq!(
         settled(&app, "slack.all_alerts_closed").await,
@@ -351,7 +333,7 @@ async fn without_slack_jobs_are_skipped_and_settings_apply_without_restart(backe
     )
     .await;
 
-    send(&app, CREATE).await;
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
     assert_eq!(
         settled(&app, "slack.new_incident_from_alert").await,
         vec![("done".to_owned(), 1, None)]
@@ -370,7 +352,7 @@ async fn without_slack_jobs_are_skipped_and_settings_apply_without_restart(backe
         .await
         .expect("save");
     drop(conn);
-    send(&app, CLOSE).await;
+    assert_eq!(app.post_opsgenie(CLOSE).await.0, 200);
     settled(&app, "slack.auto_dismissed").await;
     let posts = slack.calls_to("chat.postMessage");
     assert!(!posts.is_empty());
@@ -389,7 +371,7 @@ async fn a_revoked_token_fails_the_job_for_good(backend: Backend) {
         slack.fail_next("conversations.list", Failure::Error(code));
         let app = app_with_slack(&db, &slack).await;
 
-        send(&app, CREATE).await;
+        assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
 
         let jobs = settled(&app, "slack.new_incident_from_alert").await;
         assert_eq!(jobs.len(), 1);

@@ -2,12 +2,12 @@
 //! opens to (a fake) Slack, acknowledged by envelope id, surviving a disconnect.
 
 use crate::fake_slack::{FakeSlack, Frame};
-use crate::helpers::{Backend, TestApp, TestDatabase, eventually};
+use crate::helpers::{Backend, TestApp, TestDatabase, click_on, eventually};
 use crate::on_both_backends;
 use monostat::config::Secret;
 use monostat::domain::IncidentStatus;
 use monostat::jobs::WorkerSettings;
-use monostat::storage::{incidents, settings};
+use monostat::storage::incidents;
 use serde_json::json;
 use std::time::Duration;
 
@@ -22,24 +22,12 @@ on_both_backends!(a_confirm_over_socket_mode_is_acknowledged_and_survives_a_disc
 async fn alert_and_its_confirm_click(
     app: &TestApp,
 ) -> (monostat::domain::Incident, serde_json::Value) {
-    let secret = settings::webhook_secret(&mut app.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("secret");
-    app.client
-        .post(format!(
-            "{}/integrations/opsgenie/hook/{secret}",
-            app.base_url
-        ))
-        .body(CREATE)
-        .send()
-        .await
-        .expect("sent");
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
     let incident = incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
         .await
         .expect("all")
         .remove(0);
-    let mut confirm: serde_json::Value = serde_json::from_str(CONFIRM).expect("fixture");
-    confirm["actions"][0]["value"] = incident.id.to_string().into();
+    let confirm = click_on(CONFIRM, incident.id);
     (incident, confirm)
 }
 
