@@ -5,7 +5,7 @@
 use crate::admin::{PASSWORD, USER, create_user};
 use crate::browser::{axe_source, check_page, screenshot_path};
 use crate::fake_slack::FakeSlack;
-use crate::helpers::{Backend, SmtpSink, TestApp, TestDatabase};
+use crate::helpers::{Backend, SmtpSink, TestApp, TestDatabase, eventually};
 use crate::on_both_backends;
 use crate::webdriver::{Driver, Viewport, browser_available};
 use monostat::jobs::WorkerSettings;
@@ -97,8 +97,16 @@ async fn an_admin_handles_an_incident_in_a_real_browser(backend: Backend) {
         "confirming an incident tells subscribers"
     );
 
-    session.goto(&format!("{base}/")).await;
-    assert!(session.text().await.contains("Card payments fail"));
+    // The public page is rendered on change, a moment after the commit.
+    eventually(Duration::from_secs(10), || async {
+        session.goto(&format!("{base}/")).await;
+        session
+            .text()
+            .await
+            .contains("Card payments fail")
+            .then_some(())
+    })
+    .await;
 
     session.goto(&edit_url).await;
     session.click("#status option[value=resolved]").await;
@@ -256,13 +264,16 @@ async fn a_security_key_is_the_second_factor(backend: Backend) {
     let logs = session.severe_logs().await;
     assert!(logs.is_empty(), "{logs:?}");
 
-    let mut conn = app.handle.db.acquire().await.expect("conn");
-    let used: Option<i64> = sqlx::query_scalar("SELECT last_used_at FROM security_keys")
-        .fetch_one(&mut *conn)
-        .await
-        .expect("key");
-    assert!(used.is_some(), "the login used the stored key");
-    drop(conn);
+    // The account page's key table says when the key was last used: now, not "never".
+    session.goto(&format!("{base}/admin/account/")).await;
+    let keys = session
+        .run("return document.querySelector('table tbody tr td:nth-child(3)').textContent;")
+        .await;
+    let used = keys.as_str().unwrap_or_default().trim().to_owned();
+    assert!(
+        !used.is_empty() && used != "never",
+        "the login used the stored key: last used {used:?}"
+    );
     session.close().await;
     app.stop().await;
 }

@@ -7,7 +7,7 @@ use crate::helpers::{Backend, TestApp, TestDatabase, postgres_available};
 use crate::on_both_backends;
 use crate::slack_http::{CONFIRM, app_with_slack, suspected_incident};
 use monostat::domain::IncidentStatus;
-use monostat::storage::{alerts, audit, incidents};
+use monostat::storage::{alerts, incidents};
 use sqlx::{Connection, Executor};
 use std::time::Duration;
 
@@ -192,15 +192,11 @@ async fn hold_writes_to(db: &TestDatabase, table: &str) -> sqlx::AnyConnection {
 }
 
 async fn actions(app: &TestApp, incident_id: i64) -> Vec<(String, String)> {
-    audit::for_incident(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident_id,
-    )
-    .await
-    .expect("audit")
-    .into_iter()
-    .map(|e| (e.actor, e.action))
-    .collect()
+    app.audit_of(incident_id)
+        .await
+        .into_iter()
+        .map(|e| (e.actor, e.action))
+        .collect()
 }
 
 /// Lets the click run until it waits for a lock (the test's barrier); the request is then

@@ -418,13 +418,7 @@ async fn simulate_alert_opens_an_incident_and_dismisses_it_on_enter(backend: Bac
             String::from_utf8_lossy(&output.stderr)
         );
         assert!(String::from_utf8_lossy(&output.stdout).contains("is closed"));
-        let after = incidents::get(
-            &mut app.handle.db.acquire().await.expect("conn"),
-            incident.id,
-        )
-        .await
-        .expect("get")
-        .expect("exists");
+        let after = app.incident(incident.id).await;
         assert_eq!(after.status, IncidentStatus::Dismissed, "{source}");
     }
     app.stop().await;

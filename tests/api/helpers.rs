@@ -333,6 +333,33 @@ impl TestApp {
         .await;
     }
 
+    /// Incident `id` as stored.
+    pub async fn incident(&self, id: i64) -> monostat::domain::Incident {
+        let mut conn = self.handle.db.acquire().await.expect("conn");
+        monostat::storage::incidents::get(&mut conn, id)
+            .await
+            .expect("get")
+            .unwrap_or_else(|| panic!("incident {id} exists"))
+    }
+
+    /// The one incident there is (the test made exactly one).
+    pub async fn only_incident(&self) -> monostat::domain::Incident {
+        let mut conn = self.handle.db.acquire().await.expect("conn");
+        let mut all = monostat::storage::incidents::all(&mut conn)
+            .await
+            .expect("incidents");
+        assert_eq!(all.len(), 1, "expected exactly one incident: {all:?}");
+        all.remove(0)
+    }
+
+    /// The audit entries of incident `id`, oldest first.
+    pub async fn audit_of(&self, id: i64) -> Vec<monostat::storage::audit::AuditEntry> {
+        let mut conn = self.handle.db.acquire().await.expect("conn");
+        monostat::storage::audit::for_incident(&mut conn, id)
+            .await
+            .expect("audit")
+    }
+
     /// The secret in this server's alert hook URLs.
     pub async fn hook_secret(&self) -> String {
         let mut conn = self.handle.db.acquire().await.expect("conn");

@@ -50,14 +50,6 @@ async fn jobs_of_kind(app: &TestApp, kind: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
-async fn only_incident(app: &TestApp) -> monostat::domain::Incident {
-    let all = incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("incidents");
-    assert_eq!(all.len(), 1, "expected exactly one incident: {all:?}");
-    all.into_iter().next().expect("one")
-}
-
 on_both_backends!(
     an_opsgenie_create_opens_a_suspected_outage,
     a_repeated_create_changes_nothing,
@@ -83,7 +75,7 @@ async fn an_opsgenie_create_opens_a_suspected_outage(backend: Backend) {
 
     assert_eq!(app.post_opsgenie(CREATE).await, (200, "OK".into()));
 
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     assert_eq!(incident.status, IncidentStatus::Suspected);
     assert_eq!(incident.severity, Severity::Outage);
     assert_eq!(incident.title, "Outage");
@@ -159,7 +151,7 @@ async fn update_message_changes_the_alert_message_only(backend: Backend) {
 
     assert_eq!(app.post_opsgenie(UPDATE_MESSAGE).await.0, 200);
 
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     let mut conn = app.handle.db.acquire().await.expect("conn");
     let attached = alerts::for_incident(&mut conn, incident.id)
         .await
@@ -197,7 +189,7 @@ async fn update_description_changes_the_stored_description(backend: Backend) {
 
     assert_eq!(app.post_opsgenie(&update).await, (200, "OK".into()));
 
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     let mut conn = app.handle.db.acquire().await.expect("conn");
     let attached = alerts::for_incident(&mut conn, incident.id)
         .await
@@ -234,7 +226,7 @@ async fn closing_one_of_two_alerts_keeps_the_incident_open(backend: Backend) {
 
     assert_eq!(app.post_opsgenie(CLOSE).await.0, 200);
 
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     assert_eq!(incident.status, IncidentStatus::Suspected);
     assert_eq!(incident.end, None);
     let mut conn = app.handle.db.acquire().await.expect("conn");
@@ -263,7 +255,7 @@ async fn closing_the_last_alert_dismisses_a_suspected_incident(backend: Backend)
         200
     );
 
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     assert_eq!(incident.status, IncidentStatus::Dismissed);
     assert!(incident.end.is_some());
     let mut conn = app.handle.db.acquire().await.expect("conn");
@@ -310,7 +302,7 @@ async fn closing_the_last_alert_of_a_confirmed_incident_asks_a_human_to_resolve_
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
     app.post_opsgenie(CREATE).await;
-    let id = only_incident(&app).await.id;
+    let id = app.only_incident().await.id;
     let mut conn = app.handle.db.acquire().await.expect("conn");
     let mut incident = incidents::get_for_update(&mut conn, app.handle.db.backend(), id)
         .await
@@ -324,7 +316,7 @@ async fn closing_the_last_alert_of_a_confirmed_incident_asks_a_human_to_resolve_
 
     assert_eq!(app.post_opsgenie(CLOSE).await.0, 200);
 
-    let after = only_incident(&app).await;
+    let after = app.only_incident().await;
     assert_eq!(
         after.status,
         IncidentStatus::Confirmed,
@@ -422,7 +414,7 @@ async fn alertmanager_deliveries_open_and_dismiss_by_fingerprint(backend: Backen
         (200, "OK".into())
     );
 
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     assert_eq!(incident.status, IncidentStatus::Suspected);
     let mut conn = app.handle.db.acquire().await.expect("conn");
     let attached = alerts::for_incident(&mut conn, incident.id)
@@ -451,10 +443,10 @@ async fn alertmanager_deliveries_open_and_dismiss_by_fingerprint(backend: Backen
     assert_eq!(row_counts(&app).await, counts);
 
     app.post_alertmanager(&delivery("resolved", "firing")).await;
-    assert_eq!(only_incident(&app).await.status, IncidentStatus::Suspected);
+    assert_eq!(app.only_incident().await.status, IncidentStatus::Suspected);
     app.post_alertmanager(&delivery("resolved", "resolved"))
         .await;
-    assert_eq!(only_incident(&app).await.status, IncidentStatus::Dismissed);
+    assert_eq!(app.only_incident().await.status, IncidentStatus::Dismissed);
     assert_eq!(jobs_of_kind(&app, "slack.auto_dismissed").await.len(), 1);
     app.stop().await;
 }
@@ -577,7 +569,7 @@ async fn texts_over_4_kib_are_kept_cut_with_an_ellipsis_and_the_answer_says_so(b
         (200, "OK (1 text longer than 4096 bytes kept cut)")
     );
 
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     let mut conn = app.handle.db.acquire().await.expect("conn");
     let attached = alerts::for_incident(&mut conn, incident.id)
         .await
@@ -650,7 +642,7 @@ async fn alert_ids_too_long_for_the_index_still_name_their_alerts(backend: Backe
             )
         );
     }
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     let mut conn = app.handle.db.acquire().await.expect("conn");
     let attached = alerts::for_incident(&mut conn, incident.id)
         .await
@@ -676,7 +668,7 @@ async fn alert_ids_too_long_for_the_index_still_name_their_alerts(backend: Backe
         .collect();
     assert_eq!(open, vec![false, true]);
     drop(conn);
-    assert_eq!(only_incident(&app).await.status, IncidentStatus::Suspected);
+    assert_eq!(app.only_incident().await.status, IncidentStatus::Suspected);
     app.stop().await;
 }
 
@@ -696,7 +688,7 @@ async fn a_delivery_of_1001_alerts_is_applied_whole(backend: Backend) {
     );
 
     // One incident however the delivery was divided, with every alert and its history entry.
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     assert_eq!(incident.status, IncidentStatus::Suspected);
     let mut conn = app.handle.db.acquire().await.expect("conn");
     let attached = alerts::for_incident(&mut conn, incident.id)
@@ -725,7 +717,7 @@ async fn a_delivery_of_1001_alerts_is_applied_whole(backend: Backend) {
             .await,
         (200, "OK".into())
     );
-    assert_eq!(only_incident(&app).await.status, IncidentStatus::Dismissed);
+    assert_eq!(app.only_incident().await.status, IncidentStatus::Dismissed);
     let mut conn = app.handle.db.acquire().await.expect("conn");
     assert_eq!(
         alerts::open_count_for_incident(&mut conn, incident.id)
@@ -760,11 +752,11 @@ async fn a_new_alert_between_two_closes_keeps_the_incident_open(backend: Backend
         app.post_alertmanager(&alertmanager_delivery(&mixed)).await,
         (200, "OK".into())
     );
-    assert_eq!(only_incident(&app).await.status, IncidentStatus::Suspected);
+    assert_eq!(app.only_incident().await.status, IncidentStatus::Suspected);
 
     app.post_alertmanager(&alertmanager_delivery(&[alert("resolved", "c")]))
         .await;
-    assert_eq!(only_incident(&app).await.status, IncidentStatus::Dismissed);
+    assert_eq!(app.only_incident().await.status, IncidentStatus::Dismissed);
     app.stop().await;
 }
 

@@ -128,13 +128,7 @@ async fn a_real_alertmanager_opens_an_incident_and_its_resolution_dismisses_it()
     assert!(resolved.status().is_success(), "{}", resolved.status());
 
     let dismissed = eventually(Duration::from_secs(30), || async {
-        let incident = incidents::get(
-            &mut app.handle.db.acquire().await.expect("conn"),
-            incident.id,
-        )
-        .await
-        .expect("get")
-        .expect("exists");
+        let incident = app.incident(incident.id).await;
         (incident.status == IncidentStatus::Dismissed).then_some(incident)
     })
     .await;

@@ -56,14 +56,6 @@ fn action_ids(body: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn only_incident(app: &TestApp) -> monostat::domain::Incident {
-    let all = incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("all");
-    assert_eq!(all.len(), 1);
-    all.into_iter().next().expect("one")
-}
-
 on_both_backends!(
     an_alert_posts_the_suspected_incident_with_confirm_and_dismiss_buttons,
     a_rate_limited_post_is_sent_once_after_retry_after,
@@ -119,7 +111,7 @@ async fn a_bot_outside_the_channel_joins_it_and_posts(backend: Backend) {
         methods,
         vec!["chat.postMessage", "conversations.join", "chat.postMessage"]
     );
-    assert!(only_incident(&app).await.slack_message_ts.is_some());
+    assert!(app.only_incident().await.slack_message_ts.is_some());
     app.stop().await;
 }
 
@@ -159,7 +151,7 @@ async fn an_alert_posts_the_suspected_incident_with_confirm_and_dismiss_buttons(
 
     let jobs = settled(&app, "slack.new_incident_from_alert").await;
     assert_eq!(jobs, vec![("done".to_owned(), 1, None)]);
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     // The channel was found by name on the second page of the list, and joined.
     assert_eq!(slack.calls_to("conversations.list").len(), 2);
     let joined = slack.calls_to("conversations.join");
@@ -219,7 +211,7 @@ async fn a_rate_limited_post_is_sent_once_after_retry_after(backend: Backend) {
         "retried after {waited:?}, before Retry-After"
     );
     assert_eq!(
-        only_incident(&app).await.slack_message_ts.as_deref(),
+        app.only_incident().await.slack_message_ts.as_deref(),
         Some("1767225600.000200")
     );
     app.stop().await;
@@ -238,7 +230,7 @@ async fn auto_dismissal_updates_the_message_and_asks_for_a_review_in_its_thread(
         settled(&app, "slack.auto_dismissed").await,
         vec![("done".to_owned(), 1, None)]
     );
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     assert_eq!(incident.status, IncidentStatus::Dismissed);
     let ts = incident.slack_message_ts.expect("message ts");
     let updates = slack.calls_to("chat.update");
@@ -279,7 +271,7 @@ async fn a_confirmed_incident_whose_alerts_closed_gets_a_reminder_to_resolve(bac
     let app = app_with_slack(&db, &slack).await;
     assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
     settled(&app, "slack.new_incident_from_alert").await;
-    let id = only_incident(&app).await.id;
+    let id = app.only_incident().await.id;
     let mut conn = app.handle.db.acquire().await.expect("conn");
     let mut incident = incidents::get_for_update(&mut conn, app.handle.db.backend(), id)
         .await
@@ -317,7 +309,7 @@ async fn a_confirmed_incident_whose_alerts_closed_gets_a_reminder_to_resolve(bac
             .unwrap_or_default()
             .contains("resolved")
     );
-    assert_eq!(only_incident(&app).await.status, IncidentStatus::Confirmed);
+    assert_eq!(app.only_incident().await.status, IncidentStatus::Confirmed);
     app.stop().await;
 }
 

@@ -70,19 +70,6 @@ async fn jobs(app: &TestApp, kind: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
-async fn wait_for_slack_change_jobs(app: &TestApp) {
-    eventually(Duration::from_secs(20), || async {
-        let pending: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM jobs WHERE kind = 'slack.incident_changed' AND state = 'pending'",
-        )
-        .fetch_one(&mut *app.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("count");
-        (pending == 0).then_some(())
-    })
-    .await;
-}
-
 on_both_backends!(
     a_signed_confirm_click_confirms_and_tells_the_thread_and_subscribers,
     a_signed_dismiss_click_hides_the_suspicion,
@@ -167,8 +154,7 @@ async fn the_home_tab_offers_to_create_an_incident_which_is_posted_to_the_channe
         Some("Some card payments fail. We are in contact with our payment provider.")
     );
     assert_eq!(jobs(&app, "notify.status_changed").await.len(), 1);
-    app.handle.jobs.wake();
-    wait_for_slack_change_jobs(&app).await;
+    app.settle().await;
     let posts = slack.calls_to("chat.postMessage");
     let message = posts
         .iter()
@@ -186,14 +172,7 @@ async fn the_home_tab_offers_to_create_an_incident_which_is_posted_to_the_channe
         .find(|c| c.body.get("thread_ts").is_some())
         .expect("a thread note");
     assert_eq!(note.body["text"], "Created by jdoe.");
-    let ts = incidents::get(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("get")
-    .expect("exists")
-    .slack_message_ts;
+    let ts = app.incident(incident.id).await.slack_message_ts;
     assert_eq!(note.body["thread_ts"].as_str(), ts.as_deref());
     app.stop().await;
 }
@@ -275,8 +254,7 @@ async fn the_update_form_resolves_an_incident_with_one_thread_reply_per_change(b
         .collect();
     assert_eq!(notified, vec!["confirmed", "resolved"]);
 
-    app.handle.jobs.wake();
-    wait_for_slack_change_jobs(&app).await;
+    app.settle().await;
     let ts = incident.slack_message_ts.expect("ts");
     let notes: Vec<String> = slack
         .calls_to("chat.postMessage")
@@ -308,13 +286,7 @@ async fn an_invalid_update_form_is_answered_with_an_error_on_the_field(backend: 
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
     let incident = suspected_incident(&app).await;
-    let before = audit::for_incident(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("audit")
-    .len();
+    let before = app.audit_of(incident.id).await.len();
 
     let (status, body) = app
         .submit_modal(&submission(incident.id, Some("dismissed")))
@@ -327,25 +299,10 @@ async fn an_invalid_update_form_is_answered_with_an_error_on_the_field(backend: 
         answer["errors"]["new_status"],
         "Choose confirmed, watching or resolved."
     );
-    let after = incidents::get(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("get")
-    .expect("exists");
+    let after = app.incident(incident.id).await;
     assert_eq!(after.status, IncidentStatus::Suspected);
     assert_eq!(after.summary, None, "nothing of the form was applied");
-    assert_eq!(
-        audit::for_incident(
-            &mut app.handle.db.acquire().await.expect("conn"),
-            incident.id
-        )
-        .await
-        .expect("audit")
-        .len(),
-        before
-    );
+    assert_eq!(app.audit_of(incident.id).await.len(), before);
     app.stop().await;
 }
 
@@ -389,8 +346,7 @@ async fn a_signed_confirm_click_confirms_and_tells_the_thread_and_subscribers(ba
         vec![serde_json::json!({"incident_id": incident.id, "status": "confirmed"})]
     );
 
-    app.handle.jobs.wake();
-    wait_for_slack_change_jobs(&app).await;
+    app.settle().await;
     let ts = incident.slack_message_ts.expect("ts");
     let update = slack
         .calls_to("chat.update")
@@ -423,21 +379,14 @@ async fn a_signed_dismiss_click_hides_the_suspicion(backend: Backend) {
 
     assert_eq!(app.slack_click(DISMISS, incident.id).await.0, 200);
 
-    let dismissed = incidents::get(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("get")
-    .expect("exists");
+    let dismissed = app.incident(incident.id).await;
     assert_eq!(dismissed.status, IncidentStatus::Dismissed);
     assert!(dismissed.end.is_some());
     assert!(
         jobs(&app, "notify.status_changed").await.is_empty(),
         "subscribers never hear of a false alarm"
     );
-    app.handle.jobs.wake();
-    wait_for_slack_change_jobs(&app).await;
+    app.settle().await;
     let update = slack.calls_to("chat.update").pop().expect("updated");
     assert!(
         update.body["text"]
@@ -505,14 +454,7 @@ async fn unsigned_stale_and_replayed_requests_change_nothing(backend: Backend) {
         "older than five minutes"
     );
     assert_eq!(
-        incidents::get(
-            &mut app.handle.db.acquire().await.expect("conn"),
-            incident.id
-        )
-        .await
-        .expect("get")
-        .expect("exists")
-        .status,
+        app.incident(incident.id).await.status,
         IncidentStatus::Suspected
     );
 
@@ -530,15 +472,12 @@ async fn unsigned_stale_and_replayed_requests_change_nothing(backend: Backend) {
             .0,
         200
     );
-    let confirmations = audit::for_incident(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("audit")
-    .into_iter()
-    .filter(|e| e.action == "incident.confirmed")
-    .count();
+    let confirmations = app
+        .audit_of(incident.id)
+        .await
+        .into_iter()
+        .filter(|e| e.action == "incident.confirmed")
+        .count();
     assert_eq!(confirmations, 1);
     assert_eq!(jobs(&app, "slack.incident_changed").await.len(), 1);
 
@@ -560,14 +499,7 @@ async fn unsigned_stale_and_replayed_requests_change_nothing(backend: Backend) {
         200
     );
     assert_eq!(
-        incidents::get(
-            &mut app.handle.db.acquire().await.expect("conn"),
-            incident.id
-        )
-        .await
-        .expect("get")
-        .expect("exists")
-        .status,
+        app.incident(incident.id).await.status,
         IncidentStatus::Suspected
     );
     app.stop().await;

@@ -118,14 +118,6 @@ async fn deliver(app: &TestApp, source: &str, body: &Value) {
     app.settle().await;
 }
 
-async fn only_incident(app: &TestApp) -> monostat::domain::Incident {
-    let all = incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("all");
-    assert_eq!(all.len(), 1);
-    all.into_iter().next().expect("one")
-}
-
 on_both_backends!(
     a_5000_character_opsgenie_alert_is_shortened_and_its_incident_gets_confirm,
     a_5000_character_alertmanager_description_is_shortened_in_the_message,
@@ -149,7 +141,7 @@ async fn a_5000_character_opsgenie_alert_is_shortened_and_its_incident_gets_conf
 
     deliver(&app, "opsgenie", &alert).await;
 
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     let posted = incident_messages(&slack);
     assert_eq!(posted.len(), 1, "the incident's message was posted");
     assert_eq!(
@@ -204,7 +196,7 @@ async fn a_5000_character_alertmanager_description_is_shortened_in_the_message(b
 
     deliver(&app, "alertmanager", &delivery).await;
 
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     let posted = incident_messages(&slack);
     assert_eq!(posted.len(), 1);
     assert!(action_ids(&posted[0].body).contains(&"confirm_incident".to_owned()));
@@ -317,13 +309,7 @@ async fn a_5000_character_update_and_summary_from_the_update_form_reach_slack_sh
         (200, String::new())
     );
     app.settle().await;
-    let stored = incidents::get(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("get")
-    .expect("exists");
+    let stored = app.incident(incident.id).await;
     assert_eq!(stored.status, IncidentStatus::Watching);
     assert_eq!(stored.summary.as_deref(), Some(long.trim()));
     assert_eq!(
@@ -376,7 +362,7 @@ async fn the_home_tab_create_form_refuses_a_5000_character_title_and_takes_long_
     submission["view"]["hash"] = "1767229300.another".into();
     assert_eq!(app.submit_modal(&submission).await, (200, String::new()));
     app.settle().await;
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     assert_eq!(incident.title, title);
     assert_eq!(incident.summary.as_deref(), Some(long.trim()));
     let posted = &incident_messages(&slack)[0];
@@ -431,7 +417,7 @@ async fn long_titles_and_summaries_from_the_admin_pages_fit_slack(backend: Backe
     let page = submit(fields(&title)).await;
     assert_eq!(page.status, 303, "{}", page.body);
     app.settle().await;
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     let posted = &incident_messages(&slack)[0];
     assert!(section_texts(&posted.body).contains(&format!(
         "*{}* (Outage)",
@@ -543,13 +529,7 @@ async fn a_5000_character_slack_user_name_is_shortened_in_the_thread(backend: Ba
     assert_eq!(app.slack_interaction(&confirm).await.0, 200);
     app.settle().await;
 
-    let stored = incidents::get(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("get")
-    .expect("exists");
+    let stored = app.incident(incident.id).await;
     assert_eq!(stored.status, IncidentStatus::Confirmed);
     let note = thread_notes(&slack).pop().expect("a thread note");
     // 80 characters as Slack may count them (an emoji is two), escaped for the thread.

@@ -68,24 +68,15 @@ async fn a_confirm_over_socket_mode_is_acknowledged_and_survives_a_disconnect(ba
             .then_some(())
     })
     .await;
-    let confirmed = incidents::get(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("get")
-    .expect("exists");
+    let confirmed = app.incident(incident.id).await;
     assert_eq!(confirmed.status, IncidentStatus::Confirmed);
     // However often Slack delivers the envelope, the click is acted on once.
-    let confirmations = monostat::storage::audit::for_incident(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("audit")
-    .into_iter()
-    .filter(|e| e.action == "incident.confirmed")
-    .count();
+    let confirmations = app
+        .audit_of(incident.id)
+        .await
+        .into_iter()
+        .filter(|e| e.action == "incident.confirmed")
+        .count();
     assert_eq!(confirmations, 1);
 
     // Slack asks for a refresh and drops the socket: the app reconnects and keeps working.
@@ -177,20 +168,14 @@ async fn two_instances_each_hold_a_connection_and_share_the_envelopes() {
     let connections: std::collections::HashSet<usize> = acks.iter().map(|(c, _)| *c).collect();
     assert_eq!(connections.len(), 2, "both instances answered: {acks:?}");
 
-    let confirmed = incidents::get(&mut a.handle.db.acquire().await.expect("conn"), incident.id)
-        .await
-        .expect("get")
-        .expect("exists");
+    let confirmed = a.incident(incident.id).await;
     assert_eq!(confirmed.status, IncidentStatus::Confirmed);
-    let confirmations = monostat::storage::audit::for_incident(
-        &mut a.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("audit")
-    .into_iter()
-    .filter(|e| e.action == "incident.confirmed")
-    .count();
+    let confirmations = a
+        .audit_of(incident.id)
+        .await
+        .into_iter()
+        .filter(|e| e.action == "incident.confirmed")
+        .count();
     assert_eq!(confirmations, 1, "the click twice, acted on once");
     for app in instances {
         app.stop().await;
