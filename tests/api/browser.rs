@@ -40,11 +40,7 @@ pub(crate) fn axe_source() -> Option<String> {
 /// `npm ci --prefix tests/browser`, as the README asks, for a clone that has not run it yet.
 fn install_axe() -> Result<(), String> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser");
-    let _ = std::io::Write::write_all(
-        &mut std::io::stderr(),
-        format!("axe-core is missing: running npm ci --prefix {dir}\n").as_bytes(),
-    );
-    let output = std::process::Command::new("npm")
+    let child = std::process::Command::new("npm")
         .args([
             "ci",
             "--prefix",
@@ -53,12 +49,21 @@ fn install_axe() -> Result<(), String> {
             "--no-fund",
             "--loglevel=error",
         ])
-        .output()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .map_err(|e| {
             format!(
                 "axe-core is missing and npm cannot run ({e}); run `npm ci --prefix tests/browser`"
             )
         })?;
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        format!("axe-core is missing: running npm ci --prefix {dir}\n").as_bytes(),
+    );
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("npm ci did not finish: {e}"))?;
     if output.status.success() {
         return Ok(());
     }

@@ -360,6 +360,12 @@ impl TestApp {
             .expect("audit")
     }
 
+    /// How often incident `id`'s audit log records `action` (`incident.confirmed`, say).
+    pub async fn audited(&self, id: i64, action: &str) -> usize {
+        let entries = self.audit_of(id).await;
+        entries.iter().filter(|e| e.action == action).count()
+    }
+
     /// The secret in this server's alert hook URLs.
     pub async fn hook_secret(&self) -> String {
         let mut conn = self.handle.db.acquire().await.expect("conn");
@@ -564,6 +570,7 @@ fn init_test_log() {
     // `--nocapture`. A second initialisation (every test starts a server) is not an error.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_test_writer()
         .try_init();
 }

@@ -472,12 +472,7 @@ async fn unsigned_stale_and_replayed_requests_change_nothing(backend: Backend) {
             .0,
         200
     );
-    let confirmations = app
-        .audit_of(incident.id)
-        .await
-        .into_iter()
-        .filter(|e| e.action == "incident.confirmed")
-        .count();
+    let confirmations = app.audited(incident.id, "incident.confirmed").await;
     assert_eq!(confirmations, 1);
     assert_eq!(jobs(&app, "slack.incident_changed").await.len(), 1);
 

@@ -71,12 +71,7 @@ async fn a_confirm_over_socket_mode_is_acknowledged_and_survives_a_disconnect(ba
     let confirmed = app.incident(incident.id).await;
     assert_eq!(confirmed.status, IncidentStatus::Confirmed);
     // However often Slack delivers the envelope, the click is acted on once.
-    let confirmations = app
-        .audit_of(incident.id)
-        .await
-        .into_iter()
-        .filter(|e| e.action == "incident.confirmed")
-        .count();
+    let confirmations = app.audited(incident.id, "incident.confirmed").await;
     assert_eq!(confirmations, 1);
 
     // Slack asks for a refresh and drops the socket: the app reconnects and keeps working.
@@ -170,12 +165,7 @@ async fn two_instances_each_hold_a_connection_and_share_the_envelopes() {
 
     let confirmed = a.incident(incident.id).await;
     assert_eq!(confirmed.status, IncidentStatus::Confirmed);
-    let confirmations = a
-        .audit_of(incident.id)
-        .await
-        .into_iter()
-        .filter(|e| e.action == "incident.confirmed")
-        .count();
+    let confirmations = a.audited(incident.id, "incident.confirmed").await;
     assert_eq!(confirmations, 1, "the click twice, acted on once");
     for app in instances {
         app.stop().await;
