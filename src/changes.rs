@@ -3,7 +3,8 @@
 //! into one more rendering, so a burst of writes costs two renderings, not one per write.
 //!
 //! With several instances, this instance's own changes are also relayed to the others (through
-//! Redis, see [`crate::redis`]), and theirs arrive here as notices from elsewhere.
+//! Redis, which listens here: `redis::SharedRedis::relay_changes`), and theirs arrive here as
+//! notices from elsewhere.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

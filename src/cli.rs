@@ -196,15 +196,18 @@ async fn migrate(config: Config) -> Result<(), Failure> {
 
 async fn export(config: Config, args: ExportArgs) -> Result<(), Failure> {
     let started = std::time::Instant::now();
-    let written = crate::public::mirror::export(&config, args.out.clone())
+    let db = app::open_database(&config)
         .await
-        .map_err(|e| {
-            if e.is_usage() {
-                Failure::usage(e)
-            } else {
-                Failure::runtime(e)
-            }
-        })?;
+        .map_err(Failure::runtime)?;
+    let written = crate::public::mirror::export(&db, &config, args.out.clone()).await;
+    db.close().await;
+    let written = written.map_err(|e| {
+        if e.is_usage() {
+            Failure::usage(e)
+        } else {
+            Failure::runtime(e)
+        }
+    })?;
     // A new mirror always writes; `None` would mean the files were there already.
     let (files, bytes) = written.map_or((0, 0), |w| (w.files, w.bytes));
     println!(

@@ -8,6 +8,7 @@
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 use url::Url;
 
 /// A secret value: never printed by `Debug`, so configuration can be logged safely.
@@ -55,7 +56,7 @@ pub struct Config {
     /// (`public::mirror`).
     pub static_mirror_dir: Option<PathBuf>,
     /// Timeouts and the connection cap of the HTTP server.
-    pub http: crate::web::server::HttpLimits,
+    pub http: HttpLimits,
     /// Reverse proxies whose `X-Forwarded-For` is believed; loopback only unless configured.
     pub trusted_proxies: crate::net::TrustedProxies,
 }
@@ -349,7 +350,7 @@ impl Config {
                     })?,
             ),
         };
-        let http = crate::web::server::HttpLimits {
+        let http = HttpLimits {
             max_connections,
             ..Default::default()
         };
@@ -576,6 +577,29 @@ fn parse_mail(env: &Env, site_url: &Url) -> Result<MailConfig, ConfigError> {
             |v| v.parse::<u32>().ok().filter(|n| (1..=100_000).contains(n)),
         )?,
     })
+}
+
+/// The HTTP server's limits (`web::server`); [`HttpLimits::default`] is what production runs
+/// with, tests shorten them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpLimits {
+    pub header_timeout: Duration,
+    pub body_timeout: Duration,
+    /// `None`: derived from the file limit at start-up (`web::server::connection_cap`), which also bounds
+    /// a number set here.
+    pub max_connections: Option<usize>,
+    pub shutdown_grace: Duration,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        HttpLimits {
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            max_connections: None,
+            shutdown_grace: Duration::from_secs(15),
+        }
+    }
 }
 
 #[cfg(test)]

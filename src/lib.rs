@@ -1,7 +1,7 @@
 //! monostat: a status page and Slack bot for small on-call teams.
 //!
 //! Where things are (see `docs/architecture.md` for the picture):
-//! - [`web`]: where HTTP requests enter.
+//! - [`web`]: the HTTP foundation: server, client address, CSRF, rate limits, secrets.
 //! - [`domain`]: the incident rules, free of I/O, used by every entry point.
 //! - [`storage`]: all SQL, for SQLite and PostgreSQL alike.
 //! - [`service`]: use cases (an alert fires, someone confirms), each one transaction.
@@ -11,7 +11,10 @@
 //! - [`mail`]: subscriber mails: composing, sending over SMTP or to the outbox, the fan-out.
 //! - [`admin`]: the admin pages: login with a second factor, incidents, settings, people.
 //! - [`public`]: the public status page and feeds, rendered on change and served from memory.
-//! - [`config`], [`app`], [`cli`]: configuration, start-up and the command line.
+//! - [`config`], [`app`], [`cli`]: configuration; start-up, the request state and the router;
+//!   the command line.
+//!
+//! Modules import each other in layers, never in a circle (`.ci/check-module-cycles`).
 
 pub mod accounts;
 pub mod admin;
@@ -24,6 +27,7 @@ pub mod import_django;
 pub mod integrations;
 pub mod jobs;
 pub mod links;
+pub mod logo;
 pub mod mail;
 pub mod metrics;
 pub mod net;

@@ -1,11 +1,11 @@
 //! The logged-in admin's own account: password and authenticator app (TOTP) with recovery codes.
 
+use super::AdminState;
 use super::session::Admin;
 use super::totp;
 use super::{Chrome, audited, page, plain, redirect_after, system_name, unavailable};
 use crate::storage::users::User;
 use crate::storage::{AnyConnection, users};
-use crate::web::AppState;
 use crate::web::client::Client;
 use askama::Template;
 use axum::Form;
@@ -41,7 +41,7 @@ pub async fn check_second_factor(
 /// rate limit: a stolen session must not become a way to guess the password. `Err` is the
 /// answer to give while guesses must wait.
 pub(crate) async fn password_is_right(
-    state: &AppState,
+    state: &AdminState,
     admin: &Admin,
     client: Client,
     password: &str,
@@ -74,7 +74,7 @@ pub(crate) async fn password_is_right(
 /// A new password's hash, computed through the gate (waiting for a slot: only logged-in
 /// admins set passwords).
 pub(crate) async fn new_password_hash(
-    state: &AppState,
+    state: &AdminState,
     password: &str,
 ) -> Result<String, crate::accounts::AccountError> {
     crate::accounts::validate_password(password)?;
@@ -127,7 +127,7 @@ pub struct NoticeQuery {
 }
 
 pub async fn show(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Query(query): Query<NoticeQuery>,
 ) -> Response {
@@ -142,7 +142,7 @@ pub async fn show(
 }
 
 async fn account_page(
-    state: &AppState,
+    state: &AdminState,
     admin: &Admin,
     status: StatusCode,
     password_error: Option<String>,
@@ -196,7 +196,7 @@ pub struct PasswordForm {
 }
 
 pub async fn change_password(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     client: Client,
     Form(form): Form<PasswordForm>,
@@ -264,7 +264,7 @@ fn already_enrolled() -> Response {
 }
 
 pub async fn enrol_form(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
 ) -> Response {
     if admin.user.totp_secret.is_some() {
@@ -275,7 +275,7 @@ pub async fn enrol_form(
 }
 
 async fn enrol_page(
-    state: &AppState,
+    state: &AdminState,
     admin: &Admin,
     secret: String,
     status: StatusCode,
@@ -304,7 +304,7 @@ pub struct EnrolForm {
 }
 
 pub async fn enrol(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Form(form): Form<EnrolForm>,
 ) -> Response {
@@ -358,7 +358,7 @@ pub struct RemoveForm {
 /// Removing one's own second factor asks for the password: a borrowed, unlocked laptop must not
 /// be enough to weaken the account.
 pub async fn remove_totp(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     client: Client,
     Form(form): Form<RemoveForm>,

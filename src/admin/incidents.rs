@@ -2,12 +2,13 @@
 //! every field, the public updates inline. Every change goes through `service::incidents`, so
 //! the audit log, Slack and subscribers hear of it exactly as they do of a click in Slack.
 
+use super::AdminState;
 use super::session::Admin;
 use super::{Chrome, page, plain, system_name, unavailable};
+use crate::domain::input::{self, Field, MAX_TEXT_CHARS, Problems};
 use crate::domain::{Incident, IncidentStatus, Severity};
 use crate::service::incidents::{self as service, ChangeError, Creation, ReviseError, Revision};
 use crate::storage::{StorageError, alerts, audit, incidents};
-use crate::web::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Extension, Path, Query, State};
@@ -17,8 +18,6 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, civil::DateTime};
 
 const PAGE_SIZE: i64 = 50;
-const MAX_TITLE: usize = 200;
-const MAX_TEXT: usize = 20_000;
 
 /// A time as the `datetime-local` inputs want it, in the site's time zone.
 fn input_time(t: Timestamp, tz: &TimeZone) -> String {
@@ -54,9 +53,14 @@ struct Choice {
     selected: bool,
 }
 
-fn status_choices(selected: Option<IncidentStatus>) -> Vec<Choice> {
+/// The statuses `offered` allows, as options.
+fn status_choices(
+    selected: Option<IncidentStatus>,
+    offered: impl Fn(IncidentStatus) -> bool,
+) -> Vec<Choice> {
     IncidentStatus::ALL
         .iter()
+        .filter(|s| offered(**s))
         .map(|s| Choice {
             value: s.as_str(),
             label: s.label(),
@@ -97,7 +101,7 @@ pub struct ListQuery {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Query(query): Query<ListQuery>,
 ) -> Response {
@@ -145,7 +149,7 @@ pub async fn list(
             chrome: Chrome::for_admin(&name, "Incidents", "incidents", &admin)
                 .with_notice(query.notice.as_deref()),
             rows,
-            statuses: status_choices(status),
+            statuses: status_choices(status, |_| true),
             severities: severity_choices(severity),
             page: page_number,
             more,
@@ -207,8 +211,29 @@ impl FieldErrors {
     }
 }
 
-/// The form's values, checked. `creating` adds the rules for new scheduled maintenance.
-struct Checked {
+impl FieldErrors {
+    /// The incident rules' problems, each next to its field (the first one per field).
+    fn from_problems(problems: &Problems) -> FieldErrors {
+        let mut errors = FieldErrors::default();
+        for problem in problems.iter() {
+            let slot = match problem.field() {
+                Field::Title => &mut errors.title,
+                Field::Status => &mut errors.status,
+                Field::Start => &mut errors.start,
+                Field::End => &mut errors.end,
+                Field::Summary => &mut errors.summary,
+                Field::Text => &mut errors.text,
+            };
+            slot.get_or_insert_with(|| problem.to_string());
+        }
+        errors
+    }
+}
+
+/// The form's values, parsed. The rules are the domain's (`domain::input`), checked by the
+/// service when it saves; a form that cannot even be parsed is shown with the title's rule too,
+/// so one round trip names all that it can.
+struct Parsed {
     title: String,
     status: IncidentStatus,
     severity: Severity,
@@ -220,16 +245,8 @@ struct Checked {
     notify: bool,
 }
 
-fn check(form: &IncidentForm, tz: &TimeZone, creating: bool) -> Result<Checked, Box<FieldErrors>> {
+fn parse(form: &IncidentForm, tz: &TimeZone) -> Result<Parsed, Box<FieldErrors>> {
     let mut errors = FieldErrors::default();
-    let title = form.title.trim().to_owned();
-    if title.is_empty() {
-        errors.title = Some("Enter a title.".into());
-    } else if title.chars().count() > MAX_TITLE {
-        errors.title = Some(format!("At most {MAX_TITLE} characters."));
-    } else if title.chars().any(char::is_control) {
-        errors.title = Some("The title must be one line.".into());
-    }
     let status: Option<IncidentStatus> = form.status.parse().ok();
     if status.is_none() {
         errors.status = Some("Choose a status.".into());
@@ -251,29 +268,9 @@ fn check(form: &IncidentForm, tz: &TimeZone, creating: bool) -> Result<Checked, 
         }
         end
     };
-    if let (Some(start), Some(end)) = (start, end)
-        && end < start
-    {
-        errors.end = Some("The end must be after the start.".into());
-    }
-    if status == Some(IncidentStatus::Planned) && creating {
-        let now = Timestamp::now();
-        if start.is_some_and(|s| s <= now) {
-            errors.start = Some("Planned maintenance starts in the future.".into());
-        }
-        if end.is_none() && errors.end.is_none() {
-            errors.end = Some("Planned maintenance needs an end.".into());
-        }
-    }
-    if form.summary.chars().count() > MAX_TEXT {
-        errors.summary = Some(format!("At most {MAX_TEXT} characters."));
-    }
-    if form.text.chars().count() > MAX_TEXT {
-        errors.text = Some(format!("At most {MAX_TEXT} characters."));
-    }
     match (status, severity, start) {
-        (Some(status), Some(severity), Some(start)) if !errors.any() => Ok(Checked {
-            title,
+        (Some(status), Some(severity), Some(start)) if !errors.any() => Ok(Parsed {
+            title: form.title.trim().to_owned(),
             status,
             severity,
             start,
@@ -283,7 +280,10 @@ fn check(form: &IncidentForm, tz: &TimeZone, creating: bool) -> Result<Checked, 
             text: Some(form.text.trim().to_owned()).filter(|s| !s.is_empty()),
             notify: form.no_notify.is_none(),
         }),
-        _ => Err(Box::new(errors)),
+        _ => {
+            errors.title = input::check_title(&form.title).err().map(|p| p.to_string());
+            Err(Box::new(errors))
+        }
     }
 }
 
@@ -375,7 +375,7 @@ pub struct EditQuery {
 }
 
 pub async fn new_form(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
 ) -> Response {
     let tz = &state.config.time_zone.zone;
@@ -399,11 +399,11 @@ pub async fn new_form(
 }
 
 pub async fn create(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Form(form): Form<IncidentForm>,
 ) -> Response {
-    let checked = match check(&form, &state.config.time_zone.zone, true) {
+    let checked = match parse(&form, &state.config.time_zone.zone) {
         Ok(checked) => checked,
         Err(errors) => {
             return edit_page(
@@ -433,6 +433,21 @@ pub async fn create(
     match service::create(&state.services(), &admin.actor(), &creation).await {
         Ok(incident) => Redirect::to(&format!("/admin/incidents/{}/?notice=created", incident.id))
             .into_response(),
+        Err(ChangeError::Invalid(problems)) => {
+            let errors = FieldErrors::from_problems(&problems);
+            let status = StatusCode::BAD_REQUEST;
+            edit_page(
+                &state,
+                &admin,
+                None,
+                form,
+                errors,
+                status,
+                None,
+                Pages::default(),
+            )
+            .await
+        }
         Err(e) => change_failed(e),
     }
 }
@@ -442,6 +457,11 @@ fn change_failed(e: ChangeError) -> Response {
         ChangeError::NotFound(_) | ChangeError::UpdateNotFound(_) => plain(
             StatusCode::NOT_FOUND,
             "This incident or update no longer exists.",
+        ),
+        // Only editing an update's text gets here with it: the forms show theirs in place.
+        ChangeError::Invalid(_) => plain(
+            StatusCode::BAD_REQUEST,
+            "An update may have at most 20,000 characters. Nothing was changed.",
         ),
         ChangeError::Storage(e) => unavailable(e),
     }
@@ -463,7 +483,7 @@ fn form_of(incident: &Incident, tz: &TimeZone) -> IncidentForm {
 }
 
 pub async fn edit_form(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<i64>,
     Query(query): Query<EditQuery>,
@@ -487,13 +507,13 @@ pub async fn edit_form(
     .await
 }
 
-async fn load(state: &AppState, id: i64) -> Result<Option<Incident>, StorageError> {
+async fn load(state: &AdminState, id: i64) -> Result<Option<Incident>, StorageError> {
     let mut conn = state.db.acquire().await?;
     incidents::get(&mut conn, id).await
 }
 
 pub async fn save(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<i64>,
     Form(form): Form<IncidentForm>,
@@ -503,7 +523,7 @@ pub async fn save(
         Ok(None) => return plain(StatusCode::NOT_FOUND, "There is no such incident."),
         Err(e) => return unavailable(e),
     };
-    let checked = match check(&form, &state.config.time_zone.zone, false) {
+    let checked = match parse(&form, &state.config.time_zone.zone) {
         Ok(checked) => checked,
         Err(errors) => {
             return edit_page(
@@ -578,13 +598,29 @@ pub async fn save(
             )
             .await
         }
+        Err(ReviseError::Change(ChangeError::Invalid(problems))) => {
+            let errors = FieldErrors::from_problems(&problems);
+            let status = StatusCode::BAD_REQUEST;
+            let pages = Pages::default();
+            edit_page(
+                &state,
+                &admin,
+                Some(&incident),
+                form,
+                errors,
+                status,
+                None,
+                pages,
+            )
+            .await
+        }
         Err(ReviseError::Change(e)) => change_failed(e),
     }
 }
 
 #[allow(clippy::too_many_arguments)]
 async fn edit_page(
-    state: &AppState,
+    state: &AdminState,
     admin: &Admin,
     incident: Option<&Incident>,
     form: IncidentForm,
@@ -618,7 +654,11 @@ async fn edit_page(
             public_url: incident
                 .filter(|i| i.status.is_public())
                 .map(crate::links::incident_path),
-            statuses: status_choices(form.status.parse().ok()),
+            // What the rules allow: creating, or moving from the current status.
+            statuses: status_choices(form.status.parse().ok(), |s| match incident {
+                None => input::may_create(s),
+                Some(i) => input::may_move(i.status, s),
+            }),
             severities: severity_choices(form.severity.parse().ok()),
             form,
             errors,
@@ -672,7 +712,7 @@ struct Shown {
     history: Vec<audit::AuditEntry>,
 }
 
-async fn shown_with(state: &AppState, id: i64, pages: Pages) -> Result<Shown, StorageError> {
+async fn shown_with(state: &AdminState, id: i64, pages: Pages) -> Result<Shown, StorageError> {
     let mut conn = state.db.acquire().await?;
     let (alerts_total, alerts_open) = alerts::counts_for_incident(&mut conn, id).await?;
     Ok(Shown {
@@ -703,17 +743,11 @@ pub struct UpdateForm {
 }
 
 pub async fn edit_update(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Path((id, update_id)): Path<(i64, i64)>,
     Form(form): Form<UpdateForm>,
 ) -> Response {
-    if form.message.chars().count() > MAX_TEXT {
-        return plain(
-            StatusCode::BAD_REQUEST,
-            "An update may have at most 20,000 characters. Nothing was changed.",
-        );
-    }
     let message = Some(form.message.as_str());
     match service::edit_update(&state.services(), &admin.actor(), id, update_id, message).await {
         Ok(()) => Redirect::to(&format!("/admin/incidents/{id}/?notice=saved")).into_response(),
@@ -722,7 +756,7 @@ pub async fn edit_update(
 }
 
 pub async fn delete_update(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Path((id, update_id)): Path<(i64, i64)>,
 ) -> Response {
@@ -740,7 +774,7 @@ pub struct PreviewForm {
 
 /// The Markdown as the public page will show it, for the editor's live preview.
 pub async fn preview(Form(form): Form<PreviewForm>) -> Response {
-    let text: String = form.text.chars().take(MAX_TEXT).collect();
+    let text: String = form.text.chars().take(MAX_TEXT_CHARS).collect();
     let mut response = (
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         crate::rich_text::to_html(&text),
@@ -767,7 +801,7 @@ mod tests {
     }
 
     #[test]
-    fn planned_maintenance_is_in_the_future_and_has_an_end() {
+    fn the_rules_problems_are_shown_next_to_their_fields() {
         let tz = TimeZone::UTC;
         let form = IncidentForm {
             title: "Database upgrade".into(),
@@ -776,9 +810,34 @@ mod tests {
             start: "2020-01-01T10:00".into(),
             ..IncidentForm::default()
         };
-        let errors = check(&form, &tz, true).err().expect("refused");
-        assert!(errors.start.is_some());
-        assert!(errors.end.is_some());
+        let parsed = parse(&form, &tz).ok().expect("parses");
+        let draft = input::IncidentDraft {
+            title: parsed.title,
+            status: parsed.status,
+            severity: parsed.severity,
+            start: parsed.start,
+            end: parsed.end,
+            summary: parsed.summary,
+            text: parsed.text,
+            end_asked: true,
+        };
+        let problems = draft.check(None, Timestamp::now()).expect_err("refused");
+        let errors = FieldErrors::from_problems(&problems);
+        assert_eq!(
+            errors.start.as_deref(),
+            Some("Planned maintenance starts in the future.")
+        );
+        assert_eq!(
+            errors.end.as_deref(),
+            Some("Planned maintenance needs an end.")
+        );
         assert!(errors.title.is_none());
+        let unparsed = IncidentForm {
+            start: "soon".into(),
+            ..IncidentForm::default()
+        };
+        let errors = parse(&unparsed, &tz).err().expect("refused");
+        assert!(errors.start.is_some());
+        assert_eq!(errors.title.as_deref(), Some("Give the incident a title."));
     }
 }

@@ -1,10 +1,10 @@
 //! Logging in (password, then the second factor when the user has one) and out.
 
+use super::AdminState;
 use super::session::{self, safe_next, secure_cookies};
 use super::{Chrome, page, system_name, unavailable};
 use crate::redis::SharedRedis;
 use crate::storage::{admin_sessions, audit, users};
-use crate::web::AppState;
 use crate::web::client::Client;
 use crate::web::csrf;
 use crate::web::rate_limit::Allowance;
@@ -244,7 +244,7 @@ pub(crate) fn with_cookies(
 }
 
 async fn login_page(
-    state: &AppState,
+    state: &AdminState,
     headers: &HeaderMap,
     status: StatusCode,
     username: &str,
@@ -271,7 +271,7 @@ async fn login_page(
 }
 
 pub async fn form(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     headers: HeaderMap,
     Query(query): Query<NextQuery>,
 ) -> Response {
@@ -295,7 +295,7 @@ pub async fn form(
 
 /// Replaces an imported (Django) hash with an argon2id one, now that the password is known.
 /// Skipped when no hash slot is free, and a failure only means trying again at the next login.
-async fn upgraded_password_hash(state: &AppState, user: &users::User, password: String) {
+async fn upgraded_password_hash(state: &AdminState, user: &users::User, password: String) {
     let Some(slot) = state
         .admin_limits
         .hashing
@@ -319,7 +319,7 @@ async fn upgraded_password_hash(state: &AppState, user: &users::User, password: 
 }
 
 pub async fn submit(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     client: Client,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
@@ -492,7 +492,7 @@ async fn logged_in(
 }
 
 async fn second_factor_page(
-    state: &AppState,
+    state: &AdminState,
     user: &users::User,
     status: StatusCode,
     csrf: String,
@@ -525,7 +525,7 @@ async fn second_factor_page(
 }
 
 pub async fn second_factor_form(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     headers: HeaderMap,
     Query(query): Query<NextQuery>,
 ) -> Response {
@@ -552,7 +552,7 @@ pub async fn second_factor_form(
 }
 
 pub async fn second_factor(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     client: Client,
     headers: HeaderMap,
     Form(form): Form<CodeForm>,
@@ -633,7 +633,7 @@ pub async fn second_factor(
 }
 
 pub async fn logout(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<session::Admin>,
 ) -> Response {
     if let Ok(mut conn) = state.db.acquire().await

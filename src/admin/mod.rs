@@ -6,29 +6,37 @@ mod account;
 mod incidents;
 mod known_device;
 mod login;
-pub mod logo;
 mod people;
 mod security_keys;
 pub mod session;
 pub mod settings;
+mod state;
 pub mod totp;
 
 pub use login::LoginLimits;
+pub use state::{AdminParts, AdminState};
 
+use crate::config::Config;
+use crate::logo;
 use crate::public::assets::Assets;
 use crate::storage::StorageError;
-use crate::web::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use std::sync::Arc;
 
 /// The logo may be 1 MiB; the multipart wrapping around it needs a little more.
 const LOGO_BODY_LIMIT: usize = logo::MAX_BYTES + 64 * 1024;
 
-pub fn routes(state: AppState) -> Router<AppState> {
+pub fn routes<S>(state: AdminState) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    AdminState: FromRef<S>,
+    Arc<Config>: FromRef<S>,
+{
     let protected = Router::new()
         .route(
             "/admin/",
@@ -251,7 +259,7 @@ pub fn unavailable(e: StorageError) -> Response {
 /// Runs `change` and its audit entry (by the logged-in admin, about no incident) as one
 /// transaction: a change is never saved without its record, nor recorded without being saved.
 pub(crate) async fn audited(
-    state: &AppState,
+    state: &AdminState,
     admin: &session::Admin,
     action: &str,
     message: String,
@@ -273,8 +281,8 @@ pub(crate) async fn audited(
 }
 
 /// The system's name for page titles; a placeholder while the database is away.
-pub async fn system_name(state: &AppState) -> String {
-    match crate::public::site(state).await {
+pub async fn system_name(state: &AdminState) -> String {
+    match crate::public::site(&state.pages).await {
         Ok(site) => site.name.clone(),
         Err(_) => "monostat".into(),
     }

@@ -1,9 +1,9 @@
 //! Subscribers and admin users, and the audit log of who did what.
 
+use super::AdminState;
 use super::session::Admin;
 use super::{Chrome, audited, page, plain, redirect_after, system_name, unavailable};
 use crate::storage::{StorageError, admin_sessions, audit, subscribers, users};
-use crate::web::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Extension, Path, Query, State};
@@ -13,7 +13,7 @@ use jiff::Timestamp;
 
 const PAGE_SIZE: i64 = 100;
 
-fn shown(t: Timestamp, state: &AppState) -> String {
+fn shown(t: Timestamp, state: &AdminState) -> String {
     t.to_zoned(state.config.time_zone.zone.clone())
         .strftime("%Y-%m-%d %H:%M")
         .to_string()
@@ -51,7 +51,7 @@ pub struct SearchQuery {
 }
 
 pub async fn subscribers(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Query(query): Query<SearchQuery>,
 ) -> Response {
@@ -104,7 +104,7 @@ pub async fn subscribers(
 }
 
 pub async fn delete_subscriber(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<i64>,
 ) -> Response {
@@ -150,7 +150,7 @@ fn csv_cell(value: &str) -> String {
 }
 
 pub async fn export_subscribers(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
 ) -> Response {
     let all = match state.db.acquire().await {
@@ -212,7 +212,7 @@ struct UsersPage {
 }
 
 async fn users_page(
-    state: &AppState,
+    state: &AdminState,
     admin: &Admin,
     status: StatusCode,
     new_username: String,
@@ -270,7 +270,7 @@ pub struct NoticeQuery {
 }
 
 pub async fn users(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Query(query): Query<NoticeQuery>,
 ) -> Response {
@@ -297,7 +297,7 @@ pub struct NewUserForm {
 }
 
 pub async fn create_user(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Form(form): Form<NewUserForm>,
 ) -> Response {
@@ -348,7 +348,7 @@ enum UserAction {
     ResetSecondFactor,
 }
 
-async fn act_on_user(state: &AppState, admin: &Admin, id: i64, action: UserAction) -> Response {
+async fn act_on_user(state: &AdminState, admin: &Admin, id: i64, action: UserAction) -> Response {
     if id == admin.user.id && !matches!(action, UserAction::Activate) {
         return plain(
             StatusCode::BAD_REQUEST,
@@ -390,7 +390,7 @@ async fn act_on_user(state: &AppState, admin: &Admin, id: i64, action: UserActio
 }
 
 pub async fn deactivate_user(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<i64>,
 ) -> Response {
@@ -398,7 +398,7 @@ pub async fn deactivate_user(
 }
 
 pub async fn activate_user(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<i64>,
 ) -> Response {
@@ -406,7 +406,7 @@ pub async fn activate_user(
 }
 
 pub async fn reset_second_factor(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<i64>,
 ) -> Response {
@@ -421,7 +421,7 @@ pub struct PasswordForm {
 
 /// Sets a new password for another user (who forgot theirs) and ends their sessions.
 pub async fn reset_password(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Path(id): Path<i64>,
     Form(form): Form<PasswordForm>,
@@ -509,7 +509,7 @@ pub struct AuditQuery {
 }
 
 pub async fn audit_log(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Query(query): Query<AuditQuery>,
 ) -> Response {

@@ -3,10 +3,10 @@
 //! the ceremony's state stays in the session row, so the browser cannot alter it and any
 //! instance can finish what another began.
 
+use super::AdminState;
 use super::session::{self, Admin, safe_next, secure_cookies};
 use super::{plain, unavailable};
 use crate::storage::{AnyConnection, StorageError, admin_sessions, security_keys, users};
-use crate::web::AppState;
 use axum::Form;
 use axum::extract::{Extension, Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -20,7 +20,7 @@ use webauthn_rs::prelude::{
 
 /// The relying party: this installation, by its site URL. Browsers allow WebAuthn only for a
 /// domain name (not an IP address) over https or on localhost, so `None` elsewhere.
-pub fn relying_party(state: &AppState) -> Option<Webauthn> {
+pub fn relying_party(state: &AdminState) -> Option<Webauthn> {
     let site = &state.config.site_url;
     let domain = site.domain()?;
     WebauthnBuilder::new(domain, site)
@@ -57,7 +57,7 @@ fn keys_of(stored: &[security_keys::StoredKey]) -> Vec<(i64, SecurityKey)> {
 
 /// Step one of enrolling: the options for `navigator.credentials.create`.
 pub async fn start_registration(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
 ) -> Response {
     let Some(webauthn) = relying_party(&state) else {
@@ -109,7 +109,7 @@ pub struct FinishRegistration {
 
 /// Step two: checks the new key's answer to the challenge and stores the key.
 pub async fn finish_registration(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Form(form): Form<FinishRegistration>,
 ) -> Response {
@@ -185,7 +185,7 @@ pub struct RemoveForm {
 
 /// Removing a key asks for the password, like removing the authenticator app.
 pub async fn remove(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     client: crate::web::client::Client,
     Path(id): Path<i64>,
@@ -249,7 +249,7 @@ pub struct StartLogin {
 }
 
 pub async fn start_login(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     headers: HeaderMap,
     Form(form): Form<StartLogin>,
 ) -> Response {
@@ -305,7 +305,7 @@ pub struct FinishLogin {
 }
 
 pub async fn finish_login(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     client: crate::web::client::Client,
     headers: HeaderMap,
     Form(form): Form<FinishLogin>,

@@ -1,10 +1,10 @@
 //! Who is logged in: the session cookie, its server-side row, and the check in front of every
 //! admin page (logged in, second factor passed, not idle too long, CSRF token on every POST).
 
+use super::AdminState;
 use crate::storage::admin_sessions::{self, Session};
 use crate::storage::users::{self, User};
 use crate::storage::{AnyConnection, StorageError};
-use crate::web::AppState;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -114,7 +114,7 @@ fn cookie(value: &str, secure: bool, max_age: Option<u32>) -> HeaderValue {
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-pub fn secure_cookies(state: &AppState) -> bool {
+pub fn secure_cookies(state: &AdminState) -> bool {
     state.config.site_url.scheme() == "https"
 }
 
@@ -169,7 +169,7 @@ pub fn safe_next(next: Option<&str>) -> &str {
 /// In front of every admin page except login: the page itself for a logged-in admin whose
 /// POST carries the session's CSRF token; the login page for everybody else.
 pub async fn require_login(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     request: Request,
     next: Next,
 ) -> Response {

@@ -1,12 +1,12 @@
 //! The settings pages: the site (name, contacts, colours, logo), notifications, the alert hooks
 //! and Slack. A value the environment sets is shown, read-only, as set by the environment.
 
-use super::logo;
+use super::AdminState;
 use super::session::Admin;
 use super::{Chrome, page, plain, redirect_after, system_name, unavailable};
+use crate::logo;
 use crate::storage::StorageError;
 use crate::storage::settings::{self, NotificationSettings, SiteSettings, SlackSettings};
-use crate::web::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Extension, Multipart, Query, State};
@@ -23,7 +23,7 @@ pub struct NoticeQuery {
 
 /// Writes the audit entry for a settings change and commits it with the change.
 async fn saved(
-    state: &AppState,
+    state: &AdminState,
     admin: &Admin,
     action: &str,
     what: &str,
@@ -200,7 +200,7 @@ impl SiteErrors {
 
 /// The page with `form` as typed, and next to each field what is wrong with it.
 async fn site_page(
-    state: &AppState,
+    state: &AdminState,
     admin: &Admin,
     status: StatusCode,
     form: SiteForm,
@@ -235,7 +235,7 @@ async fn site_page(
 }
 
 pub async fn site(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Query(query): Query<NoticeQuery>,
 ) -> Response {
@@ -259,7 +259,7 @@ pub async fn site(
 }
 
 pub async fn save_site(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Form(form): Form<SiteForm>,
 ) -> Response {
@@ -296,24 +296,8 @@ pub async fn save_site(
     redirect_after(result, "/admin/settings/site?notice=saved")
 }
 
-/// Where uploaded logos live: `$MONOSTAT_DATA_DIR/media`.
-/// Names of stored logos carry their content's hash, so that browsers may keep them for good.
-pub fn is_media_name(name: &str) -> bool {
-    let Some(rest) = name.strip_prefix("logo.") else {
-        return false;
-    };
-    let Some((hash, ext)) = rest.split_once('.') else {
-        return false;
-    };
-    hash.len() == 16
-        && hash
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-        && matches!(ext, "png" | "jpg" | "webp" | "svg")
-}
-
 async fn logo_refused(
-    state: &AppState,
+    state: &AdminState,
     admin: &Admin,
     status: StatusCode,
     message: String,
@@ -330,7 +314,7 @@ async fn logo_refused(
 }
 
 /// The upload was cut off while being read, so its size is not known, only that it is too big.
-async fn logo_too_large(state: &AppState, admin: &Admin) -> Response {
+async fn logo_too_large(state: &AdminState, admin: &Admin) -> Response {
     let message = "This file is larger than 1 MiB; at most 1024 KiB (1 MiB) is allowed.".into();
     logo_refused(state, admin, StatusCode::PAYLOAD_TOO_LARGE, message).await
 }
@@ -338,7 +322,7 @@ async fn logo_too_large(state: &AppState, admin: &Admin) -> Response {
 /// The upload: checked by its content (never its name), stored under a hashed name, then the
 /// setting points at it.
 pub async fn upload_logo(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     mut multipart: Multipart,
 ) -> Response {
@@ -399,7 +383,7 @@ pub async fn upload_logo(
 }
 
 pub async fn remove_logo(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
 ) -> Response {
     let result = saved(
@@ -439,7 +423,7 @@ pub struct NotificationsForm {
 }
 
 async fn notifications_page(
-    state: &AppState,
+    state: &AdminState,
     admin: &Admin,
     status: StatusCode,
     current: NotificationSettings,
@@ -469,7 +453,7 @@ async fn notifications_page(
 }
 
 pub async fn notifications(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Query(query): Query<NoticeQuery>,
 ) -> Response {
@@ -494,7 +478,7 @@ pub async fn notifications(
 }
 
 pub async fn save_notifications(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Form(form): Form<NotificationsForm>,
 ) -> Response {
@@ -537,7 +521,7 @@ struct HooksPage {
 }
 
 pub async fn hooks(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Query(query): Query<NoticeQuery>,
 ) -> Response {
@@ -568,7 +552,7 @@ pub async fn hooks(
 
 /// A new secret: the old URLs stop working at once (a leaked URL is why anyone does this).
 pub async fn regenerate_hook_secret(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
 ) -> Response {
     if state.config.webhook_secret.is_some() {
@@ -642,7 +626,7 @@ fn masked(secret: &str) -> String {
 }
 
 async fn slack_page(
-    state: &AppState,
+    state: &AdminState,
     admin: &Admin,
     status: StatusCode,
     test_result: Option<(bool, String)>,
@@ -717,7 +701,7 @@ async fn slack_page(
 }
 
 pub async fn slack(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Query(query): Query<NoticeQuery>,
 ) -> Response {
@@ -763,7 +747,7 @@ fn updated(current: &str, typed: &str, clear: bool) -> String {
 }
 
 pub async fn save_slack(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
     Form(form): Form<SlackForm>,
 ) -> Response {
@@ -855,7 +839,7 @@ pub async fn save_slack(
 
 /// "Test connection": `auth.test` with the bot token in force, shown on the page.
 pub async fn test_slack(
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Extension(admin): Extension<Admin>,
 ) -> Response {
     let effective = match state.db.acquire().await {
@@ -910,13 +894,5 @@ mod tests {
         assert_eq!(masked("xoxb-1234-5678-abcdefgh8f2a"), "xoxb-…8f2a");
         assert_eq!(masked("0123456789abcdef0123"), "…0123");
         assert_eq!(masked("short"), "••••••••");
-    }
-
-    #[test]
-    fn only_hashed_logo_names_are_media() {
-        assert!(is_media_name("logo.0123456789abcdef.svg"));
-        assert!(!is_media_name("logo.0123456789abcdef.html"));
-        assert!(!is_media_name("../monostat.db"));
-        assert!(!is_media_name("logo.0123456789ABCDEF.png"));
     }
 }

@@ -8,7 +8,8 @@ use std::str::FromStr;
 ///
 /// `suspected` comes from monitoring and waits for a human; `dismissed` is a suspicion that
 /// turned out false and is never shown publicly; `planned` is maintenance announced ahead.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum IncidentStatus {
     Planned,
     Suspected,
@@ -69,7 +70,10 @@ impl IncidentStatus {
 }
 
 /// How bad an incident is, from least to most severe (the derived order relies on this).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Severity {
     Maintenance,
     Notice,

@@ -8,6 +8,7 @@
 pub mod alerts;
 pub mod email;
 pub mod incident;
+pub mod input;
 pub mod notification;
 pub mod overall_state;
 

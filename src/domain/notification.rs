@@ -1,7 +1,14 @@
-//! What subscribers are told, and when. Only what a human has confirmed or announced reaches
-//! them: suspicions and dismissals never do, and nobody hears the same status twice.
+//! Who hears of a change to an incident, and what subscribers are told. Only what a human has
+//! confirmed or announced reaches subscribers: suspicions and dismissals never do, monitoring
+//! never mails anybody, and nobody hears the same status twice.
+//!
+//! The decision is made in two steps, both here: [`audience`], when the change is saved, says
+//! who is owed the news (subscribers, the incident's Slack thread, the whole channel); the
+//! subscribers' fan-out job then asks [`notification_for`] which mail that is, against what
+//! they were told last (earlier fan-outs of the same incident run first). The whole table is
+//! in `docs/architecture.md`.
 
-use super::incident::{Incident, IncidentStatus};
+use super::incident::{Incident, IncidentStatus, Severity};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -38,11 +45,241 @@ impl NotificationKind {
     }
 }
 
+/// What one note in an incident's thread says, as data: the job that posts it words it in
+/// Slack's markup, with outside text (names, update texts) escaped there; the audit log words
+/// it as plain text. `by` is the person's name.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "note", rename_all = "snake_case")]
+pub enum Note {
+    Created {
+        by: String,
+    },
+    Confirmed {
+        by: String,
+    },
+    Dismissed {
+        by: String,
+    },
+    StatusChanged {
+        by: String,
+        status: IncidentStatus,
+    },
+    SeverityChanged {
+        by: String,
+        severity: Severity,
+    },
+    SummaryChanged {
+        by: String,
+    },
+    Posted {
+        by: String,
+        text: String,
+    },
+    /// Everything one save of the admin form changed, in one note.
+    Revised {
+        by: String,
+        changed: Vec<Revised>,
+        posted: bool,
+        /// The status change was news, but the person asked not to notify subscribers.
+        held_back: bool,
+    },
+    UpdateEdited {
+        by: String,
+    },
+    UpdateDeleted {
+        by: String,
+    },
+}
+
+/// One field the admin form changed.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Revised {
+    Title,
+    Severity(Severity),
+    Start,
+    End,
+    Summary,
+    Silent(bool),
+    Status(IncidentStatus),
+}
+
+/// How a note's words are marked up: Slack's mrkdwn, or plain text for the audit log.
+pub trait Markup {
+    /// A name or other text from outside, shown as it is.
+    fn text(&self, text: &str) -> String;
+    /// A value to stand out (a status, a severity).
+    fn strong(&self, value: &str) -> String;
+    /// A quoted passage (an update's text).
+    fn quote(&self, text: &str) -> String;
+}
+
+/// Text as it is, for the audit log.
+pub struct Plain;
+
+impl Markup for Plain {
+    fn text(&self, text: &str) -> String {
+        text.to_owned()
+    }
+    fn strong(&self, value: &str) -> String {
+        value.to_owned()
+    }
+    fn quote(&self, text: &str) -> String {
+        text.to_owned()
+    }
+}
+
+impl Note {
+    /// The note's sentence, e.g. "jdoe changed the status to *Watching*.".
+    pub fn words(&self, m: &dyn Markup) -> String {
+        match self {
+            Self::Created { by } => format!("Created by {}.", m.text(by)),
+            Self::Confirmed { by } => format!("{} confirmed the incident.", m.text(by)),
+            Self::Dismissed { by } => format!("{} dismissed the incident.", m.text(by)),
+            Self::StatusChanged { by, status } => format!(
+                "{} changed the status to {}.",
+                m.text(by),
+                m.strong(status.label())
+            ),
+            Self::SeverityChanged { by, severity } => format!(
+                "{} changed the severity to {}.",
+                m.text(by),
+                m.strong(severity.label())
+            ),
+            Self::SummaryChanged { by } => format!("{} changed the summary.", m.text(by)),
+            Self::Posted { by, text } => {
+                format!("{} posted an update:\n{}", m.text(by), m.quote(text))
+            }
+            Self::Revised {
+                by,
+                changed,
+                posted,
+                held_back,
+            } => {
+                let mut note = format!("Updated on the admin page by {}", m.text(by));
+                let changed: Vec<String> = changed
+                    .iter()
+                    .map(|c| match c {
+                        Revised::Title => "the title".to_owned(),
+                        Revised::Severity(s) => format!("the severity to {}", m.strong(s.label())),
+                        Revised::Start => "the start".to_owned(),
+                        Revised::End => "the end".to_owned(),
+                        Revised::Summary => "the summary".to_owned(),
+                        Revised::Silent(true) => "it to silent".to_owned(),
+                        Revised::Silent(false) => "it to not silent".to_owned(),
+                        Revised::Status(s) => format!("the status to {}", m.strong(s.label())),
+                    })
+                    .collect();
+                if !changed.is_empty() {
+                    note.push_str(&format!(": changed {}", changed.join(", ")));
+                }
+                if *posted {
+                    note.push_str(if changed.is_empty() {
+                        ": posted an update"
+                    } else {
+                        ", and posted an update"
+                    });
+                }
+                if *held_back {
+                    note.push_str(" (subscribers were not notified)");
+                }
+                note.push('.');
+                note
+            }
+            Self::UpdateEdited { by } => {
+                format!("{} edited a public update on the admin page.", m.text(by))
+            }
+            Self::UpdateDeleted { by } => {
+                format!("{} deleted a public update on the admin page.", m.text(by))
+            }
+        }
+    }
+}
+
+/// Who made a change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum By {
+    /// A person, in Slack or on the admin pages; `notify` is false when they ticked "do not
+    /// notify subscribers" for this change.
+    Person { notify: bool },
+    /// Monitoring, through an alert.
+    Monitoring,
+}
+
+/// Who hears of one change. Besides these, every change brings the incident's own message in
+/// the channel up to date.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Audience {
+    /// Subscribers are owed news of the new status (a fan-out is queued; which mail, if any
+    /// still, is [`notification_for`]'s answer when it runs).
+    pub subscribers: bool,
+    /// A note in the incident's Slack thread.
+    pub thread: bool,
+    /// What the whole channel sees of it.
+    pub channel: Channel,
+}
+
+/// What the team's channel sees of a change, beyond its thread.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Channel {
+    /// Only that the incident's message changes.
+    #[default]
+    Quiet,
+    /// The incident's message, new in the channel.
+    NewMessage,
+    /// The thread note, sent to the channel too.
+    Broadcast,
+}
+
+/// Statuses that can be news for subscribers at all.
+fn may_be_news(status: IncidentStatus) -> bool {
+    matches!(
+        status,
+        IncidentStatus::Planned
+            | IncidentStatus::Confirmed
+            | IncidentStatus::Watching
+            | IncidentStatus::Resolved
+    )
+}
+
+/// Who hears of an incident changing from `before` (`None`: it was just created) to `after`.
+///
+/// - A person's change is noted in the thread; a new incident is posted to the channel. It
+///   owes subscribers news when the status changed to (or the incident was created in) one
+///   that can be news: planned, confirmed, watching or resolved. Not for a silent incident,
+///   nor when the person asked not to notify.
+/// - Monitoring posts the incident it opens to the channel without a note; what it does to an
+///   incident afterwards (dismissing a suspicion, closing the alerts of a confirmed incident)
+///   is a thread note the channel sees too, since it asks somebody to act. Monitoring never
+///   owes subscribers anything: only people confirm.
+pub fn audience(before: Option<&Incident>, after: &Incident, by: By) -> Audience {
+    let status_changed = before.is_none_or(|b| b.status != after.status);
+    let channel = |later| match before {
+        None => Channel::NewMessage,
+        Some(_) => later,
+    };
+    match by {
+        By::Monitoring => Audience {
+            subscribers: false,
+            thread: before.is_some(),
+            channel: channel(Channel::Broadcast),
+        },
+        By::Person { notify } => Audience {
+            subscribers: notify && !after.silent && status_changed && may_be_news(after.status),
+            thread: true,
+            channel: channel(Channel::Quiet),
+        },
+    }
+}
+
 /// Whether reaching `status` is news for subscribers of `incident`, and which kind. `None` for
 /// silent incidents, suspicions and dismissals, a status they were already told about, and
 /// for a resolution of an incident they never heard of.
 pub fn notification_for(incident: &Incident, status: IncidentStatus) -> Option<NotificationKind> {
     if incident.silent || incident.last_notified_status == Some(status) {
+        return None;
+    }
+    if !may_be_news(status) {
         return None;
     }
     let told_before = incident.last_notified_status.is_some();
@@ -143,5 +380,120 @@ mod tests {
             notification_for(&announced, Confirmed),
             Some(NotificationKind::Updated)
         );
+    }
+
+    /// Every row of the table in `docs/architecture.md`: who hears of a change.
+    #[test]
+    fn the_table_who_hears_what() {
+        let person = By::Person { notify: true };
+        let news = [Planned, Confirmed, Watching, Resolved];
+        let mut after = incident(None, false);
+        // Created by a person: posted to the channel, noted in the thread, news unless it is
+        // a status nobody is told of (and people cannot create those).
+        for status in IncidentStatus::ALL {
+            after.status = status;
+            assert_eq!(
+                audience(None, &after, person),
+                Audience {
+                    subscribers: news.contains(&status),
+                    thread: true,
+                    channel: Channel::NewMessage,
+                },
+                "new → {status}"
+            );
+        }
+        // Changed by a person: noted in the thread only; news when the status changed to one
+        // that can be news.
+        for from in IncidentStatus::ALL {
+            for to in IncidentStatus::ALL {
+                let mut before = incident(None, false);
+                before.status = from;
+                after.status = to;
+                assert_eq!(
+                    audience(Some(&before), &after, person),
+                    Audience {
+                        subscribers: from != to && news.contains(&to),
+                        thread: true,
+                        channel: Channel::Quiet,
+                    },
+                    "{from} → {to}"
+                );
+            }
+        }
+        // "Do not notify" and silent incidents hold subscribers back, nothing else.
+        let mut before = incident(None, false);
+        before.status = Suspected;
+        after.status = Confirmed;
+        let held = Audience {
+            subscribers: false,
+            thread: true,
+            channel: Channel::Quiet,
+        };
+        assert_eq!(
+            audience(Some(&before), &after, By::Person { notify: false }),
+            held
+        );
+        let silent = incident(None, true);
+        assert_eq!(audience(Some(&before), &silent, person), held);
+        assert!(!audience(None, &silent, person).subscribers);
+        // Monitoring: the incident it opens is posted without a note; what it does later is a
+        // note the channel sees; subscribers never hear from it.
+        after.status = Suspected;
+        assert_eq!(
+            audience(None, &after, By::Monitoring),
+            Audience {
+                subscribers: false,
+                thread: false,
+                channel: Channel::NewMessage,
+            }
+        );
+        for (from, to) in [
+            (Suspected, Dismissed),
+            (Confirmed, Confirmed),
+            (Watching, Watching),
+        ] {
+            before.status = from;
+            after.status = to;
+            assert_eq!(
+                audience(Some(&before), &after, By::Monitoring),
+                Audience {
+                    subscribers: false,
+                    thread: true,
+                    channel: Channel::Broadcast,
+                },
+                "{from} → {to}"
+            );
+        }
+    }
+
+    /// The mail a fan-out sends, by what subscribers heard last (rows) and the status it
+    /// reports (columns: planned, suspected, dismissed, confirmed, watching, resolved).
+    #[test]
+    fn the_table_which_mail() {
+        use NotificationKind::*;
+        let p = Some(MaintenancePosted);
+        let n = Some(NewIncident);
+        let u = Some(Updated);
+        let r = Some(Resolved);
+        let rows: [(Option<IncidentStatus>, [Option<NotificationKind>; 6]); 5] = [
+            (None, [p, None, None, n, n, None]),
+            (Some(Planned), [None, None, None, u, u, r]),
+            (Some(Confirmed), [None, None, None, None, u, r]),
+            (Some(Watching), [None, None, None, u, None, r]),
+            (
+                Some(IncidentStatus::Resolved),
+                [None, None, None, u, u, None],
+            ),
+        ];
+        for (told, mails) in rows {
+            for (status, mail) in IncidentStatus::ALL.into_iter().zip(mails) {
+                assert_eq!(
+                    notification_for(&incident(told, false), status),
+                    mail,
+                    "told {told:?}, now {status}"
+                );
+                assert_eq!(notification_for(&incident(told, true), status), None);
+            }
+        }
     }
 }

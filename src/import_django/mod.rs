@@ -8,6 +8,7 @@ mod target;
 
 pub use original::Dialect;
 
+use crate::domain::input::IncidentDraft;
 use crate::domain::{IncidentStatus, Severity};
 use crate::storage::{self, Db};
 use jiff::Timestamp;
@@ -185,8 +186,11 @@ fn count(n: usize, thing: &str) -> String {
     }
 }
 
-/// Refuses values monostat has no place for, before anything is written.
-fn check(original: &original::Original) -> Result<(), ImportError> {
+/// Refuses values monostat has no place for, before anything is written, and returns what the
+/// admin should know about values kept although today's rules would refuse them. The rules
+/// are the domain's (`IncidentDraft::check_history`): history keeps what the original allowed.
+fn check(original: &original::Original) -> Result<Vec<String>, ImportError> {
+    let mut warnings = Vec::new();
     let status = |id: i64, what: &str, value: &str| {
         value.parse::<IncidentStatus>().map(|_| ()).map_err(|_| {
             ImportError::Invalid(format!(
@@ -200,20 +204,49 @@ fn check(original: &original::Original) -> Result<(), ImportError> {
         if let Some(last) = &incident.last_notified_status {
             status(incident.id, "last notified status", last)?;
         }
-        incident.severity.parse::<Severity>().map_err(|_| {
+        let severity = incident.severity.parse::<Severity>().map_err(|_| {
             ImportError::Invalid(format!(
                 "incident {}: severity {:?} is not one of maintenance, notice, bug, partial, \
                  outage",
                 incident.id, incident.severity
             ))
         })?;
+        let draft = IncidentDraft {
+            title: incident.title.clone(),
+            status: incident.status.parse().map_err(|_| {
+                ImportError::Invalid(format!("incident {}: unknown status", incident.id))
+            })?,
+            severity,
+            start: incident.start,
+            end: incident.end,
+            summary: incident.summary.clone(),
+            text: None,
+            end_asked: true,
+        };
+        let described = |p: &crate::domain::input::Problem| {
+            let said = p.to_string();
+            let said = said.trim_end_matches('.');
+            format!("incident {}: {}: {said}", incident.id, p.field().name())
+        };
+        match draft.check_history() {
+            Ok(kept) => warnings.extend(kept.iter().map(|p| {
+                format!(
+                    "{} (kept as the original has it; a new value must follow today's rules)",
+                    described(p)
+                )
+            })),
+            Err(refused) => {
+                let all: Vec<String> = refused.iter().map(described).collect();
+                return Err(ImportError::Invalid(all.join("; ")));
+            }
+        }
     }
     for update in &original.updates {
         if let Some(new_status) = &update.new_status {
             status(update.incident_id, "an update's status", new_status)?;
         }
     }
-    Ok(())
+    Ok(warnings)
 }
 
 /// Copies the original into `db`. With `force`, imports into a database that has incidents of
@@ -223,8 +256,11 @@ pub async fn import(
     original: &original::Original,
     force: bool,
 ) -> Result<Report, ImportError> {
-    check(original)?;
-    let mut report = Report::default();
+    let kept = check(original)?;
+    let mut report = Report {
+        warnings: kept,
+        ..Report::default()
+    };
     let mut tx = db.begin().await?;
     let existing = target::existing_incident_titles(&mut tx).await?;
     let here: HashSet<(i64, &str)> = existing

@@ -1,9 +1,13 @@
-//! What monitoring systems send us, parsed into [`crate::service::alerts::AlertEvent`]s.
+//! What monitoring systems send us: the alert hooks (`routes.rs`), and the payloads parsed
+//! into [`crate::service::alerts::AlertEvent`]s.
 //! Parsing is lenient about everything optional and strict about what we need: a payload that
 //! lacks it is refused with a one-line reason, before anything is written.
 
 pub mod alertmanager;
 pub mod opsgenie;
+mod routes;
+
+pub use routes::{HookParts, HookState, routes};
 
 use serde_json::Value;
 

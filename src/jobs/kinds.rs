@@ -74,7 +74,16 @@ pub struct IncidentJob {
     /// The alert's message, for jobs that an alert caused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert_message: Option<String>,
-    /// For the incident's thread, one reply each: what changed and who did it (Slack mrkdwn).
+    /// Thread replies in Slack mrkdwn, as jobs queued before the notes became data
+    /// (`news`) carry them; still posted, so that an upgrade loses none. Nothing new writes it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// For the incident's thread, one reply each: what changed and who did it. The Slack job
+    /// words them (`domain::notification::Note::words`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub news: Vec<crate::domain::notification::Note>,
+    /// Whether the thread reply goes to the channel too (`domain::notification::audience`);
+    /// absent in jobs queued before it was decided there, which keep their kind's old way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broadcast: Option<bool>,
 }

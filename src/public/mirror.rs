@@ -18,6 +18,7 @@
 use super::assets::Assets;
 use super::render::{RenderError, Renderer, SitePages};
 use crate::config::Config;
+use crate::storage::Db;
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -166,17 +167,19 @@ impl Mirror {
     }
 }
 
-/// `monostat export`: the site as it is now, published at `out`.
-pub async fn export(config: &Config, out: PathBuf) -> Result<Option<Written>, MirrorError> {
-    let db = crate::app::open_database(config).await?;
+/// `monostat export`: the site as it is now, read from `db` (the caller opens and closes it),
+/// published at `out`.
+pub async fn export(
+    db: &Db,
+    config: &Config,
+    out: PathBuf,
+) -> Result<Option<Written>, MirrorError> {
     let renderer = Renderer::new(
         db.clone(),
         config.time_zone.zone.clone(),
         config.site_url.clone(),
     );
-    let written = Mirror::new(out).write(&renderer, Timestamp::now()).await;
-    db.close().await;
-    written
+    Mirror::new(out).write(&renderer, Timestamp::now()).await
 }
 
 /// The file a static server answers the server's `path` with.

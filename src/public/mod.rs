@@ -14,11 +14,15 @@ pub mod mirror;
 mod render;
 mod rendered;
 mod routes;
+mod state;
 pub mod statuspage;
+mod subscribe;
 pub mod views;
 
 pub use render::{RenderError, Renderer, SitePages, Snapshot};
 pub use routes::{html, internal_error_page, not_found, routes, security_headers, site};
+pub use state::{PublicParts, PublicState};
+pub use subscribe::routes as subscription_routes;
 pub use views::SiteView;
 
 use crate::changes::Changes;

@@ -4,10 +4,10 @@ use super::PublicPages;
 use super::assets::Assets;
 use super::render::{RenderError, Snapshot, error_page};
 use super::rendered::Rendered;
+use super::state::PublicState;
 use super::views::SiteView;
-use crate::web::AppState;
 use axum::Router;
-use axum::extract::{Path, Request, State};
+use axum::extract::{FromRef, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -24,7 +24,12 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; \
      object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'";
 
-pub fn routes() -> Router<AppState> {
+/// The page, its feeds and API, the badge: read by everybody, answered from memory.
+pub fn routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    PublicState: FromRef<S>,
+{
     Router::new()
         .route("/", get(status))
         .route("/history", get(history))
@@ -67,7 +72,7 @@ async fn snapshot(pages: &PublicPages) -> Result<Arc<Snapshot>, Response> {
 }
 
 async fn cached(
-    state: &AppState,
+    state: &PublicState,
     headers: &HeaderMap,
     pick: fn(&Snapshot) -> &Rendered,
 ) -> Response {
@@ -77,25 +82,25 @@ async fn cached(
     }
 }
 
-async fn status(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn status(State(state): State<PublicState>, headers: HeaderMap) -> Response {
     cached(&state, &headers, |s| &s.status).await
 }
 
-async fn history(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn history(State(state): State<PublicState>, headers: HeaderMap) -> Response {
     cached(&state, &headers, |s| &s.history).await
 }
 
-async fn rss(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn rss(State(state): State<PublicState>, headers: HeaderMap) -> Response {
     cached(&state, &headers, |s| &s.rss).await
 }
 
-async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn atom(State(state): State<PublicState>, headers: HeaderMap) -> Response {
     cached(&state, &headers, |s| &s.atom).await
 }
 
 /// The Statuspage-compatible API, from memory like the page; any site may read it.
 async fn api(
-    State(state): State<AppState>,
+    State(state): State<PublicState>,
     Path(path): Path<String>,
     headers: HeaderMap,
 ) -> Response {
@@ -119,7 +124,7 @@ async fn api(
     response
 }
 
-async fn badge(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn badge(State(state): State<PublicState>, headers: HeaderMap) -> Response {
     let mut response = cached(&state, &headers, |s| &s.badge).await;
     // Shown on other sites (READMEs, dashboards), which may also fetch it.
     response.headers_mut().insert(
@@ -146,7 +151,7 @@ async fn embed(headers: HeaderMap) -> Response {
 }
 
 async fn asset(
-    State(state): State<AppState>,
+    State(state): State<PublicState>,
     Path(name): Path<String>,
     headers: HeaderMap,
 ) -> Response {
@@ -169,8 +174,8 @@ async fn asset(
 
 /// An uploaded logo. Its name carries its content's hash, so it may be cached for good. An SVG
 /// opened on its own may run nothing and load nothing, whatever slipped past the upload check.
-async fn media(State(state): State<AppState>, Path(name): Path<String>) -> Response {
-    if !crate::admin::settings::is_media_name(&name) {
+async fn media(State(state): State<PublicState>, Path(name): Path<String>) -> Response {
+    if !crate::logo::is_media_name(&name) {
         return not_found(State(state)).await;
     }
     // The current logo from memory, like the page that shows it; a former one from the
@@ -200,7 +205,7 @@ async fn media(State(state): State<AppState>, Path(name): Path<String>) -> Respo
             }
         }
     };
-    use crate::admin::logo::LogoFormat;
+    use crate::logo::LogoFormat;
     let format = match name.rsplit('.').next() {
         Some("png") => LogoFormat::Png,
         Some("jpg") => LogoFormat::Jpeg,
@@ -221,11 +226,11 @@ async fn media(State(state): State<AppState>, Path(name): Path<String>) -> Respo
         .into_response()
 }
 
-async fn day(State(state): State<AppState>, Path(day): Path<String>) -> Response {
+async fn day(State(state): State<PublicState>, Path(day): Path<String>) -> Response {
     let Some(day) = parse_day(&day) else {
         return not_found(State(state)).await;
     };
-    let site = match site(&state).await {
+    let site = match site(&state.pages).await {
         Ok(site) => site,
         Err(response) => return response,
     };
@@ -242,7 +247,7 @@ async fn day(State(state): State<AppState>, Path(day): Path<String>) -> Response
 }
 
 async fn incident(
-    State(state): State<AppState>,
+    State(state): State<PublicState>,
     Path((day, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
@@ -283,8 +288,8 @@ async fn incident(
 }
 
 /// A friendly 404 in the site's style, for every path nobody serves.
-pub async fn not_found(State(state): State<AppState>) -> Response {
-    match site(&state).await {
+pub async fn not_found(State(state): State<PublicState>) -> Response {
+    match site(&state.pages).await {
         Ok(site) => html(
             StatusCode::NOT_FOUND,
             error_page(
@@ -298,8 +303,8 @@ pub async fn not_found(State(state): State<AppState>) -> Response {
 }
 
 /// The site's look and settings from the last rendering, for pages rendered per request.
-pub async fn site(state: &AppState) -> Result<Arc<SiteView>, Response> {
-    snapshot(&state.pages).await.map(|s| s.site.clone())
+pub async fn site(pages: &PublicPages) -> Result<Arc<SiteView>, Response> {
+    snapshot(pages).await.map(|s| s.site.clone())
 }
 
 fn page(site: &SiteView, rendered: Result<Option<String>, RenderError>) -> Response {

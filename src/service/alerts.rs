@@ -5,6 +5,7 @@ use crate::domain::alerts::{
     self as rules, ALERT_INCIDENT_SEVERITY, ALERT_INCIDENT_STATUS, ALERT_INCIDENT_TITLE,
     AllAlertsClosed, DISMISSED_BY_MONITORING_UPDATE, OPENED_BY_MONITORING_UPDATE,
 };
+use crate::domain::notification::{self, By, Channel};
 use crate::domain::{Incident, IncidentStatus};
 use crate::jobs;
 use crate::jobs::kinds::{self, IncidentJob};
@@ -387,6 +388,7 @@ impl Intake<'_> {
         let conn = &mut *self.conn;
         match rules::when_all_alerts_closed(incident.status) {
             AllAlertsClosed::Dismiss => {
+                let before = incident.clone().into_inner();
                 incident.set_status(IncidentStatus::Dismissed, now);
                 incidents::save(conn, &incident).await?;
                 incidents::add_update(
@@ -406,7 +408,8 @@ impl Intake<'_> {
                     "All alerts closed before anybody confirmed the incident; dismissed",
                 )
                 .await?;
-                enqueue_incident_job(conn, kinds::SLACK_AUTO_DISMISSED, incident.id, now).await?;
+                let change = (Some(&before), &*incident);
+                owe(conn, kinds::SLACK_AUTO_DISMISSED, change, None, now).await?;
                 self.report.dismissed_incidents.push(incident.id);
                 if self.joining == Some(incident.id) {
                     self.joining = None;
@@ -422,8 +425,8 @@ impl Intake<'_> {
                     "All alerts closed; the incident stays open until somebody resolves it",
                 )
                 .await?;
-                enqueue_incident_job(conn, kinds::SLACK_ALL_ALERTS_CLOSED, incident.id, now)
-                    .await?;
+                let change = (Some(&*incident), &*incident);
+                owe(conn, kinds::SLACK_ALL_ALERTS_CLOSED, change, None, now).await?;
             }
             AllAlertsClosed::Nothing => {}
         }
@@ -509,45 +512,44 @@ async fn open_incident(
         &format!("Suspected incident opened by alert {external_id}"),
     )
     .await?;
-    jobs::enqueue(
+    owe(
         conn,
-        kinds::slack_incident_job(
-            kinds::SLACK_NEW_INCIDENT_FROM_ALERT,
-            &IncidentJob {
-                incident_id: incident.id,
-                alert_message: message.map(str::to_owned),
-                notes: Vec::new(),
-            },
-        )
-        .unique_key(format!(
-            "{}:{}",
-            kinds::SLACK_NEW_INCIDENT_FROM_ALERT,
-            incident.id
-        )),
+        kinds::SLACK_NEW_INCIDENT_FROM_ALERT,
+        (None, &incident),
+        message,
         now,
     )
     .await?;
     Ok(incident)
 }
 
-async fn enqueue_incident_job(
+/// Owes Slack (and, should the table ever say so, subscribers) what monitoring's change from
+/// `before` to `after` is to them: `domain::notification::audience` decides.
+async fn owe(
     conn: &mut AnyConnection,
     kind: &'static str,
-    incident_id: i64,
+    (before, after): (Option<&Incident>, &Incident),
+    alert_message: Option<&str>,
     now: Timestamp,
 ) -> storage::Result<()> {
-    jobs::enqueue(
-        conn,
-        kinds::slack_incident_job(
-            kind,
-            &IncidentJob {
-                incident_id,
-                alert_message: None,
-                notes: Vec::new(),
-            },
-        ),
-        now,
-    )
-    .await?;
+    let audience = notification::audience(before, after, By::Monitoring);
+    let mut job = kinds::slack_incident_job(
+        kind,
+        &IncidentJob {
+            incident_id: after.id,
+            alert_message: alert_message.map(str::to_owned),
+            notes: Vec::new(),
+            news: Vec::new(),
+            broadcast: Some(audience.channel == Channel::Broadcast),
+        },
+    );
+    if before.is_none() {
+        // The incident's first message: posted once, however often the delivery is retried.
+        job = job.unique_key(format!("{kind}:{}", after.id));
+    }
+    jobs::enqueue(conn, job, now).await?;
+    if audience.subscribers {
+        super::owe_subscribers(conn, after, now).await?;
+    }
     Ok(())
 }

@@ -2,9 +2,11 @@
 //! transaction with its public update, audit entry, Slack job and notification job.
 
 use super::Services;
+use crate::domain::input::{IncidentDraft, Problems, check_text};
+use crate::domain::notification::{self, By, Channel, Note, Plain, Revised};
 use crate::domain::{Incident, IncidentStatus};
 use crate::jobs;
-use crate::jobs::kinds::{self, IncidentJob, StatusChangeJob};
+use crate::jobs::kinds::{self, IncidentJob};
 use crate::storage::incidents::LockedIncident;
 use crate::storage::{self, AnyConnection, audit, incidents};
 use jiff::Timestamp;
@@ -21,11 +23,6 @@ impl Actor {
     pub fn audit_name(&self) -> String {
         format!("{}:{}", self.via, self.name)
     }
-
-    /// The name as Slack thread notes (mrkdwn) show it: a name is text, never markup.
-    fn thread_name(&self) -> String {
-        crate::slack::escape(&self.name)
-    }
 }
 
 /// The public update when people confirm an incident.
@@ -38,6 +35,9 @@ pub enum ChangeError {
     NotFound(i64),
     #[error("update {0} does not exist")]
     UpdateNotFound(i64),
+    /// The change breaks the incident input rules (`domain::input`); nothing was saved.
+    #[error("{0}")]
+    Invalid(Problems),
 
     #[error(transparent)]
     Storage(#[from] storage::StorageError),
@@ -83,26 +83,22 @@ struct Change {
     ) -> BoxFuture<'a, storage::Result<()>>,
     /// The audit log's action.
     action: &'static str,
-    /// Completes "jdoe …" in the audit log and the Slack thread.
-    described: &'static str,
-    /// Whether subscribers hear of it (never of a false alarm).
-    notify: bool,
+    /// What the thread and the audit log say, by whom.
+    note: fn(String) -> Note,
 }
 
 const CONFIRM: Change = Change {
     allowed: Incident::can_be_confirmed,
     apply: apply_confirm,
     action: "incident.confirmed",
-    described: "confirmed the incident",
-    notify: true,
+    note: |by| Note::Confirmed { by },
 };
 
 const DISMISS: Change = Change {
     allowed: Incident::can_be_dismissed,
     apply: apply_dismiss,
     action: "incident.dismissed",
-    described: "dismissed the incident",
-    notify: false,
+    note: |by| Note::Dismissed { by },
 };
 
 fn apply_confirm<'a>(
@@ -151,16 +147,15 @@ async fn change(
     if !(change.allowed)(&incident) {
         return Ok(Outcome::Unchanged(incident.into_inner()));
     }
+    let before = incident.clone().into_inner();
     let now = Timestamp::now();
     (change.apply)(&mut tx, &mut incident, now).await?;
-    let notify = change.notify;
     let news = News {
         action: change.action,
-        message: format!("{} {}", actor.name, change.described),
-        notes: vec![format!("{} {}.", actor.thread_name(), change.described)],
-        notify,
+        notes: vec![(change.note)(actor.name.clone())],
+        by: By::Person { notify: true },
     };
-    record(&mut tx, actor, &incident, news, now).await?;
+    record(&mut tx, actor, Some(&before), &incident, news, now).await?;
     tx.commit().await.map_err(storage::StorageError::from)?;
     services.committed();
     Ok(Outcome::Changed(incident.into_inner()))
@@ -191,37 +186,44 @@ pub async fn edit(
         .await?
         .ok_or(ChangeError::NotFound(incident_id))?;
     let now = Timestamp::now();
-    let who = actor.thread_name();
+    let before = incident.clone().into_inner();
+    let text = posted(edit.text.as_deref());
+    let mut draft = IncidentDraft::of(&before);
+    draft.status = edit.status.unwrap_or(before.status);
+    draft.severity = edit.severity.unwrap_or(before.severity);
+    if let Some(summary) = &edit.summary {
+        draft.summary = summary.clone();
+    }
+    draft.text = text.map(str::to_owned);
+    draft
+        .check(Some(&before), now)
+        .map_err(ChangeError::Invalid)?;
+
+    let by = || actor.name.clone();
     let mut notes = Vec::new();
-    let status_changed = edit.status.filter(|s| *s != incident.status);
+    let status_changed = Some(draft.status).filter(|s| *s != incident.status);
     if let Some(status) = status_changed {
         incident.set_status(status, now);
-        notes.push(format!("{who} changed the status to *{}*.", status.label()));
+        notes.push(Note::StatusChanged { by: by(), status });
     }
-    if let Some(severity) = edit.severity.filter(|s| *s != incident.severity) {
-        incident.severity = severity;
+    if draft.severity != incident.severity {
+        incident.severity = draft.severity;
         incident.updated = now;
-        notes.push(format!(
-            "{who} changed the severity to *{}*.",
-            severity.label()
-        ));
+        notes.push(Note::SeverityChanged {
+            by: by(),
+            severity: draft.severity,
+        });
     }
-    if let Some(summary) = edit.summary.clone().filter(|s| *s != incident.summary) {
-        incident.summary = summary;
+    if draft.summary != incident.summary {
+        incident.summary = draft.summary;
         incident.updated = now;
-        notes.push(format!("{who} changed the summary."));
+        notes.push(Note::SummaryChanged { by: by() });
     }
-    let text = edit
-        .text
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
     if let Some(text) = text {
-        let quoted: Vec<String> = text
-            .lines()
-            .map(|l| format!("> {}", crate::slack::escape(l)))
-            .collect();
-        notes.push(format!("{who} posted an update:\n{}", quoted.join("\n")));
+        notes.push(Note::Posted {
+            by: by(),
+            text: text.to_owned(),
+        });
     }
     if notes.is_empty() {
         return Ok(Outcome::Unchanged(incident.into_inner()));
@@ -230,27 +232,15 @@ pub async fn edit(
     if status_changed.is_some() || text.is_some() {
         incidents::add_update(&mut tx, incident.id, now, status_changed, text).await?;
     }
-    let summary = notes.join(" ");
-    let notify = status_changed.is_some_and(status_change_notifies);
     let news = News {
         action: "incident.updated",
-        message: summary,
         notes,
-        notify,
+        by: By::Person { notify: true },
     };
-    record(&mut tx, actor, &incident, news, now).await?;
+    record(&mut tx, actor, Some(&before), &incident, news, now).await?;
     tx.commit().await.map_err(storage::StorageError::from)?;
     services.committed();
     Ok(Outcome::Changed(incident.into_inner()))
-}
-
-/// Whether subscribers hear of an incident moving to `status`: only what people confirmed, and
-/// its later progress; never suspicions or dismissals.
-fn status_change_notifies(status: IncidentStatus) -> bool {
-    matches!(
-        status,
-        IncidentStatus::Confirmed | IncidentStatus::Watching | IncidentStatus::Resolved
-    )
 }
 
 /// Everything the admin page's form sets at once.
@@ -307,46 +297,52 @@ pub async fn revise(
         )));
     }
     let now = Timestamp::now();
-    let mut changed: Vec<String> = Vec::new();
+    let before = incident.clone().into_inner();
+    let text = posted(revision.text.as_deref());
+    let draft = IncidentDraft {
+        title: revision.title.clone(),
+        status: revision.status,
+        severity: revision.severity,
+        start: revision.start,
+        end: revision.end,
+        summary: revision.summary.clone(),
+        text: text.map(str::to_owned),
+        end_asked: true,
+    };
+    draft
+        .check(Some(&before), now)
+        .map_err(|p| ReviseError::Change(ChangeError::Invalid(p)))?;
+    let mut changed = Vec::new();
     if revision.title != incident.title {
         incident.title = revision.title.clone();
-        changed.push("the title".into());
+        changed.push(Revised::Title);
     }
     let status_changed = Some(revision.status).filter(|s| *s != incident.status);
     if revision.severity != incident.severity {
         incident.severity = revision.severity;
-        changed.push(format!("the severity to *{}*", revision.severity.label()));
+        changed.push(Revised::Severity(revision.severity));
     }
     if revision.start != incident.start {
         incident.start = revision.start;
-        changed.push("the start".into());
+        changed.push(Revised::Start);
     }
     if revision.end != incident.end {
         incident.end = revision.end;
-        changed.push("the end".into());
+        changed.push(Revised::End);
     }
     if revision.summary != incident.summary {
         incident.summary = revision.summary.clone();
-        changed.push("the summary".into());
+        changed.push(Revised::Summary);
     }
     if revision.silent != incident.silent {
         incident.silent = revision.silent;
-        changed.push(if revision.silent {
-            "it to silent".into()
-        } else {
-            "it to not silent".into()
-        });
+        changed.push(Revised::Silent(revision.silent));
     }
     if let Some(status) = status_changed {
         // After the end time: a deliberately set end is kept, a missing one becomes now.
         incident.set_status(status, now);
-        changed.push(format!("the status to *{}*", status.label()));
+        changed.push(Revised::Status(status));
     }
-    let text = revision
-        .text
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
     if changed.is_empty() && text.is_none() {
         return Ok(Outcome::Unchanged(incident.into_inner()));
     }
@@ -355,29 +351,24 @@ pub async fn revise(
     if status_changed.is_some() || text.is_some() {
         incidents::add_update(&mut tx, incident.id, now, status_changed, text).await?;
     }
-    let mut note = String::new();
-    if !changed.is_empty() {
-        note.push_str(&format!(": changed {}", changed.join(", ")));
-    }
-    if text.is_some() {
-        note.push_str(if changed.is_empty() {
-            ": posted an update"
-        } else {
-            ", and posted an update"
-        });
-    }
-    let notify = revision.notify && status_changed.is_some_and(status_change_notifies);
-    if status_changed.is_some_and(status_change_notifies) && !revision.notify {
-        note.push_str(" (subscribers were not notified)");
-    }
-    let by = "Updated on the admin page by";
+    let by = By::Person {
+        notify: revision.notify,
+    };
+    // The note says when subscribers would have heard of it, had the person not said no.
+    let held_back = !revision.notify
+        && notification::audience(Some(&before), &incident, By::Person { notify: true })
+            .subscribers;
     let news = News {
         action: "incident.updated",
-        message: format!("{by} {}{}", actor.name, note.replace('*', "")),
-        notes: vec![format!("{by} {}{note}.", actor.thread_name())],
-        notify,
+        notes: vec![Note::Revised {
+            by: actor.name.clone(),
+            changed,
+            posted: text.is_some(),
+            held_back,
+        }],
+        by,
     };
-    record(&mut tx, actor, &incident, news, now).await?;
+    record(&mut tx, actor, Some(&before), &incident, news, now).await?;
     tx.commit().await.map_err(storage::StorageError::from)?;
     services.committed();
     Ok(Outcome::Changed(incident.into_inner()))
@@ -419,19 +410,23 @@ async fn change_update(
         .await?
         .ok_or(ChangeError::NotFound(incident_id))?;
     let now = Timestamp::now();
-    let (found, action, did) = match edit {
+    let by = actor.name.clone();
+    let (found, action, note) = match edit {
         Some(message) => {
-            let message = message.map(str::trim).filter(|m| !m.is_empty());
+            let message = posted(message);
+            if let Some(Err(problem)) = message.map(check_text) {
+                return Err(ChangeError::Invalid(Problems(vec![problem])));
+            }
             (
                 incidents::set_update_message(&mut tx, incident_id, update_id, message).await?,
                 "incident.update_edited",
-                "edited a public update",
+                Note::UpdateEdited { by },
             )
         }
         None => (
             incidents::delete_update(&mut tx, incident_id, update_id).await?,
             "incident.update_deleted",
-            "deleted a public update",
+            Note::UpdateDeleted { by },
         ),
     };
     if !found {
@@ -439,23 +434,27 @@ async fn change_update(
     }
     let news = News {
         action,
-        message: format!("{} {did} on the admin page", actor.name),
-        notes: vec![format!("{} {did} on the admin page.", actor.thread_name())],
-        notify: false,
+        notes: vec![note],
+        by: By::Person { notify: true },
     };
-    record(&mut tx, actor, &incident, news, now).await?;
+    let incident = incident.into_inner();
+    record(&mut tx, actor, Some(&incident), &incident, news, now).await?;
     tx.commit().await.map_err(storage::StorageError::from)?;
     services.committed();
     Ok(())
 }
 
+/// An update's text as posted: trimmed; nothing when there is nothing but space.
+fn posted(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
+}
+
 /// What a change tells the audit log, the Slack thread and subscribers.
 struct News {
     action: &'static str,
-    message: String,
-    /// One thread reply each.
-    notes: Vec<String>,
-    notify: bool,
+    /// One thread reply each; together, the audit entry.
+    notes: Vec<Note>,
+    by: By,
 }
 
 /// An incident a person creates (from Slack's Home tab, later from the admin pages).
@@ -483,8 +482,40 @@ pub async fn create(
     actor: &Actor,
     creation: &Creation,
 ) -> Result<Incident, ChangeError> {
-    let mut tx = services.db.begin().await?;
+    create_asking(services, actor, creation, true).await
+}
+
+/// Creates an incident from a form that does not ask for an end (Slack's, until issue 17 adds
+/// one): planned maintenance is accepted with an open end (`IncidentDraft::end_asked`).
+pub async fn create_without_end(
+    services: &Services,
+    actor: &Actor,
+    creation: &Creation,
+) -> Result<Incident, ChangeError> {
+    create_asking(services, actor, creation, false).await
+}
+
+async fn create_asking(
+    services: &Services,
+    actor: &Actor,
+    creation: &Creation,
+    end_asked: bool,
+) -> Result<Incident, ChangeError> {
     let now = Timestamp::now();
+    let text = posted(creation.text.as_deref());
+    IncidentDraft {
+        title: creation.title.clone(),
+        status: creation.status,
+        severity: creation.severity,
+        start: creation.start,
+        end: creation.end,
+        summary: creation.summary.clone(),
+        text: text.map(str::to_owned),
+        end_asked,
+    }
+    .check(None, now)
+    .map_err(ChangeError::Invalid)?;
+    let mut tx = services.db.begin().await?;
     let incident = incidents::insert(
         &mut tx,
         &incidents::NewIncident {
@@ -499,49 +530,48 @@ pub async fn create(
         now,
     )
     .await?;
-    let text = creation
-        .text
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
     incidents::add_update(&mut tx, incident.id, now, Some(creation.status), text).await?;
     let news = News {
         action: "incident.created",
-        message: format!("Created by {}", actor.name),
-        notes: vec![format!("Created by {}.", actor.thread_name())],
-        notify: creation.notify
-            && matches!(
-                creation.status,
-                IncidentStatus::Planned | IncidentStatus::Confirmed | IncidentStatus::Watching
-            ),
+        notes: vec![Note::Created {
+            by: actor.name.clone(),
+        }],
+        by: By::Person {
+            notify: creation.notify,
+        },
     };
-    record(&mut tx, actor, &incident, news, now).await?;
+    record(&mut tx, actor, None, &incident, news, now).await?;
     tx.commit().await.map_err(storage::StorageError::from)?;
     services.committed();
     Ok(incident)
 }
 
-/// Writes the audit entry and owes Slack the notes and, when `notify`, subscribers the news.
+/// Writes the audit entry and owes Slack and subscribers what `domain::notification::audience`
+/// says they hear of the change from `before` (`None`: created) to `incident`. The incident's
+/// message is brought up to date (or posted) in any case.
 async fn record(
     conn: &mut AnyConnection,
     actor: &Actor,
+    before: Option<&Incident>,
     incident: &Incident,
     news: News,
     now: Timestamp,
 ) -> storage::Result<()> {
-    let News {
-        action,
-        message,
-        notes,
-        notify,
-    } = news;
+    let News { action, notes, by } = news;
+    let audience = notification::audience(before, incident, by);
+    let message = notes
+        .iter()
+        .map(|n| n.words(&Plain))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let message = message.strip_suffix('.').unwrap_or(&message);
     audit::record(
         conn,
         now,
         &actor.audit_name(),
         Some(incident.id),
         action,
-        &message,
+        message,
     )
     .await?;
     jobs::enqueue(
@@ -551,22 +581,16 @@ async fn record(
             &IncidentJob {
                 incident_id: incident.id,
                 alert_message: None,
-                notes,
+                notes: Vec::new(),
+                news: if audience.thread { notes } else { Vec::new() },
+                broadcast: Some(audience.channel == Channel::Broadcast),
             },
         ),
         now,
     )
     .await?;
-    if notify && !incident.silent {
-        jobs::enqueue(
-            conn,
-            kinds::status_change_job(&StatusChangeJob {
-                incident_id: incident.id,
-                status: incident.status.as_str().to_owned(),
-            }),
-            now,
-        )
-        .await?;
+    if audience.subscribers {
+        super::owe_subscribers(conn, incident, now).await?;
     }
     Ok(())
 }

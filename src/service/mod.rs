@@ -8,8 +8,10 @@ pub mod incidents;
 pub mod subscriptions;
 
 use crate::changes::Changes;
-use crate::jobs::Jobs;
-use crate::storage::Db;
+use crate::domain::Incident;
+use crate::jobs::kinds::{self, StatusChangeJob};
+use crate::jobs::{self, Jobs};
+use crate::storage::{self, AnyConnection, Db};
 
 /// What the use cases need; cheap to clone.
 #[derive(Clone)]
@@ -26,4 +28,24 @@ impl Services {
         self.jobs.wake();
         self.changes.notify();
     }
+}
+
+/// Queues the fan-out that tells subscribers of `incident`'s new status, when
+/// `domain::notification::audience` says they are owed it (the fan-out then asks
+/// `notification_for` which mail, if any still).
+async fn owe_subscribers(
+    conn: &mut AnyConnection,
+    incident: &Incident,
+    now: jiff::Timestamp,
+) -> storage::Result<()> {
+    jobs::enqueue(
+        conn,
+        kinds::status_change_job(&StatusChangeJob {
+            incident_id: incident.id,
+            status: incident.status.as_str().to_owned(),
+        }),
+        now,
+    )
+    .await?;
+    Ok(())
 }

@@ -131,23 +131,31 @@ impl SlackJobs {
         let ts = self
             .show_incident(&target, &incident, alert_message.as_deref())
             .await?;
-        // Replies to alert news are broadcast, so the channel sees them; notes on a person's
-        // change stay in the thread.
+        // Whether the channel sees the reply is `domain::notification::audience`'s call (alert
+        // news: yes; a person's change: no); jobs queued before it said so keep their kind's way.
+        let broadcast = job.broadcast.unwrap_or(matches!(
+            kind,
+            kinds::SLACK_AUTO_DISMISSED | kinds::SLACK_ALL_ALERTS_CLOSED
+        ));
         let site = &self.config.site_url;
         let instead = messages::minimal_thread_note(incident.id, site);
         match kind {
             kinds::SLACK_AUTO_DISMISSED => {
                 let reply = messages::auto_dismissed_reply(incident.id, site);
-                self.post(&target, reply, &instead, Some(&ts), true).await?;
+                self.post(&target, reply, &instead, Some(&ts), broadcast)
+                    .await?;
             }
             kinds::SLACK_ALL_ALERTS_CLOSED => {
                 let reply = messages::all_alerts_closed_reply();
-                self.post(&target, reply, &instead, Some(&ts), true).await?;
+                self.post(&target, reply, &instead, Some(&ts), broadcast)
+                    .await?;
             }
             _ => {
-                for note in &job.notes {
-                    let note = messages::thread_note(note, incident.id, site);
-                    self.post(&target, note, &instead, Some(&ts), false).await?;
+                let worded = job.news.iter().map(messages::note_text);
+                for note in job.notes.iter().cloned().chain(worded) {
+                    let note = messages::thread_note(&note, incident.id, site);
+                    self.post(&target, note, &instead, Some(&ts), broadcast)
+                        .await?;
                 }
             }
         }

@@ -2,6 +2,8 @@
 //! it in notifications and reads it to screen readers.
 
 use super::limits::{self, SECTION_TEXT, escape, fit_mrkdwn, fit_mrkdwn_between};
+use crate::domain::input::MAX_TITLE_CHARS;
+use crate::domain::notification::{Markup, Note};
 use crate::domain::{Incident, IncidentStatus};
 use crate::links;
 use serde_json::{Value, json};
@@ -162,9 +164,32 @@ pub fn auto_dismissed_reply(incident_id: i64, site: &url::Url) -> SlackMessageCo
     )
 }
 
+/// Notes worded in mrkdwn: names and update texts are text, never markup.
+struct Mrkdwn;
+
+impl Markup for Mrkdwn {
+    fn text(&self, text: &str) -> String {
+        escape(text)
+    }
+    fn strong(&self, value: &str) -> String {
+        format!("*{value}*")
+    }
+    fn quote(&self, text: &str) -> String {
+        text.lines()
+            .map(|l| format!("> {}", escape(l)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// What a thread note says, in mrkdwn.
+pub fn note_text(note: &Note) -> String {
+    note.words(&Mrkdwn)
+}
+
 /// A thread reply saying what changed and who changed it; `note` is our own mrkdwn, with
-/// outside text already escaped by whoever built it. A long one (an update's text) is
-/// shortened, linking to the incident's admin page.
+/// outside text already escaped (`note_text`). A long one (an update's text) is shortened,
+/// linking to the incident's admin page.
 pub fn thread_note(note: &str, incident_id: i64, site: &url::Url) -> SlackMessageContent {
     let note = fit_mrkdwn(
         note,
@@ -298,7 +323,9 @@ fn update_modal_with(
     view_from(view, "update modal")
 }
 
-/// The statuses an incident may be created with from Slack.
+/// The statuses Slack's create form offers: what the on-call announces or reports now. The
+/// rules (`domain::input::may_create`) allow `resolved` too, for recording an incident after
+/// the fact, which is done on the admin page, where its end can be given.
 pub const CREATE_STATUSES: [IncidentStatus; 3] = [
     IncidentStatus::Planned,
     IncidentStatus::Confirmed,
@@ -335,7 +362,7 @@ pub fn create_modal(now: jiff::Timestamp) -> Option<slack_morphism::prelude::Sla
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
             {"type": "input", "block_id": "title", "label": {"type": "plain_text", "text": "Title"},
-             "element": {"type": "plain_text_input", "action_id": "title", "max_length": 200}},
+             "element": {"type": "plain_text_input", "action_id": "title", "max_length": MAX_TITLE_CHARS}},
             {"type": "input", "block_id": "status", "label": {"type": "plain_text", "text": "Status"},
              "element": {"type": "static_select", "action_id": "status", "options": statuses,
                          "initial_option": option(IncidentStatus::Confirmed.label(), "confirmed")}},

@@ -1,5 +1,6 @@
 //! The Slack bot. Every Web API call runs as a durable job (see `crate::jobs`); this module
-//! owns those jobs' handlers, the messages they send and the client they send them with.
+//! owns those jobs' handlers, the messages they send and the client they send them with, and
+//! the endpoint Slack calls (`routes.rs`: events and interactivity over HTTP).
 //!
 //! Settings are read from the database for every job, with the `MONOSTAT_SLACK_*` variables on
 //! top, so a change on the admin page takes effect without a restart.
@@ -10,10 +11,12 @@ pub mod interactions;
 mod jobs;
 mod limits;
 mod messages;
+mod routes;
 pub mod settings;
 pub mod socket_mode;
 
 pub use api::{SlackApi, SlackCallError};
+pub use routes::{SlackParts, SlackState, routes};
 
 use crate::config::Config;
 use crate::service::Services;
@@ -28,5 +31,4 @@ pub struct Bot {
     pub config: Arc<Config>,
 }
 pub use jobs::{SlackJobs, register};
-pub use limits::escape;
 pub use messages::incident_message;

@@ -1,5 +1,5 @@
-//! The durable job queue's table. The rules (backoff, leases, giving up) live in `crate::jobs`;
-//! this file only reads and writes rows.
+//! The durable job queue's table. The rules (backoff, leases, giving up) live in the `jobs`
+//! module, which builds on this one; this file only reads and writes rows.
 //!
 //! Every update of a claimed job names the attempt number it was claimed with: if its lease ran
 //! out and another worker claimed it again, the late writer's update matches no row.

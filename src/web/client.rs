@@ -7,14 +7,15 @@
 //! an entry is a trusted proxy, step one further left; the first address that is not a trusted
 //! proxy is the client.
 
-use super::AppState;
+use crate::config::Config;
 use crate::net::{TrustedProxies, canonical};
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use std::convert::Infallible;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,18 +101,24 @@ impl fmt::Display for Client {
     }
 }
 
-impl FromRequestParts<AppState> for Client {
+/// Any router whose state yields the configuration (for the trusted proxies) can extract it.
+impl<S> FromRequestParts<S> for Client
+where
+    S: Send + Sync,
+    Arc<Config>: FromRef<S>,
+{
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Infallible> {
         // Served without connection info (never in `app`), the peer is unknown: count it as one
         // unspecified client rather than fail the request.
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |info| info.0);
+        let config = Arc::<Config>::from_ref(state);
         Ok(Client::resolve(
-            &state.config.trusted_proxies,
+            &config.trusted_proxies,
             peer,
             &parts.headers,
         ))

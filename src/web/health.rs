@@ -1,6 +1,6 @@
 //! `GET /healthz`: is this instance able to serve? Load balancers and container runtimes ask.
 
-use super::AppState;
+use crate::storage::Db;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -10,8 +10,8 @@ use std::time::Duration;
 /// A health check that hangs is as bad as a failed one; answer within this.
 const DATABASE_CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
-pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    match tokio::time::timeout(DATABASE_CHECK_TIMEOUT, state.db.ping()).await {
+pub async fn healthz(State(db): State<Db>) -> (StatusCode, Json<Value>) {
+    match tokio::time::timeout(DATABASE_CHECK_TIMEOUT, db.ping()).await {
         Ok(Ok(())) => (
             StatusCode::OK,
             Json(json!({"status": "ok", "database": "ok"})),

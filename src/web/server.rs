@@ -32,27 +32,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
 use tower::Service;
 
-/// The server's limits; [`HttpLimits::default`] is what production runs with, tests shorten them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HttpLimits {
-    pub header_timeout: Duration,
-    pub body_timeout: Duration,
-    /// `None`: derived from the file limit at start-up ([`connection_cap`]), which also bounds
-    /// a number set here.
-    pub max_connections: Option<usize>,
-    pub shutdown_grace: Duration,
-}
-
-impl Default for HttpLimits {
-    fn default() -> Self {
-        HttpLimits {
-            header_timeout: Duration::from_secs(10),
-            body_timeout: Duration::from_secs(30),
-            max_connections: None,
-            shutdown_grace: Duration::from_secs(15),
-        }
-    }
-}
+pub use crate::config::HttpLimits;
 
 /// Request heads larger than this are refused (431): a half-sent request may hold this much
 /// memory, so it is what a thousand of them cost.

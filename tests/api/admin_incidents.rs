@@ -9,7 +9,7 @@ use crate::on_both_backends;
 use monostat::jobs::WorkerSettings;
 use std::time::Duration;
 
-fn thread_texts(slack: &FakeSlack) -> Vec<String> {
+pub fn thread_texts(slack: &FakeSlack) -> Vec<String> {
     slack
         .calls_to("chat.postMessage")
         .into_iter()
@@ -64,7 +64,7 @@ async fn admin_changes_reach_slack_the_page_and_subscribers(backend: Backend) {
         )
         .await;
     assert_eq!(page.status, 400);
-    assert!(page.contains("Enter a title."));
+    assert!(page.contains("Give the incident a title."));
     assert!(page.contains("Planned maintenance starts in the future."));
     assert!(page.contains("Planned maintenance needs an end."));
     assert!(page.contains("Kept *as typed*"));

@@ -1,7 +1,7 @@
 //! The settings pages: what an admin changes shows on the public page at once, bad values are
 //! refused next to their field with nothing saved, and uploaded logos cannot carry scripts.
 
-use crate::admin::{PASSWORD, USER, create_user};
+use crate::admin::{PASSWORD, USER};
 use crate::admin_client::Browser;
 use crate::helpers::{Backend, Hooks, TestApp, TestDatabase, eventually};
 use crate::on_both_backends;
@@ -16,14 +16,6 @@ const PNG: &[u8] = &[
     0x00, 0x05, 0x00, 0x01, 0xe2, 0x26, 0x05, 0x9b, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44,
     0xae, 0x42, 0x60, 0x82,
 ];
-
-async fn logged_in(app: &TestApp) -> Browser {
-    create_user(app, USER, PASSWORD).await;
-    let browser = Browser::new(&app.base_url);
-    let page = browser.log_in(USER, PASSWORD).await;
-    assert_eq!(page.status, 303);
-    browser
-}
 
 async fn public_page_shows(app: &TestApp, text: &str) {
     eventually(Duration::from_secs(10), || async {
@@ -55,7 +47,7 @@ fn site_fields<'a>(name: &'a str, primary: &'a str) -> Vec<(&'a str, &'a str)> {
 async fn site_settings_show_on_the_public_page(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
-    let browser = logged_in(&app).await;
+    let browser = app.admin().await;
 
     // A bad colour and a bad URL: both named next to their field, nothing saved, input kept.
     let mut bad = site_fields("Ticket Shop", "red");
@@ -108,7 +100,7 @@ async fn site_settings_show_on_the_public_page(backend: Backend) {
 async fn logos_are_checked_before_they_are_served(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
-    let browser = logged_in(&app).await;
+    let browser = app.admin().await;
     let csrf = browser.get("/admin/settings/site").await.csrf();
     let action = format!("/admin/settings/logo?csrf={csrf}");
 
@@ -180,7 +172,7 @@ async fn logos_are_checked_before_they_are_served(backend: Backend) {
 async fn hook_urls_are_shown_and_the_secret_can_be_replaced(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
-    let browser = logged_in(&app).await;
+    let browser = app.admin().await;
     let page = browser.get("/admin/settings/hooks").await;
     let url_of = |body: &str, id: &str| {
         let marker = format!("id=\"{id}\" value=\"");
@@ -239,7 +231,7 @@ async fn slack_settings_are_masked_and_tested(backend: Backend) {
         |_| {},
     )
     .await;
-    let browser = logged_in(&app).await;
+    let browser = app.admin().await;
 
     let page = browser
         .submit("/admin/settings/slack", "/admin/settings/slack/test", &[])

@@ -120,7 +120,8 @@ async fn an_opsgenie_create_opens_a_suspected_outage(backend: Backend) {
         slack,
         vec![serde_json::json!({
             "incident_id": incident.id,
-            "alert_message": "[FAKE] HTTP probe failed for https://shop.example.test/"
+            "alert_message": "[FAKE] HTTP probe failed for https://shop.example.test/",
+            "broadcast": false
         })]
     );
     app.stop().await;
@@ -283,7 +284,7 @@ async fn closing_the_last_alert_dismisses_a_suspected_incident(backend: Backend)
     drop(conn);
     assert_eq!(
         jobs_of_kind(&app, "slack.auto_dismissed").await,
-        vec![serde_json::json!({"incident_id": incident.id})]
+        vec![serde_json::json!({"incident_id": incident.id, "broadcast": true})]
     );
 
     // Monitoring fires again later: a new suspicion, not the dismissed one revived.
@@ -325,7 +326,7 @@ async fn closing_the_last_alert_of_a_confirmed_incident_asks_a_human_to_resolve_
     assert_eq!(after.end, None);
     assert_eq!(
         jobs_of_kind(&app, "slack.all_alerts_closed").await,
-        vec![serde_json::json!({"incident_id": incident.id})]
+        vec![serde_json::json!({"incident_id": incident.id, "broadcast": true})]
     );
     assert!(jobs_of_kind(&app, "slack.auto_dismissed").await.is_empty());
     app.stop().await;

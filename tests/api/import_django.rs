@@ -358,3 +358,56 @@ async fn an_original_on_postgresql_moves_over_alike() {
     a.stop().await;
     b.stop().await;
 }
+
+/// Decision: the import keeps what the original allowed although today's rules refuse it (a
+/// title over 200 characters), and says so; it refuses only a title that is missing, naming the
+/// incident, and then imports nothing.
+async fn titles_the_original_allowed_are_kept_and_a_missing_one_is_refused(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let copy = dir.path().join("original.sqlite3");
+    std::fs::copy(ORIGINAL, &copy).expect("copy of the original");
+    let from = format!("sqlite://{}", copy.display());
+    let set_title = |title: String| {
+        let from = from.clone();
+        async move {
+            use sqlx::Connection;
+            sqlx::any::install_default_drivers();
+            let mut conn = sqlx::AnyConnection::connect(&from).await.expect("copy");
+            sqlx::query("UPDATE core_incident SET title = $1 WHERE id = 2")
+                .bind(title)
+                .execute(&mut conn)
+                .await
+                .expect("title set");
+            conn.close().await.expect("closed");
+        }
+    };
+
+    set_title(String::new()).await;
+    let output = import(&db, &from, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stderr),
+        "monostat: incident 2: title: Give the incident a title; nothing was imported\n"
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM incidents").await, 0);
+
+    let long = "A long title from the original ".repeat(8);
+    set_title(long.clone()).await;
+    let output = import(&db, &from, &[]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stdout).contains(
+            "Note: incident 2: title: At most 200 characters (kept as the original has it; a \
+             new value must follow today's rules)\n"
+        ),
+        "{}",
+        text(&output.stdout)
+    );
+    let page = app.get("/2026-11-24/2").await.text().await.expect("page");
+    assert!(page.contains(long.trim()), "{page}");
+    app.stop().await;
+}
+
+on_both_backends!(titles_the_original_allowed_are_kept_and_a_missing_one_is_refused);

@@ -22,6 +22,7 @@ mod fuzz_findings;
 mod health;
 mod hooks;
 mod import_django;
+mod incident_rules;
 mod instances;
 mod jobs;
 mod metrics;

@@ -341,10 +341,7 @@ async fn the_home_tab_create_form_refuses_a_5000_character_title_and_takes_long_
     let (status, body) = app.submit_modal(&submission).await;
     assert_eq!(status, 200);
     let answer: Value = serde_json::from_str(&body).expect("JSON");
-    assert_eq!(
-        answer["errors"]["title"],
-        "Keep the title under 200 characters."
-    );
+    assert_eq!(answer["errors"]["title"], "At most 200 characters.");
     assert!(
         incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
             .await

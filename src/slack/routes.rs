@@ -2,21 +2,36 @@
 //! over HTTP. Every request must carry a valid `v0` signature made with the signing secret
 //! within the last five minutes; anything else is answered 401 and changes nothing.
 
-use super::{AppState, WebError};
-use crate::slack::interactions;
+use super::{Bot, interactions};
+use crate::web::WebError;
+use crate::web::secrets::Secrets;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use slack_morphism::prelude::*;
 use slack_morphism::signature_verifier::SlackEventSignatureVerifier;
+use std::sync::Arc;
 
 /// Slack's payloads are a few KiB; a view with many blocks stays far below this.
 const MAX_SLACK_BODY: usize = 1024 * 1024;
 
-pub fn routes() -> Router<AppState> {
+/// What Slack's requests use: one `Arc`, so taking it costs a request one clone.
+pub type SlackState = Arc<SlackParts>;
+
+pub struct SlackParts {
+    /// The signing secret, from memory.
+    pub secrets: Secrets,
+    pub bot: Bot,
+}
+
+pub fn routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    SlackState: FromRef<S>,
+{
     Router::new()
         .route("/integrations/slack/events", post(slack_events))
         .route("/integrations/slack/events/", post(slack_events))
@@ -29,7 +44,7 @@ fn unauthorized(reason: &str) -> Response {
 }
 
 async fn slack_events(
-    State(state): State<AppState>,
+    State(state): State<SlackState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, WebError> {
@@ -68,7 +83,7 @@ async fn slack_events(
         let event: SlackInteractionEvent = serde_json::from_str(&payload).map_err(|e| {
             WebError::BadRequest(format!("the payload is not a Slack interaction: {e}"))
         })?;
-        let response = interactions::handle(&state.bot(), event)
+        let response = interactions::handle(&state.bot, event)
             .await
             .map_err(|e| match e {
                 interactions::InteractionError::Storage(e) => WebError::Storage(e),
@@ -88,7 +103,7 @@ async fn slack_events(
         )
             .into_response()),
         SlackPushEvent::EventCallback(callback) => {
-            crate::slack::events::handle(&state.bot(), callback).await?;
+            super::events::handle(&state.bot, callback).await?;
             Ok(StatusCode::OK.into_response())
         }
         SlackPushEvent::AppRateLimited(_) => {

@@ -1,20 +1,27 @@
 //! Subscribing, confirming and unsubscribing, as pages and plain forms. Nothing here changes
 //! anything on a GET: link scanners open every link in a mail.
 
-use super::AppState;
-use super::client::Client;
-use super::csrf;
-use crate::public::{SiteView, html, not_found, site};
+use super::state::PublicState;
+use super::{SiteView, html, not_found, site};
+use crate::config::Config;
 use crate::service::subscriptions::{self, SubscribeError, TokenOutcome, TokenState};
+use crate::web::client::Client;
+use crate::web::csrf;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{FromRef, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use std::sync::Arc;
 
-pub fn routes() -> Router<AppState> {
+/// Subscribing and unsubscribing: forms that strangers send, logged like every write.
+pub fn routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    PublicState: FromRef<S>,
+    Arc<Config>: FromRef<S>,
+{
     Router::new()
         .route(
             "/subscribe",
@@ -30,7 +37,7 @@ pub fn routes() -> Router<AppState> {
             get(unsubscribe_page).post(unsubscribe),
         )
         .layer(axum::extract::DefaultBodyLimit::max(
-            super::STRANGERS_BODY_LIMIT,
+            crate::web::STRANGERS_BODY_LIMIT,
         ))
 }
 
@@ -116,8 +123,8 @@ fn message(
 }
 
 /// The site, if subscriptions are allowed; otherwise the 404 page, as if there were no such page.
-async fn subscriptions_site(state: &AppState) -> Result<Arc<SiteView>, Response> {
-    let site = site(state).await?;
+async fn subscriptions_site(state: &PublicState) -> Result<Arc<SiteView>, Response> {
+    let site = site(&state.pages).await?;
     if site.allow_subscriptions {
         Ok(site)
     } else {
@@ -127,18 +134,18 @@ async fn subscriptions_site(state: &AppState) -> Result<Arc<SiteView>, Response>
 
 /// A page that only says something, in the site's style.
 async fn notice(
-    state: &AppState,
+    state: &PublicState,
     status: StatusCode,
     title: &str,
     paragraphs: &[&str],
 ) -> Response {
-    match site(state).await {
+    match site(&state.pages).await {
         Ok(site) => message(status, &site, title, paragraphs, None, None),
         Err(response) => response,
     }
 }
 
-fn secure(state: &AppState) -> bool {
+fn secure(state: &PublicState) -> bool {
     state.config.site_url.scheme() == "https"
 }
 
@@ -167,7 +174,7 @@ fn expired(site: &SiteView) -> Response {
     )
 }
 
-async fn form(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn form(State(state): State<PublicState>, headers: HeaderMap) -> Response {
     let site = match subscriptions_site(&state).await {
         Ok(site) => site,
         Err(response) => return response,
@@ -188,7 +195,7 @@ async fn form(State(state): State<AppState>, headers: HeaderMap) -> Response {
 }
 
 async fn submit(
-    State(state): State<AppState>,
+    State(state): State<PublicState>,
     client: Client,
     headers: HeaderMap,
     Form(input): Form<SubscribeForm>,
@@ -219,7 +226,7 @@ async fn submit(
     let consent = input.consent.as_deref() == Some("yes");
     let result = if consent {
         subscriptions::subscribe(
-            &state.services(),
+            &state.services,
             &input.email,
             state.config.mail.opt_in_mails_per_hour,
         )
@@ -271,7 +278,7 @@ async fn submit(
     response
 }
 
-async fn done(State(state): State<AppState>) -> Response {
+async fn done(State(state): State<PublicState>) -> Response {
     let limits = format!(
         "Nothing after a few minutes? Please look in your spam folder. So that this form cannot be used against anybody's inbox, we send at most {} such mails to one address a day, and each link works for {} hours.",
         subscriptions::OPT_IN_MAILS_PER_RECIPIENT,
@@ -293,28 +300,28 @@ async fn done(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn confirmed(State(state): State<AppState>) -> Response {
+async fn confirmed(State(state): State<PublicState>) -> Response {
     notice(&state, StatusCode::OK, "You are subscribed", &[
                 "From now on we will mail you when an incident is confirmed, changes or is resolved. Every mail has a link to unsubscribe.",
             ]).await
 }
 
-async fn unknown_token(state: AppState) -> Response {
+async fn unknown_token(state: PublicState) -> Response {
     notice(&state, StatusCode::NOT_FOUND, "Link not valid", &[
                 "This link is not (or no longer) valid. If you have unsubscribed already, there is nothing more to do.",
             ]).await
 }
 
 async fn confirm_page(
-    State(state): State<AppState>,
+    State(state): State<PublicState>,
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let site = match site(&state).await {
+    let site = match site(&state.pages).await {
         Ok(site) => site,
         Err(response) => return response,
     };
-    match subscriptions::token_state(&state.services(), &token).await {
+    match subscriptions::token_state(&state.services, &token).await {
         Err(e) => unavailable(&site, e),
         Ok(TokenState::Unknown) => unknown_token(state).await,
         Ok(TokenState::Expired) => expired_sign_up(&site),
@@ -370,19 +377,19 @@ fn already_confirmed(site: &SiteView) -> Response {
 }
 
 async fn confirm(
-    State(state): State<AppState>,
+    State(state): State<PublicState>,
     Path(token): Path<String>,
     headers: HeaderMap,
     Form(input): Form<TokenForm>,
 ) -> Response {
-    let site = match site(&state).await {
+    let site = match site(&state.pages).await {
         Ok(site) => site,
         Err(response) => return response,
     };
     if !csrf::verify(&headers, &input.csrf) {
         return expired(&site);
     }
-    match subscriptions::confirm(&state.services(), &token).await {
+    match subscriptions::confirm(&state.services, &token).await {
         Ok(TokenOutcome::Done) => Redirect::to("/subscribe/confirmed").into_response(),
         Ok(TokenOutcome::AlreadyDone) => already_confirmed(&site),
         Ok(TokenOutcome::Expired) => expired_sign_up(&site),
@@ -392,15 +399,15 @@ async fn confirm(
 }
 
 async fn unsubscribe_page(
-    State(state): State<AppState>,
+    State(state): State<PublicState>,
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let site = match site(&state).await {
+    let site = match site(&state.pages).await {
         Ok(site) => site,
         Err(response) => return response,
     };
-    match subscriptions::token_state(&state.services(), &token).await {
+    match subscriptions::token_state(&state.services, &token).await {
         Err(e) => unavailable(&site, e),
         Ok(TokenState::Unknown | TokenState::Expired) => unknown_token(state).await,
         Ok(TokenState::Active | TokenState::Pending) => {
@@ -422,12 +429,12 @@ async fn unsubscribe_page(
 }
 
 async fn unsubscribe(
-    State(state): State<AppState>,
+    State(state): State<PublicState>,
     Path(token): Path<String>,
     headers: HeaderMap,
     Form(input): Form<TokenForm>,
 ) -> Response {
-    let site = match site(&state).await {
+    let site = match site(&state.pages).await {
         Ok(site) => site,
         Err(response) => return response,
     };
@@ -436,7 +443,7 @@ async fn unsubscribe(
     if !one_click && !csrf::verify(&headers, &input.csrf) {
         return expired(&site);
     }
-    match subscriptions::unsubscribe(&state.services(), &token).await {
+    match subscriptions::unsubscribe(&state.services, &token).await {
         Ok(TokenOutcome::Done | TokenOutcome::AlreadyDone) if one_click => message(
             StatusCode::OK,
             &site,
@@ -453,7 +460,7 @@ async fn unsubscribe(
     }
 }
 
-async fn unsubscribed(State(state): State<AppState>) -> Response {
+async fn unsubscribed(State(state): State<PublicState>) -> Response {
     notice(
         &state,
         StatusCode::OK,

@@ -1,6 +1,6 @@
 //! `/metrics`: this instance's counters and the shared job queue, in Prometheus text format.
 
-use super::AppState;
+use super::state::AppState;
 use crate::config::MetricsAccess;
 use crate::metrics::label;
 use axum::extract::{MatchedPath, Request, State};
@@ -38,7 +38,7 @@ fn allowed(access: &MetricsAccess, headers: &HeaderMap) -> Option<bool> {
 
 pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match allowed(&state.config.metrics, &headers) {
-        None => return crate::public::not_found(State(state)).await,
+        None => return crate::public::not_found(State(state.public.clone())).await,
         Some(false) => {
             return (
                 StatusCode::UNAUTHORIZED,
@@ -101,7 +101,7 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
     let _ = writeln!(
         out,
         "monostat_password_hashes_total {}",
-        state.admin_limits.password_hashes()
+        state.admin.admin_limits.password_hashes()
     );
     let depth = match state.db.acquire().await {
         Ok(mut conn) => crate::storage::jobs::queue_depth(&mut conn).await.ok(),

@@ -1,4 +1,5 @@
-//! Checks an uploaded logo before it is stored and served on the public page.
+//! The uploaded logo: the check before it is stored and served on the public page, and the
+//! names it is stored under. The admin pages check it, the public page and start-up read it.
 //!
 //! The logo is served from our own origin, so a hostile SVG would be stored
 //! XSS. SVGs with anything active or external are rejected rather than
@@ -76,6 +77,21 @@ impl LogoFormat {
             Self::Svg => "image/svg+xml",
         }
     }
+}
+
+/// Names of stored logos carry their content's hash, so that browsers may keep them for good.
+pub fn is_media_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix("logo.") else {
+        return false;
+    };
+    let Some((hash, ext)) = rest.split_once('.') else {
+        return false;
+    };
+    hash.len() == 16
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        && matches!(ext, "png" | "jpg" | "webp" | "svg")
 }
 
 /// Why a logo was refused, worded for the admin who uploaded it.
@@ -440,6 +456,14 @@ fn shorten(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_hashed_logo_names_are_media() {
+        assert!(super::is_media_name("logo.0123456789abcdef.svg"));
+        assert!(!super::is_media_name("logo.0123456789abcdef.html"));
+        assert!(!super::is_media_name("../monostat.db"));
+        assert!(!super::is_media_name("logo.0123456789ABCDEF.png"));
+    }
+
     #[test]
     fn style_split_by_a_comment_is_refused() {
         for svg in [

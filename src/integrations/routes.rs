@@ -6,14 +6,17 @@
 //! the body limit: over-long texts are kept cut and a delivery of many alerts is applied in
 //! several transactions (see `service::alerts::apply`); the answer says what was cut.
 
-use super::{AppState, WebError};
+use super::{alertmanager, opsgenie};
 use crate::domain::alerts::{MAX_ALERT_ID_BYTES, MAX_ALERT_TEXT_BYTES};
-use crate::integrations::{alertmanager, opsgenie};
+use crate::service::Services;
 use crate::service::alerts::{self, AlertSource, IntakeReport};
+use crate::web::WebError;
+use crate::web::secrets::Secrets;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, FromRef, Path, State};
 use axum::routing::post;
+use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
 /// Real deliveries are a few KiB (OpsGenie truncates descriptions to 1000 characters;
@@ -22,7 +25,20 @@ use subtle::ConstantTimeEq;
 /// `service::alerts::apply` takes in bounded transactions.
 pub const MAX_HOOK_BODY: usize = 1024 * 1024;
 
-pub fn routes(state: AppState) -> Router<AppState> {
+/// What the alert hooks use: one `Arc`, so taking it costs a delivery one clone.
+pub type HookState = Arc<HookParts>;
+
+pub struct HookParts {
+    /// The hook secret, from memory.
+    pub secrets: Secrets,
+    pub services: Services,
+}
+
+pub fn routes<S>(state: HookState) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    HookState: FromRef<S>,
+{
     Router::new()
         // With and without the trailing slash: the original's Django URLs had one.
         .route("/integrations/opsgenie/hook/{secret}", post(opsgenie_hook))
@@ -41,7 +57,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
 }
 
 async fn require_secret(
-    State(state): State<AppState>,
+    State(state): State<HookState>,
     Path(secret): Path<String>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
@@ -52,20 +68,23 @@ async fn require_secret(
     }
 }
 
-async fn opsgenie_hook(State(state): State<AppState>, body: Bytes) -> Result<String, WebError> {
+async fn opsgenie_hook(State(state): State<HookState>, body: Bytes) -> Result<String, WebError> {
     let delivery = opsgenie::parse(&body).map_err(|e| WebError::BadRequest(e.0))?;
     if delivery.events.is_empty() {
         tracing::info!(action = %delivery.action, "OpsGenie action ignored");
         return Ok("OK".into());
     }
-    let report = alerts::apply(&state.services(), AlertSource::Opsgenie, &delivery.events).await?;
+    let report = alerts::apply(&state.services, AlertSource::Opsgenie, &delivery.events).await?;
     tracing::info!(action = %delivery.action, ?report, "OpsGenie delivery applied");
     Ok(answer(&report))
 }
 
-async fn alertmanager_hook(State(state): State<AppState>, body: Bytes) -> Result<String, WebError> {
+async fn alertmanager_hook(
+    State(state): State<HookState>,
+    body: Bytes,
+) -> Result<String, WebError> {
     let events = alertmanager::parse(&body).map_err(|e| WebError::BadRequest(e.0))?;
-    let report = alerts::apply(&state.services(), AlertSource::Alertmanager, &events).await?;
+    let report = alerts::apply(&state.services, AlertSource::Alertmanager, &events).await?;
     tracing::info!(
         alerts = events.len(),
         ?report,
@@ -109,7 +128,7 @@ fn answer(report: &IntakeReport) -> String {
 
 /// The secret from `MONOSTAT_WEBHOOK_SECRET` if set, else the stored one (both from memory);
 /// compared in constant time so response timing reveals nothing about it.
-async fn check_secret(state: &AppState, given: &str) -> Result<(), WebError> {
+async fn check_secret(state: &HookState, given: &str) -> Result<(), WebError> {
     let expected = state.secrets.get().await?.webhook;
     if bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
         Ok(())

@@ -3,12 +3,23 @@
 //! `main` and the integration tests start monostat the same way: [`Application::build`] opens
 //! the database, migrates it, binds the listener (port 0 in tests) and starts nothing yet;
 //! [`Application::run`] serves until the shutdown token is cancelled (SIGINT/SIGTERM in `main`).
+//!
+//! `app` is the top of the module layering: it alone knows every area, puts the request state
+//! together ([`state`]) and the routes ([`mod@router`]); `/metrics`, which reads every area's
+//! counters, lives here too.
+
+mod metrics;
+pub mod router;
+pub mod state;
+
+pub use router::router;
+pub use state::{AppState, Parts};
 
 use crate::config::Config;
 use crate::jobs::{JobRegistry, Jobs, WorkerSettings};
 use crate::redis::SharedRedis;
 use crate::storage::{self, Db};
-use crate::web::{self, AppState};
+use crate::web;
 use rand::Rng;
 use rand::distr::Alphanumeric;
 use std::net::SocketAddr;
@@ -165,27 +176,55 @@ impl Application {
         if let Err(e) = pages.refresh().await {
             tracing::warn!(error = %e, "cannot render the public pages yet");
         }
+        let services = crate::service::Services {
+            db: db.clone(),
+            jobs: jobs.clone(),
+            changes: changes.clone(),
+        };
+        let bot = crate::slack::Bot {
+            services: services.clone(),
+            api: slack_api.clone(),
+            config: config.clone(),
+        };
+        let secrets =
+            crate::web::secrets::Secrets::new(db.clone(), config.clone(), changes.clone());
+        let socket_mode = crate::slack::socket_mode::Status::default();
         Ok(Self {
-            state: AppState::new(crate::web::Parts {
-                secrets: crate::web::secrets::Secrets::new(
-                    db.clone(),
-                    config.clone(),
-                    changes.clone(),
-                ),
+            state: AppState::new(Parts {
+                public: Arc::new(crate::public::PublicParts {
+                    config: config.clone(),
+                    db: db.clone(),
+                    pages: pages.clone(),
+                    services: services.clone(),
+                    subscribe_limiter: crate::web::rate_limit::Allowance::new(
+                        "subscribe",
+                        SUBSCRIBE_BURST,
+                        SUBSCRIBE_REFILL,
+                        redis.clone(),
+                    ),
+                }),
+                admin: Arc::new(crate::admin::AdminParts {
+                    config: config.clone(),
+                    db: db.clone(),
+                    jobs: jobs.clone(),
+                    changes: changes.clone(),
+                    slack: slack_api,
+                    socket_mode: socket_mode.clone(),
+                    admin_limits: crate::admin::LoginLimits::new(redis.clone()),
+                    pages: pages.clone(),
+                }),
+                slack: Arc::new(crate::slack::SlackParts {
+                    secrets: secrets.clone(),
+                    bot: bot.clone(),
+                }),
+                hooks: Arc::new(crate::integrations::HookParts { secrets, services }),
                 config,
                 db,
                 jobs,
-                slack: slack_api,
                 changes,
                 pages,
-                subscribe_limiter: crate::web::rate_limit::Allowance::new(
-                    "subscribe",
-                    SUBSCRIBE_BURST,
-                    SUBSCRIBE_REFILL,
-                    redis.clone(),
-                ),
-                admin_limits: crate::admin::LoginLimits::new(redis.clone()),
-                socket_mode: Default::default(),
+                bot,
+                socket_mode,
                 requests: Default::default(),
             }),
             redis,
@@ -226,7 +265,7 @@ impl Application {
         });
         let worker = tokio::spawn(state.jobs.clone().run(shutdown.clone()));
         let socket_mode = tokio::spawn(crate::slack::socket_mode::supervise(
-            state.bot(),
+            state.bot.clone(),
             state.socket_mode.clone(),
             shutdown.clone(),
         ));
@@ -239,8 +278,7 @@ impl Application {
             "monostat is serving"
         );
         let limits = state.config.http.clone();
-        let served =
-            web::server::serve(listener, web::router(state), limits, shutdown.clone()).await;
+        let served = web::server::serve(listener, router(state), limits, shutdown.clone()).await;
         // The server only returns early on an I/O error; make sure the worker stops too.
         shutdown.cancel();
         if let Err(e) = worker.await {
@@ -291,8 +329,7 @@ async fn adopt_logo_file(db: &Db, data_dir: &std::path::Path) -> Result<(), stor
     let Some(name) = storage::settings::site(&mut conn).await?.logo else {
         return Ok(());
     };
-    if !crate::admin::settings::is_media_name(&name)
-        || storage::media::get(&mut conn, &name).await?.is_some()
+    if !crate::logo::is_media_name(&name) || storage::media::get(&mut conn, &name).await?.is_some()
     {
         return Ok(());
     }

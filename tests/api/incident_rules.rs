@@ -1,0 +1,259 @@
+//! The incident rules (`domain::input`) and who hears of a change (`domain::notification`), as
+//! people meet them on the admin pages and in Slack: where the copies of a rule used to
+//! disagree, each decision in `docs/architecture.md` is shown here by what people see (pages,
+//! Slack's answers and messages, mails).
+
+use crate::admin_client::Page;
+use crate::admin_incidents::{app_with_mail_and_slack, thread_texts};
+use crate::admin_people::add_subscriber;
+use crate::fake_slack::FakeSlack;
+use crate::helpers::{Backend, SmtpSink, TestDatabase, eventually};
+use crate::on_both_backends;
+use crate::slack_http::app_with_slack;
+use serde_json::Value;
+use std::time::Duration;
+
+const CREATE_SUBMISSION: &str = include_str!("../fixtures/slack_view_submission_create.json");
+
+/// A time as the admin form's `datetime-local` fields take it, `days` from now.
+fn form_time(days: i64) -> String {
+    (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * days))
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// The incident's own messages (not thread replies) posted to the channel.
+fn channel_messages(slack: &FakeSlack) -> Vec<String> {
+    slack
+        .calls_to("chat.postMessage")
+        .into_iter()
+        .filter(|c| c.body.get("thread_ts").is_none())
+        .map(|c| c.body.to_string())
+        .collect()
+}
+
+/// The admin page of the incident the redirect after saving the new-incident form names.
+fn edit_path(created: &Page) -> String {
+    let location = created.location.clone().expect("a redirect");
+    location.split('?').next().expect("a path").to_owned()
+}
+
+/// Decision: changing an incident to planned is news for subscribers who heard nothing of it,
+/// as creating it as planned is (it used to mail only on creation), and it needs what
+/// announcing maintenance needs: a start ahead and an end (it used to be checked on creation
+/// only).
+async fn changing_an_incident_to_planned_announces_the_maintenance(backend: Backend) {
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let app = app_with_mail_and_slack(&db, &sink, &slack).await;
+    add_subscriber(&app, "jane@example.com", true).await;
+    let browser = app.admin().await;
+    // Entered as ongoing by mistake, without telling subscribers.
+    let title = ("title", "Database upgrade");
+    let severity = ("severity", "maintenance");
+    let started = form_time(-1);
+    let page = browser
+        .submit(
+            "/admin/incidents/new",
+            "/admin/incidents/new",
+            &[
+                title,
+                ("status", "confirmed"),
+                severity,
+                ("start", &started),
+                ("no_notify", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let edit = edit_path(&page);
+    app.settle().await;
+    assert!(sink.mails_to("jane@example.com").is_empty());
+
+    let page = browser
+        .submit(
+            &edit,
+            &edit,
+            &[title, ("status", "planned"), severity, ("start", &started)],
+        )
+        .await;
+    assert_eq!(page.status, 400, "{}", page.body);
+    assert!(page.contains("Planned maintenance starts in the future."));
+    assert!(page.contains("Planned maintenance needs an end."));
+
+    let (start, end) = (form_time(1), form_time(2));
+    let page = browser
+        .submit(
+            &edit,
+            &edit,
+            &[
+                title,
+                ("status", "planned"),
+                severity,
+                ("start", &start),
+                ("end", &end),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    app.settle().await;
+    let mails = eventually(Duration::from_secs(10), || async {
+        Some(sink.mails_to("jane@example.com")).filter(|m| !m.is_empty())
+    })
+    .await;
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert_eq!(
+        mails[0]["headers"]["Subject"],
+        "[Maintenance] Planned maintenance posted"
+    );
+    assert!(
+        thread_texts(&slack)
+            .iter()
+            .any(|t| t.contains("the status to *Planned*")),
+        "{:?}",
+        thread_texts(&slack)
+    );
+    app.stop().await;
+}
+
+/// Decision: people create incidents as planned, confirmed, watching or resolved; suspicions
+/// are monitoring's and a dismissed incident is a false alarm (the admin pages used to create
+/// both), and nobody but monitoring makes an incident suspected (the admin pages used to).
+async fn people_neither_create_suspicions_nor_dismissals_nor_make_incidents_suspected(
+    backend: Backend,
+) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let app = app_with_slack(&db, &slack).await;
+    let browser = app.admin().await;
+    let form = browser.get("/admin/incidents/new").await;
+    assert!(form.contains("value=\"resolved\""));
+    assert!(!form.contains("value=\"suspected\""));
+    assert!(!form.contains("value=\"dismissed\""));
+
+    let start = form_time(0);
+    for (status, refusal) in [
+        ("suspected", "Only monitoring creates suspected incidents."),
+        (
+            "dismissed",
+            "A dismissed incident is a false alarm: there is nothing to create.",
+        ),
+    ] {
+        let page = browser
+            .submit(
+                "/admin/incidents/new",
+                "/admin/incidents/new",
+                &[
+                    ("title", "Search is slow"),
+                    ("status", status),
+                    ("severity", "partial"),
+                    ("start", &start),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 400, "{status}: {}", page.body);
+        assert!(page.contains(refusal), "{status}: {}", page.body);
+    }
+    app.settle().await;
+    assert!(slack.calls_to("chat.postMessage").is_empty());
+    assert!(
+        !browser
+            .get("/admin/incidents/")
+            .await
+            .contains("Search is slow")
+    );
+
+    let fields = |status| {
+        [
+            ("title", "Search is slow"),
+            ("status", status),
+            ("severity", "partial"),
+            ("start", "2026-01-01T10:00"),
+        ]
+    };
+    let page = browser
+        .submit(
+            "/admin/incidents/new",
+            "/admin/incidents/new",
+            &fields("confirmed"),
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let edit = edit_path(&page);
+    assert!(!browser.get(&edit).await.contains("value=\"suspected\""));
+    let page = browser.submit(&edit, &edit, &fields("suspected")).await;
+    assert_eq!(page.status, 400, "{}", page.body);
+    assert!(page.contains("Only monitoring marks an incident as suspected."));
+    app.settle().await;
+    assert_eq!(thread_texts(&slack), vec!["Created by alice."]);
+    app.stop().await;
+}
+
+/// Decision: Slack's create form (which has no end field until issue 17) announces maintenance
+/// only ahead of its start, and then with an open end; it used to take any start. What it may
+/// create is the domain's to say, whatever a submission claims.
+async fn slack_announces_maintenance_only_ahead_with_an_open_end(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let app = app_with_slack(&db, &slack).await;
+    let mut submission: Value = serde_json::from_str(CREATE_SUBMISSION).expect("fixture");
+    let values = &mut submission["view"]["state"]["values"];
+    values["title"]["title"]["value"] = "Database upgrade".into();
+    values["severity"]["severity"]["selected_option"]["value"] = "maintenance".into();
+    let errors = |body: &str| -> Value {
+        let answer: Value = serde_json::from_str(body).expect("JSON answer");
+        assert_eq!(answer["response_action"], "errors", "{answer}");
+        answer["errors"].clone()
+    };
+
+    // A status the form never offers, sent anyway.
+    submission["view"]["state"]["values"]["status"]["status"]["selected_option"]["value"] =
+        "suspected".into();
+    let (status, body) = app.submit_modal(&submission).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        errors(&body)["status"],
+        "Only monitoring creates suspected incidents."
+    );
+
+    // The fixture's start, 2026-01-01, has passed.
+    submission["view"]["state"]["values"]["status"]["status"]["selected_option"]["value"] =
+        "planned".into();
+    let (status, body) = app.submit_modal(&submission).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        errors(&body)["start"],
+        "Planned maintenance starts in the future."
+    );
+    app.settle().await;
+    assert!(slack.calls_to("chat.postMessage").is_empty());
+
+    let tomorrow = jiff::Timestamp::now().as_second() + 86_400;
+    submission["view"]["state"]["values"]["start"]["start"]["selected_date_time"] = tomorrow.into();
+    assert_eq!(app.submit_modal(&submission).await, (200, String::new()));
+    app.settle().await;
+    let posted = channel_messages(&slack);
+    assert_eq!(posted.len(), 1, "{posted:?}");
+    assert!(
+        posted[0].contains("*Planned maintenance* starting"),
+        "{}",
+        posted[0]
+    );
+    assert_eq!(thread_texts(&slack), vec!["Created by jdoe."]);
+    let page = eventually(Duration::from_secs(10), || async {
+        let page = app.get("/").await.text().await.expect("body");
+        page.contains("Database upgrade").then_some(page)
+    })
+    .await;
+    assert!(page.contains("Planned maintenance"));
+    app.stop().await;
+}
+
+on_both_backends!(
+    changing_an_incident_to_planned_announces_the_maintenance,
+    people_neither_create_suspicions_nor_dismissals_nor_make_incidents_suspected,
+    slack_announces_maintenance_only_ahead_with_an_open_end,
+);
