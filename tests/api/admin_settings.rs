@@ -52,8 +52,8 @@ async fn site_settings_show_on_the_public_page(backend: Backend) {
     // A bad colour and a bad URL: both named next to their field, nothing saved, input kept.
     let mut bad = site_fields("Ticket Shop", "red");
     bad[3] = ("legal_url", "javascript:alert(1)");
-    let page = browser
-        .submit("/admin/settings/site", "/admin/settings/site", &bad)
+    let page = app
+        .admin_post("/admin/settings/site", "/admin/settings/site", &bad)
         .await;
     assert_eq!(page.status, 400);
     assert!(page.contains("A colour like #3B1C4A."), "{}", page.body);
@@ -68,8 +68,8 @@ async fn site_settings_show_on_the_public_page(backend: Backend) {
             .contains("Ticket Shop")
     );
 
-    let page = browser
-        .submit(
+    let page = app
+        .admin_post(
             "/admin/settings/site",
             "/admin/settings/site",
             &site_fields("Ticket Shop", "#112233"),
@@ -204,8 +204,8 @@ async fn hook_urls_are_shown_and_the_secret_can_be_replaced(backend: Backend) {
     };
     assert_eq!(deliver(&old).await, 200, "the shown URL works");
 
-    let page = browser
-        .submit(
+    let page = app
+        .admin_post(
             "/admin/settings/hooks",
             "/admin/settings/hooks/regenerate",
             &[],
@@ -233,8 +233,8 @@ async fn slack_settings_are_masked_and_tested(backend: Backend) {
     .await;
     let browser = app.admin().await;
 
-    let page = browser
-        .submit("/admin/settings/slack", "/admin/settings/slack/test", &[])
+    let page = app
+        .admin_post("/admin/settings/slack", "/admin/settings/slack/test", &[])
         .await;
     assert!(
         page.contains("There is no bot token to test"),
@@ -242,8 +242,8 @@ async fn slack_settings_are_masked_and_tested(backend: Backend) {
         page.body
     );
 
-    let page = browser
-        .submit(
+    let page = app
+        .admin_post(
             "/admin/settings/slack",
             "/admin/settings/slack",
             &[
@@ -264,8 +264,8 @@ async fn slack_settings_are_masked_and_tested(backend: Backend) {
     assert!(!page.contains("8f2a0123456789abcdef0123456789ab"));
     assert!(page.contains("Off (no app-level token)"));
 
-    let page = browser
-        .submit("/admin/settings/slack", "/admin/settings/slack/test", &[])
+    let page = app
+        .admin_post("/admin/settings/slack", "/admin/settings/slack/test", &[])
         .await;
     assert!(
         page.contains("Slack refused the token: invalid_auth"),
@@ -280,13 +280,12 @@ async fn slack_settings_are_masked_and_tested(backend: Backend) {
             .await
             .expect("channel id");
     }
-    browser
-        .submit(
-            "/admin/settings/slack",
-            "/admin/settings/slack",
-            &[("channel_name", "#status-new")],
-        )
-        .await;
+    app.admin_post(
+        "/admin/settings/slack",
+        "/admin/settings/slack",
+        &[("channel_name", "#status-new")],
+    )
+    .await;
     {
         let mut conn = app.handle.db.acquire().await.expect("conn");
         let stored = monostat::storage::settings::slack(&mut conn)
@@ -296,19 +295,18 @@ async fn slack_settings_are_masked_and_tested(backend: Backend) {
         assert_eq!(stored.channel_id, None, "resolved again for the new name");
     }
     // A new token replaces the old; the empty signing secret field keeps the stored one.
-    browser
-        .submit(
-            "/admin/settings/slack",
-            "/admin/settings/slack",
-            &[
-                ("bot_token", "xoxb-3333-4444-good-7a7a"),
-                ("signing_secret", ""),
-                ("channel_name", "#statuspage"),
-            ],
-        )
-        .await;
-    let page = browser
-        .submit("/admin/settings/slack", "/admin/settings/slack/test", &[])
+    app.admin_post(
+        "/admin/settings/slack",
+        "/admin/settings/slack",
+        &[
+            ("bot_token", "xoxb-3333-4444-good-7a7a"),
+            ("signing_secret", ""),
+            ("channel_name", "#statuspage"),
+        ],
+    )
+    .await;
+    let page = app
+        .admin_post("/admin/settings/slack", "/admin/settings/slack/test", &[])
         .await;
     assert!(page.contains("Connected to the workspace"), "{}", page.body);
     let tested = slack.calls_to("auth.test");

@@ -50,13 +50,12 @@ async fn changing_an_incident_to_planned_announces_the_maintenance(backend: Back
     let slack = FakeSlack::start().await;
     let app = app_with_mail_and_slack(&db, &sink, &slack).await;
     add_subscriber(&app, "jane@example.com", true).await;
-    let browser = app.admin().await;
     // Entered as ongoing by mistake, without telling subscribers.
     let title = ("title", "Database upgrade");
     let severity = ("severity", "maintenance");
     let started = form_time(-1);
-    let page = browser
-        .submit(
+    let page = app
+        .admin_post(
             "/admin/incidents/new",
             "/admin/incidents/new",
             &[
@@ -73,8 +72,8 @@ async fn changing_an_incident_to_planned_announces_the_maintenance(backend: Back
     app.settle().await;
     assert!(sink.mails_to("jane@example.com").is_empty());
 
-    let page = browser
-        .submit(
+    let page = app
+        .admin_post(
             &edit,
             &edit,
             &[title, ("status", "planned"), severity, ("start", &started)],
@@ -85,8 +84,8 @@ async fn changing_an_incident_to_planned_announces_the_maintenance(backend: Back
     assert!(page.contains("Planned maintenance needs an end."));
 
     let (start, end) = (form_time(1), form_time(2));
-    let page = browser
-        .submit(
+    let page = app
+        .admin_post(
             &edit,
             &edit,
             &[
@@ -142,8 +141,8 @@ async fn people_neither_create_suspicions_nor_dismissals_nor_make_incidents_susp
             "A dismissed incident is a false alarm: there is nothing to create.",
         ),
     ] {
-        let page = browser
-            .submit(
+        let page = app
+            .admin_post(
                 "/admin/incidents/new",
                 "/admin/incidents/new",
                 &[
@@ -174,8 +173,8 @@ async fn people_neither_create_suspicions_nor_dismissals_nor_make_incidents_susp
             ("start", "2026-01-01T10:00"),
         ]
     };
-    let page = browser
-        .submit(
+    let page = app
+        .admin_post(
             "/admin/incidents/new",
             "/admin/incidents/new",
             &fields("confirmed"),
@@ -184,7 +183,7 @@ async fn people_neither_create_suspicions_nor_dismissals_nor_make_incidents_susp
     assert_eq!(page.status, 303, "{}", page.body);
     let edit = edit_path(&page);
     assert!(!browser.get(&edit).await.contains("value=\"suspected\""));
-    let page = browser.submit(&edit, &edit, &fields("suspected")).await;
+    let page = app.admin_post(&edit, &edit, &fields("suspected")).await;
     assert_eq!(page.status, 400, "{}", page.body);
     assert!(page.contains("Only monitoring marks an incident as suspected."));
     app.settle().await;
