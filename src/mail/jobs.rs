@@ -72,6 +72,7 @@ impl MailJobs {
         })
     }
 
+    #[tracing::instrument(skip_all, fields(payload = %payload))]
     async fn fan_out(&self, payload: &str) -> JobResult {
         let job: StatusChangeJob = parse(payload)?;
         let status: IncidentStatus = job.status.parse().map_err(JobError::permanent)?;
@@ -110,6 +111,7 @@ impl MailJobs {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, fields(payload = %payload))]
     async fn notification(&self, payload: &str) -> JobResult {
         let job: NotificationJob = parse(payload)?;
         let status: IncidentStatus = job.status.parse().map_err(JobError::permanent)?;
@@ -164,6 +166,7 @@ impl MailJobs {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    #[tracing::instrument(skip_all, fields(payload = %payload))]
     async fn opt_in(&self, payload: &str) -> JobResult {
         let job: OptInJob = parse(payload)?;
         let subscriber = {

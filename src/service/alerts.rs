@@ -101,6 +101,7 @@ const SQLITE_PAUSE: Duration = Duration::from_millis(150);
 /// once open one incident, not twenty. If a transaction fails, those before it stay applied and
 /// the error makes the sender deliver again; applying an event twice changes nothing the second
 /// time, so the repeated delivery completes what the failed one began.
+#[tracing::instrument(skip_all, fields(source = source.as_str(), events = events.len()))]
 pub async fn apply(
     services: &Services,
     source: AlertSource,

@@ -52,6 +52,7 @@ pub enum Outcome {
 
 /// Confirms a suspected (or wrongly dismissed) incident: it becomes public as an incident,
 /// subscribers are told, and the Slack message loses its confirm and dismiss buttons.
+#[tracing::instrument(skip_all, fields(incident_id = incident_id, actor = %actor.audit_name()))]
 pub async fn confirm(
     services: &Services,
     actor: &Actor,
@@ -61,6 +62,7 @@ pub async fn confirm(
 }
 
 /// Dismisses a suspicion as a false alarm: it disappears from every public page.
+#[tracing::instrument(skip_all, fields(incident_id = incident_id, actor = %actor.audit_name()))]
 pub async fn dismiss(
     services: &Services,
     actor: &Actor,
@@ -172,6 +174,7 @@ pub struct Edit {
 
 /// Applies an edit: each changed field is recorded, and said in the Slack thread, separately;
 /// a text becomes a public update carrying the new status when the status changed.
+#[tracing::instrument(skip_all, fields(incident_id = incident_id, actor = %actor.audit_name()))]
 pub async fn edit(
     services: &Services,
     actor: &Actor,
@@ -277,6 +280,7 @@ impl From<storage::StorageError> for ReviseError {
 /// Applies the admin form: every field that differs is changed and named in the audit entry
 /// and in one Slack thread reply; a status change or a text becomes a public update; a status
 /// change notifies subscribers by the same rule as in Slack, unless `notify` is off.
+#[tracing::instrument(skip_all, fields(incident_id = incident_id, actor = %actor.audit_name()))]
 pub async fn revise(
     services: &Services,
     actor: &Actor,
@@ -371,6 +375,7 @@ pub async fn revise(
 }
 
 /// Corrects the text of a public update (`None` removes the text, keeping the status change).
+#[tracing::instrument(skip_all, fields(incident_id = incident_id, update_id = update_id, actor = %actor.audit_name()))]
 pub async fn edit_update(
     services: &Services,
     actor: &Actor,
@@ -382,6 +387,7 @@ pub async fn edit_update(
 }
 
 /// Deletes a public update.
+#[tracing::instrument(skip_all, fields(incident_id = incident_id, update_id = update_id, actor = %actor.audit_name()))]
 pub async fn delete_update(
     services: &Services,
     actor: &Actor,
@@ -470,6 +476,7 @@ pub struct Creation {
 
 /// Creates an incident: its message is posted to the team's channel with a note on who created
 /// it, and subscribers are told unless it is silent.
+#[tracing::instrument(skip_all, fields(status = %creation.status, actor = %actor.audit_name()))]
 pub async fn create(
     services: &Services,
     actor: &Actor,

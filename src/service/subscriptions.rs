@@ -77,6 +77,7 @@ pub enum TokenState {
 /// Signs `input` up: queues an opt-in mail (or, for an address that is subscribed already, a
 /// mail saying so), unless the address's inbox had its share of mails today. `Ok` says nothing
 /// about which happened, on purpose. `opt_in_mails_per_hour` is the installation's cap.
+#[tracing::instrument(skip_all)]
 pub async fn subscribe(
     services: &Services,
     input: &str,
@@ -153,6 +154,7 @@ pub async fn subscribe(
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn confirm(
     services: &Services,
     token: &str,
@@ -183,6 +185,7 @@ fn is_expired(subscriber: &subscribers::Subscriber, now: Timestamp) -> bool {
     !subscriber.active && subscriber.created + SIGN_UP_VALID_FOR < now
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn unsubscribe(
     services: &Services,
     token: &str,
@@ -197,6 +200,7 @@ pub async fn unsubscribe(
 }
 
 /// What `token` stands for.
+#[tracing::instrument(skip_all)]
 pub async fn token_state(
     services: &Services,
     token: &str,

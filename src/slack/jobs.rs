@@ -78,6 +78,7 @@ pub fn register(registry: &mut JobRegistry, slack: SlackJobs) {
 }
 
 impl SlackJobs {
+    #[tracing::instrument(skip_all, fields(payload = %payload))]
     async fn publish_home(&self, payload: &str) -> JobResult {
         let job: kinds::HomeJob = serde_json::from_str(payload)
             .map_err(|e| JobError::permanent(format!("unreadable home payload: {e}")))?;
@@ -100,6 +101,7 @@ impl SlackJobs {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, fields(kind = kind, payload = %payload))]
     async fn run(&self, kind: &'static str, payload: &str) -> JobResult {
         let job: IncidentJob = serde_json::from_str(payload)
             .map_err(|e| JobError::permanent(format!("unreadable {kind} payload: {e}")))?;

@@ -9,20 +9,6 @@ use crate::on_both_backends;
 use monostat::jobs::WorkerSettings;
 use std::time::Duration;
 
-/// Waits until every queued job has run (Slack calls and mails included).
-pub async fn settle(app: &TestApp) {
-    app.handle.jobs.wake();
-    eventually(Duration::from_secs(30), || async {
-        let mut conn = app.handle.db.acquire().await.expect("conn");
-        let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE state = 'pending'")
-            .fetch_one(&mut *conn)
-            .await
-            .expect("count");
-        (pending == 0).then_some(())
-    })
-    .await;
-}
-
 pub fn thread_texts(slack: &FakeSlack) -> Vec<String> {
     slack
         .calls_to("chat.postMessage")
@@ -104,7 +90,7 @@ async fn admin_changes_reach_slack_the_page_and_subscribers(backend: Backend) {
         .next()
         .and_then(|n| n.parse().ok())
         .expect("incident id");
-    settle(&app).await;
+    app.settle().await;
     // The page is rendered on change, a moment after the commit.
     let public = eventually(Duration::from_secs(10), || async {
         let public = app.get("/").await.text().await.expect("body");
@@ -148,7 +134,7 @@ async fn admin_changes_reach_slack_the_page_and_subscribers(backend: Backend) {
         )
         .await;
     assert_eq!(page.status, 303, "{}", page.body);
-    settle(&app).await;
+    app.settle().await;
     assert!(
         slack.calls_to("chat.update").len() > updates_before,
         "the message is updated"
@@ -300,25 +286,11 @@ async fn the_incident_page_shows_alerts_and_history_a_page_at_a_time(backend: Ba
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
     create_user(&app, USER, PASSWORD).await;
-    let secret = monostat::storage::settings::webhook_secret(
-        &mut app.handle.db.acquire().await.expect("conn"),
-    )
-    .await
-    .expect("secret");
     let alerts: Vec<_> = (1..=120)
         .map(|n| ("firing", format!("fp-{n:03}"), format!("Node {n:03} down")))
         .collect();
-    let response = app
-        .client
-        .post(format!(
-            "{}/integrations/alertmanager/hook/{secret}",
-            app.base_url
-        ))
-        .body(crate::hooks::alertmanager_delivery(&alerts))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), 200);
+    let delivery = crate::hooks::alertmanager_delivery(&alerts);
+    assert_eq!(app.post_alertmanager(&delivery).await.0, 200);
     let id = monostat::storage::incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
         .await
         .expect("incidents")[0]

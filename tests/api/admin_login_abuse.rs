@@ -7,7 +7,7 @@ use crate::admin::{PASSWORD, USER, app_with_admin, totp_code};
 /// `admin::login`'s allowance of wrong second-factor codes per username.
 const CODE_FAILURES_PER_USERNAME: usize = 5;
 use crate::admin_client::{Browser, Page};
-use crate::helpers::{Backend, TestApp, TestDatabase};
+use crate::helpers::{Backend, Hooks, TestApp, TestDatabase};
 use crate::on_both_backends;
 use monostat::config::MetricsAccess;
 use monostat::jobs::WorkerSettings;
@@ -49,17 +49,10 @@ async fn hashes(app: &TestApp) -> u64 {
         .expect("a number")
 }
 
-async fn opsgenie_alert(client: &reqwest::Client, base_url: &str, secret: &str, n: usize) -> u16 {
+/// Alert number `n` of a flood, delivered; the answer's status.
+async fn opsgenie_alert(hooks: &Hooks, n: usize) -> u16 {
     let body = OPSGENIE_CREATE.replace(ALERT_ID, &format!("flood-{n:04}"));
-    client
-        .post(format!("{base_url}/integrations/opsgenie/hook/{secret}"))
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .expect("hook request sent")
-        .status()
-        .as_u16()
+    hooks.opsgenie(body).await.0
 }
 
 /// `n` wrong logins sent at once from `browser`, half for the real user and half for usernames
@@ -95,25 +88,17 @@ async fn wrong_logins_at_once(browser: &Arc<Browser>, csrf: &str, n: usize) -> V
     pages
 }
 
-async fn hook_secret(app: &TestApp) -> String {
-    let mut conn = app.handle.db.acquire().await.expect("conn");
-    monostat::storage::settings::webhook_secret(&mut conn)
-        .await
-        .expect("secret")
-}
-
 /// Fifty at once, as the issue puts it: most find every hash slot taken and are told so at
 /// once; none costs more than the client's allowance, and the hooks are answered throughout.
 async fn fifty_wrong_logins_at_once_cost_no_more_hashes_than_the_allowance(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = app_with_metrics(&db).await;
-    let secret = hook_secret(&app).await;
+    let hooks = app.hooks().await;
     let browser = Arc::new(Browser::new(&app.base_url));
     let csrf = browser.get("/admin/login").await.csrf();
-    let client = reqwest::Client::new();
     let (pages, hook) = tokio::join!(
         wrong_logins_at_once(&browser, &csrf, 50),
-        opsgenie_alert(&client, &app.base_url, &secret, 0)
+        opsgenie_alert(&hooks, 0)
     );
     assert_eq!(hook, 200);
     assert!(pages.iter().all(|p| p.status == 200 || p.status == 429));
@@ -124,27 +109,23 @@ async fn fifty_wrong_logins_at_once_cost_no_more_hashes_than_the_allowance(backe
         (1..=FAILURES_PER_CLIENT).contains(&computed),
         "{computed} hashes for 50 wrong logins at once"
     );
-    assert_eq!(
-        opsgenie_alert(&client, &app.base_url, &secret, 1).await,
-        200
-    );
+    assert_eq!(opsgenie_alert(&hooks, 1).await, 200);
     app.stop().await;
 }
 
 async fn fifty_wrong_logins_cost_no_more_hashes_than_the_allowance(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = app_with_metrics(&db).await;
-    let secret = hook_secret(&app).await;
+    let hooks = app.hooks().await;
     assert_eq!(hashes(&app).await, 0);
     // Meanwhile monitoring keeps delivering alerts, and every delivery must be taken.
     let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let hooks = {
-        let (done, base_url, secret) = (done.clone(), app.base_url.clone(), secret.clone());
+        let done = done.clone();
         tokio::spawn(async move {
-            let client = reqwest::Client::new();
             let mut statuses = Vec::new();
             while !done.load(std::sync::atomic::Ordering::Relaxed) || statuses.is_empty() {
-                statuses.push(opsgenie_alert(&client, &base_url, &secret, statuses.len()).await);
+                statuses.push(opsgenie_alert(&hooks, statuses.len()).await);
             }
             statuses
         })

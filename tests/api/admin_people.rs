@@ -19,6 +19,18 @@ pub async fn add_subscriber(app: &TestApp, email: &str, active: bool) {
     .expect("subscriber");
 }
 
+/// The id in the actions of `username`'s row on the users page (a person's own row has none).
+fn user_id(users_page: &str, username: &str) -> i64 {
+    let row = users_page
+        .split("<tr>")
+        .find(|row| row.starts_with(&format!("<td>{username}</td>")))
+        .unwrap_or_else(|| panic!("no row for {username}: {users_page}"));
+    let after = row.split("/admin/users/").nth(1).expect("an action");
+    after[..after.find('/').expect("id/")]
+        .parse()
+        .expect("a number")
+}
+
 async fn subscribers_are_listed_searched_exported_and_deleted(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
@@ -127,13 +139,7 @@ async fn users_are_added_deactivated_and_reset(backend: Backend) {
     assert_eq!(bob.log_in("bob", PASSWORD).await.status, 303);
     assert_eq!(bob.get("/admin/incidents/").await.status, 200);
 
-    let bob_id: i64 = {
-        let mut conn = app.handle.db.acquire().await.expect("conn");
-        sqlx::query_scalar("SELECT id FROM users WHERE username = 'bob'")
-            .fetch_one(&mut *conn)
-            .await
-            .expect("id")
-    };
+    let bob_id = user_id(&admin.get("/admin/users/").await.body, "bob");
     // A new password from another admin ends bob's session; the old password stops working.
     let page = admin
         .submit(

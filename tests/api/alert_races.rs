@@ -5,9 +5,9 @@
 use crate::fake_slack::FakeSlack;
 use crate::helpers::{Backend, TestApp, TestDatabase, postgres_available};
 use crate::on_both_backends;
-use crate::slack_http::{CONFIRM, app_with_slack, click, post_click, suspected_incident};
+use crate::slack_http::{CONFIRM, app_with_slack, suspected_incident};
 use monostat::domain::IncidentStatus;
-use monostat::storage::{alerts, audit, incidents, settings};
+use monostat::storage::{alerts, incidents};
 use sqlx::{Connection, Executor};
 use std::time::Duration;
 
@@ -17,26 +17,18 @@ const DISMISS: &str = include_str!("../fixtures/slack_block_actions_dismiss.json
 
 on_both_backends!(a_confirm_click_during_a_1_mib_alertmanager_delivery_confirms);
 
-async fn hook(app: &TestApp, kind: &str) -> String {
-    let secret = settings::webhook_secret(&mut app.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("secret");
-    format!("{}/integrations/{kind}/hook/{secret}", app.base_url)
-}
-
-/// Posts `body` to `url` in a task of its own; the answer's status and text.
-fn deliver(app: &TestApp, url: String, body: String) -> tokio::task::JoinHandle<(u16, String)> {
-    let client = app.client.clone();
+/// Delivers `body` to the hook of `source` in a task of its own; the answer.
+async fn deliver(
+    app: &TestApp,
+    source: &'static str,
+    body: String,
+) -> tokio::task::JoinHandle<(u16, String)> {
+    let hooks = app.hooks().await;
     tokio::spawn(async move {
-        let response = client
-            .post(url)
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .expect("sent");
-        let status = response.status().as_u16();
-        (status, response.text().await.expect("answer"))
+        match source {
+            "opsgenie" => hooks.opsgenie(body).await,
+            _ => hooks.alertmanager(body).await,
+        }
     })
 }
 
@@ -119,11 +111,10 @@ async fn a_confirm_click_during_a_1_mib_alertmanager_delivery_confirms(backend: 
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
     let incident = suspected_incident(&app).await;
-    let alertmanager = hook(&app, "alertmanager").await;
-    let firing = deliver(&app, alertmanager.clone(), one_mib_of_alerts("firing"));
+    let firing = deliver(&app, "alertmanager", one_mib_of_alerts("firing")).await;
     assert_eq!(firing.await.expect("task"), (200, "OK".to_owned()));
 
-    let resolving = deliver(&app, alertmanager, one_mib_of_alerts("resolved"));
+    let resolving = deliver(&app, "alertmanager", one_mib_of_alerts("resolved")).await;
     let mut probe = IntakeProbe::connect(&db).await;
     let waited = tokio::time::Instant::now();
     while !probe.intake_is_locked().await {
@@ -134,7 +125,7 @@ async fn a_confirm_click_during_a_1_mib_alertmanager_delivery_confirms(backend: 
         assert!(waited.elapsed() < Duration::from_secs(60), "no delivery");
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
-    let clicked = post_click(&app, &click(CONFIRM, incident.id)).await;
+    let clicked = app.slack_click(CONFIRM, incident.id).await;
 
     assert_eq!(clicked.0, 200, "the click is answered: {clicked:?}");
     let mut conn = app.handle.db.acquire().await.expect("conn");
@@ -201,15 +192,11 @@ async fn hold_writes_to(db: &TestDatabase, table: &str) -> sqlx::AnyConnection {
 }
 
 async fn actions(app: &TestApp, incident_id: i64) -> Vec<(String, String)> {
-    audit::for_incident(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident_id,
-    )
-    .await
-    .expect("audit")
-    .into_iter()
-    .map(|e| (e.actor, e.action))
-    .collect()
+    app.audit_of(incident_id)
+        .await
+        .into_iter()
+        .map(|e| (e.actor, e.action))
+        .collect()
 }
 
 /// Lets the click run until it waits for a lock (the test's barrier); the request is then
@@ -236,15 +223,13 @@ async fn an_alerts_close_racing_a_confirm_leaves_the_incident_confirmed() {
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
     let incident = suspected_incident(&app).await;
-    let opsgenie = hook(&app, "opsgenie").await;
 
     let mut barrier = hold_writes_to(&db, "incident_updates").await;
-    let body = click(CONFIRM, incident.id);
     let (clicked, closed) = {
-        let confirm = post_click(&app, &body);
+        let confirm = app.slack_click(CONFIRM, incident.id);
         tokio::pin!(confirm);
         until_it_waits(&db, confirm.as_mut()).await;
-        let close = deliver(&app, opsgenie, CLOSE.to_owned());
+        let close = deliver(&app, "opsgenie", CLOSE.to_owned()).await;
         lock_waiters(&db, 2).await;
         barrier.execute("COMMIT").await.expect("commit");
         (confirm.await, close.await.expect("task"))
@@ -289,16 +274,14 @@ async fn an_alert_firing_while_a_person_dismisses_opens_a_new_incident() {
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
     let incident = suspected_incident(&app).await;
-    let opsgenie = hook(&app, "opsgenie").await;
     let new_alert = CREATE.replace("3b9f2c1e-fake-4a7d-9c2e-0000000a1e01", "a-new-alert");
 
     let mut barrier = hold_writes_to(&db, "audit_log").await;
-    let body = click(DISMISS, incident.id);
     let (clicked, created) = {
-        let dismiss = post_click(&app, &body);
+        let dismiss = app.slack_click(DISMISS, incident.id);
         tokio::pin!(dismiss);
         until_it_waits(&db, dismiss.as_mut()).await;
-        let create = deliver(&app, opsgenie, new_alert);
+        let create = deliver(&app, "opsgenie", new_alert).await;
         lock_waiters(&db, 2).await;
         barrier.execute("COMMIT").await.expect("commit");
         (dismiss.await, create.await.expect("task"))

@@ -1,6 +1,6 @@
 //! The `monostat` binary as an admin runs it.
 
-use crate::helpers::{Backend, TestDatabase, eventually};
+use crate::helpers::{Backend, Hooks, TestDatabase, eventually};
 use crate::on_both_backends;
 use monostat::storage::{Db, users};
 use std::io::Write;
@@ -282,13 +282,8 @@ async fn logs_name_routes_never_secrets(backend: Backend) {
         async move { client.get(url).send().await.ok() }
     })
     .await;
-    let hook = client
-        .post(format!("{base}/integrations/opsgenie/hook/{SECRET}"))
-        .body(include_str!("../fixtures/opsgenie_create.json"))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(hook.status(), 200);
+    let create = include_str!("../fixtures/opsgenie_create.json");
+    assert_eq!(Hooks::at(&base, SECRET).opsgenie(create).await.0, 200);
     client
         .get(format!("{base}/unsubscribe/{TOKEN}"))
         .send()
@@ -423,13 +418,7 @@ async fn simulate_alert_opens_an_incident_and_dismisses_it_on_enter(backend: Bac
             String::from_utf8_lossy(&output.stderr)
         );
         assert!(String::from_utf8_lossy(&output.stdout).contains("is closed"));
-        let after = incidents::get(
-            &mut app.handle.db.acquire().await.expect("conn"),
-            incident.id,
-        )
-        .await
-        .expect("get")
-        .expect("exists");
+        let after = app.incident(incident.id).await;
         assert_eq!(after.status, IncidentStatus::Dismissed, "{source}");
     }
     app.stop().await;

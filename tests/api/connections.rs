@@ -45,6 +45,27 @@ async fn idle(app: &TestApp) -> TcpStream {
     stream
 }
 
+/// Waits until the server, asked with `Expect: 100-continue`, says "send the body": the request
+/// is then in flight, its handler waiting for the body.
+async fn until_continue(stream: &mut TcpStream) {
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 256];
+    while !answer.ends_with(b"\r\n\r\n") {
+        let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buf))
+            .await
+            .expect("an interim answer")
+            .expect("read");
+        assert!(
+            n > 0,
+            "closed before asking for the body: {}",
+            String::from_utf8_lossy(&answer)
+        );
+        answer.extend_from_slice(&buf[..n]);
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 100 Continue"), "{answer}");
+}
+
 /// Reads until the server closes the connection, and returns what it sent.
 async fn until_closed(stream: &mut TcpStream, limit: Duration) -> Option<Vec<u8>> {
     let mut all = Vec::new();
@@ -126,11 +147,7 @@ async fn a_request_body_that_does_not_arrive_in_time_is_refused_and_changes_noth
         config.http.body_timeout = Duration::from_secs(1);
     })
     .await;
-    let secret = monostat::storage::settings::webhook_secret(
-        &mut app.handle.db.acquire().await.expect("connection"),
-    )
-    .await
-    .expect("secret");
+    let secret = app.hook_secret().await;
 
     let mut stream = TcpStream::connect(app.handle.addr).await.expect("connect");
     let head = format!(
@@ -202,21 +219,28 @@ async fn shutdown_does_not_wait_for_a_stuck_client_beyond_the_grace_period() {
         config.http.shutdown_grace = Duration::from_secs(1);
     })
     .await;
-    // A request in flight, whose body never comes: graceful shutdown would wait for it.
+    // A request in flight, whose body never comes: graceful shutdown would wait for it. (With a
+    // wrong secret the hook answers 403 at once, before the body: the right one is needed.)
+    let secret = app.hook_secret().await;
     let mut stuck = TcpStream::connect(app.handle.addr).await.expect("connect");
-    stuck
-        .write_all(
-            b"POST /integrations/opsgenie/hook/x HTTP/1.1\r\nHost: status.example\r\n\
-              Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{",
-        )
-        .await
-        .expect("write");
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let head = format!(
+        "POST /integrations/opsgenie/hook/{secret} HTTP/1.1\r\nHost: status.example\r\n\
+         Content-Type: application/json\r\nContent-Length: 1000\r\n\
+         Expect: 100-continue\r\n\r\n"
+    );
+    stuck.write_all(head.as_bytes()).await.expect("write");
+    until_continue(&mut stuck).await;
+    stuck.write_all(b"{").await.expect("write");
     let started = Instant::now();
 
     app.stop().await;
 
-    eprintln!("stopped {:?} after the signal", started.elapsed());
+    let stopped = started.elapsed();
+    eprintln!("stopped {stopped:?} after the signal");
+    assert!(
+        stopped >= Duration::from_millis(900),
+        "shutdown waited for the request in flight, for the grace period: {stopped:?}"
+    );
     assert!(
         until_closed(&mut stuck, Duration::from_secs(5))
             .await
@@ -239,15 +263,16 @@ async fn at_the_connection_cap_requests_whose_body_never_comes_make_room_too() {
         stream
             .write_all(
                 b"POST /subscribe/ HTTP/1.1\r\nHost: status.example\r\n\
-                  Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 10000\r\n\r\nemail=",
+                  Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 10000\r\n\
+                  Expect: 100-continue\r\n\r\n",
             )
             .await
             .expect("write");
+        // In flight, its handler waiting for the body, before the next one comes.
+        until_continue(&mut stream).await;
+        stream.write_all(b"email=").await.expect("write");
         held.push(stream);
-        tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    // Each of them is a request in flight, waiting for its body.
-    tokio::time::sleep(Duration::from_millis(300)).await;
     for _ in 0..5 {
         assert_eq!(new_reader_status(&app, "/").await, 200);
     }

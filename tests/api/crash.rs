@@ -114,9 +114,19 @@ async fn a_fan_out_survives_sigkill(backend: Backend) {
         (pending == 0 && sink.mails().len() >= SUBSCRIBERS as usize).then_some(())
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let _ = server.kill();
-    let _ = server.wait();
+    // Every job is done, so every mail was accepted by the sink (it writes before it answers);
+    // a stop as SIGTERM asks, which lets running jobs finish, makes sure no second copy of one
+    // is still on its way when the mails are counted.
+    let stopped = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(stopped.success());
+    let status = tokio::task::spawn_blocking(move || server.wait())
+        .await
+        .expect("wait task")
+        .expect("reaped");
+    assert!(status.success(), "stopped cleanly: {status}");
 
     let mut ids_by_recipient: HashMap<String, Vec<String>> = HashMap::new();
     for mail in sink.mails() {

@@ -3,24 +3,12 @@
 //! page (the ones mails and Slack link to) are served from the rendering. Shown by taking the
 //! database away: whatever still answers did not need it.
 
-use crate::helpers::{Backend, TestApp, TestDatabase, eventually};
+use crate::helpers::{Backend, Hooks, TestApp, TestDatabase, eventually};
 use crate::on_both_backends;
-use monostat::storage::{incidents, settings};
+use monostat::storage::incidents;
 use std::time::Duration;
 
 const CREATE: &str = include_str!("../fixtures/opsgenie_create.json");
-
-async fn post(app: &TestApp, path: &str, body: &str) -> u16 {
-    app.client
-        .post(format!("{}{}", app.base_url, path))
-        .header("content-type", "application/json")
-        .body(body.to_owned())
-        .send()
-        .await
-        .expect("request sent")
-        .status()
-        .as_u16()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn strangers_and_readers_of_the_current_incident_need_no_database() {
@@ -29,11 +17,9 @@ async fn strangers_and_readers_of_the_current_incident_need_no_database() {
     }
     let db = TestDatabase::new(Backend::Postgres).await;
     let app = TestApp::spawn(&db).await;
-    let secret = settings::webhook_secret(&mut app.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("secret");
-    let hook = format!("/integrations/opsgenie/hook/{secret}");
-    assert_eq!(post(&app, &hook, CREATE).await, 200);
+    let hooks = app.hooks().await;
+    let wrong = Hooks::at(&app.base_url, "wrong");
+    assert_eq!(hooks.opsgenie(CREATE).await.0, 200);
     let incident = incidents::current(&mut app.handle.db.acquire().await.expect("conn"))
         .await
         .expect("incidents")
@@ -47,10 +33,7 @@ async fn strangers_and_readers_of_the_current_incident_need_no_database() {
     })
     .await;
     // A wrong secret before the outage, so the right one is known from memory afterwards too.
-    assert_eq!(
-        post(&app, "/integrations/opsgenie/hook/wrong", CREATE).await,
-        403
-    );
+    assert_eq!(wrong.opsgenie(CREATE).await.0, 403);
 
     db.drop_postgres_database().await;
 
@@ -63,17 +46,19 @@ async fn strangers_and_readers_of_the_current_incident_need_no_database() {
     let body = reader.text().await.expect("body");
     assert!(body.contains(&incident.title), "{body}");
     assert_eq!(
-        post(&app, "/integrations/opsgenie/hook/wrong", CREATE).await,
+        wrong.opsgenie(CREATE).await.0,
         403,
         "a wrong hook secret is refused without the database"
     );
     assert_eq!(
-        post(&app, "/integrations/slack/events", "{}").await,
+        app.post_to_slack_endpoint("{}", "application/json", 0, None)
+            .await
+            .0,
         401,
         "an unsigned Slack request is refused before anything is looked up"
     );
     assert_eq!(
-        post(&app, &hook, CREATE).await,
+        hooks.opsgenie(CREATE).await.0,
         503,
         "the monitoring system's own delivery needs the database, and is told to retry"
     );

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use crate::admin_client::{Browser, Page};
 use monostat::app::{AppHandle, Application};
 use monostat::config::{Config, DatabaseConfig, RedisConfig, SecretUrl};
 use monostat::jobs::{JobRegistry, WorkerSettings};
@@ -36,20 +37,39 @@ macro_rules! on_both_backends {
     };
 }
 
-/// The PostgreSQL server tests may use. Unset, the PostgreSQL variants pass without running,
-/// except in CI, where a skipped PostgreSQL test is a failure.
+/// The PostgreSQL server tests may use. Unset, the PostgreSQL variants say "skipped: …" and
+/// pass without running, except in CI, where a skipped PostgreSQL test is a failure.
 pub fn postgres_available() -> bool {
     match std::env::var("MONOSTAT_TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => true,
         _ => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "CI=true but MONOSTAT_TEST_DATABASE_URL is not set: PostgreSQL tests would be skipped"
+            skip(
+                "MONOSTAT_TEST_DATABASE_URL is not set",
+                "PostgreSQL tests would be skipped",
             );
-            eprintln!("skipped: MONOSTAT_TEST_DATABASE_URL is not set");
             false
         }
     }
+}
+
+/// Reports, in one line the test harness does not swallow, that this test did not run because
+/// `missing`; with `CI=true` it fails instead (CI installs everything, so a skip there is a bug):
+/// `in_ci` says what would have been lost.
+pub fn skip(missing: &str, in_ci: &str) {
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true but {missing}: {in_ci}"
+    );
+    // libtest captures `eprintln!` and shows it only for failing tests; a skipped test passes,
+    // so the line goes to the process's stderr directly. The harness names each test's thread.
+    let test = std::thread::current()
+        .name()
+        .map(|name| format!("{name}: "))
+        .unwrap_or_default();
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        format!("skipped: {test}{missing}\n").as_bytes(),
+    );
 }
 
 /// The Redis server tests may use: `MONOSTAT_TEST_REDIS_HOST` (and `_PORT`), or the one on this
@@ -74,11 +94,10 @@ pub fn redis_available() -> Option<RedisConfig> {
             password: None,
         });
     }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "CI=true but no Redis answers on {host}:{port}: Redis tests would be skipped"
+    skip(
+        &format!("no Redis answers on {host}:{port}"),
+        "Redis tests would be skipped",
     );
-    eprintln!("skipped: no Redis on {host}:{port}");
     None
 }
 
@@ -239,6 +258,8 @@ pub struct TestApp {
     pub base_url: String,
     pub client: reqwest::Client,
     server: JoinHandle<std::io::Result<()>>,
+    /// The admin `admin_post` acts as, logged in on first use.
+    admin: tokio::sync::OnceCell<Browser>,
 }
 
 impl TestApp {
@@ -261,6 +282,7 @@ impl TestApp {
         worker: WorkerSettings,
         extend_jobs: impl FnOnce(&mut JobRegistry),
     ) -> TestApp {
+        init_test_log();
         let mut config = db.config();
         configure(&mut config);
         let app = Application::build_with_settings(config, worker, extend_jobs)
@@ -273,6 +295,7 @@ impl TestApp {
             handle,
             client: reqwest::Client::new(),
             server,
+            admin: tokio::sync::OnceCell::new(),
         }
     }
 
@@ -293,6 +316,162 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// Wakes the job worker and waits until the queue holds nothing pending: every job queued so
+    /// far (Slack calls, mails) has run. The queue is the one thing here read with SQL: no page
+    /// shows it, and "nothing left to do" is the fact tests need before counting what was sent.
+    pub async fn settle(&self) {
+        self.handle.jobs.wake();
+        eventually(Duration::from_secs(30), || async {
+            let mut conn = self.handle.db.acquire().await.ok()?;
+            let pending: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE state = 'pending'")
+                    .fetch_one(&mut *conn)
+                    .await
+                    .ok()?;
+            (pending == 0).then_some(())
+        })
+        .await;
+    }
+
+    /// Incident `id` as stored.
+    pub async fn incident(&self, id: i64) -> monostat::domain::Incident {
+        let mut conn = self.handle.db.acquire().await.expect("conn");
+        monostat::storage::incidents::get(&mut conn, id)
+            .await
+            .expect("get")
+            .unwrap_or_else(|| panic!("incident {id} exists"))
+    }
+
+    /// The one incident there is (the test made exactly one).
+    pub async fn only_incident(&self) -> monostat::domain::Incident {
+        let mut conn = self.handle.db.acquire().await.expect("conn");
+        let mut all = monostat::storage::incidents::all(&mut conn)
+            .await
+            .expect("incidents");
+        assert_eq!(all.len(), 1, "expected exactly one incident: {all:?}");
+        all.remove(0)
+    }
+
+    /// The audit entries of incident `id`, oldest first.
+    pub async fn audit_of(&self, id: i64) -> Vec<monostat::storage::audit::AuditEntry> {
+        let mut conn = self.handle.db.acquire().await.expect("conn");
+        monostat::storage::audit::for_incident(&mut conn, id)
+            .await
+            .expect("audit")
+    }
+
+    /// How often incident `id`'s audit log records `action` (`incident.confirmed`, say).
+    pub async fn audited(&self, id: i64, action: &str) -> usize {
+        let entries = self.audit_of(id).await;
+        entries.iter().filter(|e| e.action == action).count()
+    }
+
+    /// The secret in this server's alert hook URLs.
+    pub async fn hook_secret(&self) -> String {
+        let mut conn = self.handle.db.acquire().await.expect("conn");
+        monostat::storage::settings::webhook_secret(&mut conn)
+            .await
+            .expect("secret")
+    }
+
+    /// This server's alert hooks with its secret, to deliver from tasks of their own.
+    pub async fn hooks(&self) -> Hooks {
+        Hooks::at(&self.base_url, &self.hook_secret().await)
+    }
+
+    /// OpsGenie delivering `body` to the hook; the answer. The job worker is woken for what the
+    /// alert queued.
+    pub async fn post_opsgenie(&self, body: &str) -> (u16, String) {
+        let answer = self.hooks().await.opsgenie(body.to_owned()).await;
+        self.handle.jobs.wake();
+        answer
+    }
+
+    /// Alertmanager delivering `body` to the hook; the answer. The job worker is woken.
+    pub async fn post_alertmanager(&self, body: &str) -> (u16, String) {
+        let answer = self.hooks().await.alertmanager(body.to_owned()).await;
+        self.handle.jobs.wake();
+        answer
+    }
+
+    /// Slack delivering a click on the first button of `fixture` (a `block_actions` payload),
+    /// pointed at incident `incident_id`, signed with [`SLACK_SIGNING_SECRET`].
+    pub async fn slack_click(&self, fixture: &str, incident_id: i64) -> (u16, String) {
+        self.slack_interaction(&click_on(fixture, incident_id))
+            .await
+    }
+
+    /// Slack delivering a submitted modal (a `view_submission` payload), signed.
+    pub async fn submit_modal(&self, submission: &serde_json::Value) -> (u16, String) {
+        assert_eq!(submission["type"], "view_submission", "a modal submission");
+        self.slack_interaction(submission).await
+    }
+
+    /// Slack delivering any interaction payload, form-encoded and signed, as Slack sends them.
+    pub async fn slack_interaction(&self, payload: &serde_json::Value) -> (u16, String) {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("payload", &payload.to_string())
+            .finish();
+        self.slack_signed(&body, "application/x-www-form-urlencoded")
+            .await
+    }
+
+    /// Slack delivering an Events API body (JSON), signed.
+    pub async fn slack_event(&self, json: &str) -> (u16, String) {
+        self.slack_signed(json, "application/json").await
+    }
+
+    async fn slack_signed(&self, body: &str, content_type: &str) -> (u16, String) {
+        let now = jiff::Timestamp::now().as_second();
+        let signature = slack_signature(SLACK_SIGNING_SECRET, now, body);
+        self.post_to_slack_endpoint(body, content_type, now, Some(signature))
+            .await
+    }
+
+    /// A request to the Slack endpoint with the given timestamp and signature (or none), for
+    /// tests of what is refused.
+    pub async fn post_to_slack_endpoint(
+        &self,
+        body: &str,
+        content_type: &str,
+        timestamp: i64,
+        signature: Option<String>,
+    ) -> (u16, String) {
+        let mut request = self
+            .client
+            .post(format!("{}/integrations/slack/events", self.base_url))
+            .header("content-type", content_type)
+            .header("x-slack-request-timestamp", timestamp.to_string())
+            .body(body.to_owned());
+        if let Some(signature) = signature {
+            request = request.header("x-slack-signature", signature);
+        }
+        answer(request.send().await.expect("sent")).await
+    }
+
+    /// A browser logged in as the admin [`crate::admin::USER`] (created on first use).
+    pub async fn admin(&self) -> &Browser {
+        self.admin
+            .get_or_init(|| async {
+                use crate::admin::{PASSWORD, USER};
+                let mut conn = self.handle.db.acquire().await.expect("conn");
+                monostat::accounts::create_user(&mut conn, USER, "", PASSWORD)
+                    .await
+                    .expect("admin created");
+                let browser = Browser::new(&self.base_url);
+                let page = browser.log_in(USER, PASSWORD).await;
+                assert_eq!(page.status, 303, "logged in: {}", page.body);
+                browser
+            })
+            .await
+    }
+
+    /// The admin filling in the form on `form_page` (its CSRF token and hidden fields come
+    /// along) and sending it to `action`.
+    pub async fn admin_post(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        self.admin().await.submit(form_page, action, fields).await
+    }
+
     /// Stops the server the way SIGTERM does, and waits until it has.
     pub async fn stop(self) {
         self.handle.shutdown.cancel();
@@ -302,6 +481,98 @@ impl TestApp {
             .expect("the server task did not panic")
             .expect("the server stopped without error");
     }
+}
+
+/// The alert hooks of a server, with a secret: cheap to clone into tasks.
+#[derive(Clone)]
+pub struct Hooks {
+    client: reqwest::Client,
+    base_url: String,
+    secret: String,
+}
+
+impl Hooks {
+    /// The hooks of the server at `base_url` (a server of the test's own or a `monostat`
+    /// process), with `secret` (right or wrong).
+    pub fn at(base_url: &str, secret: &str) -> Hooks {
+        Hooks {
+            client: reqwest::Client::new(),
+            base_url: base_url.to_owned(),
+            secret: secret.to_owned(),
+        }
+    }
+
+    /// The URL an alert `source` (`opsgenie`, `alertmanager`) is configured with.
+    pub fn url(&self, source: &str) -> String {
+        format!(
+            "{}/integrations/{source}/hook/{}",
+            self.base_url, self.secret
+        )
+    }
+
+    pub async fn opsgenie(&self, body: impl Into<reqwest::Body>) -> (u16, String) {
+        self.deliver("opsgenie", body).await
+    }
+
+    pub async fn alertmanager(&self, body: impl Into<reqwest::Body>) -> (u16, String) {
+        self.deliver("alertmanager", body).await
+    }
+
+    async fn deliver(&self, source: &str, body: impl Into<reqwest::Body>) -> (u16, String) {
+        let request = self
+            .client
+            .post(self.url(source))
+            .header("content-type", "application/json")
+            .body(body);
+        answer(request.send().await.expect("hook request sent")).await
+    }
+}
+
+/// A response's status and text.
+pub async fn answer(response: reqwest::Response) -> (u16, String) {
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("body"))
+}
+
+/// The signing secret of the apps the Slack tests configure.
+pub const SLACK_SIGNING_SECRET: &str = "8f2b_FAKE_signing_secret_0000000000";
+
+/// `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}`, as Slack signs.
+pub fn slack_signature(secret: &str, timestamp: i64, body: &str) -> String {
+    use hmac::{KeyInit, Mac};
+    let mut mac =
+        hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(format!("v0:{timestamp}:{body}").as_bytes());
+    let digest = mac.finalize().into_bytes();
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("v0={hex}")
+}
+
+/// The `block_actions` payload of `fixture` with its first button pointed at incident `id`.
+pub fn click_on(fixture: &str, id: i64) -> serde_json::Value {
+    let mut payload: serde_json::Value = serde_json::from_str(fixture).expect("fixture");
+    payload["actions"][0]["value"] = id.to_string().into();
+    payload
+}
+
+/// `TEST_LOG=1` shows the servers' logs (`info`, monostat at `debug`); any other value is a
+/// filter (`TEST_LOG=monostat=trace,sqlx=info`). Unset, tests are quiet.
+fn init_test_log() {
+    let Ok(filter) = std::env::var("TEST_LOG") else {
+        return;
+    };
+    let filter = match filter.as_str() {
+        "" | "0" => return,
+        "1" | "true" => "info,monostat=debug".to_owned(),
+        other => other.to_owned(),
+    };
+    // The test writer goes through libtest's capture: shown for failing tests, or with
+    // `--nocapture`. A second initialisation (every test starts a server) is not an error.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_test_writer()
+        .try_init();
 }
 
 /// Polls `check` until it returns `Some`, for at most `limit`. For waiting on background work
@@ -335,11 +606,10 @@ pub fn feedparser() -> Option<String> {
     if available {
         return Some(python);
     }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "CI=true but /usr/bin/python3 cannot import feedparser (apt-get install python3-feedparser)"
+    skip(
+        "/usr/bin/python3 cannot import feedparser (apt-get install python3-feedparser)",
+        "the feed test would be skipped",
     );
-    eprintln!("skipped: python3-feedparser is not installed");
     None
 }
 
@@ -360,11 +630,10 @@ impl SmtpSink {
             .output()
             .is_ok_and(|o| o.status.success());
         if !available {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "CI=true but aiosmtpd is missing (apt-get install python3-aiosmtpd)"
+            skip(
+                "python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd)",
+                "the mail tests would be skipped",
             );
-            eprintln!("skipped: python3-aiosmtpd is not installed");
             return None;
         }
         let dir = tempfile::tempdir().expect("sink dir");

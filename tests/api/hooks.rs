@@ -1,9 +1,9 @@
 //! Alert hooks, replayed through the real server; the database is checked afterwards.
 
-use crate::helpers::{Backend, TestApp, TestDatabase};
+use crate::helpers::{Backend, Hooks, TestApp, TestDatabase};
 use crate::on_both_backends;
 use monostat::domain::{IncidentStatus, Severity};
-use monostat::storage::{alerts, audit, incidents, settings};
+use monostat::storage::{alerts, audit, incidents};
 
 const CREATE: &str = include_str!("../fixtures/opsgenie_create.json");
 const UPDATE_MESSAGE: &str = include_str!("../fixtures/opsgenie_update_message.json");
@@ -13,35 +13,6 @@ const ALERT_ID: &str = "3b9f2c1e-fake-4a7d-9c2e-0000000a1e01";
 /// The same OpsGenie delivery for another alert.
 fn with_alert_id(fixture: &str, id: &str) -> String {
     fixture.replace(ALERT_ID, id)
-}
-
-async fn secret(app: &TestApp) -> String {
-    settings::webhook_secret(&mut app.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("secret")
-}
-
-async fn post(app: &TestApp, path: &str, body: impl Into<reqwest::Body>) -> (u16, String) {
-    let response = app
-        .client
-        .post(format!("{}{}", app.base_url, path))
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .expect("request sent");
-    let status = response.status().as_u16();
-    (status, response.text().await.expect("body"))
-}
-
-async fn opsgenie(app: &TestApp, body: &str) -> (u16, String) {
-    let path = format!("/integrations/opsgenie/hook/{}", secret(app).await);
-    post(app, &path, body.to_owned()).await
-}
-
-async fn alertmanager(app: &TestApp, body: &str) -> (u16, String) {
-    let path = format!("/integrations/alertmanager/hook/{}", secret(app).await);
-    post(app, &path, body.to_owned()).await
 }
 
 /// Rows per table, to show that a refused request wrote nothing.
@@ -79,14 +50,6 @@ async fn jobs_of_kind(app: &TestApp, kind: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
-async fn only_incident(app: &TestApp) -> monostat::domain::Incident {
-    let all = incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("incidents");
-    assert_eq!(all.len(), 1, "expected exactly one incident: {all:?}");
-    all.into_iter().next().expect("one")
-}
-
 on_both_backends!(
     an_opsgenie_create_opens_a_suspected_outage,
     a_repeated_create_changes_nothing,
@@ -110,9 +73,9 @@ async fn an_opsgenie_create_opens_a_suspected_outage(backend: Backend) {
     let app = TestApp::spawn(&db).await;
     let before = jiff::Timestamp::now();
 
-    assert_eq!(opsgenie(&app, CREATE).await, (200, "OK".into()));
+    assert_eq!(app.post_opsgenie(CREATE).await, (200, "OK".into()));
 
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     assert_eq!(incident.status, IncidentStatus::Suspected);
     assert_eq!(incident.severity, Severity::Outage);
     assert_eq!(incident.title, "Outage");
@@ -167,10 +130,10 @@ async fn an_opsgenie_create_opens_a_suspected_outage(backend: Backend) {
 async fn a_repeated_create_changes_nothing(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
-    assert_eq!(opsgenie(&app, CREATE).await.0, 200);
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
     let after_first = row_counts(&app).await;
 
-    assert_eq!(opsgenie(&app, CREATE).await, (200, "OK".into()));
+    assert_eq!(app.post_opsgenie(CREATE).await, (200, "OK".into()));
 
     assert_eq!(row_counts(&app).await, after_first);
     assert_eq!(
@@ -185,11 +148,11 @@ async fn a_repeated_create_changes_nothing(backend: Backend) {
 async fn update_message_changes_the_alert_message_only(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
-    opsgenie(&app, CREATE).await;
+    app.post_opsgenie(CREATE).await;
 
-    assert_eq!(opsgenie(&app, UPDATE_MESSAGE).await.0, 200);
+    assert_eq!(app.post_opsgenie(UPDATE_MESSAGE).await.0, 200);
 
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     let mut conn = app.handle.db.acquire().await.expect("conn");
     let attached = alerts::for_incident(&mut conn, incident.id)
         .await
@@ -218,16 +181,16 @@ async fn update_message_changes_the_alert_message_only(backend: Backend) {
 async fn update_description_changes_the_stored_description(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
-    opsgenie(&app, CREATE).await;
+    app.post_opsgenie(CREATE).await;
     let update = serde_json::json!({
         "action": "UpdateDescription",
         "alert": {"alertId": ALERT_ID, "description": "Probe fails from 3 of 5 regions"}
     })
     .to_string();
 
-    assert_eq!(opsgenie(&app, &update).await, (200, "OK".into()));
+    assert_eq!(app.post_opsgenie(&update).await, (200, "OK".into()));
 
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     let mut conn = app.handle.db.acquire().await.expect("conn");
     let attached = alerts::for_incident(&mut conn, incident.id)
         .await
@@ -258,12 +221,13 @@ async fn update_description_changes_the_stored_description(backend: Backend) {
 async fn closing_one_of_two_alerts_keeps_the_incident_open(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
-    opsgenie(&app, CREATE).await;
-    opsgenie(&app, &with_alert_id(CREATE, "second-alert")).await;
+    app.post_opsgenie(CREATE).await;
+    app.post_opsgenie(&with_alert_id(CREATE, "second-alert"))
+        .await;
 
-    assert_eq!(opsgenie(&app, CLOSE).await.0, 200);
+    assert_eq!(app.post_opsgenie(CLOSE).await.0, 200);
 
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     assert_eq!(incident.status, IncidentStatus::Suspected);
     assert_eq!(incident.end, None);
     let mut conn = app.handle.db.acquire().await.expect("conn");
@@ -280,18 +244,19 @@ async fn closing_one_of_two_alerts_keeps_the_incident_open(backend: Backend) {
 async fn closing_the_last_alert_dismisses_a_suspected_incident(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
-    opsgenie(&app, CREATE).await;
-    opsgenie(&app, &with_alert_id(CREATE, "second-alert")).await;
-    opsgenie(&app, CLOSE).await;
+    app.post_opsgenie(CREATE).await;
+    app.post_opsgenie(&with_alert_id(CREATE, "second-alert"))
+        .await;
+    app.post_opsgenie(CLOSE).await;
 
     assert_eq!(
-        opsgenie(&app, &with_alert_id(CLOSE, "second-alert"))
+        app.post_opsgenie(&with_alert_id(CLOSE, "second-alert"))
             .await
             .0,
         200
     );
 
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     assert_eq!(incident.status, IncidentStatus::Dismissed);
     assert!(incident.end.is_some());
     let mut conn = app.handle.db.acquire().await.expect("conn");
@@ -323,7 +288,7 @@ async fn closing_the_last_alert_dismisses_a_suspected_incident(backend: Backend)
     );
 
     // Monitoring fires again later: a new suspicion, not the dismissed one revived.
-    opsgenie(&app, CREATE).await;
+    app.post_opsgenie(CREATE).await;
     let all = incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
         .await
         .expect("all");
@@ -337,8 +302,8 @@ async fn closing_the_last_alert_of_a_confirmed_incident_asks_a_human_to_resolve_
 ) {
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
-    opsgenie(&app, CREATE).await;
-    let id = only_incident(&app).await.id;
+    app.post_opsgenie(CREATE).await;
+    let id = app.only_incident().await.id;
     let mut conn = app.handle.db.acquire().await.expect("conn");
     let mut incident = incidents::get_for_update(&mut conn, app.handle.db.backend(), id)
         .await
@@ -350,9 +315,9 @@ async fn closing_the_last_alert_of_a_confirmed_incident_asks_a_human_to_resolve_
         .expect("confirm");
     drop(conn);
 
-    assert_eq!(opsgenie(&app, CLOSE).await.0, 200);
+    assert_eq!(app.post_opsgenie(CLOSE).await.0, 200);
 
-    let after = only_incident(&app).await;
+    let after = app.only_incident().await;
     assert_eq!(
         after.status,
         IncidentStatus::Confirmed,
@@ -370,7 +335,7 @@ async fn closing_the_last_alert_of_a_confirmed_incident_asks_a_human_to_resolve_
 async fn other_actions_and_unknown_alerts_change_nothing(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
-    opsgenie(&app, CREATE).await;
+    app.post_opsgenie(CREATE).await;
     let before = row_counts(&app).await;
 
     for body in [
@@ -379,7 +344,7 @@ async fn other_actions_and_unknown_alerts_change_nothing(backend: Backend) {
         CREATE.replace("\"Create\"", "\"Delete\""),
         with_alert_id(CLOSE, "never-seen"),
     ] {
-        assert_eq!(opsgenie(&app, &body).await, (200, "OK".into()));
+        assert_eq!(app.post_opsgenie(&body).await, (200, "OK".into()));
     }
 
     assert_eq!(row_counts(&app).await, before);
@@ -390,37 +355,25 @@ async fn bad_requests_get_a_clear_answer_and_change_nothing(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
     let before = row_counts(&app).await;
-    let hook = format!("/integrations/opsgenie/hook/{}", secret(&app).await);
+    let hooks = app.hooks().await;
+    let wrong = Hooks::at(&app.base_url, "wrong-secret");
 
-    assert_eq!(
-        post(&app, "/integrations/opsgenie/hook/wrong-secret", CREATE)
-            .await
-            .0,
-        403
-    );
-    assert_eq!(
-        post(&app, "/integrations/alertmanager/hook/wrong-secret", "{}")
-            .await
-            .0,
-        403
-    );
-    let (status, reason) = post(&app, &hook, "this is not json").await;
+    assert_eq!(wrong.opsgenie(CREATE).await.0, 403);
+    assert_eq!(wrong.alertmanager("{}").await.0, 403);
+    let (status, reason) = hooks.opsgenie("this is not json").await;
     assert_eq!(status, 400);
     assert!(
         reason.starts_with("the body is not JSON") && !reason.contains('\n'),
         "{reason}"
     );
     assert_eq!(
-        post(&app, &hook, r#"{"alert":{"alertId":"x"}}"#).await,
+        hooks.opsgenie(r#"{"alert":{"alertId":"x"}}"#).await,
         (400, "the body lacks \"action\" (a non-empty string)".into())
     );
     assert_eq!(
-        post(
-            &app,
-            &hook,
-            r#"{"action":"Create","alert":{"message":"m"}}"#
-        )
-        .await,
+        hooks
+            .opsgenie(r#"{"action":"Create","alert":{"message":"m"}}"#)
+            .await,
         (
             400,
             "the body lacks \"alert.alertId\" (a non-empty string)".into()
@@ -430,8 +383,13 @@ async fn bad_requests_get_a_clear_answer_and_change_nothing(backend: Backend) {
         r#"{{"action":"Create","alert":{{"alertId":"big","message":"{}"}}}}"#,
         "x".repeat(1024 * 1024)
     );
-    assert_eq!(post(&app, &hook, oversize).await.0, 413);
-    let wrong_method = app.get(&hook).await;
+    assert_eq!(hooks.opsgenie(oversize).await.0, 413);
+    let wrong_method = app
+        .client
+        .get(hooks.url("opsgenie"))
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(wrong_method.status(), 405);
 
     assert_eq!(row_counts(&app).await, before);
@@ -453,11 +411,11 @@ async fn alertmanager_deliveries_open_and_dismiss_by_fingerprint(backend: Backen
     };
 
     assert_eq!(
-        alertmanager(&app, &delivery("firing", "firing")).await,
+        app.post_alertmanager(&delivery("firing", "firing")).await,
         (200, "OK".into())
     );
 
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     assert_eq!(incident.status, IncidentStatus::Suspected);
     let mut conn = app.handle.db.acquire().await.expect("conn");
     let attached = alerts::for_incident(&mut conn, incident.id)
@@ -482,13 +440,14 @@ async fn alertmanager_deliveries_open_and_dismiss_by_fingerprint(backend: Backen
 
     // Repeated while firing (repeat_interval): nothing changes.
     let counts = row_counts(&app).await;
-    alertmanager(&app, &delivery("firing", "firing")).await;
+    app.post_alertmanager(&delivery("firing", "firing")).await;
     assert_eq!(row_counts(&app).await, counts);
 
-    alertmanager(&app, &delivery("resolved", "firing")).await;
-    assert_eq!(only_incident(&app).await.status, IncidentStatus::Suspected);
-    alertmanager(&app, &delivery("resolved", "resolved")).await;
-    assert_eq!(only_incident(&app).await.status, IncidentStatus::Dismissed);
+    app.post_alertmanager(&delivery("resolved", "firing")).await;
+    assert_eq!(app.only_incident().await.status, IncidentStatus::Suspected);
+    app.post_alertmanager(&delivery("resolved", "resolved"))
+        .await;
+    assert_eq!(app.only_incident().await.status, IncidentStatus::Dismissed);
     assert_eq!(jobs_of_kind(&app, "slack.auto_dismissed").await.len(), 1);
     app.stop().await;
 }
@@ -496,21 +455,13 @@ async fn alertmanager_deliveries_open_and_dismiss_by_fingerprint(backend: Backen
 async fn twenty_simultaneous_creates_open_one_incident_twenty_times_in_a_row(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
-    let hook = format!(
-        "{}/integrations/opsgenie/hook/{}",
-        app.base_url,
-        secret(&app).await
-    );
+    let hooks = app.hooks().await;
 
     for round in 0..20 {
         let deliveries = (0..20).map(|n| {
             let body = with_alert_id(CREATE, &format!("round-{round}-alert-{n}"));
-            let request = app
-                .client
-                .post(&hook)
-                .header("content-type", "application/json")
-                .body(body);
-            async move { request.send().await.expect("sent").status().as_u16() }
+            let hooks = hooks.clone();
+            async move { hooks.opsgenie(body).await.0 }
         });
         let statuses = futures_join_all(deliveries).await;
         assert!(
@@ -542,7 +493,7 @@ async fn twenty_simultaneous_creates_open_one_incident_twenty_times_in_a_row(bac
         // Close them all, so the next round starts with no open incident.
         for n in 0..20 {
             let close = with_alert_id(CLOSE, &format!("round-{round}-alert-{n}"));
-            assert_eq!(opsgenie(&app, &close).await.0, 200);
+            assert_eq!(app.post_opsgenie(&close).await.0, 200);
         }
         assert_eq!(
             incidents::get(
@@ -597,25 +548,29 @@ async fn texts_over_4_kib_are_kept_cut_with_an_ellipsis_and_the_answer_says_so(b
     let long_description = "é".repeat(5_000);
 
     assert_eq!(
-        opsgenie(
-            &app,
-            &opsgenie_delivery("Create", "og-long", &long_message, &long_description)
-        )
+        app.post_opsgenie(&opsgenie_delivery(
+            "Create",
+            "og-long",
+            &long_message,
+            &long_description
+        ))
         .await,
         (200, "OK (2 texts longer than 4096 bytes kept cut)".into())
     );
     let summary = format!("{} summary", "s".repeat(4_990));
-    let (status, answer) = alertmanager(
-        &app,
-        &alertmanager_delivery(&[("firing", "am-long".into(), summary)]),
-    )
-    .await;
+    let (status, answer) = app
+        .post_alertmanager(&alertmanager_delivery(&[(
+            "firing",
+            "am-long".into(),
+            summary,
+        )]))
+        .await;
     assert_eq!(
         (status, answer.as_str()),
         (200, "OK (1 text longer than 4096 bytes kept cut)")
     );
 
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     let mut conn = app.handle.db.acquire().await.expect("conn");
     let attached = alerts::for_incident(&mut conn, incident.id)
         .await
@@ -647,11 +602,11 @@ async fn texts_over_4_kib_are_kept_cut_with_an_ellipsis_and_the_answer_says_so(b
     // A later description change is cut the same way, and the same long text twice is no change.
     let changed = opsgenie_delivery("UpdateDescription", "og-long", "", &"d".repeat(5_000));
     assert_eq!(
-        opsgenie(&app, &changed).await,
+        app.post_opsgenie(&changed).await,
         (200, "OK (1 text longer than 4096 bytes kept cut)".into())
     );
     let counts = row_counts(&app).await;
-    opsgenie(&app, &changed).await;
+    app.post_opsgenie(&changed).await;
     assert_eq!(row_counts(&app).await, counts);
     let stored = alerts::find(
         &mut app.handle.db.acquire().await.expect("conn"),
@@ -680,14 +635,15 @@ async fn alert_ids_too_long_for_the_index_still_name_their_alerts(backend: Backe
 
     for id in [&first, &second] {
         assert_eq!(
-            opsgenie(&app, &opsgenie_delivery("Create", id, "Shop down", "")).await,
+            app.post_opsgenie(&opsgenie_delivery("Create", id, "Shop down", ""))
+                .await,
             (
                 200,
                 "OK (1 alert id longer than 200 bytes stored shortened)".into()
             )
         );
     }
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     let mut conn = app.handle.db.acquire().await.expect("conn");
     let attached = alerts::for_incident(&mut conn, incident.id)
         .await
@@ -703,7 +659,7 @@ async fn alert_ids_too_long_for_the_index_still_name_their_alerts(backend: Backe
 
     // Closing the first by its whole id closes that one, and only that one.
     let close = with_alert_id(CLOSE, &first);
-    assert_eq!(opsgenie(&app, &close).await.0, 200);
+    assert_eq!(app.post_opsgenie(&close).await.0, 200);
     let mut conn = app.handle.db.acquire().await.expect("conn");
     let open: Vec<_> = alerts::for_incident(&mut conn, incident.id)
         .await
@@ -713,7 +669,7 @@ async fn alert_ids_too_long_for_the_index_still_name_their_alerts(backend: Backe
         .collect();
     assert_eq!(open, vec![false, true]);
     drop(conn);
-    assert_eq!(only_incident(&app).await.status, IncidentStatus::Suspected);
+    assert_eq!(app.only_incident().await.status, IncidentStatus::Suspected);
     app.stop().await;
 }
 
@@ -727,12 +683,13 @@ async fn a_delivery_of_1001_alerts_is_applied_whole(backend: Backend) {
     };
 
     assert_eq!(
-        alertmanager(&app, &alertmanager_delivery(&alerts_of("firing"))).await,
+        app.post_alertmanager(&alertmanager_delivery(&alerts_of("firing")))
+            .await,
         (200, "OK".into())
     );
 
     // One incident however the delivery was divided, with every alert and its history entry.
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     assert_eq!(incident.status, IncidentStatus::Suspected);
     let mut conn = app.handle.db.acquire().await.expect("conn");
     let attached = alerts::for_incident(&mut conn, incident.id)
@@ -757,10 +714,11 @@ async fn a_delivery_of_1001_alerts_is_applied_whole(backend: Backend) {
 
     // All of them resolved at once: dismissed once, after the last.
     assert_eq!(
-        alertmanager(&app, &alertmanager_delivery(&alerts_of("resolved"))).await,
+        app.post_alertmanager(&alertmanager_delivery(&alerts_of("resolved")))
+            .await,
         (200, "OK".into())
     );
-    assert_eq!(only_incident(&app).await.status, IncidentStatus::Dismissed);
+    assert_eq!(app.only_incident().await.status, IncidentStatus::Dismissed);
     let mut conn = app.handle.db.acquire().await.expect("conn");
     assert_eq!(
         alerts::open_count_for_incident(&mut conn, incident.id)
@@ -780,10 +738,10 @@ async fn a_new_alert_between_two_closes_keeps_the_incident_open(backend: Backend
     let app = TestApp::spawn(&db).await;
     let alert =
         |status: &'static str, name: &str| (status, name.to_owned(), format!("{name} down"));
-    alertmanager(
-        &app,
-        &alertmanager_delivery(&[alert("firing", "a"), alert("firing", "b")]),
-    )
+    app.post_alertmanager(&alertmanager_delivery(&[
+        alert("firing", "a"),
+        alert("firing", "b"),
+    ]))
     .await;
 
     let mixed = [
@@ -792,13 +750,14 @@ async fn a_new_alert_between_two_closes_keeps_the_incident_open(backend: Backend
         alert("resolved", "b"),
     ];
     assert_eq!(
-        alertmanager(&app, &alertmanager_delivery(&mixed)).await,
+        app.post_alertmanager(&alertmanager_delivery(&mixed)).await,
         (200, "OK".into())
     );
-    assert_eq!(only_incident(&app).await.status, IncidentStatus::Suspected);
+    assert_eq!(app.only_incident().await.status, IncidentStatus::Suspected);
 
-    alertmanager(&app, &alertmanager_delivery(&[alert("resolved", "c")])).await;
-    assert_eq!(only_incident(&app).await.status, IncidentStatus::Dismissed);
+    app.post_alertmanager(&alertmanager_delivery(&[alert("resolved", "c")]))
+        .await;
+    assert_eq!(app.only_incident().await.status, IncidentStatus::Dismissed);
     app.stop().await;
 }
 

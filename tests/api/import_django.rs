@@ -3,7 +3,7 @@
 //! (incident URLs, unsubscribe links, the OpsGenie hook URL, passwords) keeps working.
 
 use crate::admin_client::Browser;
-use crate::helpers::{Backend, TestApp, TestDatabase, postgres_available};
+use crate::helpers::{Backend, Hooks, TestApp, TestDatabase, postgres_available};
 use crate::on_both_backends;
 use std::process::{Command, Output};
 
@@ -85,17 +85,9 @@ async fn everything_arrived(app: &TestApp) {
     );
 
     // The hook URL pasted into OpsGenie years ago still answers.
-    let hook = app
-        .client
-        .post(format!(
-            "{}/integrations/opsgenie/hook/{OPSGENIE_SECRET}",
-            app.base_url
-        ))
-        .body(include_str!("../fixtures/opsgenie_create.json"))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(hook.status(), 200);
+    let hooks = Hooks::at(&app.base_url, OPSGENIE_SECRET);
+    let create = include_str!("../fixtures/opsgenie_create.json");
+    assert_eq!(hooks.opsgenie(create).await.0, 200);
 
     // The admin logs in with the password they always had; it is re-hashed on the way.
     let browser = Browser::new(&app.base_url);

@@ -3,14 +3,13 @@
 //! disagree, each decision in `docs/architecture.md` is shown here by what people see (pages,
 //! Slack's answers and messages, mails).
 
-use crate::admin::{PASSWORD, USER, create_user};
-use crate::admin_client::{Browser, Page};
-use crate::admin_incidents::{app_with_mail_and_slack, settle, thread_texts};
+use crate::admin_client::Page;
+use crate::admin_incidents::{app_with_mail_and_slack, thread_texts};
 use crate::admin_people::add_subscriber;
 use crate::fake_slack::FakeSlack;
-use crate::helpers::{Backend, SmtpSink, TestApp, TestDatabase, eventually};
+use crate::helpers::{Backend, SmtpSink, TestDatabase, eventually};
 use crate::on_both_backends;
-use crate::slack_http::{app_with_slack, post_click};
+use crate::slack_http::app_with_slack;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -39,13 +38,6 @@ fn edit_path(created: &Page) -> String {
     location.split('?').next().expect("a path").to_owned()
 }
 
-async fn logged_in(app: &TestApp) -> Browser {
-    create_user(app, USER, PASSWORD).await;
-    let browser = Browser::new(&app.base_url);
-    browser.log_in(USER, PASSWORD).await;
-    browser
-}
-
 /// Decision: changing an incident to planned is news for subscribers who heard nothing of it,
 /// as creating it as planned is (it used to mail only on creation), and it needs what
 /// announcing maintenance needs: a start ahead and an end (it used to be checked on creation
@@ -58,13 +50,12 @@ async fn changing_an_incident_to_planned_announces_the_maintenance(backend: Back
     let slack = FakeSlack::start().await;
     let app = app_with_mail_and_slack(&db, &sink, &slack).await;
     add_subscriber(&app, "jane@example.com", true).await;
-    let browser = logged_in(&app).await;
     // Entered as ongoing by mistake, without telling subscribers.
     let title = ("title", "Database upgrade");
     let severity = ("severity", "maintenance");
     let started = form_time(-1);
-    let page = browser
-        .submit(
+    let page = app
+        .admin_post(
             "/admin/incidents/new",
             "/admin/incidents/new",
             &[
@@ -78,11 +69,11 @@ async fn changing_an_incident_to_planned_announces_the_maintenance(backend: Back
         .await;
     assert_eq!(page.status, 303, "{}", page.body);
     let edit = edit_path(&page);
-    settle(&app).await;
+    app.settle().await;
     assert!(sink.mails_to("jane@example.com").is_empty());
 
-    let page = browser
-        .submit(
+    let page = app
+        .admin_post(
             &edit,
             &edit,
             &[title, ("status", "planned"), severity, ("start", &started)],
@@ -93,8 +84,8 @@ async fn changing_an_incident_to_planned_announces_the_maintenance(backend: Back
     assert!(page.contains("Planned maintenance needs an end."));
 
     let (start, end) = (form_time(1), form_time(2));
-    let page = browser
-        .submit(
+    let page = app
+        .admin_post(
             &edit,
             &edit,
             &[
@@ -107,7 +98,7 @@ async fn changing_an_incident_to_planned_announces_the_maintenance(backend: Back
         )
         .await;
     assert_eq!(page.status, 303, "{}", page.body);
-    settle(&app).await;
+    app.settle().await;
     let mails = eventually(Duration::from_secs(10), || async {
         Some(sink.mails_to("jane@example.com")).filter(|m| !m.is_empty())
     })
@@ -136,7 +127,7 @@ async fn people_neither_create_suspicions_nor_dismissals_nor_make_incidents_susp
     let db = TestDatabase::new(backend).await;
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
-    let browser = logged_in(&app).await;
+    let browser = app.admin().await;
     let form = browser.get("/admin/incidents/new").await;
     assert!(form.contains("value=\"resolved\""));
     assert!(!form.contains("value=\"suspected\""));
@@ -150,8 +141,8 @@ async fn people_neither_create_suspicions_nor_dismissals_nor_make_incidents_susp
             "A dismissed incident is a false alarm: there is nothing to create.",
         ),
     ] {
-        let page = browser
-            .submit(
+        let page = app
+            .admin_post(
                 "/admin/incidents/new",
                 "/admin/incidents/new",
                 &[
@@ -165,7 +156,7 @@ async fn people_neither_create_suspicions_nor_dismissals_nor_make_incidents_susp
         assert_eq!(page.status, 400, "{status}: {}", page.body);
         assert!(page.contains(refusal), "{status}: {}", page.body);
     }
-    settle(&app).await;
+    app.settle().await;
     assert!(slack.calls_to("chat.postMessage").is_empty());
     assert!(
         !browser
@@ -182,8 +173,8 @@ async fn people_neither_create_suspicions_nor_dismissals_nor_make_incidents_susp
             ("start", "2026-01-01T10:00"),
         ]
     };
-    let page = browser
-        .submit(
+    let page = app
+        .admin_post(
             "/admin/incidents/new",
             "/admin/incidents/new",
             &fields("confirmed"),
@@ -192,10 +183,10 @@ async fn people_neither_create_suspicions_nor_dismissals_nor_make_incidents_susp
     assert_eq!(page.status, 303, "{}", page.body);
     let edit = edit_path(&page);
     assert!(!browser.get(&edit).await.contains("value=\"suspected\""));
-    let page = browser.submit(&edit, &edit, &fields("suspected")).await;
+    let page = app.admin_post(&edit, &edit, &fields("suspected")).await;
     assert_eq!(page.status, 400, "{}", page.body);
     assert!(page.contains("Only monitoring marks an incident as suspected."));
-    settle(&app).await;
+    app.settle().await;
     assert_eq!(thread_texts(&slack), vec!["Created by alice."]);
     app.stop().await;
 }
@@ -216,16 +207,11 @@ async fn slack_announces_maintenance_only_ahead_with_an_open_end(backend: Backen
         assert_eq!(answer["response_action"], "errors", "{answer}");
         answer["errors"].clone()
     };
-    let form = |payload: &Value| {
-        url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("payload", &payload.to_string())
-            .finish()
-    };
 
     // A status the form never offers, sent anyway.
     submission["view"]["state"]["values"]["status"]["status"]["selected_option"]["value"] =
         "suspected".into();
-    let (status, body) = post_click(&app, &form(&submission)).await;
+    let (status, body) = app.submit_modal(&submission).await;
     assert_eq!(status, 200);
     assert_eq!(
         errors(&body)["status"],
@@ -235,22 +221,19 @@ async fn slack_announces_maintenance_only_ahead_with_an_open_end(backend: Backen
     // The fixture's start, 2026-01-01, has passed.
     submission["view"]["state"]["values"]["status"]["status"]["selected_option"]["value"] =
         "planned".into();
-    let (status, body) = post_click(&app, &form(&submission)).await;
+    let (status, body) = app.submit_modal(&submission).await;
     assert_eq!(status, 200);
     assert_eq!(
         errors(&body)["start"],
         "Planned maintenance starts in the future."
     );
-    settle(&app).await;
+    app.settle().await;
     assert!(slack.calls_to("chat.postMessage").is_empty());
 
     let tomorrow = jiff::Timestamp::now().as_second() + 86_400;
     submission["view"]["state"]["values"]["start"]["start"]["selected_date_time"] = tomorrow.into();
-    assert_eq!(
-        post_click(&app, &form(&submission)).await,
-        (200, String::new())
-    );
-    settle(&app).await;
+    assert_eq!(app.submit_modal(&submission).await, (200, String::new()));
+    app.settle().await;
     let posted = channel_messages(&slack);
     assert_eq!(posted.len(), 1, "{posted:?}");
     assert!(

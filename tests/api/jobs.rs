@@ -227,6 +227,7 @@ async fn a_job_that_keeps_failing_is_given_up_with_its_last_error(backend: Backe
                 Err(JobError::retry(format!("connection refused (attempt {n})")))
             }
         });
+        registry.register("test.marker", |_| async { Ok(()) });
     })
     .await;
 
@@ -244,9 +245,20 @@ async fn a_job_that_keeps_failing_is_given_up_with_its_last_error(backend: Backe
         record.last_error.as_deref(),
         Some("connection refused (attempt 3)")
     );
-    // Given up means given up: no fourth attempt however long we wait for one.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Given up means given up: a fourth attempt would fall due 40 ms at most after the third
+    // (10 ms doubled twice). A job due later than that runs after it would have, as jobs are
+    // taken in the order they fall due; once that job is done, no fourth attempt was made.
+    let marker = enqueue(
+        &app.handle.db,
+        JobRequest::new("test.marker", &()).delay(Duration::from_millis(200)),
+    )
+    .await
+    .expect("a new job");
+    app.handle.jobs.wake();
+    wait_for_job(&app.handle.db, marker, |j| j.state == JobState::Done).await;
     assert_eq!(*attempts.lock().expect("lock"), 3);
+    let record = job(&app.handle.db, id).await;
+    assert_eq!((record.state, record.attempts), (JobState::Failed, 3));
     app.stop().await;
 }
 

@@ -36,23 +36,9 @@ async fn metrics_count_requests_renders_and_jobs(backend: Backend) {
         assert_eq!(app.get("/").await.status(), 200);
     }
     app.get("/no-such-page").await;
-    let secret = {
-        let mut conn = app.handle.db.acquire().await.expect("conn");
-        monostat::storage::settings::webhook_secret(&mut conn)
-            .await
-            .expect("secret")
-    };
-    let hook = app
-        .client
-        .post(format!(
-            "{}/integrations/opsgenie/hook/{secret}",
-            app.base_url
-        ))
-        .body(include_str!("../fixtures/opsgenie_create.json"))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(hook.status(), 200);
+    let secret = app.hook_secret().await;
+    let create = include_str!("../fixtures/opsgenie_create.json");
+    assert_eq!(app.post_opsgenie(create).await.0, 200);
     let text = eventually(Duration::from_secs(10), || async {
         let text = app.get("/metrics").await.text().await.ok()?;
         text.contains("monostat_job_attempts_total{")

@@ -134,11 +134,10 @@ impl OwnRedis {
         let process = match spawned {
             Ok(process) => process,
             Err(e) => {
-                assert!(
-                    std::env::var("CI").as_deref() != Ok("true"),
-                    "CI=true but redis-server cannot be started: {e}"
+                crate::helpers::skip(
+                    &format!("redis-server cannot be started: {e}"),
+                    "this Redis test would be skipped",
                 );
-                eprintln!("skipped: cannot start redis-server: {e}");
                 return None;
             }
         };

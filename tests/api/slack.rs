@@ -24,24 +24,6 @@ async fn app_with_slack(db: &TestDatabase, slack: &FakeSlack) -> TestApp {
     .await
 }
 
-async fn send(app: &TestApp, body: &str) {
-    let secret = settings::webhook_secret(&mut app.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("secret");
-    let response = app
-        .client
-        .post(format!(
-            "{}/integrations/opsgenie/hook/{secret}",
-            app.base_url
-        ))
-        .body(body.to_owned())
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), 200);
-    app.handle.jobs.wake();
-}
-
 /// Waits until no job of `kind` is pending, and returns their (state, attempts, last error).
 async fn settled(app: &TestApp, kind: &str) -> Vec<(String, i32, Option<String>)> {
     eventually(Duration::from_secs(20), || async {
@@ -74,14 +56,6 @@ fn action_ids(body: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn only_incident(app: &TestApp) -> monostat::domain::Incident {
-    let all = incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("all");
-    assert_eq!(all.len(), 1);
-    all.into_iter().next().expect("one")
-}
-
 on_both_backends!(
     an_alert_posts_the_suspected_incident_with_confirm_and_dismiss_buttons,
     a_rate_limited_post_is_sent_once_after_retry_after,
@@ -111,7 +85,7 @@ async fn a_slack_server_error_is_retried(backend: Backend) {
     slack.fail_next("chat.postMessage", Failure::ServerError);
     let app = app_with_slack(&db, &slack).await;
 
-    send(&app, CREATE).await;
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
 
     let jobs = settled(&app, "slack.new_incident_from_alert").await;
     assert_eq!(jobs, vec![("done".to_owned(), 2, None)]);
@@ -126,7 +100,7 @@ async fn a_bot_outside_the_channel_joins_it_and_posts(backend: Backend) {
     let app = app_with_slack(&db, &slack).await;
     remember_channel(&app, "C0FAKECHAN1").await;
 
-    send(&app, CREATE).await;
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
 
     assert_eq!(
         settled(&app, "slack.new_incident_from_alert").await,
@@ -137,7 +111,7 @@ async fn a_bot_outside_the_channel_joins_it_and_posts(backend: Backend) {
         methods,
         vec!["chat.postMessage", "conversations.join", "chat.postMessage"]
     );
-    assert!(only_incident(&app).await.slack_message_ts.is_some());
+    assert!(app.only_incident().await.slack_message_ts.is_some());
     app.stop().await;
 }
 
@@ -148,7 +122,7 @@ async fn a_vanished_channel_is_looked_up_again_by_name(backend: Backend) {
     let app = app_with_slack(&db, &slack).await;
     remember_channel(&app, "C0DELETED01").await;
 
-    send(&app, CREATE).await;
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
 
     assert_eq!(
         settled(&app, "slack.new_incident_from_alert").await,
@@ -173,11 +147,11 @@ async fn an_alert_posts_the_suspected_incident_with_confirm_and_dismiss_buttons(
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
 
-    send(&app, CREATE).await;
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
 
     let jobs = settled(&app, "slack.new_incident_from_alert").await;
     assert_eq!(jobs, vec![("done".to_owned(), 1, None)]);
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     // The channel was found by name on the second page of the list, and joined.
     assert_eq!(slack.calls_to("conversations.list").len(), 2);
     let joined = slack.calls_to("conversations.join");
@@ -225,7 +199,7 @@ async fn a_rate_limited_post_is_sent_once_after_retry_after(backend: Backend) {
     slack.fail_next("chat.postMessage", Failure::RateLimited { retry_after: 1 });
     let app = app_with_slack(&db, &slack).await;
 
-    send(&app, CREATE).await;
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
 
     let jobs = settled(&app, "slack.new_incident_from_alert").await;
     assert_eq!(jobs, vec![("done".to_owned(), 2, None)]);
@@ -237,7 +211,7 @@ async fn a_rate_limited_post_is_sent_once_after_retry_after(backend: Backend) {
         "retried after {waited:?}, before Retry-After"
     );
     assert_eq!(
-        only_incident(&app).await.slack_message_ts.as_deref(),
+        app.only_incident().await.slack_message_ts.as_deref(),
         Some("1767225600.000200")
     );
     app.stop().await;
@@ -247,16 +221,16 @@ async fn auto_dismissal_updates_the_message_and_asks_for_a_review_in_its_thread(
     let db = TestDatabase::new(backend).await;
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
-    send(&app, CREATE).await;
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
     settled(&app, "slack.new_incident_from_alert").await;
 
-    send(&app, CLOSE).await;
+    assert_eq!(app.post_opsgenie(CLOSE).await.0, 200);
 
     assert_eq!(
         settled(&app, "slack.auto_dismissed").await,
         vec![("done".to_owned(), 1, None)]
     );
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     assert_eq!(incident.status, IncidentStatus::Dismissed);
     let ts = incident.slack_message_ts.expect("message ts");
     let updates = slack.calls_to("chat.update");
@@ -295,9 +269,9 @@ async fn a_confirmed_incident_whose_alerts_closed_gets_a_reminder_to_resolve(bac
     let db = TestDatabase::new(backend).await;
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
-    send(&app, CREATE).await;
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
     settled(&app, "slack.new_incident_from_alert").await;
-    let id = only_incident(&app).await.id;
+    let id = app.only_incident().await.id;
     let mut conn = app.handle.db.acquire().await.expect("conn");
     let mut incident = incidents::get_for_update(&mut conn, app.handle.db.backend(), id)
         .await
@@ -309,7 +283,7 @@ async fn a_confirmed_incident_whose_alerts_closed_gets_a_reminder_to_resolve(bac
         .expect("confirm");
     drop(conn);
 
-    send(&app, CLOSE).await;
+    assert_eq!(app.post_opsgenie(CLOSE).await.0, 200);
 
     assert_eq!(
         settled(&app, "slack.all_alerts_closed").await,
@@ -335,7 +309,7 @@ async fn a_confirmed_incident_whose_alerts_closed_gets_a_reminder_to_resolve(bac
             .unwrap_or_default()
             .contains("resolved")
     );
-    assert_eq!(only_incident(&app).await.status, IncidentStatus::Confirmed);
+    assert_eq!(app.only_incident().await.status, IncidentStatus::Confirmed);
     app.stop().await;
 }
 
@@ -351,7 +325,7 @@ async fn without_slack_jobs_are_skipped_and_settings_apply_without_restart(backe
     )
     .await;
 
-    send(&app, CREATE).await;
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
     assert_eq!(
         settled(&app, "slack.new_incident_from_alert").await,
         vec![("done".to_owned(), 1, None)]
@@ -370,7 +344,7 @@ async fn without_slack_jobs_are_skipped_and_settings_apply_without_restart(backe
         .await
         .expect("save");
     drop(conn);
-    send(&app, CLOSE).await;
+    assert_eq!(app.post_opsgenie(CLOSE).await.0, 200);
     settled(&app, "slack.auto_dismissed").await;
     let posts = slack.calls_to("chat.postMessage");
     assert!(!posts.is_empty());
@@ -389,7 +363,7 @@ async fn a_revoked_token_fails_the_job_for_good(backend: Backend) {
         slack.fail_next("conversations.list", Failure::Error(code));
         let app = app_with_slack(&db, &slack).await;
 
-        send(&app, CREATE).await;
+        assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
 
         let jobs = settled(&app, "slack.new_incident_from_alert").await;
         assert_eq!(jobs.len(), 1);

@@ -2,16 +2,16 @@
 //! ones change nothing.
 
 use crate::fake_slack::FakeSlack;
-use crate::helpers::{Backend, TestApp, TestDatabase, eventually};
+use crate::helpers::{
+    Backend, SLACK_SIGNING_SECRET, TestApp, TestDatabase, click_on, eventually, slack_signature,
+};
 use crate::on_both_backends;
-use hmac::{Hmac, KeyInit, Mac};
 use monostat::config::Secret;
 use monostat::domain::IncidentStatus;
 use monostat::jobs::WorkerSettings;
-use monostat::storage::{audit, incidents, settings};
+use monostat::storage::{audit, incidents};
 use std::time::Duration;
 
-pub(crate) const SIGNING_SECRET: &str = "8f2b_FAKE_signing_secret_0000000000";
 const CREATE: &str = include_str!("../fixtures/opsgenie_create.json");
 pub(crate) const CONFIRM: &str = include_str!("../fixtures/slack_block_actions_confirm.json");
 const DISMISS: &str = include_str!("../fixtures/slack_block_actions_dismiss.json");
@@ -22,27 +22,13 @@ const CREATE_CLICK: &str = include_str!("../fixtures/slack_block_actions_create.
 const CREATE_SUBMISSION: &str = include_str!("../fixtures/slack_view_submission_create.json");
 const URL_VERIFICATION: &str = include_str!("../fixtures/slack_url_verification.json");
 
-/// `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}`, as Slack signs.
-fn sign(secret: &str, timestamp: i64, body: &str) -> String {
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(format!("v0:{timestamp}:{body}").as_bytes());
-    let digest = mac.finalize().into_bytes();
-    format!(
-        "v0={}",
-        digest
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    )
-}
-
 pub(crate) async fn app_with_slack(db: &TestDatabase, slack: &FakeSlack) -> TestApp {
     let slack = slack.clone();
     TestApp::spawn_configured(
         db,
         move |config| {
             slack.configure(config);
-            config.slack.signing_secret = Some(Secret::new(SIGNING_SECRET));
+            config.slack.signing_secret = Some(Secret::new(SLACK_SIGNING_SECRET));
         },
         WorkerSettings::default(),
         |_| {},
@@ -52,21 +38,7 @@ pub(crate) async fn app_with_slack(db: &TestDatabase, slack: &FakeSlack) -> Test
 
 /// Opens a suspected incident through the OpsGenie hook and waits for its Slack message.
 pub(crate) async fn suspected_incident(app: &TestApp) -> monostat::domain::Incident {
-    let secret = settings::webhook_secret(&mut app.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("secret");
-    let response = app
-        .client
-        .post(format!(
-            "{}/integrations/opsgenie/hook/{secret}",
-            app.base_url
-        ))
-        .body(CREATE)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), 200);
-    app.handle.jobs.wake();
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
     eventually(Duration::from_secs(20), || async {
         let all = incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
             .await
@@ -78,47 +50,11 @@ pub(crate) async fn suspected_incident(app: &TestApp) -> monostat::domain::Incid
     .await
 }
 
-/// The fixture's click, on incident `id` (the fixture's story uses 42).
-pub(crate) fn click(fixture: &str, id: i64) -> String {
-    let mut payload: serde_json::Value = serde_json::from_str(fixture).expect("fixture");
-    payload["actions"][0]["value"] = id.to_string().into();
-    let json = payload.to_string();
+/// An interaction payload as Slack posts it: form-encoded.
+fn form(payload: &serde_json::Value) -> String {
     url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("payload", &json)
+        .append_pair("payload", &payload.to_string())
         .finish()
-}
-
-async fn post_signed(
-    app: &TestApp,
-    body: &str,
-    content_type: &str,
-    timestamp: i64,
-    signature: Option<String>,
-) -> (u16, String) {
-    let mut request = app
-        .client
-        .post(format!("{}/integrations/slack/events", app.base_url))
-        .header("content-type", content_type)
-        .header("x-slack-request-timestamp", timestamp.to_string())
-        .body(body.to_owned());
-    if let Some(signature) = signature {
-        request = request.header("x-slack-signature", signature);
-    }
-    let response = request.send().await.expect("sent");
-    let status = response.status().as_u16();
-    (status, response.text().await.expect("body"))
-}
-
-pub(crate) async fn post_click(app: &TestApp, body: &str) -> (u16, String) {
-    let now = jiff::Timestamp::now().as_second();
-    post_signed(
-        app,
-        body,
-        "application/x-www-form-urlencoded",
-        now,
-        Some(sign(SIGNING_SECRET, now, body)),
-    )
-    .await
 }
 
 async fn jobs(app: &TestApp, kind: &str) -> Vec<serde_json::Value> {
@@ -134,19 +70,6 @@ async fn jobs(app: &TestApp, kind: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
-async fn wait_for_slack_change_jobs(app: &TestApp) {
-    eventually(Duration::from_secs(20), || async {
-        let pending: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM jobs WHERE kind = 'slack.incident_changed' AND state = 'pending'",
-        )
-        .fetch_one(&mut *app.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("count");
-        (pending == 0).then_some(())
-    })
-    .await;
-}
-
 on_both_backends!(
     a_signed_confirm_click_confirms_and_tells_the_thread_and_subscribers,
     a_signed_dismiss_click_hides_the_suspicion,
@@ -157,31 +80,15 @@ on_both_backends!(
     the_home_tab_offers_to_create_an_incident_which_is_posted_to_the_channel,
 );
 
-fn form(payload: &str) -> String {
-    url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("payload", payload)
-        .finish()
-}
-
 async fn the_home_tab_offers_to_create_an_incident_which_is_posted_to_the_channel(
     backend: Backend,
 ) {
     let db = TestDatabase::new(backend).await;
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
-    let now = jiff::Timestamp::now().as_second();
-
     // Opening the Home tab publishes it (twice delivered, published once).
     for _ in 0..2 {
-        let (status, _) = post_signed(
-            &app,
-            HOME_OPENED,
-            "application/json",
-            now,
-            Some(sign(SIGNING_SECRET, now, HOME_OPENED)),
-        )
-        .await;
-        assert_eq!(status, 200);
+        assert_eq!(app.slack_event(HOME_OPENED).await.0, 200);
     }
     app.handle.jobs.wake();
     let published = eventually(Duration::from_secs(20), || async {
@@ -199,7 +106,8 @@ async fn the_home_tab_offers_to_create_an_incident_which_is_posted_to_the_channe
     assert_eq!(jobs(&app, "slack.publish_home").await.len(), 1);
 
     // "Create incident" opens the form.
-    assert_eq!(post_click(&app, &form(CREATE_CLICK)).await.0, 200);
+    let create_click: serde_json::Value = serde_json::from_str(CREATE_CLICK).expect("fixture");
+    assert_eq!(app.slack_interaction(&create_click).await.0, 200);
     let opened = slack
         .calls_to("views.open")
         .pop()
@@ -209,7 +117,7 @@ async fn the_home_tab_offers_to_create_an_incident_which_is_posted_to_the_channe
     // Without a title, the form says so on the field and nothing is created.
     let mut untitled: serde_json::Value = serde_json::from_str(CREATE_SUBMISSION).expect("fixture");
     untitled["view"]["state"]["values"]["title"]["title"]["value"] = serde_json::Value::Null;
-    let (status, body) = post_click(&app, &form(&untitled.to_string())).await;
+    let (status, body) = app.submit_modal(&untitled).await;
     assert_eq!(status, 200);
     let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(answer["errors"]["title"], "Give the incident a title.");
@@ -222,7 +130,8 @@ async fn the_home_tab_offers_to_create_an_incident_which_is_posted_to_the_channe
 
     // Submitted: the incident exists, its message is posted, and the thread says who made it.
     assert_eq!(
-        post_click(&app, &form(CREATE_SUBMISSION)).await,
+        app.submit_modal(&serde_json::from_str(CREATE_SUBMISSION).expect("fixture"))
+            .await,
         (200, String::new())
     );
     let created = incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
@@ -245,8 +154,7 @@ async fn the_home_tab_offers_to_create_an_incident_which_is_posted_to_the_channe
         Some("Some card payments fail. We are in contact with our payment provider.")
     );
     assert_eq!(jobs(&app, "notify.status_changed").await.len(), 1);
-    app.handle.jobs.wake();
-    wait_for_slack_change_jobs(&app).await;
+    app.settle().await;
     let posts = slack.calls_to("chat.postMessage");
     let message = posts
         .iter()
@@ -264,20 +172,13 @@ async fn the_home_tab_offers_to_create_an_incident_which_is_posted_to_the_channe
         .find(|c| c.body.get("thread_ts").is_some())
         .expect("a thread note");
     assert_eq!(note.body["text"], "Created by jdoe.");
-    let ts = incidents::get(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("get")
-    .expect("exists")
-    .slack_message_ts;
+    let ts = app.incident(incident.id).await.slack_message_ts;
     assert_eq!(note.body["thread_ts"].as_str(), ts.as_deref());
     app.stop().await;
 }
 
 /// The fixture's form submission for incident `id`, with `status` chosen (or none).
-fn submission(id: i64, status: Option<&str>) -> String {
+fn submission(id: i64, status: Option<&str>) -> serde_json::Value {
     let mut payload: serde_json::Value = serde_json::from_str(UPDATE_SUBMISSION).expect("fixture");
     payload["view"]["private_metadata"] = id.to_string().into();
     let selected =
@@ -286,9 +187,7 @@ fn submission(id: i64, status: Option<&str>) -> String {
         Some(status) => selected["value"] = status.into(),
         None => *selected = serde_json::Value::Null,
     }
-    url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("payload", &payload.to_string())
-        .finish()
+    payload
 }
 
 async fn the_update_form_resolves_an_incident_with_one_thread_reply_per_change(backend: Backend) {
@@ -296,13 +195,10 @@ async fn the_update_form_resolves_an_incident_with_one_thread_reply_per_change(b
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
     let incident = suspected_incident(&app).await;
-    assert_eq!(post_click(&app, &click(CONFIRM, incident.id)).await.0, 200);
+    assert_eq!(app.slack_click(CONFIRM, incident.id).await.0, 200);
 
     // "Update incident" opens the form, prefilled, for the person who clicked.
-    assert_eq!(
-        post_click(&app, &click(UPDATE_CLICK, incident.id)).await.0,
-        200
-    );
+    assert_eq!(app.slack_click(UPDATE_CLICK, incident.id).await.0, 200);
     let opened = slack
         .calls_to("views.open")
         .pop()
@@ -322,7 +218,9 @@ async fn the_update_form_resolves_an_incident_with_one_thread_reply_per_change(b
     );
 
     // Submitting it: resolved, with a text and a new summary.
-    let (status, body) = post_click(&app, &submission(incident.id, Some("resolved"))).await;
+    let (status, body) = app
+        .submit_modal(&submission(incident.id, Some("resolved")))
+        .await;
     assert_eq!(
         (status, body.as_str()),
         (200, ""),
@@ -356,8 +254,7 @@ async fn the_update_form_resolves_an_incident_with_one_thread_reply_per_change(b
         .collect();
     assert_eq!(notified, vec!["confirmed", "resolved"]);
 
-    app.handle.jobs.wake();
-    wait_for_slack_change_jobs(&app).await;
+    app.settle().await;
     let ts = incident.slack_message_ts.expect("ts");
     let notes: Vec<String> = slack
         .calls_to("chat.postMessage")
@@ -389,15 +286,11 @@ async fn an_invalid_update_form_is_answered_with_an_error_on_the_field(backend: 
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
     let incident = suspected_incident(&app).await;
-    let before = audit::for_incident(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("audit")
-    .len();
+    let before = app.audit_of(incident.id).await.len();
 
-    let (status, body) = post_click(&app, &submission(incident.id, Some("dismissed"))).await;
+    let (status, body) = app
+        .submit_modal(&submission(incident.id, Some("dismissed")))
+        .await;
 
     assert_eq!(status, 200);
     let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON answer");
@@ -406,25 +299,10 @@ async fn an_invalid_update_form_is_answered_with_an_error_on_the_field(backend: 
         answer["errors"]["new_status"],
         "Choose confirmed, watching or resolved."
     );
-    let after = incidents::get(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("get")
-    .expect("exists");
+    let after = app.incident(incident.id).await;
     assert_eq!(after.status, IncidentStatus::Suspected);
     assert_eq!(after.summary, None, "nothing of the form was applied");
-    assert_eq!(
-        audit::for_incident(
-            &mut app.handle.db.acquire().await.expect("conn"),
-            incident.id
-        )
-        .await
-        .expect("audit")
-        .len(),
-        before
-    );
+    assert_eq!(app.audit_of(incident.id).await.len(), before);
     app.stop().await;
 }
 
@@ -434,7 +312,7 @@ async fn a_signed_confirm_click_confirms_and_tells_the_thread_and_subscribers(ba
     let app = app_with_slack(&db, &slack).await;
     let incident = suspected_incident(&app).await;
 
-    assert_eq!(post_click(&app, &click(CONFIRM, incident.id)).await.0, 200);
+    assert_eq!(app.slack_click(CONFIRM, incident.id).await.0, 200);
 
     let mut conn = app.handle.db.acquire().await.expect("conn");
     let confirmed = incidents::get(&mut conn, incident.id)
@@ -468,8 +346,7 @@ async fn a_signed_confirm_click_confirms_and_tells_the_thread_and_subscribers(ba
         vec![serde_json::json!({"incident_id": incident.id, "status": "confirmed"})]
     );
 
-    app.handle.jobs.wake();
-    wait_for_slack_change_jobs(&app).await;
+    app.settle().await;
     let ts = incident.slack_message_ts.expect("ts");
     let update = slack
         .calls_to("chat.update")
@@ -500,23 +377,16 @@ async fn a_signed_dismiss_click_hides_the_suspicion(backend: Backend) {
     let app = app_with_slack(&db, &slack).await;
     let incident = suspected_incident(&app).await;
 
-    assert_eq!(post_click(&app, &click(DISMISS, incident.id)).await.0, 200);
+    assert_eq!(app.slack_click(DISMISS, incident.id).await.0, 200);
 
-    let dismissed = incidents::get(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("get")
-    .expect("exists");
+    let dismissed = app.incident(incident.id).await;
     assert_eq!(dismissed.status, IncidentStatus::Dismissed);
     assert!(dismissed.end.is_some());
     assert!(
         jobs(&app, "notify.status_changed").await.is_empty(),
         "subscribers never hear of a false alarm"
     );
-    app.handle.jobs.wake();
-    wait_for_slack_change_jobs(&app).await;
+    app.settle().await;
     let update = slack.calls_to("chat.update").pop().expect("updated");
     assert!(
         update.body["text"]
@@ -536,22 +406,21 @@ async fn unsigned_stale_and_replayed_requests_change_nothing(backend: Backend) {
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
     let incident = suspected_incident(&app).await;
-    let body = click(CONFIRM, incident.id);
+    let body = form(&click_on(CONFIRM, incident.id));
     let form = "application/x-www-form-urlencoded";
     let now = jiff::Timestamp::now().as_second();
 
     assert_eq!(
-        post_signed(&app, &body, form, now, None).await.0,
+        app.post_to_slack_endpoint(&body, form, now, None).await.0,
         401,
         "no signature"
     );
     assert_eq!(
-        post_signed(
-            &app,
+        app.post_to_slack_endpoint(
             &body,
             form,
             now,
-            Some(sign("another secret", now, &body))
+            Some(slack_signature("another secret", now, &body))
         )
         .await
         .0,
@@ -560,12 +429,11 @@ async fn unsigned_stale_and_replayed_requests_change_nothing(backend: Backend) {
     );
     let tampered = body.replace("jdoe", "mallory");
     assert_eq!(
-        post_signed(
-            &app,
+        app.post_to_slack_endpoint(
             &tampered,
             form,
             now,
-            Some(sign(SIGNING_SECRET, now, &body))
+            Some(slack_signature(SLACK_SIGNING_SECRET, now, &body))
         )
         .await
         .0,
@@ -574,12 +442,11 @@ async fn unsigned_stale_and_replayed_requests_change_nothing(backend: Backend) {
     );
     let stale = now - 6 * 60;
     assert_eq!(
-        post_signed(
-            &app,
+        app.post_to_slack_endpoint(
             &body,
             form,
             stale,
-            Some(sign(SIGNING_SECRET, stale, &body))
+            Some(slack_signature(SLACK_SIGNING_SECRET, stale, &body))
         )
         .await
         .0,
@@ -587,38 +454,25 @@ async fn unsigned_stale_and_replayed_requests_change_nothing(backend: Backend) {
         "older than five minutes"
     );
     assert_eq!(
-        incidents::get(
-            &mut app.handle.db.acquire().await.expect("conn"),
-            incident.id
-        )
-        .await
-        .expect("get")
-        .expect("exists")
-        .status,
+        app.incident(incident.id).await.status,
         IncidentStatus::Suspected
     );
 
     // The same signed click, delivered twice: acted on once.
-    let signature = sign(SIGNING_SECRET, now, &body);
+    let signature = slack_signature(SLACK_SIGNING_SECRET, now, &body);
     assert_eq!(
-        post_signed(&app, &body, form, now, Some(signature.clone()))
+        app.post_to_slack_endpoint(&body, form, now, Some(signature.clone()))
             .await
             .0,
         200
     );
     assert_eq!(
-        post_signed(&app, &body, form, now, Some(signature)).await.0,
+        app.post_to_slack_endpoint(&body, form, now, Some(signature))
+            .await
+            .0,
         200
     );
-    let confirmations = audit::for_incident(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("audit")
-    .into_iter()
-    .filter(|e| e.action == "incident.confirmed")
-    .count();
+    let confirmations = app.audited(incident.id, "incident.confirmed").await;
     assert_eq!(confirmations, 1);
     assert_eq!(jobs(&app, "slack.incident_changed").await.len(), 1);
 
@@ -632,20 +486,15 @@ async fn unsigned_stale_and_replayed_requests_change_nothing(backend: Backend) {
     again.status = IncidentStatus::Suspected;
     incidents::save(&mut conn, &again).await.expect("save");
     drop(conn);
-    let signature = sign(SIGNING_SECRET, now, &body);
+    let signature = slack_signature(SLACK_SIGNING_SECRET, now, &body);
     assert_eq!(
-        post_signed(&app, &body, form, now, Some(signature)).await.0,
+        app.post_to_slack_endpoint(&body, form, now, Some(signature))
+            .await
+            .0,
         200
     );
     assert_eq!(
-        incidents::get(
-            &mut app.handle.db.acquire().await.expect("conn"),
-            incident.id
-        )
-        .await
-        .expect("get")
-        .expect("exists")
-        .status,
+        app.incident(incident.id).await.status,
         IncidentStatus::Suspected
     );
     app.stop().await;
@@ -655,16 +504,7 @@ async fn url_verification_answers_the_challenge(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
-    let now = jiff::Timestamp::now().as_second();
-
-    let (status, body) = post_signed(
-        &app,
-        URL_VERIFICATION,
-        "application/json",
-        now,
-        Some(sign(SIGNING_SECRET, now, URL_VERIFICATION)),
-    )
-    .await;
+    let (status, body) = app.slack_event(URL_VERIFICATION).await;
 
     assert_eq!(status, 200);
     let expected: serde_json::Value = serde_json::from_str(URL_VERIFICATION).expect("fixture");

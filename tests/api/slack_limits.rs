@@ -6,13 +6,12 @@
 
 use crate::admin::{PASSWORD, USER, create_user};
 use crate::admin_client::Browser;
-use crate::admin_incidents::settle;
 use crate::fake_slack::{Call, Failure, FakeSlack};
 use crate::helpers::{Backend, TestApp, TestDatabase};
 use crate::on_both_backends;
-use crate::slack_http::{CONFIRM, app_with_slack, click, post_click, suspected_incident};
+use crate::slack_http::{CONFIRM, app_with_slack, suspected_incident};
 use monostat::domain::IncidentStatus;
-use monostat::storage::{incidents, settings};
+use monostat::storage::incidents;
 use serde_json::{Value, json};
 
 const OPSGENIE_CREATE: &str = include_str!("../fixtures/opsgenie_create.json");
@@ -109,41 +108,14 @@ fn assert_shortened(text: &str, starts_with: &str, incident_id: i64, ending: &st
     );
 }
 
-async fn hook_secret(app: &TestApp) -> String {
-    settings::webhook_secret(&mut app.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("secret")
-}
-
-async fn deliver(app: &TestApp, hook: &str, body: &Value) {
-    let response = app
-        .client
-        .post(format!(
-            "{}/integrations/{hook}/hook/{}",
-            app.base_url,
-            hook_secret(app).await
-        ))
-        .header("content-type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(response.status(), 200, "{hook}");
-    settle(app).await;
-}
-
-async fn only_incident(app: &TestApp) -> monostat::domain::Incident {
-    let all = incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("all");
-    assert_eq!(all.len(), 1);
-    all.into_iter().next().expect("one")
-}
-
-fn form(payload: &Value) -> String {
-    url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("payload", &payload.to_string())
-        .finish()
+/// Delivers `body` to the hook of `source` and waits for what it queued.
+async fn deliver(app: &TestApp, source: &str, body: &Value) {
+    let (status, _) = match source {
+        "opsgenie" => app.post_opsgenie(&body.to_string()).await,
+        _ => app.post_alertmanager(&body.to_string()).await,
+    };
+    assert_eq!(status, 200, "{source}");
+    app.settle().await;
 }
 
 on_both_backends!(
@@ -169,7 +141,7 @@ async fn a_5000_character_opsgenie_alert_is_shortened_and_its_incident_gets_conf
 
     deliver(&app, "opsgenie", &alert).await;
 
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     let posted = incident_messages(&slack);
     assert_eq!(posted.len(), 1, "the incident's message was posted");
     assert_eq!(
@@ -190,8 +162,8 @@ async fn a_5000_character_opsgenie_alert_is_shortened_and_its_incident_gets_conf
 
     // The Confirm click works, and the updated message (the alert read back from the
     // database) is shortened the same way.
-    assert_eq!(post_click(&app, &click(CONFIRM, incident.id)).await.0, 200);
-    settle(&app).await;
+    assert_eq!(app.slack_click(CONFIRM, incident.id).await.0, 200);
+    app.settle().await;
     let updated = &incident_messages(&slack)[0];
     assert_eq!(updated.method, "chat.update");
     assert_eq!(action_ids(&updated.body), vec!["update_incident"]);
@@ -224,7 +196,7 @@ async fn a_5000_character_alertmanager_description_is_shortened_in_the_message(b
 
     deliver(&app, "alertmanager", &delivery).await;
 
-    let incident = only_incident(&app).await;
+    let incident = app.only_incident().await;
     let posted = incident_messages(&slack);
     assert_eq!(posted.len(), 1);
     assert!(action_ids(&posted[0].body).contains(&"confirm_incident".to_owned()));
@@ -243,12 +215,12 @@ async fn a_5000_character_alertmanager_description_is_shortened_in_the_message(b
 }
 
 /// The update form's submission for `incident_id` with these values in its state.
-fn update_submission(incident_id: i64, state: Value) -> String {
+fn update_submission(incident_id: i64, state: Value) -> Value {
     let mut payload: Value = serde_json::from_str(UPDATE_SUBMISSION).expect("fixture");
     payload["view"]["private_metadata"] = incident_id.to_string().into();
     payload["view"]["hash"] = format!("{}.{}", incident_id, rand_suffix(&state)).into();
     payload["view"]["state"] = json!({ "values": state });
-    form(&payload)
+    payload
 }
 
 /// A different view hash per distinct submission: Slack's hash names one version of a form.
@@ -274,7 +246,7 @@ async fn a_5000_character_update_and_summary_from_the_update_form_reach_slack_sh
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
     let incident = suspected_incident(&app).await;
-    assert_eq!(post_click(&app, &click(CONFIRM, incident.id)).await.0, 200);
+    assert_eq!(app.slack_click(CONFIRM, incident.id).await.0, 200);
     let long = long_text();
 
     let state = json!({
@@ -283,9 +255,11 @@ async fn a_5000_character_update_and_summary_from_the_update_form_reach_slack_sh
         "new_severity": {"new_severity": no_selection()},
         "new_summary": {"new_summary": text_value(Some(&long))},
     });
-    let (status, body) = post_click(&app, &update_submission(incident.id, state)).await;
+    let (status, body) = app
+        .submit_modal(&update_submission(incident.id, state))
+        .await;
     assert_eq!((status, body.as_str()), (200, ""));
-    settle(&app).await;
+    app.settle().await;
 
     // Nothing accepted is lost: the update and the summary are kept whole.
     let mut conn = app.handle.db.acquire().await.expect("conn");
@@ -314,10 +288,7 @@ async fn a_5000_character_update_and_summary_from_the_update_form_reach_slack_sh
 
     // "Update incident" again: the summary is too long for Slack's text field, so the form
     // offers the admin page for it instead of a shortened copy that would replace it.
-    assert_eq!(
-        post_click(&app, &click(UPDATE_CLICK, incident.id)).await.0,
-        200
-    );
+    assert_eq!(app.slack_click(UPDATE_CLICK, incident.id).await.0, 200);
     let opened = slack.accepted("views.open").pop().expect("the form opened");
     let view = opened.body["view"].to_string();
     assert!(!view.contains("initial_value"), "{view}");
@@ -333,17 +304,12 @@ async fn a_5000_character_update_and_summary_from_the_update_form_reach_slack_sh
         "new_severity": {"new_severity": no_selection()},
     });
     assert_eq!(
-        post_click(&app, &update_submission(incident.id, state)).await,
+        app.submit_modal(&update_submission(incident.id, state))
+            .await,
         (200, String::new())
     );
-    settle(&app).await;
-    let stored = incidents::get(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("get")
-    .expect("exists");
+    app.settle().await;
+    let stored = app.incident(incident.id).await;
     assert_eq!(stored.status, IncidentStatus::Watching);
     assert_eq!(stored.summary.as_deref(), Some(long.trim()));
     assert_eq!(
@@ -361,12 +327,9 @@ async fn the_home_tab_create_form_refuses_a_5000_character_title_and_takes_long_
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
     assert_eq!(
-        post_click(
-            &app,
-            &form(&serde_json::from_str(CREATE_CLICK).expect("fixture"))
-        )
-        .await
-        .0,
+        app.slack_interaction(&serde_json::from_str(CREATE_CLICK).expect("fixture"))
+            .await
+            .0,
         200
     );
     assert_eq!(slack.accepted("views.open").len(), 1, "the form opened");
@@ -375,7 +338,7 @@ async fn the_home_tab_create_form_refuses_a_5000_character_title_and_takes_long_
     // A 5,000-character title is refused on its field; nothing is created or sent.
     let mut submission: Value = serde_json::from_str(CREATE_SUBMISSION).expect("fixture");
     submission["view"]["state"]["values"]["title"]["title"]["value"] = long.clone().into();
-    let (status, body) = post_click(&app, &form(&submission)).await;
+    let (status, body) = app.submit_modal(&submission).await;
     assert_eq!(status, 200);
     let answer: Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(answer["errors"]["title"], "At most 200 characters.");
@@ -394,12 +357,9 @@ async fn the_home_tab_create_form_refuses_a_5000_character_title_and_takes_long_
     values["update_text"]["update_text"]["value"] = long.clone().into();
     values["summary"]["summary"]["value"] = long.clone().into();
     submission["view"]["hash"] = "1767229300.another".into();
-    assert_eq!(
-        post_click(&app, &form(&submission)).await,
-        (200, String::new())
-    );
-    settle(&app).await;
-    let incident = only_incident(&app).await;
+    assert_eq!(app.submit_modal(&submission).await, (200, String::new()));
+    app.settle().await;
+    let incident = app.only_incident().await;
     assert_eq!(incident.title, title);
     assert_eq!(incident.summary.as_deref(), Some(long.trim()));
     let posted = &incident_messages(&slack)[0];
@@ -447,14 +407,14 @@ async fn long_titles_and_summaries_from_the_admin_pages_fit_slack(backend: Backe
     let page = submit(fields(&long)).await;
     assert_eq!(page.status, 400, "a 5,000-character title is refused");
     assert!(page.contains("At most 200 characters."));
-    settle(&app).await;
+    app.settle().await;
     assert!(slack.calls_to("chat.postMessage").is_empty());
 
     let title: String = "<&>".chars().cycle().take(200).collect();
     let page = submit(fields(&title)).await;
     assert_eq!(page.status, 303, "{}", page.body);
-    settle(&app).await;
-    let incident = only_incident(&app).await;
+    app.settle().await;
+    let incident = app.only_incident().await;
     let posted = &incident_messages(&slack)[0];
     assert!(section_texts(&posted.body).contains(&format!(
         "*{}* (Outage)",
@@ -466,10 +426,7 @@ async fn long_titles_and_summaries_from_the_admin_pages_fit_slack(backend: Backe
     assert!(action_ids(&posted.body).contains(&"update_incident".to_owned()));
 
     // The 5,000-character summary written on the admin page, in Slack's update form.
-    assert_eq!(
-        post_click(&app, &click(UPDATE_CLICK, incident.id)).await.0,
-        200
-    );
+    assert_eq!(app.slack_click(UPDATE_CLICK, incident.id).await.0, 200);
     let opened = slack.accepted("views.open").pop().expect("the form opened");
     assert!(
         opened.body["view"]
@@ -531,7 +488,7 @@ async fn a_5000_character_imported_title_is_shortened_in_the_message(backend: Ba
     monostat::service::incidents::edit(&app.services(), &actor, 1, &edit)
         .await
         .expect("edited");
-    settle(&app).await;
+    app.settle().await;
 
     let shown = &incident_messages(&slack)[0];
     let title_line = section_texts(&shown.body)
@@ -566,16 +523,10 @@ async fn a_5000_character_slack_user_name_is_shortened_in_the_thread(backend: Ba
     confirm["actions"][0]["value"] = incident.id.to_string().into();
     confirm["user"]["username"] = long_text().into();
 
-    assert_eq!(post_click(&app, &form(&confirm)).await.0, 200);
-    settle(&app).await;
+    assert_eq!(app.slack_interaction(&confirm).await.0, 200);
+    app.settle().await;
 
-    let stored = incidents::get(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("get")
-    .expect("exists");
+    let stored = app.incident(incident.id).await;
     assert_eq!(stored.status, IncidentStatus::Confirmed);
     let note = thread_notes(&slack).pop().expect("a thread note");
     // 80 characters as Slack may count them (an emoji is two), escaped for the thread.
@@ -635,8 +586,8 @@ async fn a_refused_message_is_replaced_by_a_minimal_one_with_the_buttons(backend
     // A refused update and a refused thread note: the minimal ones arrive in their place.
     slack.fail_next("chat.update", Failure::Error("invalid_blocks"));
     slack.fail_next("chat.postMessage", Failure::Error("msg_too_long"));
-    assert_eq!(post_click(&app, &click(CONFIRM, incident.id)).await.0, 200);
-    settle(&app).await;
+    assert_eq!(app.slack_click(CONFIRM, incident.id).await.0, 200);
+    app.settle().await;
     let updates = slack.calls_to("chat.update");
     assert_eq!(updates.len(), 2);
     assert!(updates[1].accepted());
@@ -661,10 +612,7 @@ async fn a_refused_message_is_replaced_by_a_minimal_one_with_the_buttons(backend
 
     // A refused update form: the form without the summary opens in its place.
     slack.fail_next("views.open", Failure::Error("invalid_arguments"));
-    assert_eq!(
-        post_click(&app, &click(UPDATE_CLICK, incident.id)).await.0,
-        200
-    );
+    assert_eq!(app.slack_click(UPDATE_CLICK, incident.id).await.0, 200);
     let opened = slack.calls_to("views.open");
     assert_eq!(opened.len(), 2);
     assert!(!opened[0].accepted() && opened[1].accepted());

@@ -2,12 +2,12 @@
 //! opens to (a fake) Slack, acknowledged by envelope id, surviving a disconnect.
 
 use crate::fake_slack::{FakeSlack, Frame};
-use crate::helpers::{Backend, TestApp, TestDatabase, eventually};
+use crate::helpers::{Backend, TestApp, TestDatabase, click_on, eventually};
 use crate::on_both_backends;
 use monostat::config::Secret;
 use monostat::domain::IncidentStatus;
 use monostat::jobs::WorkerSettings;
-use monostat::storage::{incidents, settings};
+use monostat::storage::incidents;
 use serde_json::json;
 use std::time::Duration;
 
@@ -22,24 +22,12 @@ on_both_backends!(a_confirm_over_socket_mode_is_acknowledged_and_survives_a_disc
 async fn alert_and_its_confirm_click(
     app: &TestApp,
 ) -> (monostat::domain::Incident, serde_json::Value) {
-    let secret = settings::webhook_secret(&mut app.handle.db.acquire().await.expect("conn"))
-        .await
-        .expect("secret");
-    app.client
-        .post(format!(
-            "{}/integrations/opsgenie/hook/{secret}",
-            app.base_url
-        ))
-        .body(CREATE)
-        .send()
-        .await
-        .expect("sent");
+    assert_eq!(app.post_opsgenie(CREATE).await.0, 200);
     let incident = incidents::all(&mut app.handle.db.acquire().await.expect("conn"))
         .await
         .expect("all")
         .remove(0);
-    let mut confirm: serde_json::Value = serde_json::from_str(CONFIRM).expect("fixture");
-    confirm["actions"][0]["value"] = incident.id.to_string().into();
+    let confirm = click_on(CONFIRM, incident.id);
     (incident, confirm)
 }
 
@@ -80,24 +68,10 @@ async fn a_confirm_over_socket_mode_is_acknowledged_and_survives_a_disconnect(ba
             .then_some(())
     })
     .await;
-    let confirmed = incidents::get(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("get")
-    .expect("exists");
+    let confirmed = app.incident(incident.id).await;
     assert_eq!(confirmed.status, IncidentStatus::Confirmed);
     // However often Slack delivers the envelope, the click is acted on once.
-    let confirmations = monostat::storage::audit::for_incident(
-        &mut app.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("audit")
-    .into_iter()
-    .filter(|e| e.action == "incident.confirmed")
-    .count();
+    let confirmations = app.audited(incident.id, "incident.confirmed").await;
     assert_eq!(confirmations, 1);
 
     // Slack asks for a refresh and drops the socket: the app reconnects and keeps working.
@@ -189,20 +163,9 @@ async fn two_instances_each_hold_a_connection_and_share_the_envelopes() {
     let connections: std::collections::HashSet<usize> = acks.iter().map(|(c, _)| *c).collect();
     assert_eq!(connections.len(), 2, "both instances answered: {acks:?}");
 
-    let confirmed = incidents::get(&mut a.handle.db.acquire().await.expect("conn"), incident.id)
-        .await
-        .expect("get")
-        .expect("exists");
+    let confirmed = a.incident(incident.id).await;
     assert_eq!(confirmed.status, IncidentStatus::Confirmed);
-    let confirmations = monostat::storage::audit::for_incident(
-        &mut a.handle.db.acquire().await.expect("conn"),
-        incident.id,
-    )
-    .await
-    .expect("audit")
-    .into_iter()
-    .filter(|e| e.action == "incident.confirmed")
-    .count();
+    let confirmations = a.audited(incident.id, "incident.confirmed").await;
     assert_eq!(confirmations, 1, "the click twice, acted on once");
     for app in instances {
         app.stop().await;

@@ -207,11 +207,30 @@ async fn the_api_speaks_statuspage_for_every_state(backend: Backend) {
 
 on_both_backends!(the_api_speaks_statuspage_for_every_state);
 
+/// Marks the page `data-status-read` once the banner script has read the status and decided:
+/// the script's decision runs as soon as `Response.json()` resolves, before the timer queued
+/// here. Waiting for the mark, a test that expects no banner cannot pass before the script ran.
+const STATUS_READ_MARKER: &str = "var json = Response.prototype.json; \
+    Response.prototype.json = function () { return json.call(this).then(function (data) { \
+    setTimeout(function () { document.documentElement.dataset.statusRead = '1'; }, 0); \
+    return data; }); };";
+
+/// Waits until the banner script on the open page has read the status and acted on it.
+async fn until_the_status_was_read(session: &crate::webdriver::Session<'_>) {
+    assert!(
+        session
+            .wait_until("return document.documentElement.dataset.statusRead === '1';")
+            .await,
+        "the banner script read the status"
+    );
+}
+
 /// Another site's page, on another origin, that includes the banner script.
 async fn host_page(monostat: &str) -> (String, tokio::task::JoinHandle<()>) {
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><title>Shop error</title><link rel=\"icon\" href=\"data:,\"></head><body>\
-         <h1>Something went wrong</h1><script src=\"{monostat}/embed.js\" async></script></body></html>"
+         <h1>Something went wrong</h1><script>{STATUS_READ_MARKER}</script>\
+         <script src=\"{monostat}/embed.js\" async></script></body></html>"
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -255,7 +274,7 @@ async fn another_site_shows_the_banner_only_when_needed(backend: Backend) {
         .await;
     assert_eq!(gone, true, "dismissed");
     session.goto(&host).await;
-    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    until_the_status_was_read(&session).await;
     assert!(
         !session.text().await.contains("Major Service Outage"),
         "stays dismissed while the status is the same"
@@ -267,7 +286,7 @@ async fn another_site_shows_the_banner_only_when_needed(backend: Backend) {
     scene(&app, OverallState::Up).await;
     let session = driver.session(crate::webdriver::Viewport::Phone).await;
     session.goto(&host).await;
-    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    until_the_status_was_read(&session).await;
     let none = session
         .run("return document.querySelector('.monostat-banner') === null;")
         .await;

@@ -98,17 +98,24 @@ fn path_of(url: &str) -> String {
         .to_owned()
 }
 
+/// The stored addresses, all and active, as the admin's subscriber page counts them ("1
+/// active, 2 waiting for confirmation").
 async fn counts(app: &TestApp) -> (i64, i64) {
-    let mut conn = app.handle.db.acquire().await.expect("conn");
-    let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM subscribers")
-        .fetch_one(&mut *conn)
-        .await
-        .expect("count");
-    let active: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM subscribers WHERE active = 1")
-        .fetch_one(&mut *conn)
-        .await
-        .expect("count");
-    (all, active)
+    let page = app.admin().await.get("/admin/subscribers/").await;
+    let line = page
+        .body
+        .split("<p>")
+        .find(|p| p.contains(" waiting for confirmation"))
+        .unwrap_or_else(|| panic!("the counts: {}", page.body));
+    let numbers: Vec<i64> = line
+        .split_whitespace()
+        .take(4)
+        .filter_map(|word| word.trim_end_matches(',').parse().ok())
+        .collect();
+    let [active, waiting] = numbers[..] else {
+        panic!("two counts in {line}");
+    };
+    (active + waiting, active)
 }
 
 async fn start(
@@ -124,7 +131,7 @@ async fn start(
             if let Some(slack) = slack {
                 slack.configure(config);
                 config.slack.signing_secret = Some(monostat::config::Secret::new(
-                    crate::slack_http::SIGNING_SECRET,
+                    crate::helpers::SLACK_SIGNING_SECRET,
                 ));
             }
         },
@@ -310,14 +317,10 @@ async fn one_click_unsubscribe_needs_no_cookie(backend: Backend) {
     };
     let db = TestDatabase::new(backend).await;
     let app = start(&db, &sink, None).await;
-    subscribe(&app, &sink, "jane@example.com").await;
-    let token: String = {
-        let mut conn = app.handle.db.acquire().await.expect("conn");
-        sqlx::query_scalar("SELECT token FROM subscribers")
-            .fetch_one(&mut *conn)
-            .await
-            .expect("token")
-    };
+    let opt_in = subscribe(&app, &sink, "jane@example.com").await;
+    // The address's token, as the opt-in mail's link carries it (the same token unsubscribes).
+    let confirm = link(opt_in["text"].as_str().expect("text part"), "/subscribe/");
+    let token = confirm.trim_start_matches("/subscribe/").to_owned();
     let client = Client::new(&app);
     let answer = client
         .post(
@@ -525,29 +528,15 @@ async fn subscribers_hear_only_what_people_confirmed(backend: Backend) {
             .skip(1)
             .collect::<Vec<_>>()
     };
-    let settle = || async {
-        // Every queued job has run (mails included).
-        eventually(Duration::from_secs(30), || async {
-            let mut conn = app.handle.db.acquire().await.expect("conn");
-            let pending: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE state = 'pending'")
-                    .fetch_one(&mut *conn)
-                    .await
-                    .expect("count");
-            (pending == 0).then_some(())
-        })
-        .await;
-    };
+    let settle = || app.settle();
 
     let incident = crate::slack_http::suspected_incident(&app).await;
     settle().await;
     assert!(notifications().is_empty(), "a suspicion mails nobody");
 
-    let (status, _) = crate::slack_http::post_click(
-        &app,
-        &crate::slack_http::click(crate::slack_http::CONFIRM, incident.id),
-    )
-    .await;
+    let (status, _) = app
+        .slack_click(crate::slack_http::CONFIRM, incident.id)
+        .await;
     assert_eq!(status, 200);
     settle().await;
     let mails = notifications();
@@ -701,19 +690,6 @@ async fn sign_up(app: &TestApp, email: &str, ip: &str) -> Answer {
     client.send(request).await
 }
 
-/// Waits until every queued job (every mail) has run.
-async fn all_jobs_done(app: &TestApp) {
-    eventually(Duration::from_secs(30), || async {
-        let mut conn = app.handle.db.acquire().await.expect("conn");
-        let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE state = 'pending'")
-            .fetch_one(&mut *conn)
-            .await
-            .expect("count");
-        (pending == 0).then_some(())
-    })
-    .await;
-}
-
 /// Mails whose recipient, lower-cased and without `+tag`, is `inbox`.
 fn mails_reaching(sink: &SmtpSink, inbox: &str) -> Vec<serde_json::Value> {
     sink.mails()
@@ -748,7 +724,7 @@ async fn tagged_variants_of_one_inbox_get_at_most_three_mails(backend: Backend) 
     }
     // Somebody else's inbox is not affected by the victim's cap.
     sign_up(&app, "someone@example.com", "203.0.113.50").await;
-    all_jobs_done(&app).await;
+    app.settle().await;
     let cap = monostat::service::subscriptions::OPT_IN_MAILS_PER_RECIPIENT as usize;
     let mails = mails_reaching(&sink, "victim@example.com");
     assert_eq!(mails.len(), cap, "{mails:#?}");
@@ -764,7 +740,7 @@ async fn tagged_variants_of_one_inbox_get_at_most_three_mails(backend: Backend) 
     let app = start(&db, &sink, None).await;
     let answer = sign_up(&app, "victim+again@example.com", "203.0.113.60").await;
     assert_eq!(answer.location.as_deref(), Some("/subscribe/done"));
-    all_jobs_done(&app).await;
+    app.settle().await;
     assert_eq!(mails_reaching(&sink, "victim@example.com").len(), cap);
     app.stop().await;
 }
@@ -778,7 +754,7 @@ async fn the_form_answers_the_same_for_known_and_unknown_addresses(backend: Back
     subscribe(&app, &sink, "subscribed@example.com").await;
     let first = sign_up(&app, "pending@example.com", "203.0.113.1").await;
     assert_eq!(first.location.as_deref(), Some("/subscribe/done"));
-    all_jobs_done(&app).await;
+    app.settle().await;
 
     let answers = [
         sign_up(&app, "new@example.com", "203.0.113.2").await,
@@ -807,7 +783,7 @@ async fn the_form_answers_the_same_for_known_and_unknown_addresses(backend: Back
         (3, 1),
         "nothing changed for the known ones"
     );
-    all_jobs_done(&app).await;
+    app.settle().await;
 
     // The mails differ: the inbox's owner may know.
     assert_eq!(sink.mails_to("new@example.com").len(), 1);
@@ -885,15 +861,12 @@ async fn an_expired_sign_up_says_so_and_subscribes_nobody(backend: Backend) {
     // The next sign-up sweeps the expired one away; its link still says what happened.
     sign_up(&app, "other@example.com", "203.0.113.2").await;
     assert_eq!(counts(&app).await, (1, 0), "only the new sign-up is left");
-    {
-        let mut conn = app.handle.db.acquire().await.expect("conn");
-        let late: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM subscribers WHERE email = 'late@example.com'")
-                .fetch_one(&mut *conn)
-                .await
-                .expect("count");
-        assert_eq!(late, 0, "the address is deleted");
-    }
+    let listed = app.admin().await.get("/admin/subscribers/").await;
+    assert!(listed.contains("other@example.com"), "{}", listed.body);
+    assert!(
+        !listed.contains("late@example.com"),
+        "the address is deleted"
+    );
     let page = client.get(&confirm, None).await;
     assert_eq!(page.status, 410);
     assert!(page.body.contains("This link has expired"));
@@ -1045,7 +1018,7 @@ async fn the_hourly_cap_asks_to_try_again_later(backend: Backend) {
             "the form keeps what was typed"
         );
     }
-    all_jobs_done(&app).await;
+    app.settle().await;
     assert_eq!(sink.mails().len(), 3);
     assert_eq!(counts(&app).await, (3, 0), "nothing stored for the refused");
 
@@ -1060,7 +1033,7 @@ async fn the_hourly_cap_asks_to_try_again_later(backend: Backend) {
     }
     let answer = sign_up(&app, "late@example.com", "203.0.113.3").await;
     assert_eq!(answer.location.as_deref(), Some("/subscribe/done"));
-    all_jobs_done(&app).await;
+    app.settle().await;
     assert_eq!(sink.mails_to("late@example.com").len(), 1);
     app.stop().await;
 }
