@@ -257,7 +257,7 @@ async fn only_news_held_back_is_said_to_be_held_back(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
-    let browser = logged_in(&app).await;
+    let browser = app.admin().await;
     let mut held_back = Vec::new();
     for silent in [true, false] {
         let title = format!("Search is slow (silent: {silent})");
@@ -279,7 +279,7 @@ async fn only_news_held_back_is_said_to_be_held_back(backend: Backend) {
         fields[1] = ("status", "resolved");
         let page = browser.submit(&edit, &edit, &fields).await;
         assert_eq!(page.status, 303, "{}", page.body);
-        settle(&app).await;
+        app.settle().await;
         let notes = thread_texts(&slack);
         let note = notes.last().expect("a note on the resolution");
         assert!(note.contains("the status to *Resolved*"), "{note}");
