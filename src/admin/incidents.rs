@@ -351,6 +351,11 @@ struct EditPage {
 }
 
 impl EditPage {
+    /// The title's longest length (`domain::input`), for the field's `maxlength`.
+    fn max_title_chars(&self) -> usize {
+        input::MAX_TITLE_CHARS
+    }
+
     fn action(&self) -> String {
         match self.id {
             Some(id) => format!("/admin/incidents/{id}/"),
@@ -454,11 +459,14 @@ fn change_failed(e: ChangeError) -> PageResult {
             StatusCode::NOT_FOUND,
             "This incident or update no longer exists.",
         )),
-        // Only editing an update's text gets here with it: the forms show theirs in place.
-        ChangeError::Invalid(_) => Ok(plain(
+        // Only editing an update's text gets here with it (the incident forms show theirs next
+        // to their fields): the rules' own words, which name the limit.
+        ChangeError::Invalid(problems) => Ok((
             StatusCode::BAD_REQUEST,
-            "An update may have at most 20,000 characters. Nothing was changed.",
-        )),
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("{problems} Nothing was changed."),
+        )
+            .into_response()),
         ChangeError::Storage(e) => Err(PageError::from(e)),
     }
 }

@@ -189,20 +189,6 @@ pub struct Incident {
 }
 
 impl Incident {
-    /// Whether a person may confirm the incident: a suspicion, or a dismissal that turns out to
-    /// have been wrong. Confirming anything else would change nothing.
-    pub fn can_be_confirmed(&self) -> bool {
-        matches!(
-            self.status,
-            IncidentStatus::Suspected | IncidentStatus::Dismissed
-        )
-    }
-
-    /// Only a suspicion can be dismissed: a confirmed incident is resolved, not dismissed.
-    pub fn can_be_dismissed(&self) -> bool {
-        self.status == IncidentStatus::Suspected
-    }
-
     /// Moves the incident to `status`. Closing it (resolved, or dismissed as a false alarm)
     /// records when it ended, unless somebody already set an end time deliberately.
     pub fn set_status(&mut self, status: IncidentStatus, now: Timestamp) {
@@ -299,26 +285,6 @@ mod tests {
             let mut i = incident(IncidentStatus::Suspected);
             i.set_status(status, Timestamp::now());
             assert_eq!(i.end, None, "{status}");
-        }
-    }
-
-    #[test]
-    fn only_suspicions_and_dismissals_can_be_confirmed_and_only_suspicions_dismissed() {
-        for status in IncidentStatus::ALL {
-            let i = incident(status);
-            assert_eq!(
-                i.can_be_confirmed(),
-                matches!(
-                    status,
-                    IncidentStatus::Suspected | IncidentStatus::Dismissed
-                ),
-                "{status}"
-            );
-            assert_eq!(
-                i.can_be_dismissed(),
-                status == IncidentStatus::Suspected,
-                "{status}"
-            );
         }
     }
 

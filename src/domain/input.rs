@@ -83,10 +83,23 @@ pub enum Problem {
     PlannedNeedsEnd,
     #[error("The end must be after the start.")]
     EndBeforeStart,
-    #[error("At most {MAX_TEXT_CHARS} characters.")]
+    #[error("At most {} characters.", grouped(MAX_TEXT_CHARS))]
     SummaryTooLong,
-    #[error("An update may have at most {MAX_TEXT_CHARS} characters.")]
+    #[error("An update may have at most {} characters.", grouped(MAX_TEXT_CHARS))]
     TextTooLong,
+}
+
+/// A count as people write it: `20,000`.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 fn not_creatable(status: IncidentStatus) -> &'static str {
@@ -184,6 +197,26 @@ pub fn may_create(status: IncidentStatus) -> bool {
 /// maintenance postponed), and Slack's forms offer the moves the on-call makes.
 pub fn may_move(from: IncidentStatus, to: IncidentStatus) -> bool {
     from == to || to != IncidentStatus::Suspected
+}
+
+/// Whether Slack's "Yes, this is a real incident" button confirms an incident in `status`; a
+/// click on a message gone stale changes nothing otherwise. One of [`may_move`]'s moves, but
+/// narrower: the button answers a suspicion (or takes back a dismissal, should a message still
+/// show it), and on an incident confirmed, watched or resolved already it would answer nothing;
+/// reopening a resolved incident is a correction, made on the admin page or with the update
+/// form, where it comes with its public update.
+pub fn may_confirm(status: IncidentStatus) -> bool {
+    matches!(
+        status,
+        IncidentStatus::Suspected | IncidentStatus::Dismissed
+    ) && may_move(status, IncidentStatus::Confirmed)
+}
+
+/// Whether Slack's "Dismiss incident" button dismisses an incident in `status`. Narrower than
+/// [`may_move`], as [`may_confirm`] is: only a suspicion is dismissed as a false alarm; an
+/// incident somebody confirmed is resolved, and one dismissed already stays so.
+pub fn may_dismiss(status: IncidentStatus) -> bool {
+    status == IncidentStatus::Suspected && may_move(status, IncidentStatus::Dismissed)
 }
 
 /// The rules on a title: there, one line, readable length.
@@ -388,6 +421,16 @@ mod tests {
             check_text(&"t".repeat(MAX_TEXT_CHARS + 1)),
             Err(Problem::TextTooLong)
         );
+        assert_eq!(
+            Problem::TextTooLong.to_string(),
+            "An update may have at most 20,000 characters."
+        );
+        assert_eq!(
+            Problem::SummaryTooLong.to_string(),
+            "At most 20,000 characters."
+        );
+        assert_eq!(grouped(200), "200");
+        assert_eq!(grouped(1_234_567), "1,234,567");
     }
 
     #[test]
@@ -410,6 +453,31 @@ mod tests {
                 let refused =
                     problems(&d, Some(&incident(from))).contains(&Problem::NotAllowed { from, to });
                 assert_eq!(refused, !expected, "{from} → {to}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_buttons_confirm_suspicions_and_dismissals_and_dismiss_suspicions_only() {
+        for status in IncidentStatus::ALL {
+            assert_eq!(
+                may_confirm(status),
+                matches!(status, Suspected | Dismissed),
+                "{status}"
+            );
+            assert_eq!(may_dismiss(status), status == Suspected, "{status}");
+            // Moves the rules allow, never a status kept.
+            if may_confirm(status) {
+                assert!(
+                    may_move(status, Confirmed) && status != Confirmed,
+                    "{status}"
+                );
+            }
+            if may_dismiss(status) {
+                assert!(
+                    may_move(status, Dismissed) && status != Dismissed,
+                    "{status}"
+                );
             }
         }
     }

@@ -53,6 +53,10 @@ impl NotificationKind {
 pub enum Note {
     Created {
         by: String,
+        /// Subscribers would have been told of the new incident, but the person asked not to
+        /// notify them. Absent in jobs queued before it was said.
+        #[serde(default)]
+        held_back: bool,
     },
     Confirmed {
         by: String,
@@ -129,11 +133,33 @@ impl Markup for Plain {
     }
 }
 
+/// What a note adds when the person held back news subscribers would have had.
+const HELD_BACK: &str = " (subscribers were not notified)";
+
+/// The audit log's entry for the notes of one change: their plain words, one after the other.
+/// Entries end without a full stop, as they always have, unless the last words are a person's
+/// own (an update's text), which are kept exactly as written.
+pub fn audit_message(notes: &[Note]) -> String {
+    let mut message = notes
+        .iter()
+        .map(|n| n.words(&Plain))
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !matches!(notes.last(), Some(Note::Posted { .. })) && message.ends_with('.') {
+        message.pop();
+    }
+    message
+}
+
 impl Note {
     /// The note's sentence, e.g. "jdoe changed the status to *Watching*.".
     pub fn words(&self, m: &dyn Markup) -> String {
         match self {
-            Self::Created { by } => format!("Created by {}.", m.text(by)),
+            Self::Created { by, held_back } => format!(
+                "Created by {}{}.",
+                m.text(by),
+                if *held_back { HELD_BACK } else { "" }
+            ),
             Self::Confirmed { by } => format!("{} confirmed the incident.", m.text(by)),
             Self::Dismissed { by } => format!("{} dismissed the incident.", m.text(by)),
             Self::StatusChanged { by, status } => format!(
@@ -181,7 +207,7 @@ impl Note {
                     });
                 }
                 if *held_back {
-                    note.push_str(" (subscribers were not notified)");
+                    note.push_str(HELD_BACK);
                 }
                 note.push('.');
                 note
@@ -270,6 +296,13 @@ pub fn audience(before: Option<&Incident>, after: &Incident, by: By) -> Audience
             channel: channel(Channel::Quiet),
         },
     }
+}
+
+/// Whether a person's "do not notify" held news back: subscribers would have heard of the
+/// change from `before` to `after` had they not asked otherwise. The thread note says so.
+pub fn held_back(before: Option<&Incident>, after: &Incident, by: By) -> bool {
+    by == By::Person { notify: false }
+        && audience(before, after, By::Person { notify: true }).subscribers
 }
 
 /// Whether reaching `status` is news for subscribers of `incident`, and which kind. `None` for
@@ -436,6 +469,39 @@ mod tests {
         let silent = incident(None, true);
         assert_eq!(audience(Some(&before), &silent, person), held);
         assert!(!audience(None, &silent, person).subscribers);
+        // The note says "subscribers were not notified" when the tick held news back, on
+        // creation as on a change; never of a silent incident, which has no news to hold.
+        let quiet = By::Person { notify: false };
+        assert!(held_back(Some(&before), &after, quiet));
+        assert!(!held_back(Some(&before), &silent, quiet));
+        assert!(!held_back(Some(&before), &after, person));
+        for status in IncidentStatus::ALL {
+            after.status = status;
+            assert_eq!(
+                audience(None, &after, quiet),
+                Audience {
+                    subscribers: false,
+                    thread: true,
+                    channel: Channel::NewMessage,
+                },
+                "new → {status}, not notified"
+            );
+            assert_eq!(
+                held_back(None, &after, quiet),
+                news.contains(&status),
+                "new → {status}, not notified"
+            );
+        }
+        assert!(!held_back(None, &silent, quiet));
+        let created = |held_back| Note::Created {
+            by: "alice".into(),
+            held_back,
+        };
+        assert_eq!(created(false).words(&Plain), "Created by alice.");
+        assert_eq!(
+            created(true).words(&Plain),
+            "Created by alice (subscribers were not notified)."
+        );
         // Monitoring: the incident it opens is posted without a note; what it does later is a
         // note the channel sees; subscribers never hear from it.
         after.status = Suspected;
@@ -464,6 +530,31 @@ mod tests {
                 "{from} → {to}"
             );
         }
+    }
+
+    /// The audit entry is the notes' plain words without the closing full stop, except that a
+    /// posted update's text is kept as the person wrote it.
+    #[test]
+    fn the_audit_log_keeps_a_posted_update_as_written() {
+        let by = || "jdoe".to_owned();
+        let notes = [
+            Note::StatusChanged {
+                by: by(),
+                status: Resolved,
+            },
+            Note::Posted {
+                by: by(),
+                text: "A fix is out. We keep monitoring.".into(),
+            },
+        ];
+        assert_eq!(
+            audit_message(&notes),
+            "jdoe changed the status to Resolved. jdoe posted an update:\nA fix is out. We keep monitoring."
+        );
+        assert_eq!(
+            audit_message(&notes[..1]),
+            "jdoe changed the status to Resolved"
+        );
     }
 
     /// The mail a fan-out sends, by what subscribers heard last (rows) and the status it

@@ -2,8 +2,8 @@
 //! transaction with its public update, audit entry, Slack job and notification job.
 
 use super::Services;
-use crate::domain::input::{IncidentDraft, Problems, check_text};
-use crate::domain::notification::{self, By, Channel, Note, Plain, Revised};
+use crate::domain::input::{self, IncidentDraft, Problems, check_text};
+use crate::domain::notification::{self, By, Channel, Note, Revised};
 use crate::domain::{Incident, IncidentStatus};
 use crate::jobs;
 use crate::jobs::kinds::{self, IncidentJob};
@@ -43,6 +43,16 @@ pub enum ChangeError {
     Storage(#[from] storage::StorageError),
 }
 
+/// Why a click (confirm, dismiss) did nothing. It carries no input, so no rule refuses it:
+/// [`Outcome::Unchanged`] says the incident had moved on.
+#[derive(Debug, thiserror::Error)]
+pub enum ClickError {
+    #[error("incident {0} does not exist")]
+    NotFound(i64),
+    #[error(transparent)]
+    Storage(#[from] storage::StorageError),
+}
+
 /// What a change did. `Unchanged` when the incident was already past it (two people clicked).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
@@ -57,7 +67,7 @@ pub async fn confirm(
     services: &Services,
     actor: &Actor,
     incident_id: i64,
-) -> Result<Outcome, ChangeError> {
+) -> Result<Outcome, ClickError> {
     change(services, actor, incident_id, &CONFIRM).await
 }
 
@@ -67,7 +77,7 @@ pub async fn dismiss(
     services: &Services,
     actor: &Actor,
     incident_id: i64,
-) -> Result<Outcome, ChangeError> {
+) -> Result<Outcome, ClickError> {
     change(services, actor, incident_id, &DISMISS).await
 }
 
@@ -75,7 +85,9 @@ type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + 
 
 /// One kind of change people make, described once.
 struct Change {
-    allowed: fn(&Incident) -> bool,
+    /// Whether the click moves an incident in this status (`domain::input`); otherwise it
+    /// changes nothing.
+    allowed: fn(IncidentStatus) -> bool,
     apply: for<'a> fn(
         &'a mut AnyConnection,
         &'a mut LockedIncident,
@@ -88,14 +100,14 @@ struct Change {
 }
 
 const CONFIRM: Change = Change {
-    allowed: Incident::can_be_confirmed,
+    allowed: input::may_confirm,
     apply: apply_confirm,
     action: "incident.confirmed",
     note: |by| Note::Confirmed { by },
 };
 
 const DISMISS: Change = Change {
-    allowed: Incident::can_be_dismissed,
+    allowed: input::may_dismiss,
     apply: apply_dismiss,
     action: "incident.dismissed",
     note: |by| Note::Dismissed { by },
@@ -139,12 +151,12 @@ async fn change(
     actor: &Actor,
     incident_id: i64,
     change: &Change,
-) -> Result<Outcome, ChangeError> {
+) -> Result<Outcome, ClickError> {
     let mut tx = services.db.begin().await?;
     let mut incident = incidents::get_for_update(&mut tx, services.db.backend(), incident_id)
         .await?
-        .ok_or(ChangeError::NotFound(incident_id))?;
-    if !(change.allowed)(&incident) {
+        .ok_or(ClickError::NotFound(incident_id))?;
+    if !(change.allowed)(incident.status) {
         return Ok(Outcome::Unchanged(incident.into_inner()));
     }
     let before = incident.clone().into_inner();
@@ -354,10 +366,7 @@ pub async fn revise(
     let by = By::Person {
         notify: revision.notify,
     };
-    // The note says when subscribers would have heard of it, had the person not said no.
-    let held_back = !revision.notify
-        && notification::audience(Some(&before), &incident, By::Person { notify: true })
-            .subscribers;
+    let held_back = notification::held_back(Some(&before), &incident, by);
     let news = News {
         action: "incident.updated",
         notes: vec![Note::Revised {
@@ -531,14 +540,16 @@ async fn create_asking(
     )
     .await?;
     incidents::add_update(&mut tx, incident.id, now, Some(creation.status), text).await?;
+    let by = By::Person {
+        notify: creation.notify,
+    };
     let news = News {
         action: "incident.created",
         notes: vec![Note::Created {
             by: actor.name.clone(),
+            held_back: notification::held_back(None, &incident, by),
         }],
-        by: By::Person {
-            notify: creation.notify,
-        },
+        by,
     };
     record(&mut tx, actor, None, &incident, news, now).await?;
     tx.commit().await.map_err(storage::StorageError::from)?;
@@ -559,19 +570,14 @@ async fn record(
 ) -> storage::Result<()> {
     let News { action, notes, by } = news;
     let audience = notification::audience(before, incident, by);
-    let message = notes
-        .iter()
-        .map(|n| n.words(&Plain))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let message = message.strip_suffix('.').unwrap_or(&message);
+    let message = notification::audit_message(&notes);
     audit::record(
         conn,
         now,
         &actor.audit_name(),
         Some(incident.id),
         action,
-        message,
+        &message,
     )
     .await?;
     jobs::enqueue(

@@ -3,10 +3,10 @@
 //! mails) is left to jobs.
 
 use super::Bot;
-use super::messages::{self, UPDATE_STATUSES};
-use crate::domain::input::{Field, Problems, check_title};
+use super::messages::{self, CREATE_STATUSES, UPDATE_STATUSES};
+use crate::domain::input::{self, Field, Problem, Problems, check_title};
 use crate::domain::{IncidentStatus, Severity};
-use crate::service::incidents::{self, Actor, ChangeError, Creation, Edit};
+use crate::service::incidents::{self, Actor, ChangeError, ClickError, Creation, Edit};
 use crate::storage::{self, slack_deliveries};
 use slack_morphism::prelude::*;
 
@@ -119,19 +119,14 @@ async fn perform(
             Ok(())
         }
         // A button on an incident deleted since: nothing to do, and nothing to retry.
-        Err(ChangeError::NotFound(id) | ChangeError::UpdateNotFound(id)) => {
+        Err(ClickError::NotFound(id)) => {
             tracing::info!(
                 incident_id = id,
                 "Slack action on an incident that no longer exists"
             );
             Ok(())
         }
-        // Confirming and dismissing carry no input; the rules allow both moves.
-        Err(ChangeError::Invalid(problems)) => {
-            tracing::warn!(%problems, "Slack action refused by the incident rules");
-            Ok(())
-        }
-        Err(ChangeError::Storage(e)) => Err(e.into()),
+        Err(ClickError::Storage(e)) => Err(e.into()),
     }
 }
 
@@ -371,6 +366,9 @@ async fn open_create_modal(bot: &Bot, trigger_id: &SlackTriggerId) -> Result<(),
     .await
 }
 
+/// What the create form asks of its status: one of `CREATE_STATUSES`.
+const CHOOSE_CREATE_STATUS: &str = "Choose planned, confirmed or watching";
+
 /// The create form's values, parsed (the rules are the domain's: `service::incidents::create`
 /// checks them); problems of parsing are named on their blocks.
 async fn create_submission(
@@ -380,14 +378,30 @@ async fn create_submission(
     let state = event.view.state_params.state.as_ref();
     let mut problems = Vec::new();
     let title = text(state, "title").unwrap_or_default();
-    // A value the form did not offer; what may be created is the domain's to say.
-    let status = selected(state, "status").and_then(|v| v.parse::<IncidentStatus>().ok());
-    if status.is_none() {
-        problems.push((
-            "status",
-            "Choose planned, confirmed or watching.".to_owned(),
-        ));
-    }
+    let status = match selected(state, "status").and_then(|v| v.parse::<IncidentStatus>().ok()) {
+        Some(status) if CREATE_STATUSES.contains(&status) => Some(status),
+        // A status the form does not offer (a forged submission): the rules' word if they
+        // refuse it, else the form's, which records no incidents after the fact.
+        Some(status) => {
+            problems.push((
+                "status",
+                if input::may_create(status) {
+                    format!(
+                        "{CHOOSE_CREATE_STATUS}: a {} incident is recorded on the admin page, \
+                         where its end is given.",
+                        status.as_str()
+                    )
+                } else {
+                    Problem::NotCreatable(status).to_string()
+                },
+            ));
+            None
+        }
+        None => {
+            problems.push(("status", format!("{CHOOSE_CREATE_STATUS}.")));
+            None
+        }
+    };
     let severity = selected(state, "severity").and_then(|v| v.parse::<Severity>().ok());
     if severity.is_none() {
         problems.push(("severity", "Choose a severity.".to_owned()));
