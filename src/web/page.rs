@@ -266,37 +266,34 @@ mod tests {
     #[test]
     fn only_the_database_away_is_a_503_logged_as_a_warning() {
         use tracing::Level;
-        let away = [
-            unavailable(),
-            StorageError::Query(sqlx::Error::PoolClosed),
-            StorageError::Query(sqlx::Error::Io(
-                std::io::ErrorKind::ConnectionRefused.into(),
-            )),
+        let outage = (StatusCode::SERVICE_UNAVAILABLE, Level::WARN);
+        let bug = (StatusCode::INTERNAL_SERVER_ERROR, Level::ERROR);
+        let cases = [
+            (unavailable(), outage),
+            (StorageError::Query(sqlx::Error::PoolClosed), outage),
+            (
+                StorageError::Query(sqlx::Error::Io(
+                    std::io::ErrorKind::ConnectionRefused.into(),
+                )),
+                outage,
+            ),
+            (StorageError::SchemaBehind, bug),
+            (
+                StorageError::Corrupt {
+                    column: "status",
+                    message: "no such status".into(),
+                },
+                bug,
+            ),
+            (StorageError::Query(sqlx::Error::RowNotFound), bug),
+            (
+                StorageError::Query(sqlx::Error::ColumnNotFound("title".into())),
+                bug,
+            ),
         ];
-        for e in away {
+        for (e, expected) in cases {
             let shown = format!("{e}");
-            assert_eq!(
-                severity(&Cause::Storage(e)),
-                (StatusCode::SERVICE_UNAVAILABLE, Level::WARN),
-                "{shown}"
-            );
-        }
-        let bugs = [
-            StorageError::SchemaBehind,
-            StorageError::Corrupt {
-                column: "status",
-                message: "no such status".into(),
-            },
-            StorageError::Query(sqlx::Error::RowNotFound),
-            StorageError::Query(sqlx::Error::ColumnNotFound("title".into())),
-        ];
-        for e in bugs {
-            let shown = format!("{e}");
-            assert_eq!(
-                severity(&Cause::Storage(e)),
-                (StatusCode::INTERNAL_SERVER_ERROR, Level::ERROR),
-                "{shown}"
-            );
+            assert_eq!(severity(&Cause::Storage(e)), expected, "{shown}");
         }
         assert_eq!(
             severity(&Cause::Template(askama::Error::Fmt)),
