@@ -23,7 +23,7 @@ use crate::storage::StorageError;
 pub use crate::web::page::{PageError, PageResult, page, plain};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
-use axum::response::{IntoResponse, Redirect};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use std::sync::Arc;
 
@@ -140,6 +140,26 @@ where
         .route("/admin/login/key", post(security_keys::finish_login))
         .layer(DefaultBodyLimit::max(crate::web::STRANGERS_BODY_LIMIT))
         .merge(protected)
+        .layer(axum::middleware::from_fn(dress_errors))
+        .layer(axum::middleware::from_fn(crate::web::page::note_method))
+}
+
+/// An admin page that failed with a bug shows the same page as a panic does.
+async fn dress_errors(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let response = next.run(request).await;
+    if response
+        .extensions()
+        .get::<crate::web::page::Undressed>()
+        .is_none()
+    {
+        return response;
+    }
+    let mut page = crate::public::internal_error_page();
+    page.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    page
 }
 
 /// What every admin page shows around its content.
@@ -243,6 +263,46 @@ pub(crate) async fn audited(
 pub async fn system_name(state: &AdminState) -> String {
     match crate::public::site(&state.pages).await {
         Ok(site) => site.name.clone(),
-        Err(_) => "monostat".into(),
+        Err(e) => {
+            // The page itself may still be shown; only its title lacks the name.
+            tracing::warn!(error = %e, "admin page titled without the system's name");
+            "monostat".into()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn a_failed_template_shows_the_internal_error_page() {
+        let broken = Router::new()
+            .route(
+                "/admin/broken",
+                get(|| async { Err::<Response, _>(PageError::from(askama::Error::Fmt)) }),
+            )
+            .layer(axum::middleware::from_fn(dress_errors));
+        let request = axum::http::Request::get("/admin/broken")
+            .body(Body::empty())
+            .expect("request");
+        let response = broken.oneshot(request).await.expect("answered");
+        assert_eq!(
+            response.status(),
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        let body = axum::body::to_bytes(response.into_body(), 100_000)
+            .await
+            .expect("body");
+        let body = String::from_utf8_lossy(&body);
+        let expected = crate::public::internal_error_page();
+        let expected = axum::body::to_bytes(expected.into_body(), 100_000)
+            .await
+            .expect("body");
+        assert_eq!(body, String::from_utf8_lossy(&expected));
+        assert!(body.contains("stylesheet"), "{body}");
     }
 }

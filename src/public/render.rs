@@ -570,7 +570,6 @@ fn incident_html(
     .render()?)
 }
 
-/// A friendly error page in the site's style.
 /// Error pages in the site's look.
 impl crate::web::page::Look for SiteView {
     fn error_page(&self, title: &str, message: &str) -> String {
@@ -588,6 +587,7 @@ impl From<RenderError> for crate::web::page::PageError {
     }
 }
 
+/// A friendly error page in the site's style.
 pub fn error_page(site: &SiteView, title: &str, message: &str) -> String {
     ErrorTemplate {
         site,

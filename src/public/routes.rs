@@ -67,7 +67,10 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
 /// database that was away since start). Without one, there is no site to dress the error page
 /// in.
 async fn snapshot(pages: &PublicPages) -> Result<Arc<Snapshot>, PageError> {
-    Ok(pages.current_or_render().await?)
+    pages
+        .current_or_render()
+        .await
+        .map_err(|e| PageError::from(e).before_first_rendering())
 }
 
 async fn cached(

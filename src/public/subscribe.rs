@@ -43,6 +43,7 @@ where
         .layer(axum::extract::DefaultBodyLimit::max(
             crate::web::STRANGERS_BODY_LIMIT,
         ))
+        .layer(axum::middleware::from_fn(crate::web::page::note_method))
 }
 
 #[derive(Template)]

@@ -61,6 +61,46 @@ pub enum StorageError {
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
+impl StorageError {
+    /// True when the database is away or too busy to answer (no connection within the pool's
+    /// timeout, a refused or dropped connection, SQLite busy or locked, PostgreSQL shutting down
+    /// or out of connections): asking again later may work. False for what asking again will not
+    /// fix (a refused query, a value the program does not understand, a schema behind), which is
+    /// a bug or an operator's mistake.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StorageError::Connect { .. } => true,
+            StorageError::Query(e) => is_unavailable(e),
+            StorageError::Migrate(_)
+            | StorageError::SchemaBehind
+            | StorageError::Corrupt { .. } => false,
+        }
+    }
+}
+
+fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(e) => {
+            let code = e.code();
+            let code = code.as_deref().unwrap_or_default();
+            if e.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // SQLite's (extended) result code, whose low byte is the primary code: 5 busy,
+                // 6 locked.
+                return code.parse::<u32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6));
+            }
+            // PostgreSQL: connection exceptions, too many connections, shutting down or not yet
+            // accepting connections.
+            code.starts_with("08") || matches!(code, "53300" | "57P01" | "57P02" | "57P03")
+        }
+        _ => false,
+    }
+}
+
 /// How long a request waits for a database connection before it fails; a status page must
 /// answer (from memory, or with 503) rather than hang when the database is unwell.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -367,4 +407,41 @@ where
 /// True when `error` is a violation of a UNIQUE constraint, on either backend.
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::Connection;
+
+    /// A second writer that does not wait is refused with SQLite's "database is locked": the
+    /// database is busy, not broken.
+    #[tokio::test]
+    async fn sqlite_busy_is_unavailable_and_a_bad_query_is_not() {
+        sqlx::any::install_default_drivers();
+        let dir = tempfile::tempdir().expect("dir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("busy.db").display());
+        let mut first = sqlx::AnyConnection::connect(&url).await.expect("first");
+        let mut second = sqlx::AnyConnection::connect(&url).await.expect("second");
+        sqlx::raw_sql("PRAGMA busy_timeout = 0; CREATE TABLE t (x INTEGER)")
+            .execute(&mut second)
+            .await
+            .expect("table");
+        sqlx::raw_sql("BEGIN IMMEDIATE")
+            .execute(&mut first)
+            .await
+            .expect("first writes");
+        let busy = sqlx::raw_sql("INSERT INTO t VALUES (1)")
+            .execute(&mut second)
+            .await
+            .expect_err("second waits for nobody");
+        let busy = StorageError::from(busy);
+        assert!(busy.is_unavailable(), "{busy}");
+        let bad = sqlx::raw_sql("SELECT nothing FROM nowhere")
+            .execute(&mut second)
+            .await
+            .expect_err("no such table");
+        let bad = StorageError::from(bad);
+        assert!(!bad.is_unavailable(), "{bad}");
+    }
 }

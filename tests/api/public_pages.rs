@@ -447,6 +447,8 @@ async fn the_page_outlives_the_database(backend: Backend) {
     let app = TestApp::spawn(&db).await;
     let incident = scene(&app, OverallState::Down).await.expect("incident");
     let failed_before = app.handle.pages.render_stats().read().2;
+    let admin = app.admin().await;
+    let csrf = admin.get("/admin/settings/site").await.csrf();
     app.handle.db.close().await;
     app.handle.changes.notify();
     // The change makes the renderer try again, and fail without the database; what is served
@@ -470,6 +472,25 @@ async fn the_page_outlives_the_database(backend: Backend) {
     let (status, body) = text(&app, "/2020-02-02").await;
     assert_eq!(status, 503);
     assert!(body.contains("Temporarily unavailable") && body.contains("Our service status"));
+    // A reader is sent to what still works; only a form sent is told that nothing changed.
+    assert!(
+        body.contains("the current status is still available at /"),
+        "{body}"
+    );
+    assert!(!body.contains("nothing was changed"), "{body}");
+    let page = admin.get("/admin/settings/site").await;
+    assert_eq!(page.status, 503, "{}", page.body);
+    assert_eq!(page.headers["retry-after"], "30");
+    assert!(
+        page.contains("the database is not answering") && !page.contains("nothing was changed"),
+        "{}",
+        page.body
+    );
+    let sent = admin
+        .post("/admin/settings/site", &[("csrf", csrf.as_str())])
+        .await;
+    assert_eq!(sent.status, 503, "{}", sent.body);
+    assert!(sent.contains("nothing was changed"), "{}", sent.body);
     assert_eq!(app.get("/healthz").await.status(), 503);
     app.stop().await;
 }
