@@ -141,6 +141,31 @@ pub async fn show(
     .await
 }
 
+/// The account page again with `refusal` under the password field when the password is wrong
+/// (or the refusal of the login allowances); `None` when the change may go ahead.
+async fn refuse_a_wrong_password(
+    state: &AdminState,
+    admin: &Admin,
+    client: Client,
+    password: &str,
+    refusal: &str,
+) -> Option<PageResult> {
+    match password_is_right(state, admin, client, password).await {
+        Ok(true) => None,
+        Ok(false) => Some(
+            account_page(
+                state,
+                admin,
+                StatusCode::BAD_REQUEST,
+                Some(refusal.into()),
+                None,
+            )
+            .await,
+        ),
+        Err(response) => Some(Ok(response)),
+    }
+}
+
 async fn account_page(
     state: &AdminState,
     admin: &Admin,
@@ -194,19 +219,16 @@ pub async fn change_password(
     client: Client,
     Form(form): Form<PasswordForm>,
 ) -> PageResult {
-    let right = match password_is_right(&state, &admin, client, &form.current).await {
-        Ok(right) => right,
-        Err(response) => return Ok(response),
-    };
-    if !right {
-        return account_page(
-            &state,
-            &admin,
-            StatusCode::BAD_REQUEST,
-            Some("Your current password is not right.".into()),
-            None,
-        )
-        .await;
+    if let Some(refused) = refuse_a_wrong_password(
+        &state,
+        &admin,
+        client,
+        &form.current,
+        "Your current password is not right.",
+    )
+    .await
+    {
+        return refused;
     }
     let new_hash = match new_password_hash(&state, &form.new).await {
         Ok(hash) => hash,
@@ -353,19 +375,16 @@ pub async fn remove_totp(
     client: Client,
     Form(form): Form<RemoveForm>,
 ) -> PageResult {
-    let right = match password_is_right(&state, &admin, client, &form.password).await {
-        Ok(right) => right,
-        Err(response) => return Ok(response),
-    };
-    if !right {
-        return account_page(
-            &state,
-            &admin,
-            StatusCode::BAD_REQUEST,
-            Some("Your password is not right; the authenticator app stays set up.".into()),
-            None,
-        )
-        .await;
+    if let Some(refused) = refuse_a_wrong_password(
+        &state,
+        &admin,
+        client,
+        &form.password,
+        "Your password is not right; the authenticator app stays set up.",
+    )
+    .await
+    {
+        return refused;
     }
     let message = format!("{} removed their authenticator app", admin.user.username);
     let removed = audited(&state, &admin, "user.totp_removed", message, async |tx| {

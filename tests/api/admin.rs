@@ -600,7 +600,56 @@ async fn saving_the_form_as_shown_changes_only_what_was_typed(backend: Backend) 
     app.stop().await;
 }
 
+/// Changing the password or removing the second factor asks for the password; a wrong one is
+/// said under the field and changes neither.
+async fn a_wrong_password_changes_no_credential(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = app_with_admin(&db).await;
+    let browser = Browser::new(&app.base_url);
+    browser.log_in(USER, PASSWORD).await;
+    let account = browser.get("/admin/account/").await;
+    let refused = browser
+        .post(
+            "/admin/account/password",
+            &[
+                ("csrf", &account.csrf()),
+                ("current", "not my password"),
+                ("new", "a brand new long passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(
+        refused.contains("Your current password is not right."),
+        "{}",
+        refused.body
+    );
+    let refused = browser
+        .post(
+            "/admin/account/totp/remove",
+            &[("csrf", &account.csrf()), ("password", "not my password")],
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(
+        refused.contains("Your password is not right; the authenticator app stays set up."),
+        "{}",
+        refused.body
+    );
+    let elsewhere = Browser::new(&app.base_url);
+    let page = elsewhere.log_in(USER, "a brand new long passphrase").await;
+    assert_ne!(page.status, 303, "the new password was not set");
+    let page = elsewhere.log_in(USER, PASSWORD).await;
+    assert_eq!(
+        page.status, 303,
+        "the old password still works: {}",
+        page.body
+    );
+    app.stop().await;
+}
+
 on_both_backends!(
+    a_wrong_password_changes_no_credential,
     saving_the_form_as_shown_changes_only_what_was_typed,
     every_page_and_form_needs_a_session_and_its_token,
     pages_need_a_login_and_logout_ends_it,
