@@ -186,6 +186,11 @@ pub struct Incident {
     pub last_notified_status: Option<IncidentStatus>,
     pub created: Timestamp,
     pub updated: Timestamp,
+    /// Raised every time a maintenance's window moves or it is cancelled: its calendar event's
+    /// `SEQUENCE`, and the generation of its scheduled jobs (`domain::maintenance`).
+    pub schedule_sequence: i64,
+    /// When a planned maintenance was cancelled (its status is then dismissed).
+    pub cancelled: Option<Timestamp>,
 }
 
 impl Incident {
@@ -219,6 +224,8 @@ mod tests {
             last_notified_status: None,
             created: t,
             updated: t,
+            schedule_sequence: 0,
+            cancelled: None,
         }
     }
 

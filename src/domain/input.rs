@@ -384,6 +384,8 @@ mod tests {
             last_notified_status: None,
             created: at(NOW - 60),
             updated: at(NOW - 60),
+            schedule_sequence: 0,
+            cancelled: None,
         }
     }
 

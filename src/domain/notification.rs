@@ -356,6 +356,8 @@ mod tests {
             last_notified_status: last,
             created: t,
             updated: t,
+            schedule_sequence: 0,
+            cancelled: None,
         }
     }
 

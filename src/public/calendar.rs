@@ -168,6 +168,8 @@ mod tests {
             last_notified_status: None,
             created: ts(start),
             updated: ts(start),
+            schedule_sequence: 0,
+            cancelled: None,
         }
     }
 

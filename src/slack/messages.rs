@@ -400,6 +400,8 @@ mod tests {
             last_notified_status: None,
             created: t,
             updated: t,
+            schedule_sequence: 0,
+            cancelled: None,
         }
     }
 

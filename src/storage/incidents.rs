@@ -31,7 +31,8 @@ pub struct IncidentUpdate {
 }
 
 const INCIDENT_COLUMNS: &str = "id, status, severity, start_at, end_at, title, summary, \
-     slack_message_ts, silent, last_notified_status, created_at, updated_at";
+     slack_message_ts, silent, last_notified_status, created_at, updated_at, schedule_sequence, \
+     cancelled_at";
 
 fn incident_from_row(row: &AnyRow) -> Result<Incident> {
     let status: String = row.try_get("status")?;
@@ -52,6 +53,8 @@ fn incident_from_row(row: &AnyRow) -> Result<Incident> {
             .transpose()?,
         created: from_db_time("incidents.created_at", row.try_get("created_at")?)?,
         updated: from_db_time("incidents.updated_at", row.try_get("updated_at")?)?,
+        schedule_sequence: row.try_get::<i64, _>("schedule_sequence")?,
+        cancelled: from_db_time_opt("incidents.cancelled_at", row.try_get("cancelled_at")?)?,
     })
 }
 
@@ -88,6 +91,8 @@ pub async fn insert(
         last_notified_status: None,
         created: now,
         updated: now,
+        schedule_sequence: 0,
+        cancelled: None,
     })
 }
 
@@ -165,8 +170,8 @@ pub async fn save(conn: &mut AnyConnection, incident: &LockedIncident) -> Result
     sqlx::query(
         "UPDATE incidents SET status = $1, severity = $2, start_at = $3, end_at = $4, title = $5,
                 summary = $6, slack_message_ts = $7, silent = $8, last_notified_status = $9,
-                updated_at = $10
-         WHERE id = $11",
+                updated_at = $10, schedule_sequence = $11, cancelled_at = $12
+         WHERE id = $13",
     )
     .bind(incident.status.as_str())
     .bind(incident.severity.as_str())
@@ -178,6 +183,8 @@ pub async fn save(conn: &mut AnyConnection, incident: &LockedIncident) -> Result
     .bind(i32::from(incident.silent))
     .bind(incident.last_notified_status.map(|s| s.as_str()))
     .bind(to_db_time(incident.updated))
+    .bind(incident.schedule_sequence)
+    .bind(incident.cancelled.map(to_db_time))
     .bind(incident.id)
     .execute(&mut *conn)
     .await?;
