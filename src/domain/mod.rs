@@ -10,6 +10,7 @@ pub mod alerts;
 pub mod email;
 pub mod incident;
 pub mod input;
+pub mod maintenance;
 pub mod notification;
 pub mod overall_state;
 

@@ -314,8 +314,6 @@ pub async fn read(conn: &mut AnyConnection, dialect: Dialect) -> Result<Original
             id: incidents.get(row, "id")?,
             created: incidents.time(row, "created")?,
             updated: incidents.time(row, "updated")?,
-            schedule_sequence: 0,
-            cancelled: None,
             status: incidents.get(row, "status")?,
             severity: incidents.get(row, "severity")?,
             start: incidents.time(row, "start")?,

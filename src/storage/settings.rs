@@ -1,6 +1,7 @@
 //! The singleton settings rows (id 1 in each table).
 
 use super::{AnyConnection, Result};
+use crate::domain::maintenance::MaintenanceSettings;
 use sqlx::Row;
 
 /// How the public page looks and whom it tells people to contact.
@@ -238,5 +239,42 @@ pub async fn set_slack_channel_id(
         .bind(channel_id)
         .execute(&mut *conn)
         .await?;
+    Ok(())
+}
+
+/// How planned maintenance starts and ends, and whom it tells (`domain::maintenance`).
+pub async fn maintenance(conn: &mut AnyConnection) -> Result<MaintenanceSettings> {
+    let row = sqlx::query(
+        "SELECT mode, prompt_minutes, reminder_hours, notify_start, notify_end
+         FROM maintenance_settings WHERE id = 1",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let mode: String = row.try_get("mode")?;
+    Ok(MaintenanceSettings {
+        mode: super::parse_column("maintenance_settings.mode", &mode)?,
+        prompt_minutes: i64::from(row.try_get::<i32, _>("prompt_minutes")?),
+        reminder_hours: i64::from(row.try_get::<i32, _>("reminder_hours")?),
+        notify_start: row.try_get::<i32, _>("notify_start")? != 0,
+        notify_end: row.try_get::<i32, _>("notify_end")? != 0,
+    })
+}
+
+pub async fn save_maintenance(conn: &mut AnyConnection, s: &MaintenanceSettings) -> Result<()> {
+    // The table's CHECKs bound the numbers too; clamping here keeps a bad value from being an
+    // error page when the form's own check was bypassed.
+    let clamp = |v: i64, max: i64| i32::try_from(v.clamp(0, max)).unwrap_or(0);
+    sqlx::query(
+        "UPDATE maintenance_settings SET mode = $1, prompt_minutes = $2, reminder_hours = $3,
+                notify_start = $4, notify_end = $5
+         WHERE id = 1",
+    )
+    .bind(s.mode.as_str())
+    .bind(clamp(s.prompt_minutes, MaintenanceSettings::MAX_PROMPT_MINUTES))
+    .bind(clamp(s.reminder_hours, MaintenanceSettings::MAX_REMINDER_HOURS))
+    .bind(i32::from(s.notify_start))
+    .bind(i32::from(s.notify_end))
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
