@@ -141,6 +141,8 @@ impl Application {
                 cache: Default::default(),
             },
         );
+        let services_for_jobs = Arc::new(std::sync::OnceLock::new());
+        crate::service::maintenance::register(&mut registry, services_for_jobs.clone());
         extend_jobs(&mut registry);
         worker.concurrency = config.num_workers;
         worker.lease = config.job_lease;
@@ -177,6 +179,12 @@ impl Application {
             jobs: jobs.clone(),
             changes: changes.clone(),
         };
+        let _ = services_for_jobs.set(services.clone());
+        // Maintenance imported, created by an older version or whose jobs a restored database
+        // lost gets its moments scheduled; those already queued are not queued twice.
+        if let Err(e) = crate::service::maintenance::schedule_all(&services).await {
+            tracing::warn!(error = %e, "cannot schedule planned maintenance yet; it is scheduled when it next changes or at the next start");
+        }
         let bot = crate::slack::Bot {
             services: services.clone(),
             api: slack_api.clone(),

@@ -237,6 +237,119 @@ pub enum Action {
     Cancel,
 }
 
+/// How far "Postpone" and "Extend" move a maintenance.
+pub const NUDGE: SignedDuration = SignedDuration::from_mins(30);
+
+/// What the team's channel is told about a maintenance, in its thread and in the channel, and
+/// which buttons come with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Prompt {
+    /// `prompt_minutes` before the start.
+    StartsSoon,
+    /// Ask mode, at the start: nothing happens until somebody answers.
+    DueToStart,
+    /// Automatic mode, at the start: it has started.
+    Started,
+    /// `prompt_minutes` before the end.
+    EndsSoon,
+    /// Ask mode, at the end.
+    DueToEnd,
+    /// Automatic mode, at the end: it has been completed.
+    Completed,
+}
+
+/// A button on a prompt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Button {
+    StartNow,
+    Postpone,
+    Cancel,
+    CompleteNow,
+    Extend,
+}
+
+impl Button {
+    pub const ALL: [Button; 5] = [
+        Button::StartNow,
+        Button::Postpone,
+        Button::Cancel,
+        Button::CompleteNow,
+        Button::Extend,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::StartNow => "Start now",
+            Self::Postpone => "Postpone 30 min",
+            Self::Cancel => "Cancel",
+            Self::CompleteNow => "Complete now",
+            Self::Extend => "Extend 30 min",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::StartNow => "start_now",
+            Self::Postpone => "postpone",
+            Self::Cancel => "cancel",
+            Self::CompleteNow => "complete_now",
+            Self::Extend => "extend",
+        }
+    }
+
+    pub fn action(self) -> Action {
+        match self {
+            Self::StartNow => Action::Start,
+            Self::Postpone => Action::Postpone(NUDGE),
+            Self::Cancel => Action::Cancel,
+            Self::CompleteNow => Action::Complete,
+            Self::Extend => Action::Extend(NUDGE),
+        }
+    }
+}
+
+impl Prompt {
+    /// The prompt's sentence; `title` is already marked up by the caller.
+    pub fn words(self, title: &str) -> String {
+        match self {
+            Self::StartsSoon => format!("Maintenance {title} is about to start."),
+            Self::DueToStart => format!("Maintenance {title} is due to start."),
+            Self::Started => format!("Maintenance {title} has started."),
+            Self::EndsSoon => format!("Maintenance {title} is about to end."),
+            Self::DueToEnd => format!("Maintenance {title} is due to end."),
+            Self::Completed => format!("Maintenance {title} has been completed."),
+        }
+    }
+
+    /// The buttons that come with it: what can still be done about it at that moment.
+    pub fn buttons(self) -> &'static [Button] {
+        match self {
+            Self::StartsSoon | Self::DueToStart => {
+                &[Button::StartNow, Button::Postpone, Button::Cancel]
+            }
+            Self::Started | Self::EndsSoon | Self::DueToEnd => {
+                &[Button::CompleteNow, Button::Extend]
+            }
+            Self::Completed => &[],
+        }
+    }
+
+    /// What the clock's `step` says in `mode`.
+    pub fn at(step: Step, mode: Mode) -> Option<Prompt> {
+        match (step, mode) {
+            (Step::Reminder, _) => None,
+            (Step::PromptStart, _) => Some(Self::StartsSoon),
+            (Step::Start, Mode::Automatic) => Some(Self::Started),
+            (Step::Start, Mode::Ask) => Some(Self::DueToStart),
+            (Step::PromptEnd, _) => Some(Self::EndsSoon),
+            (Step::End, Mode::Automatic) => Some(Self::Completed),
+            (Step::End, Mode::Ask) => Some(Self::DueToEnd),
+        }
+    }
+}
+
 /// Whether `action` applies to `incident` now. A click on a prompt gone stale (the maintenance
 /// started, was completed or cancelled since) changes nothing.
 pub fn may(action: Action, incident: &Incident) -> bool {
@@ -338,7 +451,11 @@ mod tests {
 
     #[test]
     fn a_planned_maintenance_is_reminded_prompted_started_prompted_and_ended() {
-        let m = maintenance(IncidentStatus::Planned, NOW + 86_400 * 2, NOW + 86_400 * 2 + 3600);
+        let m = maintenance(
+            IncidentStatus::Planned,
+            NOW + 86_400 * 2,
+            NOW + 86_400 * 2 + 3600,
+        );
         let start = NOW + 86_400 * 2;
         assert_eq!(
             steps(&m, &MaintenanceSettings::default()),
@@ -378,7 +495,13 @@ mod tests {
             vec![(Step::PromptEnd, NOW + 2700), (Step::End, NOW + 3600)]
         );
         for status in [IncidentStatus::Resolved, IncidentStatus::Dismissed] {
-            assert!(steps(&maintenance(status, NOW - 100, NOW + 3600), &Default::default()).is_empty());
+            assert!(
+                steps(
+                    &maintenance(status, NOW - 100, NOW + 3600),
+                    &Default::default()
+                )
+                .is_empty()
+            );
         }
         let mut outage = maintenance(IncidentStatus::Confirmed, NOW - 100, NOW + 3600);
         outage.severity = Severity::Outage;
@@ -387,7 +510,11 @@ mod tests {
             silent: true,
             ..maintenance(IncidentStatus::Planned, NOW + 86_400 * 2, NOW + 86_400 * 3)
         };
-        assert!(!steps(&silent, &Default::default()).iter().any(|(s, _)| *s == Step::Reminder));
+        assert!(
+            !steps(&silent, &Default::default())
+                .iter()
+                .any(|(s, _)| *s == Step::Reminder)
+        );
     }
 
     #[test]
@@ -399,7 +526,12 @@ mod tests {
             at: at(NOW + 3600),
         };
         assert!(still_due(&m, &settings, 0, start));
-        apply(Action::Postpone(SignedDuration::from_mins(30)), &mut m, at(NOW), at(NOW));
+        apply(
+            Action::Postpone(SignedDuration::from_mins(30)),
+            &mut m,
+            at(NOW),
+            at(NOW),
+        );
         assert_eq!(m.schedule_sequence, 1);
         assert_eq!((m.start, m.end), (at(NOW + 5400), Some(at(NOW + 9000))));
         assert!(!still_due(&m, &settings, 0, start));
@@ -431,14 +563,22 @@ mod tests {
         assert!(may(Action::Cancel, &planned) && !may(Action::Cancel, &running));
         assert!(may(Action::Complete, &running) && !may(Action::Complete, &planned));
         assert!(may(Action::Extend(thirty), &running) && may(Action::Extend(thirty), &planned));
-        for action in [Action::Start, Action::Complete, Action::Extend(thirty), Action::Cancel] {
+        for action in [
+            Action::Start,
+            Action::Complete,
+            Action::Extend(thirty),
+            Action::Cancel,
+        ] {
             assert!(!may(action, &done), "{action:?}");
         }
 
         let mut on_time = planned.clone();
         apply(Action::Start, &mut on_time, on_time.start, at(NOW + 61));
         assert_eq!(on_time.status, IncidentStatus::Confirmed);
-        assert_eq!((on_time.start, on_time.schedule_sequence), (planned.start, 0));
+        assert_eq!(
+            (on_time.start, on_time.schedule_sequence),
+            (planned.start, 0)
+        );
 
         let mut early = planned.clone();
         apply(Action::Start, &mut early, at(NOW), at(NOW));

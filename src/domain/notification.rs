@@ -10,7 +10,7 @@
 
 use super::incident::{Incident, IncidentStatus, Severity};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NotificationKind {
     /// The first thing subscribers hear of an incident.
@@ -19,6 +19,13 @@ pub enum NotificationKind {
     MaintenancePosted,
     Updated,
     Resolved,
+    /// A reminder before a maintenance starts.
+    MaintenanceReminder,
+    MaintenanceStarted,
+    MaintenanceCompleted,
+    /// A maintenance's window moved (postponed, extended, rescheduled).
+    MaintenanceRescheduled,
+    MaintenanceCancelled,
 }
 
 impl NotificationKind {
@@ -31,6 +38,13 @@ impl NotificationKind {
             Self::Updated | Self::Resolved => {
                 format!("[{severity}] [{}] Incident updated", status.label())
             }
+            Self::MaintenanceReminder => format!("[{severity}] Reminder: planned maintenance"),
+            Self::MaintenanceStarted => format!("[{severity}] Planned maintenance started"),
+            Self::MaintenanceCompleted => format!("[{severity}] Planned maintenance completed"),
+            Self::MaintenanceRescheduled => {
+                format!("[{severity}] Planned maintenance rescheduled")
+            }
+            Self::MaintenanceCancelled => format!("[{severity}] Planned maintenance cancelled"),
         }
     }
 
@@ -41,7 +55,25 @@ impl NotificationKind {
             Self::MaintenancePosted => "Planned maintenance has been posted.",
             Self::Updated => "An incident has been updated.",
             Self::Resolved => "An incident has been resolved.",
+            Self::MaintenanceReminder => "Planned maintenance is coming up.",
+            Self::MaintenanceStarted => "Planned maintenance has started.",
+            Self::MaintenanceCompleted => "Planned maintenance has been completed.",
+            Self::MaintenanceRescheduled => "Planned maintenance has been rescheduled.",
+            Self::MaintenanceCancelled => "Planned maintenance has been cancelled.",
         }
+    }
+
+    /// Whether the mail is about a maintenance's window, and so carries it as a calendar event.
+    pub fn is_maintenance(self) -> bool {
+        matches!(
+            self,
+            Self::MaintenancePosted
+                | Self::MaintenanceReminder
+                | Self::MaintenanceStarted
+                | Self::MaintenanceCompleted
+                | Self::MaintenanceRescheduled
+                | Self::MaintenanceCancelled
+        )
     }
 }
 
@@ -93,6 +125,26 @@ pub enum Note {
     UpdateDeleted {
         by: String,
     },
+    /// A person started a maintenance; `None`: the clock did, on schedule.
+    MaintenanceStarted {
+        by: Option<String>,
+    },
+    /// A person completed a maintenance; `None`: the clock did, on schedule.
+    MaintenanceCompleted {
+        by: Option<String>,
+    },
+    MaintenanceExtended {
+        by: String,
+        until: jiff::Timestamp,
+    },
+    MaintenancePostponed {
+        by: String,
+        start: jiff::Timestamp,
+        end: Option<jiff::Timestamp>,
+    },
+    MaintenanceCancelled {
+        by: String,
+    },
 }
 
 /// One field the admin form changed.
@@ -116,6 +168,10 @@ pub trait Markup {
     fn strong(&self, value: &str) -> String;
     /// A quoted passage (an update's text).
     fn quote(&self, text: &str) -> String;
+    /// A moment. Plain text says it in UTC; Slack can show each reader their own time.
+    fn time(&self, at: jiff::Timestamp) -> String {
+        at.strftime("%Y-%m-%d %H:%M UTC").to_string()
+    }
 }
 
 /// Text as it is, for the audit log.
@@ -218,6 +274,31 @@ impl Note {
             Self::UpdateDeleted { by } => {
                 format!("{} deleted a public update on the admin page.", m.text(by))
             }
+            Self::MaintenanceStarted { by: Some(by) } => {
+                format!("{} started the maintenance.", m.text(by))
+            }
+            Self::MaintenanceStarted { by: None } => "The maintenance started on schedule.".into(),
+            Self::MaintenanceCompleted { by: Some(by) } => {
+                format!("{} completed the maintenance.", m.text(by))
+            }
+            Self::MaintenanceCompleted { by: None } => {
+                "The maintenance was completed on schedule.".into()
+            }
+            Self::MaintenanceExtended { by, until } => format!(
+                "{} extended the maintenance until {}.",
+                m.text(by),
+                m.time(*until)
+            ),
+            Self::MaintenancePostponed { by, start, end } => {
+                let window = match end {
+                    Some(end) => format!("{} – {}", m.time(*start), m.time(*end)),
+                    None => m.time(*start),
+                };
+                format!("{} postponed the maintenance to {}.", m.text(by), window)
+            }
+            Self::MaintenanceCancelled { by } => {
+                format!("{} cancelled the maintenance.", m.text(by))
+            }
         }
     }
 }
@@ -230,6 +311,10 @@ pub enum By {
     Person { notify: bool },
     /// Monitoring, through an alert.
     Monitoring,
+    /// The clock, starting or completing a maintenance on schedule; `notify` is the site's
+    /// setting for that notice. Its thread message is the prompt the clock posts (with buttons),
+    /// so no note is added.
+    Clock { notify: bool },
 }
 
 /// Who hears of one change. Besides these, every change brings the incident's own message in
@@ -295,6 +380,11 @@ pub fn audience(before: Option<&Incident>, after: &Incident, by: By) -> Audience
             thread: true,
             channel: channel(Channel::Quiet),
         },
+        By::Clock { notify } => Audience {
+            subscribers: notify && !after.silent && status_changed && may_be_news(after.status),
+            thread: false,
+            channel: Channel::Quiet,
+        },
     }
 }
 
@@ -321,6 +411,15 @@ pub fn notification_for(incident: &Incident, status: IncidentStatus) -> Option<N
         IncidentStatus::Planned if told_before => None,
         IncidentStatus::Planned => Some(NotificationKind::MaintenancePosted),
         IncidentStatus::Confirmed | IncidentStatus::Watching
+            if incident.severity == Severity::Maintenance
+                && incident.last_notified_status == Some(IncidentStatus::Planned) =>
+        {
+            Some(NotificationKind::MaintenanceStarted)
+        }
+        IncidentStatus::Resolved if told_before && incident.severity == Severity::Maintenance => {
+            Some(NotificationKind::MaintenanceCompleted)
+        }
+        IncidentStatus::Confirmed | IncidentStatus::Watching
             if !told_before || incident.last_notified_status == Some(IncidentStatus::Planned) =>
         {
             Some(if told_before {
@@ -333,6 +432,31 @@ pub fn notification_for(incident: &Incident, status: IncidentStatus) -> Option<N
         IncidentStatus::Resolved if told_before => Some(NotificationKind::Resolved),
         IncidentStatus::Resolved => None,
     }
+}
+
+/// Which mail, if any, subscribers are owed when a maintenance's window moves or it is cancelled
+/// (no status they could be told of changes, so [`notification_for`] has nothing to say): only
+/// for a maintenance they were told of, not silent, still ahead or in progress.
+pub fn schedule_news(before: &Incident, after: &Incident) -> Option<NotificationKind> {
+    if after.silent || before.last_notified_status.is_none() {
+        return None;
+    }
+    if before.severity != Severity::Maintenance || before.status.is_closed() {
+        return None;
+    }
+    if after.cancelled.is_some() && before.cancelled.is_none() {
+        return Some(NotificationKind::MaintenanceCancelled);
+    }
+    // A start or completion has its own mail; a window that moves without either is news.
+    let same_status = before.status == after.status;
+    let moved = (before.start, before.end) != (after.start, after.end);
+    (same_status && moved).then_some(NotificationKind::MaintenanceRescheduled)
+}
+
+/// Whether subscribers are owed a reminder before `incident` (a maintenance) starts: only when
+/// they were told of it and it is not silent.
+pub fn schedule_news_reminder(incident: &Incident) -> bool {
+    !incident.silent && incident.last_notified_status == Some(IncidentStatus::Planned)
 }
 
 #[cfg(test)]

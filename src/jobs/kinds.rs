@@ -66,6 +66,13 @@ pub struct StatusChangeJob {
     pub incident_id: i64,
     /// The status subscribers are told about.
     pub status: String,
+    /// News that is no status change (a maintenance reminder, reschedule or cancellation):
+    /// the mail to send, instead of `notification_for`'s answer for `status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<crate::domain::notification::NotificationKind>,
+    /// What makes this news unique (`reminder:3`), so each subscriber gets it once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occasion: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,4 +93,47 @@ pub struct IncidentJob {
     /// absent in jobs queued before it was decided there, which keep their kind's old way.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub broadcast: Option<bool>,
+}
+
+/// One moment of a maintenance's schedule (`domain::maintenance::plan`): start it, complete it,
+/// prompt the channel, remind subscribers. Scheduled for its moment; does nothing when the
+/// maintenance's window or the settings moved since.
+pub const MAINTENANCE_STEP: &str = "maintenance.step";
+/// Post a maintenance prompt (`domain::maintenance::Prompt`), with its buttons, in the
+/// incident's thread and to the channel.
+pub const SLACK_MAINTENANCE_PROMPT: &str = "slack.maintenance_prompt";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaintenanceStepJob {
+    pub incident_id: i64,
+    /// The incident's `schedule_sequence` when the job was scheduled.
+    pub sequence: i64,
+    pub step: crate::domain::maintenance::Step,
+    /// The moment, in microseconds since the epoch.
+    pub at: i64,
+}
+
+/// A step job, due at its moment. Its unique key makes scheduling the same moment again (every
+/// change of the maintenance, every start of monostat) a no-op, on every instance.
+pub fn maintenance_step_job(job: &MaintenanceStepJob, now: jiff::Timestamp) -> super::JobRequest {
+    let due = jiff::Timestamp::from_microsecond(job.at).unwrap_or(now);
+    let delay = std::time::Duration::try_from(now.duration_until(due)).unwrap_or_default();
+    super::JobRequest::new(MAINTENANCE_STEP, job)
+        .unique_key(format!(
+            "maintenance:{}:{}:{}:{}",
+            job.incident_id,
+            job.sequence,
+            job.step.as_str(),
+            job.at
+        ))
+        .delay(delay)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromptJob {
+    pub incident_id: i64,
+    pub prompt: crate::domain::maintenance::Prompt,
+    /// The incident's `schedule_sequence` when prompted: its buttons act only on that window,
+    /// so a second click on "Postpone" after somebody else's does not postpone twice.
+    pub sequence: i64,
 }

@@ -8,7 +8,7 @@ use super::compose::NotificationBody;
 use super::compose::Sender;
 use crate::config::Config;
 use crate::domain::IncidentStatus;
-use crate::domain::notification::notification_for;
+use crate::domain::notification::{NotificationKind, notification_for};
 use crate::jobs::kinds::{self, NotificationJob, OptInJob, StatusChangeJob};
 use crate::jobs::{JobError, JobRegistry, JobResult};
 use crate::storage::{self, Db, incidents, settings, subscribers};
@@ -31,7 +31,10 @@ pub struct MailJobs {
 
 #[derive(Default)]
 pub struct BodyCache {
-    bodies: HashMap<(i64, IncidentStatus, Timestamp), (Sender, Arc<NotificationBody>)>,
+    bodies: HashMap<
+        (i64, IncidentStatus, NotificationKind, Timestamp),
+        (Sender, Arc<NotificationBody>),
+    >,
 }
 
 /// A fan-out in progress needs one entry; old ones are simply dropped.
@@ -82,8 +85,14 @@ impl MailJobs {
         else {
             return Ok(());
         };
-        let Some(kind) = notification_for(&incident, status) else {
-            return Ok(());
+        // News that is no status change names its mail; a status change asks the rules which
+        // one it is, against what subscribers were told last.
+        let kind = match job.kind {
+            Some(kind) => kind,
+            None => match notification_for(&incident, status) {
+                Some(kind) => kind,
+                None => return Ok(()),
+            },
         };
         let payload_prefix = serde_json::to_string(&NotificationJob {
             incident_id: incident.id,
@@ -100,12 +109,17 @@ impl MailJobs {
             &mut tx,
             kinds::MAIL_NOTIFICATION,
             payload_prefix,
-            &format!("mail:incident:{}:{}:", incident.id, status.as_str()),
+            &match &job.occasion {
+                Some(occasion) => format!("mail:incident:{}:{occasion}:", incident.id),
+                None => format!("mail:incident:{}:{}:", incident.id, status.as_str()),
+            },
             MAIL_ATTEMPTS,
             Timestamp::now(),
         )
         .await?;
-        incidents::save_last_notified(&mut tx, incident.id, status).await?;
+        if job.kind.is_none() {
+            incidents::save_last_notified(&mut tx, incident.id, status).await?;
+        }
         tx.commit().await.map_err(storage::StorageError::from)?;
         tracing::info!(incident = incident.id, status = %status, subscribers = queued, "subscribers are being notified");
         Ok(())
@@ -140,9 +154,9 @@ impl MailJobs {
         &self,
         incident: &crate::domain::Incident,
         status: IncidentStatus,
-        kind: crate::domain::notification::NotificationKind,
+        kind: NotificationKind,
     ) -> Result<(Sender, Arc<NotificationBody>), JobError> {
-        let key = (incident.id, status, incident.updated);
+        let key = (incident.id, status, kind, incident.updated);
         if let Some(hit) = self.lock_cache().bodies.get(&key) {
             return Ok(hit.clone());
         }

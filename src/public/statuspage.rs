@@ -62,12 +62,15 @@ fn is_maintenance(incident: &Incident) -> bool {
     incident.status == IncidentStatus::Planned || incident.severity == Severity::Maintenance
 }
 
-/// The Statuspage status an incident has while in `status` at `now`.
-fn status_name(incident: &Incident, status: IncidentStatus, now: Timestamp) -> &'static str {
+/// The Statuspage status an incident has while in `status`. A maintenance's follows its status
+/// alone, as the page's does: the clock moves it from scheduled to in progress to completed
+/// (`domain::maintenance`), so the API, the page, the badge and the banner say the same at
+/// every moment, and a maintenance waiting for somebody to start it (ask mode) is still
+/// scheduled everywhere.
+fn status_name(incident: &Incident, status: IncidentStatus) -> &'static str {
     if is_maintenance(incident) {
         return match status {
-            IncidentStatus::Planned if now < incident.start => "scheduled",
-            IncidentStatus::Planned if incident.end.is_some_and(|end| end <= now) => "completed",
+            IncidentStatus::Planned => "scheduled",
             IncidentStatus::Watching => "verifying",
             IncidentStatus::Resolved | IncidentStatus::Dismissed => "completed",
             _ => "in_progress",
@@ -108,7 +111,6 @@ impl Page<'_> {
     }
 
     fn incident(&self, incident: &Incident, updates: &[IncidentUpdate]) -> Value {
-        let now = self.now;
         // Updates come newest first; the status each one speaks in is the one in force then.
         let mut in_force = if is_maintenance(incident) {
             IncidentStatus::Planned
@@ -125,7 +127,7 @@ impl Page<'_> {
                 json!({
                     "id": update.id.to_string(),
                     "incident_id": incident.id.to_string(),
-                    "status": status_name(incident, in_force, now),
+                    "status": status_name(incident, in_force),
                     "body": update.message.clone().unwrap_or_default(),
                     "created_at": self.time(update.created),
                     "updated_at": self.time(update.created),
@@ -152,7 +154,7 @@ impl Page<'_> {
             "id": incident.id.to_string(),
             "page_id": self.id,
             "name": incident.title,
-            "status": status_name(incident, incident.status, now),
+            "status": status_name(incident, incident.status),
             "impact": impact(incident),
             "created_at": self.time(incident.created),
             "updated_at": self.time(incident.updated),

@@ -358,6 +358,7 @@ pub async fn revise(
     if changed.is_empty() && text.is_none() {
         return Ok(Outcome::Unchanged(incident.into_inner()));
     }
+    crate::domain::maintenance::note_window_change(&before, &mut incident);
     incident.updated = now;
     incidents::save(&mut tx, &incident).await?;
     if status_changed.is_some() || text.is_some() {
@@ -459,11 +460,11 @@ fn posted(text: Option<&str>) -> Option<&str> {
 }
 
 /// What a change tells the audit log, the Slack thread and subscribers.
-struct News {
-    action: &'static str,
+pub(super) struct News {
+    pub action: &'static str,
     /// One thread reply each; together, the audit entry.
-    notes: Vec<Note>,
-    by: By,
+    pub notes: Vec<Note>,
+    pub by: By,
 }
 
 /// An incident a person creates (from Slack's Home tab, later from the admin pages).
@@ -560,7 +561,7 @@ async fn create_asking(
 /// Writes the audit entry and owes Slack and subscribers what `domain::notification::audience`
 /// says they hear of the change from `before` (`None`: created) to `incident`. The incident's
 /// message is brought up to date (or posted) in any case.
-async fn record(
+pub(super) async fn record(
     conn: &mut AnyConnection,
     actor: &Actor,
     before: Option<&Incident>,
@@ -598,5 +599,26 @@ async fn record(
     if audience.subscribers {
         super::owe_subscribers(conn, incident, now).await?;
     }
+    // A moved or cancelled maintenance window is news of its own, unless the person held it back.
+    if let Some(before) = before
+        && by != (By::Person { notify: false })
+        && let Some(kind) = notification::schedule_news(before, incident)
+    {
+        let occasion = format!("{}:{}", kind_name(kind), incident.schedule_sequence);
+        super::owe_subscribers_news(conn, incident, kind, occasion, now).await?;
+    }
+    if before.is_some_and(|b| b.severity == crate::domain::Severity::Maintenance)
+        || incident.severity == crate::domain::Severity::Maintenance
+    {
+        super::maintenance::schedule(conn, incident, now).await?;
+    }
     Ok(())
+}
+
+/// A stable word for a notification kind, for unique keys.
+fn kind_name(kind: notification::NotificationKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("{kind:?}"))
 }

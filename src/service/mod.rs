@@ -5,6 +5,7 @@
 
 pub mod alerts;
 pub mod incidents;
+pub mod maintenance;
 pub mod subscriptions;
 
 use crate::changes::Changes;
@@ -43,6 +44,31 @@ async fn owe_subscribers(
         kinds::status_change_job(&StatusChangeJob {
             incident_id: incident.id,
             status: incident.status.as_str().to_owned(),
+            kind: None,
+            occasion: None,
+        }),
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Queues the fan-out of news that is no status change (`domain::notification::schedule_news`,
+/// a maintenance reminder): every subscriber gets `kind` once per `occasion`.
+async fn owe_subscribers_news(
+    conn: &mut AnyConnection,
+    incident: &Incident,
+    kind: crate::domain::notification::NotificationKind,
+    occasion: String,
+    now: jiff::Timestamp,
+) -> storage::Result<()> {
+    jobs::enqueue(
+        conn,
+        kinds::status_change_job(&StatusChangeJob {
+            incident_id: incident.id,
+            status: incident.status.as_str().to_owned(),
+            kind: Some(kind),
+            occasion: Some(occasion),
         }),
         now,
     )

@@ -202,6 +202,16 @@ pub async fn set_slack_message_ts(conn: &mut AnyConnection, id: i64, ts: &str) -
     Ok(())
 }
 
+/// Maintenance not yet over (planned or in progress), whose schedule the clock keeps.
+pub async fn open_maintenance(conn: &mut AnyConnection) -> Result<Vec<Incident>> {
+    select(
+        conn,
+        "WHERE severity = 'maintenance' AND status IN ('planned', 'confirmed', 'watching')
+         ORDER BY start_at, id",
+    )
+    .await
+}
+
 /// Incidents happening now (suspected, confirmed, watching), oldest first.
 pub async fn current(conn: &mut AnyConnection) -> Result<Vec<Incident>> {
     select(

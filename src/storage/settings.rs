@@ -270,8 +270,14 @@ pub async fn save_maintenance(conn: &mut AnyConnection, s: &MaintenanceSettings)
          WHERE id = 1",
     )
     .bind(s.mode.as_str())
-    .bind(clamp(s.prompt_minutes, MaintenanceSettings::MAX_PROMPT_MINUTES))
-    .bind(clamp(s.reminder_hours, MaintenanceSettings::MAX_REMINDER_HOURS))
+    .bind(clamp(
+        s.prompt_minutes,
+        MaintenanceSettings::MAX_PROMPT_MINUTES,
+    ))
+    .bind(clamp(
+        s.reminder_hours,
+        MaintenanceSettings::MAX_REMINDER_HOURS,
+    ))
     .bind(i32::from(s.notify_start))
     .bind(i32::from(s.notify_end))
     .execute(&mut *conn)
