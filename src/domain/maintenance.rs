@@ -573,7 +573,8 @@ mod tests {
         }
 
         let mut on_time = planned.clone();
-        apply(Action::Start, &mut on_time, on_time.start, at(NOW + 61));
+        let due = on_time.start;
+        apply(Action::Start, &mut on_time, due, at(NOW + 61));
         assert_eq!(on_time.status, IncidentStatus::Confirmed);
         assert_eq!(
             (on_time.start, on_time.schedule_sequence),
