@@ -34,15 +34,24 @@ class Sink:
         else:
             msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
             parts = {}
+            attachments = []
             for part in msg.walk():
                 if part.get_content_maintype() == "text":
                     parts[part.get_content_type()] = part.get_content()
+                if part.get_content_disposition() == "attachment":
+                    attachments.append({
+                        "content_type": part.get_content_type(),
+                        "method": part.get_param("method"),
+                        "filename": part.get_filename(),
+                        "content": part.get_content(),
+                    })
             self.out.write(json.dumps({
                 "mail_from": envelope.mail_from,
                 "rcpt_tos": envelope.rcpt_tos,
                 "headers": {k: str(v) for k, v in msg.items()},
                 "text": parts.get("text/plain"),
                 "html": parts.get("text/html"),
+                "attachments": attachments,
             }) + "\n")
         self.out.flush()
         return "250 Message accepted"

@@ -312,6 +312,11 @@ fn migrator(backend: Backend) -> Migrator {
                 "subscription limits",
                 include_str!("../../migrations/sqlite/0009_subscription_limits.sql"),
             ),
+            (
+                10,
+                "maintenance schedule",
+                include_str!("../../migrations/sqlite/0010_maintenance_schedule.sql"),
+            ),
         ],
         Backend::Postgres => &[
             (
@@ -358,6 +363,11 @@ fn migrator(backend: Backend) -> Migrator {
                 9,
                 "subscription limits",
                 include_str!("../../migrations/postgres/0009_subscription_limits.sql"),
+            ),
+            (
+                10,
+                "maintenance schedule",
+                include_str!("../../migrations/postgres/0010_maintenance_schedule.sql"),
             ),
         ],
     };

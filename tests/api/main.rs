@@ -25,6 +25,7 @@ mod import_django;
 mod incident_rules;
 mod instances;
 mod jobs;
+mod maintenance_clock;
 mod metrics;
 mod public_fixtures;
 mod public_pages;
