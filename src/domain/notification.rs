@@ -713,4 +713,78 @@ mod tests {
             }
         }
     }
+
+    fn maintenance(last: Option<IncidentStatus>, status: IncidentStatus) -> Incident {
+        Incident {
+            status,
+            severity: Severity::Maintenance,
+            end: Some(jiff::Timestamp::from_second(1_700_003_600).expect("time")),
+            ..incident(last, false)
+        }
+    }
+
+    /// The maintenance rows of docs/architecture.md's table.
+    #[test]
+    fn the_table_for_maintenance() {
+        use NotificationKind::*;
+        let told = Some(Planned);
+        let m = maintenance(told, Planned);
+        assert_eq!(notification_for(&m, Confirmed), Some(MaintenanceStarted));
+        assert_eq!(notification_for(&m, Watching), Some(MaintenanceStarted));
+        assert_eq!(
+            notification_for(&m, IncidentStatus::Resolved),
+            Some(MaintenanceCompleted)
+        );
+        let running = maintenance(Some(Confirmed), Confirmed);
+        assert_eq!(
+            notification_for(&running, IncidentStatus::Resolved),
+            Some(MaintenanceCompleted)
+        );
+        assert_eq!(
+            notification_for(&maintenance(None, Planned), Planned),
+            Some(MaintenancePosted)
+        );
+
+        // The clock: subscribers as the settings say, no thread note (its prompt says it).
+        for notify in [true, false] {
+            let after = maintenance(told, Confirmed);
+            let heard = audience(Some(&m), &after, By::Clock { notify });
+            assert_eq!(
+                heard,
+                Audience {
+                    subscribers: notify,
+                    thread: false,
+                    channel: Channel::Quiet
+                }
+            );
+        }
+
+        // A moved window, a cancellation: news of their own, only for those who heard of it.
+        let hour = jiff::SignedDuration::from_hours(1);
+        let mut moved = m.clone();
+        moved.start = moved.start + hour;
+        assert_eq!(schedule_news(&m, &moved), Some(MaintenanceRescheduled));
+        let mut cancelled = m.clone();
+        cancelled.status = Dismissed;
+        cancelled.cancelled = Some(m.start);
+        assert_eq!(schedule_news(&m, &cancelled), Some(MaintenanceCancelled));
+        let unheard = maintenance(None, Planned);
+        assert_eq!(schedule_news(&unheard, &moved), None);
+        let silent = Incident {
+            silent: true,
+            ..moved.clone()
+        };
+        assert_eq!(schedule_news(&m, &silent), None);
+        // Started early: the start mail says it, not a reschedule.
+        let mut started = m.clone();
+        started.status = Confirmed;
+        started.start = started.start - hour;
+        assert_eq!(schedule_news(&m, &started), None);
+        let done = maintenance(told, IncidentStatus::Resolved);
+        assert_eq!(schedule_news(&done, &moved), None);
+        let mut outage = m.clone();
+        outage.severity = Severity::Outage;
+        assert_eq!(schedule_news(&outage, &moved), None);
+        assert!(schedule_news_reminder(&m) && !schedule_news_reminder(&unheard));
+    }
 }

@@ -26,6 +26,7 @@ mod incident_rules;
 mod instances;
 mod jobs;
 mod maintenance_clock;
+mod maintenance_mail;
 mod metrics;
 mod public_fixtures;
 mod public_pages;
