@@ -237,6 +237,13 @@ pub enum Action {
     Cancel,
 }
 
+/// How late a moment may come and still be told to anybody. A moment later than this (monostat
+/// was down, or the maintenance was imported from the original, whose planned maintenance never
+/// ended by itself) only catches up: a window that is over is completed without a mail, a Slack
+/// prompt or a new message in the channel, and reminders and prompts are dropped. Telling
+/// subscribers on Monday that Friday's maintenance has started helps nobody.
+pub const CATCH_UP: SignedDuration = SignedDuration::from_hours(1);
+
 /// How far "Postpone" and "Extend" move a maintenance.
 pub const NUDGE: SignedDuration = SignedDuration::from_mins(30);
 

@@ -105,6 +105,18 @@ pub async fn run_step(services: &Services, job: &MaintenanceStepJob) -> storage:
     }
     let now = Timestamp::now();
     let clock = clock();
+    if now.duration_since(at) > maintenance::CATCH_UP {
+        if job.step.only_tells() {
+            tracing::info!(late = %now.duration_since(at), "maintenance reminder or prompt too late to tell; dropped");
+            return Ok(());
+        }
+        if incident.end.is_some_and(|end| end <= now) {
+            complete_quietly(&mut tx, &mut incident, &clock, now).await?;
+            tx.commit().await.map_err(storage::StorageError::from)?;
+            services.committed();
+            return Ok(());
+        }
+    }
     let before = incident.clone().into_inner();
     match (job.step, settings.mode) {
         (Step::Reminder, _) => {
@@ -176,6 +188,37 @@ pub async fn run_step(services: &Services, job: &MaintenanceStepJob) -> storage:
     }
     tx.commit().await.map_err(storage::StorageError::from)?;
     services.committed();
+    Ok(())
+}
+
+/// Completes a maintenance whose window ended long ago (`maintenance::CATCH_UP`): the page and
+/// the audit log say so; nobody is mailed or prompted, and no message is posted to Slack.
+async fn complete_quietly(
+    conn: &mut AnyConnection,
+    incident: &mut incidents::LockedIncident,
+    clock: &Actor,
+    now: Timestamp,
+) -> storage::Result<()> {
+    let end = incident.end.unwrap_or(now);
+    maintenance::apply(Action::Complete, incident, end, now);
+    incidents::save(conn, incident).await?;
+    incidents::add_update(
+        conn,
+        incident.id,
+        now,
+        Some(IncidentStatus::Resolved),
+        Some(COMPLETED_UPDATE),
+    )
+    .await?;
+    storage::audit::record(
+        conn,
+        now,
+        &clock.audit_name(),
+        Some(incident.id),
+        "maintenance.completed",
+        "The maintenance was completed late, without notices: its window had ended long before",
+    )
+    .await?;
     Ok(())
 }
 

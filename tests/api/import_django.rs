@@ -53,15 +53,31 @@ async fn scalar(app: &TestApp, sql: &'static str) -> i64 {
         .expect("query")
 }
 
+/// The original's "Database upgrade", planned for four days ago, never ended by itself there;
+/// here the clock completes it as the server starts (one more update), telling nobody.
+async fn completed_by_the_clock(app: &TestApp) {
+    crate::helpers::eventually(std::time::Duration::from_secs(30), || async {
+        (scalar(
+            app,
+            "SELECT COUNT(*) FROM incidents WHERE status = 'planned'",
+        )
+        .await
+            == 0)
+            .then_some(())
+    })
+    .await;
+}
+
 /// What an admin and the public see after the import.
 async fn everything_arrived(app: &TestApp) {
+    completed_by_the_clock(app).await;
     for (sql, expected) in [
         ("SELECT COUNT(*) FROM incidents", 205),
         (
             "SELECT COUNT(*) FROM incidents WHERE status = 'dismissed'",
             1,
         ),
-        ("SELECT COUNT(*) FROM incident_updates", 411),
+        ("SELECT COUNT(*) FROM incident_updates", 412),
         ("SELECT COUNT(*) FROM incoming_alerts", 2),
         ("SELECT COUNT(*) FROM subscribers", 25),
         ("SELECT COUNT(*) FROM subscribers WHERE active = 1", 20),
@@ -334,11 +350,19 @@ async fn an_original_on_postgresql_moves_over_alike() {
     assert_eq!(text(&output.stdout), IMPORTED);
     let from_sqlite = TestDatabase::new(Backend::Sqlite).await;
     assert!(import(&from_sqlite, &original(), &[]).status.success());
+    // The servers complete imported maintenance whose window has passed as they start, each at
+    // its own moment: what they add is left out of the comparison.
+    let imported = jiff::Timestamp::now().as_microsecond();
     let a = TestApp::spawn(&from_postgres).await;
     let b = TestApp::spawn(&from_sqlite).await;
+    completed_by_the_clock(&a).await;
+    completed_by_the_clock(&b).await;
+    let updates = format!(
+        "SELECT CAST(SUM(created_at) AS TEXT) || '/' || CAST(COUNT(new_status) AS TEXT) FROM incident_updates WHERE created_at < {imported}"
+    );
     for sql in [
         "SELECT CAST(SUM(start_at) AS TEXT) || '/' || CAST(SUM(COALESCE(end_at, 0)) AS TEXT) || '/' || CAST(SUM(created_at) AS TEXT) FROM incidents",
-        "SELECT CAST(SUM(created_at) AS TEXT) || '/' || CAST(COUNT(new_status) AS TEXT) FROM incident_updates",
+        updates.as_str(),
         "SELECT GROUP_CONCAT(token, ',') FROM (SELECT token FROM subscribers ORDER BY token)",
         "SELECT GROUP_CONCAT(CAST(silent AS TEXT) || status || severity, ',') FROM (SELECT * FROM incidents ORDER BY id)",
     ] {
@@ -346,7 +370,7 @@ async fn an_original_on_postgresql_moves_over_alike() {
             let db = app.handle.db.clone();
             async move {
                 let mut conn = db.acquire().await.expect("conn");
-                sqlx::query_scalar::<_, String>(sql)
+                sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql.to_owned()))
                     .fetch_one(&mut *conn)
                     .await
                     .expect("query")

@@ -414,7 +414,90 @@ async fn a_restart_in_the_middle_of_the_window_still_completes_it(backend: Backe
     );
 }
 
+/// A maintenance whose window ended hours before monostat started (it was down, or the
+/// maintenance came from the original, where it never ended by itself) is completed on the
+/// page without telling anybody late.
+async fn an_old_window_is_completed_without_late_notices(backend: Backend) {
+    let Some(sink) = crate::helpers::SmtpSink::start() else {
+        return;
+    };
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let spawn = || {
+        let slack = slack.clone();
+        let sink = &sink;
+        TestApp::spawn_configured(
+            &db,
+            move |config| {
+                sink.configure(config);
+                slack.configure(config);
+            },
+            WorkerSettings::default(),
+            |_| {},
+        )
+    };
+    let app = spawn().await;
+    crate::admin_people::add_subscriber(&app, "reader@example.com", true).await;
+    let now = Timestamp::now();
+    let old = {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        let old = monostat::storage::incidents::insert(
+            &mut conn,
+            &monostat::storage::incidents::NewIncident {
+                status: IncidentStatus::Planned,
+                severity: Severity::Maintenance,
+                start: now - SignedDuration::from_hours(5),
+                end: Some(now - SignedDuration::from_hours(4)),
+                title: "Last Friday's upgrade".into(),
+                summary: None,
+                silent: false,
+            },
+            now - SignedDuration::from_hours(48),
+        )
+        .await
+        .expect("inserted");
+        monostat::storage::incidents::save_last_notified(
+            &mut conn,
+            old.id,
+            IncidentStatus::Planned,
+        )
+        .await
+        .expect("told");
+        old
+    };
+    // As after an import or a long outage: the next start schedules it.
+    app.stop().await;
+    let app = spawn().await;
+    eventually(Duration::from_secs(30), || async {
+        (app.incident(old.id).await.status == IncidentStatus::Resolved).then_some(())
+    })
+    .await;
+    app.settle().await;
+    let done = app.incident(old.id).await;
+    assert_eq!(
+        done.end.map(|t| t.as_microsecond()),
+        old.end.map(|t| t.as_microsecond()),
+        "completed at its announced end"
+    );
+    audited_once(&app, old.id, "maintenance.completed").await;
+    assert_eq!(app.audited(old.id, "maintenance.started").await, 0);
+    assert!(
+        sink.mails_to("reader@example.com").is_empty(),
+        "no late mail"
+    );
+    assert!(
+        slack.calls_to("chat.postMessage").is_empty(),
+        "no late message in the channel"
+    );
+    let (h, i, b) = UP;
+    assert_eq!(
+        surfaces(&app, old.id, None).await,
+        expected(h, i, b, "completed", false)
+    );
+}
+
 on_both_backends!(
+    an_old_window_is_completed_without_late_notices,
     a_maintenance_starts_and_ends_by_itself,
     ask_mode_waits_for_somebody_at_the_start,
     two_instances_perform_each_transition_once,
