@@ -490,10 +490,14 @@ async fn an_old_window_is_completed_without_late_notices(backend: Backend) {
         "no late message in the channel"
     );
     let (h, i, b) = UP;
-    assert_eq!(
-        surfaces(&app, old.id, None).await,
-        expected(h, i, b, "completed", false)
-    );
+    all_say(
+        &app,
+        old.id,
+        None,
+        expected(h, i, b, "completed", false),
+        Timestamp::now(),
+    )
+    .await;
 }
 
 on_both_backends!(
