@@ -113,12 +113,18 @@ impl Phase {
 
     pub fn label(self) -> &'static str {
         match self {
-            Self::Scheduled => "Upcoming",
+            Self::Scheduled => "Planned",
             Self::InProgress => "In progress",
             Self::Completed => "Completed",
             Self::Cancelled => "Cancelled",
         }
     }
+}
+
+/// What readers are told an incident's state is: a maintenance's phase ("In progress",
+/// "Completed"), otherwise its status.
+pub fn status_label(incident: &Incident) -> &'static str {
+    Phase::of(incident).map_or(incident.status.label(), Phase::label)
 }
 
 /// A moment at which the clock acts on a maintenance.

@@ -762,7 +762,7 @@ mod tests {
         // A moved window, a cancellation: news of their own, only for those who heard of it.
         let hour = jiff::SignedDuration::from_hours(1);
         let mut moved = m.clone();
-        moved.start = moved.start + hour;
+        moved.start += hour;
         assert_eq!(schedule_news(&m, &moved), Some(MaintenanceRescheduled));
         let mut cancelled = m.clone();
         cancelled.status = Dismissed;
@@ -778,7 +778,7 @@ mod tests {
         // Started early: the start mail says it, not a reschedule.
         let mut started = m.clone();
         started.status = Confirmed;
-        started.start = started.start - hour;
+        started.start -= hour;
         assert_eq!(schedule_news(&m, &started), None);
         let done = maintenance(told, IncidentStatus::Resolved);
         assert_eq!(schedule_news(&done, &moved), None);

@@ -29,12 +29,12 @@ pub struct MailJobs {
     pub cache: Arc<Mutex<BodyCache>>,
 }
 
+/// One fan-out's body: the incident, the status and mail it is about, and its last change.
+type BodyKey = (i64, IncidentStatus, NotificationKind, Timestamp);
+
 #[derive(Default)]
 pub struct BodyCache {
-    bodies: HashMap<
-        (i64, IncidentStatus, NotificationKind, Timestamp),
-        (Sender, Arc<NotificationBody>),
-    >,
+    bodies: HashMap<BodyKey, (Sender, Arc<NotificationBody>)>,
 }
 
 /// A fan-out in progress needs one entry; old ones are simply dropped.

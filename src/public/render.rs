@@ -603,7 +603,7 @@ fn feed_content(incident: &Incident) -> String {
     let mut html = format!(
         "<p><strong>{}</strong> · {}</p>",
         incident.severity.label(),
-        incident.status.label()
+        crate::domain::maintenance::status_label(incident)
     );
     if let Some(summary) = incident.summary.as_deref().filter(|s| !s.trim().is_empty()) {
         html.push_str(&crate::rich_text::to_html(summary));

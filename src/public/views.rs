@@ -157,7 +157,7 @@ impl IncidentView {
             title: incident.title.clone(),
             url: crate::links::incident_path(incident),
             icon: Icon::for_incident(incident.status, incident.severity),
-            status: incident.status.label(),
+            status: crate::domain::maintenance::status_label(incident),
             severity: incident.severity.label(),
             planned: incident.status == IncidentStatus::Planned,
             start: TimeView::new(incident.start, tz),

@@ -381,18 +381,23 @@ pub async fn act(
 }
 
 /// Moves a maintenance's window (the admin's "Reschedule"): the domain's input rules apply, as
-/// on the incident form; subscribers who were told of it hear of the new window.
+/// on the incident form; subscribers who were told of it hear of the new window. `seen` as for
+/// [`act`]: a form shown before the window last moved changes nothing.
 pub async fn reschedule(
     services: &Services,
     actor: &Actor,
     incident_id: i64,
     start: Timestamp,
     end: Timestamp,
+    seen: Option<i64>,
 ) -> Result<Outcome, ChangeError> {
     let mut tx = services.db.begin().await?;
     let mut incident = incidents::get_for_update(&mut tx, services.db.backend(), incident_id)
         .await?
         .ok_or(ChangeError::NotFound(incident_id))?;
+    if seen.is_some_and(|seen| seen != incident.schedule_sequence) {
+        return Ok(Outcome::Unchanged(incident.into_inner()));
+    }
     let phase = maintenance::Phase::of(&incident);
     if !matches!(
         phase,

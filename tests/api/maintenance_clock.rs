@@ -77,6 +77,8 @@ struct Surfaces {
     indicator: String,
     badge: String,
     maintenance_status: String,
+    /// What the Atom feed's entry says of it ("Maintenance · In progress").
+    feed: String,
     mirror_headline: Option<String>,
 }
 
@@ -101,11 +103,21 @@ async fn surfaces(app: &TestApp, id: i64, mirror: Option<&Path>) -> Surfaces {
         .await
         .expect("maintenances");
     let badge = app.get("/badge.svg").await.text().await.expect("badge");
+    let atom = app.get("/feed/atom").await.text().await.expect("feed");
+    // The entry's content is HTML carried as text: read it as a feed reader does.
+    let atom = atom
+        .replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">");
+    let feed = between(&atom, "<strong>Maintenance</strong> · ", "</p>")
+        .unwrap_or("absent")
+        .to_owned();
     let maintenance_status = all["scheduled_maintenances"]
         .as_array()
         .expect("list")
         .iter()
-        .find(|m| m["id"] == id.to_string())
+        .find(|m| m["id"].as_str().and_then(|s| s.parse().ok()) == Some(id))
         .map(|m| m["status"].as_str().unwrap_or_default().to_owned())
         .unwrap_or_else(|| "absent".into());
     let mirror_headline = mirror.map(|dir| {
@@ -133,6 +145,7 @@ async fn surfaces(app: &TestApp, id: i64, mirror: Option<&Path>) -> Surfaces {
             .unwrap_or_default()
             .to_owned(),
         maintenance_status,
+        feed,
         mirror_headline,
     }
 }
@@ -143,6 +156,12 @@ fn expected(headline: &str, indicator: &str, badge: &str, status: &str, mirror: 
         indicator: indicator.into(),
         badge: badge.into(),
         maintenance_status: status.into(),
+        feed: match status {
+            "scheduled" => "Planned",
+            "in_progress" => "In progress",
+            _ => "Completed",
+        }
+        .into(),
         mirror_headline: mirror.then(|| headline.to_owned()),
     }
 }

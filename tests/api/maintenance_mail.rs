@@ -225,6 +225,7 @@ async fn each_maintenance_mail_goes_out_once_with_its_calendar(backend: Backend)
         ahead.id,
         later,
         later + SignedDuration::from_hours(1),
+        None,
     )
     .await
     .expect("rescheduled");
