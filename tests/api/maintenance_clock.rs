@@ -204,23 +204,50 @@ async fn a_maintenance_starts_and_ends_by_itself(backend: Backend) {
     let (start, end) = (m.start, m.end.expect("end"));
 
     let (h, i, b) = UP;
-    all_say(&app, m.id, Some(&mirror), expected(h, i, b, "scheduled", true), m.created).await;
+    all_say(
+        &app,
+        m.id,
+        Some(&mirror),
+        expected(h, i, b, "scheduled", true),
+        m.created,
+    )
+    .await;
     let page = app.get("/").await.text().await.expect("page");
     assert!(page.contains("Database upgrade"), "listed as planned");
 
     let (h, i, b) = UNDER;
-    let late = all_say(&app, m.id, Some(&mirror), expected(h, i, b, "in_progress", true), start).await;
+    let late = all_say(
+        &app,
+        m.id,
+        Some(&mirror),
+        expected(h, i, b, "in_progress", true),
+        start,
+    )
+    .await;
     let started = audited_once(&app, m.id, "maintenance.started").await;
     assert_eq!(app.incident(m.id).await.status, IncidentStatus::Confirmed);
     let lateness = started.duration_since(start);
-    assert!(lateness < TOLERANCE && lateness >= SignedDuration::ZERO, "{lateness:?}");
+    assert!(
+        lateness < TOLERANCE && lateness >= SignedDuration::ZERO,
+        "{lateness:?}"
+    );
     eprintln!("[timing] {backend:?}: started {lateness:?} after its start; every surface {late:?}");
 
     let (h, i, b) = UP;
-    let late = all_say(&app, m.id, Some(&mirror), expected(h, i, b, "completed", true), end).await;
+    let late = all_say(
+        &app,
+        m.id,
+        Some(&mirror),
+        expected(h, i, b, "completed", true),
+        end,
+    )
+    .await;
     let completed = audited_once(&app, m.id, "maintenance.completed").await;
     let lateness = completed.duration_since(end);
-    assert!(lateness < TOLERANCE && lateness >= SignedDuration::ZERO, "{lateness:?}");
+    assert!(
+        lateness < TOLERANCE && lateness >= SignedDuration::ZERO,
+        "{lateness:?}"
+    );
     eprintln!("[timing] {backend:?}: completed {lateness:?} after its end; every surface {late:?}");
     let done = app.incident(m.id).await;
     assert_eq!(done.status, IncidentStatus::Resolved);
@@ -275,7 +302,14 @@ async fn ask_mode_waits_for_somebody_at_the_start(backend: Backend) {
         monostat::service::incidents::Outcome::Changed(_)
     ));
     let (h, i, b) = UNDER;
-    all_say(&app, m.id, None, expected(h, i, b, "in_progress", false), Timestamp::now()).await;
+    all_say(
+        &app,
+        m.id,
+        None,
+        expected(h, i, b, "in_progress", false),
+        Timestamp::now(),
+    )
+    .await;
     // A second click on the same prompt changes nothing.
     let again = monostat::service::maintenance::start_now(
         &app.services(),
@@ -325,12 +359,18 @@ async fn two_instances_perform_each_transition_once(backend: Backend) {
         };
         let statuses: Vec<_> = updates.iter().filter_map(|u| u.new_status).collect();
         assert_eq!(
-            statuses.iter().filter(|s| **s == IncidentStatus::Confirmed).count(),
+            statuses
+                .iter()
+                .filter(|s| **s == IncidentStatus::Confirmed)
+                .count(),
             1,
             "one start update: {statuses:?}"
         );
         assert_eq!(
-            statuses.iter().filter(|s| **s == IncidentStatus::Resolved).count(),
+            statuses
+                .iter()
+                .filter(|s| **s == IncidentStatus::Resolved)
+                .count(),
             1,
             "one completion update: {statuses:?}"
         );
@@ -359,10 +399,19 @@ async fn a_restart_in_the_middle_of_the_window_still_completes_it(backend: Backe
     let restarted_at = Timestamp::now();
     let second = start(&db, &slack, None).await;
     let (h, i, b) = UP;
-    let late = all_say(&second, m.id, None, expected(h, i, b, "completed", false), restarted_at).await;
+    let late = all_say(
+        &second,
+        m.id,
+        None,
+        expected(h, i, b, "completed", false),
+        restarted_at,
+    )
+    .await;
     audited_once(&second, m.id, "maintenance.started").await;
     audited_once(&second, m.id, "maintenance.completed").await;
-    eprintln!("[timing] {backend:?}: completed {late:?} after the restart (the end had passed while down)");
+    eprintln!(
+        "[timing] {backend:?}: completed {late:?} after the restart (the end had passed while down)"
+    );
 }
 
 on_both_backends!(
