@@ -20,20 +20,20 @@ use jiff::{Timestamp, civil::DateTime};
 const PAGE_SIZE: i64 = 50;
 
 /// A time as the `datetime-local` inputs want it, in the site's time zone.
-fn input_time(t: Timestamp, tz: &TimeZone) -> String {
+pub(super) fn input_time(t: Timestamp, tz: &TimeZone) -> String {
     t.to_zoned(tz.clone())
         .strftime("%Y-%m-%dT%H:%M")
         .to_string()
 }
 
-fn shown_time(t: Timestamp, tz: &TimeZone) -> String {
+pub(super) fn shown_time(t: Timestamp, tz: &TimeZone) -> String {
     t.to_zoned(tz.clone())
         .strftime("%Y-%m-%d %H:%M")
         .to_string()
 }
 
 /// `2026-11-24T14:05` (seconds optional) in the site's time zone.
-fn parse_time(text: &str, tz: &TimeZone) -> Option<Timestamp> {
+pub(super) fn parse_time(text: &str, tz: &TimeZone) -> Option<Timestamp> {
     let civil: DateTime = text.trim().parse().ok()?;
     civil.to_zoned(tz.clone()).ok().map(|z| z.timestamp())
 }
@@ -334,6 +334,8 @@ struct EditPage {
     /// `None` on the page that creates one.
     id: Option<i64>,
     public_url: Option<String>,
+    /// A maintenance not over yet: where its start, end and cancellation are at hand.
+    maintenance_url: Option<String>,
     form: IncidentForm,
     errors: FieldErrors,
     statuses: Vec<Choice>,
@@ -651,6 +653,12 @@ async fn edit_page(
             public_url: incident
                 .filter(|i| i.status.is_public())
                 .map(crate::links::incident_path),
+            maintenance_url: incident
+                .filter(|i| {
+                    use crate::domain::maintenance::Phase;
+                    matches!(Phase::of(i), Some(Phase::Scheduled | Phase::InProgress))
+                })
+                .map(|i| format!("/admin/maintenance/#maintenance-{}", i.id)),
             // What the rules allow: creating, or moving from the current status.
             statuses: status_choices(form.status.parse().ok(), |s| match incident {
                 None => input::may_create(s),

@@ -6,6 +6,7 @@ mod account;
 mod incidents;
 mod known_device;
 mod login;
+mod maintenance;
 mod people;
 mod security_keys;
 pub mod session;
@@ -60,6 +61,21 @@ where
             post(incidents::delete_update),
         )
         .route("/admin/preview", post(incidents::preview))
+        .route("/admin/maintenance/", get(maintenance::list))
+        .route(
+            "/admin/maintenance/{id}/start",
+            post(maintenance::start_now),
+        )
+        .route(
+            "/admin/maintenance/{id}/complete",
+            post(maintenance::complete_now),
+        )
+        .route("/admin/maintenance/{id}/extend", post(maintenance::extend))
+        .route("/admin/maintenance/{id}/cancel", post(maintenance::cancel))
+        .route(
+            "/admin/maintenance/{id}/reschedule",
+            post(maintenance::reschedule),
+        )
         .route("/admin/account/", get(account::show))
         .route("/admin/account/password", post(account::change_password))
         .route(
@@ -95,6 +111,10 @@ where
         .route(
             "/admin/settings/notifications",
             get(settings::notifications).post(settings::save_notifications),
+        )
+        .route(
+            "/admin/settings/maintenance",
+            get(settings::maintenance).post(settings::save_maintenance),
         )
         .route("/admin/settings/hooks", get(settings::hooks))
         .route(
@@ -220,6 +240,11 @@ impl Chrome {
                 "removed" => "Removed.",
                 "regenerated" => "A new secret was generated. Update the URLs in your monitoring.",
                 "key-added" => "Your security key is added.",
+                "maintenance-started" => "The maintenance has started.",
+                "maintenance-completed" => "The maintenance is completed.",
+                "maintenance-extended" => "The maintenance now ends 30 minutes later.",
+                "maintenance-rescheduled" => "The maintenance is rescheduled.",
+                "maintenance-cancelled" => "The maintenance is cancelled.",
                 _ => return None,
             })
         });

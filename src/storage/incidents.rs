@@ -212,6 +212,24 @@ pub async fn open_maintenance(conn: &mut AnyConnection) -> Result<Vec<Incident>>
     .await
 }
 
+/// The admin's maintenance list: every maintenance not over yet, and those completed or
+/// cancelled at `since` or later, by start.
+pub async fn maintenance_since(
+    conn: &mut AnyConnection,
+    since: Timestamp,
+) -> Result<Vec<Incident>> {
+    select_with(
+        conn,
+        "WHERE severity = 'maintenance'
+           AND (status IN ('planned', 'confirmed', 'watching')
+                OR (status = 'resolved' AND COALESCE(end_at, start_at) >= $1)
+                OR cancelled_at >= $1)
+         ORDER BY start_at, id",
+        &[to_db_time(since)],
+    )
+    .await
+}
+
 /// Incidents happening now (suspected, confirmed, watching), oldest first.
 pub async fn current(conn: &mut AnyConnection) -> Result<Vec<Incident>> {
     select(

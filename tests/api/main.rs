@@ -8,6 +8,7 @@ mod admin_browser;
 mod admin_client;
 mod admin_incidents;
 mod admin_login_abuse;
+mod admin_maintenance;
 mod admin_people;
 mod admin_settings;
 mod alert_races;

@@ -1,15 +1,17 @@
 //! The settings pages, one file each: the site (name, contacts, colours), its logo,
-//! notifications, the alert hooks and Slack. A value the environment sets is shown, read-only,
+//! notifications, maintenance, the alert hooks and Slack. A value the environment sets is shown, read-only,
 //! as set by the environment.
 
 mod hooks;
 mod logo;
+mod maintenance;
 mod notifications;
 mod site;
 mod slack;
 
 pub use hooks::{hooks, regenerate_hook_secret};
 pub use logo::{remove_logo, upload_logo};
+pub use maintenance::{maintenance, save_maintenance};
 pub use notifications::{notifications, save_notifications};
 pub use site::{save_site, site};
 pub use slack::{save_slack, slack, test_slack};
