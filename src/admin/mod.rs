@@ -8,6 +8,7 @@ mod known_device;
 mod login;
 mod maintenance;
 mod people;
+mod recurring;
 mod security_keys;
 pub mod session;
 pub mod settings;
@@ -69,6 +70,14 @@ where
         .route(
             "/admin/maintenance/{id}/complete",
             post(maintenance::complete_now),
+        )
+        .route(
+            "/admin/maintenance/recurring/",
+            get(recurring::list).post(recurring::create),
+        )
+        .route(
+            "/admin/maintenance/recurring/{id}/stop",
+            post(recurring::stop),
         )
         .route("/admin/maintenance/{id}/extend", post(maintenance::extend))
         .route("/admin/maintenance/{id}/cancel", post(maintenance::cancel))
@@ -245,6 +254,8 @@ impl Chrome {
                 "maintenance-extended" => "The maintenance now ends 30 minutes later.",
                 "maintenance-rescheduled" => "The maintenance is rescheduled.",
                 "maintenance-cancelled" => "The maintenance is cancelled.",
+                "series-created" => "The series is created; its coming occurrences are announced.",
+                "series-stopped" => "The series is stopped.",
                 _ => return None,
             })
         });

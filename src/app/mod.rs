@@ -143,6 +143,11 @@ impl Application {
         );
         let services_for_jobs = Arc::new(std::sync::OnceLock::new());
         crate::service::maintenance::register(&mut registry, services_for_jobs.clone());
+        crate::service::recurrence::register(
+            &mut registry,
+            services_for_jobs.clone(),
+            config.time_zone.zone.clone(),
+        );
         extend_jobs(&mut registry);
         worker.concurrency = config.num_workers;
         worker.lease = config.job_lease;
@@ -184,6 +189,10 @@ impl Application {
         // lost gets its moments scheduled; those already queued are not queued twice.
         if let Err(e) = crate::service::maintenance::schedule_all(&services).await {
             tracing::warn!(error = %e, "cannot schedule planned maintenance yet; it is scheduled when it next changes or at the next start");
+        }
+        // Recurring maintenance: today's top-up for every running series, queued once.
+        if let Err(e) = crate::service::recurrence::schedule_all(&services).await {
+            tracing::warn!(error = %e, "cannot queue the recurring maintenance top-ups yet; they are queued at the next start");
         }
         let bot = crate::slack::Bot {
             services: services.clone(),

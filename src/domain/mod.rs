@@ -13,6 +13,7 @@ pub mod input;
 pub mod maintenance;
 pub mod notification;
 pub mod overall_state;
+pub mod recurrence;
 
 pub use incident::{Incident, IncidentStatus, Severity, UnknownValue};
 pub use overall_state::OverallState;

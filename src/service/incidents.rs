@@ -512,7 +512,16 @@ async fn create_asking(
     end_asked: bool,
 ) -> Result<Incident, ChangeError> {
     let now = Timestamp::now();
-    let text = posted(creation.text.as_deref());
+    // Refused input takes no transaction (on SQLite, the write lock).
+    check_creation(creation, end_asked, now)?;
+    let mut tx = services.db.begin().await?;
+    let incident = create_in(&mut tx, actor, creation, end_asked, now).await?;
+    tx.commit().await.map_err(storage::StorageError::from)?;
+    services.committed();
+    Ok(incident)
+}
+
+fn check_creation(creation: &Creation, end_asked: bool, now: Timestamp) -> Result<(), ChangeError> {
     IncidentDraft {
         title: creation.title.clone(),
         status: creation.status,
@@ -520,14 +529,27 @@ async fn create_asking(
         start: creation.start,
         end: creation.end,
         summary: creation.summary.clone(),
-        text: text.map(str::to_owned),
+        text: posted(creation.text.as_deref()).map(str::to_owned),
         end_asked,
     }
     .check(None, now)
-    .map_err(ChangeError::Invalid)?;
-    let mut tx = services.db.begin().await?;
+    .map_err(ChangeError::Invalid)
+}
+
+/// Creation within the caller's transaction, for a use case that records more with it (an
+/// occurrence of recurring maintenance and which series it belongs to). Checks the input rules
+/// before writing anything, so a refusal leaves the transaction as it was.
+pub(super) async fn create_in(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    creation: &Creation,
+    end_asked: bool,
+    now: Timestamp,
+) -> Result<Incident, ChangeError> {
+    check_creation(creation, end_asked, now)?;
+    let text = posted(creation.text.as_deref());
     let incident = incidents::insert(
-        &mut tx,
+        &mut *conn,
         &incidents::NewIncident {
             status: creation.status,
             severity: creation.severity,
@@ -540,7 +562,7 @@ async fn create_asking(
         now,
     )
     .await?;
-    incidents::add_update(&mut tx, incident.id, now, Some(creation.status), text).await?;
+    incidents::add_update(conn, incident.id, now, Some(creation.status), text).await?;
     let by = By::Person {
         notify: creation.notify,
     };
@@ -552,9 +574,7 @@ async fn create_asking(
         }],
         by,
     };
-    record(&mut tx, actor, None, &incident, news, now).await?;
-    tx.commit().await.map_err(storage::StorageError::from)?;
-    services.committed();
+    record(conn, actor, None, &incident, news, now).await?;
     Ok(incident)
 }
 

@@ -6,6 +6,7 @@
 pub mod alerts;
 pub mod incidents;
 pub mod maintenance;
+pub mod recurrence;
 pub mod subscriptions;
 
 use crate::changes::Changes;

@@ -14,6 +14,7 @@ pub mod audit;
 pub mod incidents;
 pub mod jobs;
 pub mod locks;
+pub mod maintenance_series;
 pub mod media;
 pub mod security_keys;
 pub mod settings;
@@ -317,6 +318,11 @@ fn migrator(backend: Backend) -> Migrator {
                 "maintenance schedule",
                 include_str!("../../migrations/sqlite/0010_maintenance_schedule.sql"),
             ),
+            (
+                11,
+                "maintenance series",
+                include_str!("../../migrations/sqlite/0011_maintenance_series.sql"),
+            ),
         ],
         Backend::Postgres => &[
             (
@@ -368,6 +374,11 @@ fn migrator(backend: Backend) -> Migrator {
                 10,
                 "maintenance schedule",
                 include_str!("../../migrations/postgres/0010_maintenance_schedule.sql"),
+            ),
+            (
+                11,
+                "maintenance series",
+                include_str!("../../migrations/postgres/0011_maintenance_series.sql"),
             ),
         ],
     };

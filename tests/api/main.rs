@@ -32,6 +32,7 @@ mod metrics;
 mod public_fixtures;
 mod public_pages;
 mod real_alertmanager;
+mod recurring_maintenance;
 mod redis;
 mod slack;
 mod slack_http;
