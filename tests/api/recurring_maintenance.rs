@@ -296,3 +296,78 @@ async fn a_weekly_series_announces_its_occurrences_once(backend: Backend) {
 }
 
 on_both_backends!(a_weekly_series_announces_its_occurrences_once);
+
+/// Two instances topping up the same series in the same instant, twice each: every occurrence
+/// is created once, and the daily job is queued once for both.
+async fn two_instances_create_each_occurrence_once(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let a = TestApp::spawn(&db).await;
+    let b = TestApp::spawn(&db).await;
+    let tomorrow = today() + 1.day();
+    let title = "Nightly backup window";
+    let mut conn = a.handle.db.acquire().await.expect("conn");
+    let id = maintenance_series::insert(
+        &mut conn,
+        &maintenance_series::NewSeries {
+            title: title.into(),
+            summary: None,
+            rule: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU".into(),
+            first_start: format!("{tomorrow}T03:00:00"),
+            duration_minutes: 45,
+            silent: false,
+            created_by: "admin:test".into(),
+        },
+        Timestamp::now(),
+    )
+    .await
+    .expect("series stored");
+    drop(conn);
+    let now = Timestamp::now();
+    let tz = TimeZone::UTC;
+    let (sa, sb) = (a.services(), b.services());
+    let runs = futures_util::future::join_all([
+        recurrence::top_up(&sa, &tz, id, now),
+        recurrence::top_up(&sb, &tz, id, now),
+        recurrence::top_up(&sa, &tz, id, now),
+        recurrence::top_up(&sb, &tz, id, now),
+    ])
+    .await;
+    let created: Vec<usize> = runs.into_iter().map(|r| r.expect("top-up")).collect();
+    // Every day from tomorrow 03:00 within two weeks of now: 13 or 14, by the time of day.
+    let horizon = now + SignedDuration::from_hours(14 * 24);
+    let owed = (0..20)
+        .filter(|d| at_three(tomorrow + d.days()) <= horizon)
+        .count();
+    assert_eq!(created.iter().sum::<usize>(), owed, "{created:?}");
+    assert_eq!(
+        created.iter().filter(|n| **n > 0).count(),
+        1,
+        "one did it all: {created:?}"
+    );
+    let mut conn = a.handle.db.acquire().await.expect("conn");
+    let occurrences = maintenance_series::occurrences(&mut conn, id)
+        .await
+        .expect("occurrences");
+    assert_eq!(occurrences.len(), owed);
+    drop(conn);
+    assert_eq!(upcoming_starts(&b, title, owed).await.len(), owed);
+
+    recurrence::schedule_all(&sa).await.expect("queued");
+    recurrence::schedule_all(&sb).await.expect("queued");
+    a.settle().await;
+    b.settle().await;
+    let mut conn = a.handle.db.acquire().await.expect("conn");
+    let jobs: Vec<(String, String)> = sqlx::query_as(
+        "SELECT state, unique_key FROM jobs WHERE kind = 'maintenance.series_top_up' ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .expect("jobs");
+    // Today's ran once, and queued tomorrow's.
+    assert_eq!(jobs.len(), 2, "{jobs:?}");
+    assert_eq!(jobs[0].0, "done", "{jobs:?}");
+    assert_eq!(jobs[1].1, format!("maintenance-series:{id}:{tomorrow}"));
+    assert_eq!(upcoming_starts(&a, title, owed).await.len(), owed);
+}
+
+on_both_backends!(two_instances_create_each_occurrence_once);
