@@ -26,6 +26,7 @@ mod import_django;
 mod incident_rules;
 mod instances;
 mod jobs;
+mod maintenance_calendar;
 mod maintenance_clock;
 mod maintenance_mail;
 mod metrics;
