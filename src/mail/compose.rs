@@ -316,3 +316,103 @@ fn inline_css(html: String) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Severity;
+    use jiff::Timestamp;
+
+    fn sender() -> Sender {
+        Sender {
+            system_name: "Acme".into(),
+            from: "status@example.com".into(),
+            reply_to: String::new(),
+            site_url: Url::parse("https://status.example.com/").expect("url"),
+            time_zone: TimeZone::UTC,
+        }
+    }
+
+    fn incident(severity: Severity) -> Incident {
+        let t = Timestamp::from_second(1_800_000_000).expect("valid");
+        Incident {
+            id: 3,
+            status: IncidentStatus::Planned,
+            severity,
+            start: t,
+            end: Some(t + jiff::SignedDuration::from_hours(2)),
+            title: "Database upgrade".into(),
+            summary: None,
+            slack_message_ts: None,
+            silent: false,
+            last_notified_status: None,
+            created: t,
+            updated: t,
+            schedule_sequence: 0,
+            cancelled: None,
+        }
+    }
+
+    fn subscriber() -> Subscriber {
+        Subscriber {
+            id: 9,
+            email: "jane@example.com".into(),
+            active: true,
+            token: "tok3n".into(),
+            created: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn a_maintenance_mail_is_mixed_with_the_event_attached() {
+        let sender = sender();
+        let body = sender
+            .notification_body(
+                &incident(Severity::Maintenance),
+                IncidentStatus::Planned,
+                NotificationKind::MaintenancePosted,
+            )
+            .expect("body");
+        let calendar = body.calendar.clone().expect("a calendar");
+        assert!(calendar.contains("UID:incident-3@status.example.com\r\n"));
+        let mail = String::from_utf8(
+            sender
+                .notification(&body, &subscriber())
+                .expect("mail")
+                .formatted(),
+        )
+        .expect("utf-8");
+        assert!(mail.contains("Content-Type: multipart/mixed;"), "{mail}");
+        assert!(mail.contains("Content-Type: multipart/alternative;"), "{mail}");
+        assert!(
+            mail.contains("Content-Type: text/calendar; charset=utf-8; method=PUBLISH"),
+            "{mail}"
+        );
+        assert!(
+            mail.contains("Content-Disposition: attachment; filename=\"maintenance.ics\""),
+            "{mail}"
+        );
+    }
+
+    #[test]
+    fn other_mails_stay_alternative_without_a_calendar() {
+        let sender = sender();
+        let body = sender
+            .notification_body(
+                &incident(Severity::Outage),
+                IncidentStatus::Confirmed,
+                NotificationKind::NewIncident,
+            )
+            .expect("body");
+        assert_eq!(body.calendar, None);
+        let mail = String::from_utf8(
+            sender
+                .notification(&body, &subscriber())
+                .expect("mail")
+                .formatted(),
+        )
+        .expect("utf-8");
+        assert!(!mail.contains("multipart/mixed"), "{mail}");
+        assert!(!mail.contains("text/calendar"), "{mail}");
+    }
+}
