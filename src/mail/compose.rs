@@ -383,7 +383,10 @@ mod tests {
         )
         .expect("utf-8");
         assert!(mail.contains("Content-Type: multipart/mixed;"), "{mail}");
-        assert!(mail.contains("Content-Type: multipart/alternative;"), "{mail}");
+        assert!(
+            mail.contains("Content-Type: multipart/alternative;"),
+            "{mail}"
+        );
         assert!(
             mail.contains("Content-Type: text/calendar; charset=utf-8; method=PUBLISH"),
             "{mail}"
