@@ -34,6 +34,7 @@ mod redis;
 mod slack;
 mod slack_http;
 mod slack_limits;
+mod slack_maintenance;
 mod slack_socket_mode;
 mod static_mirror;
 mod statuspage_api;
