@@ -37,6 +37,7 @@ mod redis;
 mod slack;
 mod slack_http;
 mod slack_limits;
+mod slack_maintenance;
 mod slack_socket_mode;
 mod static_mirror;
 mod statuspage_api;
