@@ -8,6 +8,7 @@
 //! - [`integrations`]: what monitoring systems send, parsed into service events.
 //! - [`jobs`]: the durable queue that carries every outbound side effect.
 //! - [`slack`]: the Slack bot: its jobs, messages and Web API client.
+//! - [`ical`]: planned maintenance as iCalendar, for the feed and the mails.
 //! - [`mail`]: subscriber mails: composing, sending over SMTP or to the outbox, the fan-out.
 //! - [`admin`]: the admin pages: login with a second factor, incidents, settings, people.
 //! - [`public`]: the public status page and feeds, rendered on change and served from memory.
@@ -23,6 +24,7 @@ pub mod changes;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod ical;
 pub mod import_django;
 pub mod integrations;
 pub mod jobs;

@@ -7,8 +7,9 @@ use crate::storage::subscribers::Subscriber;
 use askama::Template;
 use jiff::tz::TimeZone;
 use lettre::Message;
+use lettre::message::header::ContentType;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use url::Url;
 
 /// What every mail needs to know about the installation.
@@ -68,6 +69,8 @@ struct NotificationView<'a> {
     /// For planned maintenance: when it starts.
     starts: Option<String>,
     incident_url: String,
+    /// For maintenance: the calendar feed, next to the attached event.
+    calendar_url: Option<String>,
     unsubscribe_url: String,
 }
 
@@ -205,13 +208,16 @@ impl Sender {
     }
 
     /// A status change's mail content, the same for every subscriber but for the unsubscribe
-    /// link: rendered (and its CSS inlined) once per fan-out, not once per subscriber.
+    /// link: rendered (and its CSS inlined) once per fan-out, not once per subscriber. A
+    /// maintenance's mail carries its calendar event (scheduled, moved or cancelled), so that
+    /// the window lands in the reader's calendar and later mails update it there.
     pub fn notification_body(
         &self,
         incident: &Incident,
         status: IncidentStatus,
         kind: NotificationKind,
     ) -> Result<NotificationBody, ComposeError> {
+        let event = crate::ical::Event::of_maintenance(incident, &self.site_url, &self.system_name);
         let view = NotificationView {
             system_name: &self.system_name,
             headline: kind.headline(),
@@ -226,6 +232,7 @@ impl Sender {
                     .to_string()
             }),
             incident_url: crate::links::incident_public(&self.site_url, incident),
+            calendar_url: event.is_some().then(|| self.url("maintenance.ics")),
             unsubscribe_url: self.unsubscribe_url(TOKEN_PLACEHOLDER),
         };
         Ok(NotificationBody {
@@ -233,6 +240,9 @@ impl Sender {
             html: inline_css(NotificationHtml { n: &view }.render()?),
             text: NotificationText { n: &view }.render()?,
             message_id_prefix: format!("incident-{}-{}", incident.id, status.as_str()),
+            calendar: event.map(|event| {
+                crate::ical::calendar(&format!("{} maintenance", self.system_name), &[event])
+            }),
         })
     }
 
@@ -255,10 +265,7 @@ impl Sender {
             .subject(body.subject.clone())
             .header(ListUnsubscribe(self.unsubscribe_url(&subscriber.token)))
             .header(ListUnsubscribePost)
-            .multipart(MultiPart::alternative_plain_html(
-                personal(&body.text),
-                personal(&body.html),
-            ))?)
+            .multipart(body.parts(personal(&body.text), personal(&body.html)))?)
     }
 }
 
@@ -272,6 +279,30 @@ pub struct NotificationBody {
     html: String,
     text: String,
     message_id_prefix: String,
+    /// An iCalendar (`METHOD:PUBLISH`) sent along as `maintenance.ics`.
+    pub calendar: Option<String>,
+}
+
+/// The attachment's type: `method` tells mail clients it is a published event to add, not an
+/// invitation to answer (RFC 6047).
+const CALENDAR_TYPE: &str = "text/calendar; charset=utf-8; method=PUBLISH";
+
+impl NotificationBody {
+    /// `multipart/alternative` (text, HTML); with a calendar, inside `multipart/mixed` with the
+    /// calendar as the attachment `maintenance.ics`.
+    fn parts(&self, text: String, html: String) -> MultiPart {
+        let alternative = MultiPart::alternative_plain_html(text, html);
+        let Some(calendar) = &self.calendar else {
+            return alternative;
+        };
+        // A constant that parses; were it ever refused, the mail goes without the attachment.
+        let Ok(content_type) = ContentType::parse(CALENDAR_TYPE) else {
+            return alternative;
+        };
+        MultiPart::mixed().multipart(alternative).singlepart(
+            Attachment::new("maintenance.ics".to_owned()).body(calendar.clone(), content_type),
+        )
+    }
 }
 
 /// Mail clients ignore `<style>`; the CSS goes onto the elements. If inlining fails the mail
@@ -283,5 +314,108 @@ fn inline_css(html: String) -> String {
             tracing::warn!(error = %e, "cannot inline the mail's CSS; sending it without");
             html
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Severity;
+    use jiff::Timestamp;
+
+    fn sender() -> Sender {
+        Sender {
+            system_name: "Acme".into(),
+            from: "status@example.com".into(),
+            reply_to: String::new(),
+            site_url: Url::parse("https://status.example.com/").expect("url"),
+            time_zone: TimeZone::UTC,
+        }
+    }
+
+    fn incident(severity: Severity) -> Incident {
+        let t = Timestamp::from_second(1_800_000_000).expect("valid");
+        Incident {
+            id: 3,
+            status: IncidentStatus::Planned,
+            severity,
+            start: t,
+            end: Some(t + jiff::SignedDuration::from_hours(2)),
+            title: "Database upgrade".into(),
+            summary: None,
+            slack_message_ts: None,
+            silent: false,
+            last_notified_status: None,
+            created: t,
+            updated: t,
+            schedule_sequence: 0,
+            cancelled: None,
+        }
+    }
+
+    fn subscriber() -> Subscriber {
+        Subscriber {
+            id: 9,
+            email: "jane@example.com".into(),
+            active: true,
+            token: "tok3n".into(),
+            created: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn a_maintenance_mail_is_mixed_with_the_event_attached() {
+        let sender = sender();
+        let body = sender
+            .notification_body(
+                &incident(Severity::Maintenance),
+                IncidentStatus::Planned,
+                NotificationKind::MaintenancePosted,
+            )
+            .expect("body");
+        let calendar = body.calendar.clone().expect("a calendar");
+        assert!(calendar.contains("UID:incident-3@status.example.com\r\n"));
+        let mail = String::from_utf8(
+            sender
+                .notification(&body, &subscriber())
+                .expect("mail")
+                .formatted(),
+        )
+        .expect("utf-8");
+        assert!(mail.contains("Content-Type: multipart/mixed;"), "{mail}");
+        assert!(
+            mail.contains("Content-Type: multipart/alternative;"),
+            "{mail}"
+        );
+        assert!(
+            mail.contains("Content-Type: text/calendar; charset=utf-8; method=PUBLISH"),
+            "{mail}"
+        );
+        assert!(
+            mail.contains("Content-Disposition: attachment; filename=\"maintenance.ics\""),
+            "{mail}"
+        );
+    }
+
+    #[test]
+    fn other_mails_stay_alternative_without_a_calendar() {
+        let sender = sender();
+        let body = sender
+            .notification_body(
+                &incident(Severity::Outage),
+                IncidentStatus::Confirmed,
+                NotificationKind::NewIncident,
+            )
+            .expect("body");
+        assert_eq!(body.calendar, None);
+        let mail = String::from_utf8(
+            sender
+                .notification(&body, &subscriber())
+                .expect("mail")
+                .formatted(),
+        )
+        .expect("utf-8");
+        assert!(!mail.contains("multipart/mixed"), "{mail}");
+        assert!(!mail.contains("text/calendar"), "{mail}");
     }
 }

@@ -116,6 +116,11 @@ impl Icon {
         Self::new(shape, tone, label)
     }
 
+    /// A cancelled maintenance, and the update that cancelled it.
+    pub fn cancelled() -> Self {
+        Self::new(Shape::Cross, Tone::Muted, "Cancelled")
+    }
+
     /// An update that did not change the status.
     pub fn note() -> Self {
         Self::new(Shape::Info, Tone::Muted, "Update")

@@ -7,8 +7,8 @@
 //! pages are rewritten to relative paths naming the file itself (`../history/index.html`), so
 //! the folder also works under any prefix, from a bucket without index documents or from disk.
 //! A link to a page the mirror does not hold (a day older than the history) points at the live
-//! site, `MONOSTAT_SITE_URL`. The feeds and the API keep their absolute links to it, as
-//! RSS, Atom and Statuspage's API require absolute URLs.
+//! site, `MONOSTAT_SITE_URL`. The feeds, the maintenance calendar and the API keep their absolute
+//! links to it, as RSS, Atom, iCalendar and Statuspage's API require absolute URLs.
 //!
 //! Publishing is atomic: the files are written into a fresh sibling directory
 //! (`DIR.monostat-<generation>`), then `DIR`, a symbolic link, is replaced by a new link to it

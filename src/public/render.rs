@@ -43,6 +43,8 @@ pub struct Snapshot {
     pub history: Rendered,
     pub rss: Rendered,
     pub atom: Rendered,
+    /// `/maintenance.ics`: planned maintenance as an iCalendar feed.
+    pub calendar: Rendered,
     /// The Statuspage-compatible API's bodies, by path below `/api/v2/`.
     pub api: std::collections::HashMap<&'static str, Rendered>,
     pub badge: Rendered,
@@ -155,6 +157,7 @@ struct AtomTemplate<'a> {
 }
 
 const HTML: &str = "text/html; charset=utf-8";
+const CALENDAR: &str = "text/calendar; charset=utf-8";
 
 impl Renderer {
     pub fn new(db: Db, tz: TimeZone, site_url: Url) -> Self {
@@ -180,6 +183,7 @@ impl Renderer {
         let history = self.history_page(&mut conn, &site, now).await?;
         let published = incidents::latest_published(&mut conn, FEED_LENGTH).await?;
         let (rss, atom) = self.feeds(&site, &published, now)?;
+        let (calendar, _) = self.maintenance_calendar(&mut conn, &site, now).await?;
         let (api, state) = self.api(&mut conn, &site, now).await?;
         let api = api
             .into_iter()
@@ -203,6 +207,7 @@ impl Renderer {
             history: Rendered::new(HTML, history),
             rss: Rendered::new("application/rss+xml; charset=utf-8", rss),
             atom: Rendered::new("application/atom+xml; charset=utf-8", atom),
+            calendar: Rendered::new(CALENDAR, calendar),
         })
     }
 
@@ -238,6 +243,28 @@ impl Renderer {
             now,
         };
         Ok((statuspage::render(&page, state, &listed, &updates), state))
+    }
+
+    /// `/maintenance.ics`, and the maintenance it carries.
+    async fn maintenance_calendar(
+        &self,
+        conn: &mut AnyConnection,
+        site: &SiteView,
+        now: Timestamp,
+    ) -> Result<(String, Vec<Incident>), RenderError> {
+        let since = now
+            .checked_sub(crate::ical::KEPT_AFTER_END)
+            .unwrap_or(Timestamp::MIN);
+        let mut shown = incidents::maintenance_calendar(conn, since).await?;
+        shown.retain(|incident| crate::ical::in_feed(incident, now));
+        let events: Vec<crate::ical::Event> = shown
+            .iter()
+            .filter_map(|incident| {
+                crate::ical::Event::of_maintenance(incident, &self.site_url, &site.name)
+            })
+            .collect();
+        let name = format!("{} maintenance", site.name);
+        Ok((crate::ical::calendar(&name, &events), shown))
     }
 
     pub async fn site(&self, conn: &mut AnyConnection) -> Result<SiteView, RenderError> {
@@ -352,7 +379,12 @@ impl Renderer {
         let Some(incident) = incidents::get(&mut conn, id).await? else {
             return Ok(None);
         };
-        if !incident.status.is_public() || incident.start.to_zoned(TimeZone::UTC).date() != day {
+        // A cancelled maintenance is in no list, but the calendar and the mails link its page.
+        let cancelled = crate::domain::maintenance::Phase::of(&incident)
+            == Some(crate::domain::maintenance::Phase::Cancelled);
+        if !(incident.status.is_public() || cancelled)
+            || incident.start.to_zoned(TimeZone::UTC).date() != day
+        {
             return Ok(None);
         }
         let view = self
@@ -425,6 +457,8 @@ impl Renderer {
         let (rss, atom) = self.feeds(&site, &published, now)?;
         pages.push(("/feed/rss".to_owned(), rss));
         pages.push(("/feed/atom".to_owned(), atom));
+        let (calendar, in_calendar) = self.maintenance_calendar(&mut conn, &site, now).await?;
+        pages.push(("/maintenance.ics".to_owned(), calendar));
         let (api, state) = self.api(&mut conn, &site, now).await?;
         pages.extend(
             api.into_iter()
@@ -453,6 +487,12 @@ impl Renderer {
                 linked.push(incident);
             }
         }
+        // The calendar links cancelled maintenance too, whose pages only the calendar links.
+        let cancelled: Vec<Incident> = in_calendar
+            .into_iter()
+            .filter(|i| !i.status.is_public())
+            .collect();
+        let cancelled_views = self.views(&mut conn, &cancelled).await?;
         let views = self.views(&mut conn, &linked).await?;
         let logo = match site.logo_name() {
             Some(name) => crate::storage::media::get(&mut conn, name.as_str()).await?,
@@ -484,7 +524,11 @@ impl Renderer {
                 .collect();
             pages.push((format!("/{day}"), day_html(&site, day, shown)?));
         }
-        for (incident, view) in linked.iter().zip(views) {
+        for (incident, view) in linked
+            .iter()
+            .zip(views)
+            .chain(cancelled.iter().zip(cancelled_views))
+        {
             let day = incident.start.to_zoned(TimeZone::UTC).date();
             pages.push((
                 crate::links::incident_path(incident),

@@ -36,6 +36,7 @@ where
         .route("/history", get(history))
         .route("/feed/rss", get(rss))
         .route("/feed/atom", get(atom))
+        .route("/maintenance.ics", get(calendar))
         .route("/static/{name}", get(asset))
         .route("/media/{name}", get(media))
         .route("/api/v2/{*path}", get(api))
@@ -98,6 +99,12 @@ async fn rss(State(state): State<PublicState>, headers: HeaderMap) -> Response {
 
 async fn atom(State(state): State<PublicState>, headers: HeaderMap) -> Response {
     cached(&state, &headers, |s| &s.atom).await
+}
+
+/// Planned maintenance for calendar apps; they fetch it on their own schedule (the feed asks
+/// for hourly), revalidating with the ETag like the feeds.
+async fn calendar(State(state): State<PublicState>, headers: HeaderMap) -> Response {
+    cached(&state, &headers, |s| &s.calendar).await
 }
 
 /// The Statuspage-compatible API, from memory like the page; any site may read it.

@@ -3,6 +3,7 @@
 
 use super::assets::Assets;
 use super::icons::Icon;
+use crate::domain::maintenance::Phase;
 use crate::domain::{Incident, IncidentStatus, Severity};
 use crate::logo::LogoName;
 use crate::rich_text;
@@ -129,6 +130,8 @@ pub struct IncidentView {
     pub status: &'static str,
     pub severity: &'static str,
     pub planned: bool,
+    /// A cancelled maintenance: only its own page shows it (it is in no list), saying so.
+    pub cancelled: bool,
     pub start: TimeView,
     pub end: Option<TimeView>,
     pub summary_html: Option<String>,
@@ -152,11 +155,17 @@ impl IncidentView {
             .as_deref()
             .filter(|s| !s.trim().is_empty())
             .map(rich_text::to_html);
+        let cancelled = Phase::of(incident) == Some(Phase::Cancelled);
         Self {
             id: incident.id,
             title: incident.title.clone(),
             url: crate::links::incident_path(incident),
-            icon: Icon::for_incident(incident.status, incident.severity),
+            icon: if cancelled {
+                Icon::cancelled()
+            } else {
+                Icon::for_incident(incident.status, incident.severity)
+            },
+            cancelled,
             status: crate::domain::maintenance::status_label(incident),
             severity: incident.severity.label(),
             planned: incident.status == IncidentStatus::Planned,
@@ -167,7 +176,15 @@ impl IncidentView {
             summary_html,
             updates: updates
                 .iter()
-                .map(|update| UpdateView::new(update, incident.severity, tz))
+                .map(|update| {
+                    let mut view = UpdateView::new(update, incident.severity, tz);
+                    // Cancelling dismissed it; readers are told the word they know.
+                    if cancelled && update.new_status == Some(IncidentStatus::Dismissed) {
+                        view.icon = Icon::cancelled();
+                        view.status = Some(Phase::Cancelled.label());
+                    }
+                    view
+                })
                 .collect(),
         }
     }

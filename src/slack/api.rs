@@ -168,6 +168,22 @@ impl SlackApi {
         Ok(response.ts.value().to_owned())
     }
 
+    /// A message only `user_id` sees, in `channel_id` (an answer to their click alone).
+    pub async fn post_ephemeral(
+        &self,
+        token: &str,
+        channel_id: &str,
+        user_id: &str,
+        content: SlackMessageContent,
+    ) -> Result<(), SlackCallError> {
+        let token = Self::token(token);
+        let session = self.client.open_session(&token);
+        let request =
+            SlackApiChatPostEphemeralRequest::new(channel_id.into(), user_id.into(), content);
+        call(session.chat_post_ephemeral(&request)).await?;
+        Ok(())
+    }
+
     pub async fn update_message(
         &self,
         token: &str,

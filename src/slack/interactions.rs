@@ -2,8 +2,8 @@
 //! per action, each answering within Slack's three seconds because the slow part (Slack calls,
 //! mails) is left to jobs.
 
-use super::Bot;
 use super::messages::{self, CREATE_STATUSES, UPDATE_STATUSES};
+use super::{Bot, maintenance};
 use crate::domain::input::{self, Field, Problem, Problems, check_title};
 use crate::domain::{IncidentStatus, Severity};
 use crate::service::incidents::{self, Actor, ChangeError, ClickError, Creation, Edit};
@@ -62,6 +62,22 @@ async fn block_actions(
         .as_ref()
         .map(|u| u.id.value().clone())
         .unwrap_or_default();
+    let (container_channel, message_ts) = match &event.container {
+        SlackInteractionActionContainer::Message(m) => (
+            m.channel_id.as_ref().map(|c| c.value().as_str()),
+            Some(m.message_ts.value().as_str()),
+        ),
+        _ => (None, None),
+    };
+    let clicked = maintenance::Clicked {
+        user_id: &user_id,
+        channel_id: container_channel.or(event.channel.as_ref().map(|c| c.id.value().as_str())),
+        message_ts,
+        message_text: event
+            .message
+            .as_ref()
+            .and_then(|m| m.content.text.as_deref()),
+    };
     for action in event.actions.unwrap_or_default() {
         // Slack may deliver the same click twice; its action_ts names the click.
         let key = action
@@ -75,7 +91,7 @@ async fn block_actions(
                 continue;
             }
         }
-        if let Err(e) = perform(bot, &actor, &action, &event.trigger_id).await {
+        if let Err(e) = perform(bot, &actor, &action, &event.trigger_id, &clicked).await {
             // Not acted on: let Slack's retry through.
             if let Some(key) = &key {
                 slack_deliveries::forget(&mut *services.db.acquire().await?, key).await?;
@@ -91,8 +107,13 @@ async fn perform(
     actor: &Actor,
     action: &SlackInteractionActionInfo,
     trigger_id: &SlackTriggerId,
+    clicked: &maintenance::Clicked<'_>,
 ) -> Result<(), InteractionError> {
     let services = &bot.services;
+    if let Some(button) = maintenance::button_of(action.action_id.value()) {
+        let value = action.value.as_deref();
+        return maintenance::press(bot, actor, button, value, clicked).await;
+    }
     let incident_id = action
         .value
         .as_deref()
@@ -255,13 +276,13 @@ fn update_block(field: Field) -> &'static str {
     }
 }
 
-/// Where the create form shows a problem; it has no end field yet (issue 17), so an end problem
-/// (which a draft without an asked end cannot have) goes under the start.
+/// Where the create form shows a problem.
 fn create_block(field: Field) -> &'static str {
     match field {
         Field::Title => "title",
         Field::Status => "status",
-        Field::Start | Field::End => "start",
+        Field::Start => "start",
+        Field::End => "end",
         Field::Summary => "summary",
         Field::Text => "update_text",
     }
@@ -413,10 +434,14 @@ async fn create_submission(
         }
         return Ok(errors(problems));
     };
-    let start = field(state, "start")
-        .and_then(|v| v.selected_date_time.as_ref())
-        .map(|t| t.0)
-        .unwrap_or_else(jiff::Timestamp::now);
+    // Slack's picker shows the person's own time zone and sends the moment as Unix seconds.
+    let picked = |block| {
+        field(state, block)
+            .and_then(|v| v.selected_date_time.as_ref())
+            .map(|t| t.0)
+    };
+    let start = picked("start").unwrap_or_else(jiff::Timestamp::now);
+    let end = picked("end");
     let Some(key) = first_submission(bot, &event.view).await? else {
         return Ok(SlackInteractionResponse::Empty);
     };
@@ -425,14 +450,13 @@ async fn create_submission(
         status,
         severity,
         start,
-        end: None,
+        end,
         summary: text(state, "summary"),
         text: text(state, "update_text"),
         silent: false,
         notify: true,
     };
-    // No end field until issue 17: maintenance announced here has an open end.
-    match incidents::create_without_end(&bot.services, &actor(Some(&event.user)), &creation).await {
+    match incidents::create(&bot.services, &actor(Some(&event.user)), &creation).await {
         Ok(incident) => {
             tracing::info!(incident_id = incident.id, "incident created from Slack");
             Ok(SlackInteractionResponse::Empty)

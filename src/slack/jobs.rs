@@ -45,9 +45,9 @@ impl From<PostError> for JobError {
 }
 
 /// Where the bot posts: a token and a resolved channel.
-struct Target {
-    token: String,
-    channel_id: String,
+pub(super) struct Target {
+    pub(super) token: String,
+    pub(super) channel_id: String,
 }
 
 impl From<storage::StorageError> for JobError {
@@ -71,6 +71,19 @@ pub fn register(registry: &mut JobRegistry, slack: SlackJobs) {
     ] {
         registry.register(kind, handler(slack.clone(), kind));
     }
+    let prompts = slack.clone();
+    registry.register(kinds::SLACK_MAINTENANCE_PROMPT, move |payload: String| {
+        let slack = prompts.clone();
+        async move { slack.prompt(&payload).await }
+    });
+    let answers = slack.clone();
+    registry.register(
+        super::maintenance::SLACK_PROMPT_ANSWERED,
+        move |payload: String| {
+            let slack = answers.clone();
+            async move { slack.prompt_answered(&payload).await }
+        },
+    );
     registry.register(kinds::SLACK_PUBLISH_HOME, move |payload: String| {
         let slack = slack.clone();
         async move { slack.publish_home(&payload).await }
@@ -164,7 +177,7 @@ impl SlackJobs {
 
     /// Updates the incident's message, or posts it when it has none (or Slack lost it), and
     /// returns its `ts`.
-    async fn show_incident(
+    pub(super) async fn show_incident(
         &self,
         target: &Target,
         incident: &Incident,
@@ -202,7 +215,7 @@ impl SlackJobs {
     }
 
     /// `chat.update`; when Slack refuses the content, the same with `instead`.
-    async fn update(
+    pub(super) async fn update(
         &self,
         target: &Target,
         ts: &str,
@@ -225,7 +238,7 @@ impl SlackJobs {
 
     /// Posts `content`, or `instead` when Slack refuses the content: a message that cannot be
     /// shown must not silence the channel, nor block the incident's later jobs.
-    async fn post(
+    pub(super) async fn post(
         &self,
         target: &Target,
         content: SlackMessageContent,
@@ -296,7 +309,7 @@ impl SlackJobs {
 
     /// The token and channel in force, resolving (and joining) the channel by name when its id
     /// is not known yet. `None` when Slack is not configured.
-    async fn target(&self) -> Result<Option<Target>, JobError> {
+    pub(super) async fn target(&self) -> Result<Option<Target>, JobError> {
         let effective: Effective = {
             let mut conn = self.db.acquire().await?;
             settings::load(&mut conn, &self.config.slack).await?

@@ -4,21 +4,21 @@
 use super::limits::{self, SECTION_TEXT, escape, fit_mrkdwn, fit_mrkdwn_between};
 use crate::domain::input::MAX_TITLE_CHARS;
 use crate::domain::notification::{Markup, Note};
-use crate::domain::{Incident, IncidentStatus};
+use crate::domain::{Incident, IncidentStatus, Severity};
 use crate::links;
 use serde_json::{Value, json};
 use slack_morphism::prelude::{SlackBlock, SlackMessageContent};
 
-fn section(text: &str) -> Value {
+pub(super) fn section(text: &str) -> Value {
     json!({"type": "section", "text": {"type": "mrkdwn", "text": text}})
 }
 
-fn button(text: &str, action_id: &str, value: String) -> Value {
+pub(super) fn button(text: &str, action_id: &str, value: String) -> Value {
     json!({"type": "button", "text": {"type": "plain_text", "text": text, "emoji": true},
            "action_id": action_id, "value": value})
 }
 
-fn content(text: String, blocks: Vec<Value>) -> SlackMessageContent {
+pub(super) fn content(text: String, blocks: Vec<Value>) -> SlackMessageContent {
     // The blocks are built right here from literals; a failure would be a bug that every test
     // posting a message catches, so it degrades to the plain text instead of failing the job.
     let blocks: Vec<SlackBlock> =
@@ -44,6 +44,15 @@ fn headline(incident: &Incident) -> String {
             "*Planned maintenance* starting {}",
             slack_date(incident.start)
         ),
+        _ if incident.cancelled.is_some() => "*Cancelled maintenance*".to_owned(),
+        IncidentStatus::Confirmed | IncidentStatus::Watching
+            if incident.severity == Severity::Maintenance =>
+        {
+            "*Maintenance in progress*".to_owned()
+        }
+        IncidentStatus::Resolved if incident.severity == Severity::Maintenance => {
+            "*Completed maintenance*".to_owned()
+        }
         IncidentStatus::Resolved => "*Resolved incident*".to_owned(),
         IncidentStatus::Dismissed => "*Dismissed incident*".to_owned(),
         IncidentStatus::Confirmed | IncidentStatus::Watching => "*Ongoing incident*".to_owned(),
@@ -57,6 +66,32 @@ fn slack_date(t: jiff::Timestamp) -> String {
         t.as_second(),
         t.strftime("%Y-%m-%d %H:%M")
     )
+}
+
+/// A moment in a note or a window: like [`slack_date`], shorter, for running text.
+fn slack_time(t: jiff::Timestamp) -> String {
+    format!(
+        "<!date^{}^{{date_short_pretty}} {{time}}|{} UTC>",
+        t.as_second(),
+        t.strftime("%Y-%m-%d %H:%M")
+    )
+}
+
+/// A maintenance's window, each end in the reader's own time: what the channel plans around.
+/// `None` for an incident that is no maintenance.
+pub fn window(incident: &Incident) -> Option<String> {
+    let is_maintenance = incident.severity == Severity::Maintenance || incident.cancelled.is_some();
+    if !is_maintenance {
+        return None;
+    }
+    Some(match incident.end {
+        Some(end) => format!(
+            "*Window:* {} – {}",
+            slack_time(incident.start),
+            slack_time(end)
+        ),
+        None => format!("*Window:* from {}, no end set", slack_time(incident.start)),
+    })
 }
 
 /// The one interactive message every incident has in the team's channel. Outside text (the
@@ -78,6 +113,9 @@ pub fn incident_message(
             &admin,
         )),
     ];
+    if let Some(window) = window(incident) {
+        blocks.push(section(&window));
+    }
     if let Some(message) = alert_message {
         blocks.push(section(&fit_mrkdwn_between(
             "Alert message: ",
@@ -106,6 +144,7 @@ pub fn minimal_incident_message(incident: &Incident, site: &url::Url) -> SlackMe
         incident.id,
         links::incident_admin(site, incident.id)
     ))];
+    blocks.extend(window(incident).map(|w| section(&w)));
     blocks.extend(status_blocks(incident));
     content(headline, blocks)
 }
@@ -114,7 +153,17 @@ pub fn minimal_incident_message(incident: &Incident, site: &url::Url) -> SlackMe
 fn status_blocks(incident: &Incident) -> Vec<Value> {
     let id = incident.id.to_string();
     let mut blocks = Vec::new();
+    let maintenance = incident.severity == Severity::Maintenance;
     match incident.status {
+        IncidentStatus::Dismissed if incident.cancelled.is_some() => {
+            blocks.push(section(":no_entry_sign: Maintenance cancelled."));
+        }
+        IncidentStatus::Confirmed | IncidentStatus::Watching if maintenance => {
+            blocks.push(section(":construction: Maintenance in progress."));
+        }
+        IncidentStatus::Resolved if maintenance => {
+            blocks.push(section(":white_check_mark: Maintenance completed."));
+        }
         IncidentStatus::Suspected => {
             let mut dismiss = button("Dismiss incident", "dismiss_incident", id.clone());
             dismiss["style"] = "danger".into();
@@ -179,6 +228,11 @@ impl Markup for Mrkdwn {
             .map(|l| format!("> {}", escape(l)))
             .collect::<Vec<_>>()
             .join("\n")
+    }
+    /// Each reader sees the moment in their own time zone (the fallback, for clients that
+    /// cannot, is UTC): a note that a maintenance was extended is read all over the world.
+    fn time(&self, at: jiff::Timestamp) -> String {
+        slack_time(at)
     }
 }
 
@@ -370,7 +424,10 @@ pub fn create_modal(now: jiff::Timestamp) -> Option<slack_morphism::prelude::Sla
              "element": {"type": "static_select", "action_id": "severity", "options": severities}},
             {"type": "input", "block_id": "start", "optional": true, "label": {"type": "plain_text", "text": "Start"},
              "element": {"type": "datetimepicker", "action_id": "start", "initial_date_time": now.as_second()},
-             "hint": {"type": "plain_text", "text": "Planned maintenance starts in the future; give it an end on the admin page."}},
+             "hint": {"type": "plain_text", "text": "In your own time zone. Planned maintenance starts in the future."}},
+            {"type": "input", "block_id": "end", "optional": true, "label": {"type": "plain_text", "text": "End"},
+             "element": {"type": "datetimepicker", "action_id": "end"},
+             "hint": {"type": "plain_text", "text": "Planned maintenance needs an end after its start; leave it empty for an incident still going on."}},
             {"type": "input", "block_id": "update_text", "optional": true, "label": {"type": "plain_text", "text": "First update"},
              "element": long_text_input("update_text")},
             {"type": "input", "block_id": "summary", "optional": true, "label": {"type": "plain_text", "text": "Summary"},
@@ -477,13 +534,59 @@ mod tests {
     }
 
     #[test]
-    fn the_create_form_says_what_planned_maintenance_needs_until_it_asks_for_an_end() {
+    fn the_create_form_asks_for_a_window_in_the_persons_time_zone() {
         let view = create_modal(jiff::Timestamp::now()).expect("valid Block Kit");
-        let json = serde_json::to_string(&view).expect("json");
+        let json: Value = serde_json::to_value(&view).expect("json");
+        let blocks = json["blocks"].as_array().expect("blocks");
+        let pickers: Vec<&str> = blocks
+            .iter()
+            .filter(|b| b["element"]["type"] == "datetimepicker")
+            .map(|b| b["block_id"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(pickers, vec!["start", "end"]);
         assert!(
-            json.contains("Planned maintenance starts in the future"),
+            json.to_string()
+                .contains("Planned maintenance needs an end after its start")
+        );
+    }
+
+    #[test]
+    fn a_maintenance_message_shows_its_window_in_each_readers_time() {
+        let site = url::Url::parse("https://status.example.test").expect("url");
+        let mut maintenance = incident(IncidentStatus::Planned);
+        maintenance.severity = Severity::Maintenance;
+        maintenance.end = Some(maintenance.start + jiff::SignedDuration::from_hours(2));
+        let json = serde_json::to_string(&incident_message(&maintenance, None, &site).blocks)
+            .expect("json");
+        assert!(
+            json.contains(
+                "*Window:* <!date^1767225600^{date_short_pretty} {time}|2026-01-01 00:00 UTC> – \
+                 <!date^1767232800^{date_short_pretty} {time}|2026-01-01 02:00 UTC>"
+            ),
             "{json}"
         );
-        assert!(!json.contains("\"end\""), "no end field until issue 17");
+        maintenance.status = IncidentStatus::Confirmed;
+        let message = incident_message(&maintenance, None, &site);
+        assert_eq!(message.text.as_deref(), Some("*Maintenance in progress*"));
+        let outage = incident_message(&incident(IncidentStatus::Confirmed), None, &site);
+        assert!(
+            !serde_json::to_string(&outage.blocks)
+                .expect("json")
+                .contains("Window")
+        );
+    }
+
+    #[test]
+    fn notes_show_times_in_each_readers_time_zone() {
+        let at = jiff::Timestamp::from_second(1_767_225_600).expect("valid");
+        let note = Note::MaintenanceExtended {
+            by: "jdoe".into(),
+            until: at,
+        };
+        assert_eq!(
+            note_text(&note),
+            "jdoe extended the maintenance until \
+             <!date^1767225600^{date_short_pretty} {time}|2026-01-01 00:00 UTC>."
+        );
     }
 }

@@ -10,6 +10,7 @@ pub mod events;
 pub mod interactions;
 mod jobs;
 mod limits;
+mod maintenance;
 mod messages;
 mod routes;
 pub mod settings;

@@ -230,6 +230,27 @@ pub async fn maintenance_since(
     .await
 }
 
+/// Maintenance the calendar feed may carry (`ical::in_feed` decides): every one not over, and
+/// those completed or cancelled whose window ended at `ended_since` or later, earliest first.
+/// Unlike [`maintenance_since`] a cancellation counts by its window, which is what a calendar
+/// shows.
+pub async fn maintenance_calendar(
+    conn: &mut AnyConnection,
+    ended_since: Timestamp,
+) -> Result<Vec<Incident>> {
+    select_with(
+        conn,
+        "WHERE severity = 'maintenance'
+           AND (status IN ('planned', 'confirmed', 'watching')
+                OR (status = 'resolved' AND (end_at IS NULL OR end_at >= $1 OR start_at >= $1))
+                OR (status = 'dismissed' AND cancelled_at IS NOT NULL
+                    AND (end_at IS NULL OR end_at >= $1 OR start_at >= $1)))
+         ORDER BY start_at, id",
+        &[to_db_time(ended_since)],
+    )
+    .await
+}
+
 /// Incidents happening now (suspected, confirmed, watching), oldest first.
 pub async fn current(conn: &mut AnyConnection) -> Result<Vec<Incident>> {
     select(

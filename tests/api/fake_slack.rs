@@ -284,6 +284,10 @@ fn answer(inner: &mut Inner, method: &str, body: &Value) -> Reply {
     if let Err(refusal) = checked {
         return refused(refusal);
     }
+    // Like Slack: an ephemeral message is for somebody.
+    if method == "chat.postEphemeral" && body["user"].as_str().is_none_or(str::is_empty) {
+        return Reply::Json(json!({"ok": false, "error": "user_not_found"}));
+    }
     Reply::Json(match method {
         "chat.postMessage" => {
             inner.next_ts += 100;

@@ -207,10 +207,10 @@ async fn people_neither_create_suspicions_nor_dismissals_nor_make_incidents_susp
     app.stop().await;
 }
 
-/// Decision: Slack's create form (which has no end field until issue 17) announces maintenance
-/// only ahead of its start, and then with an open end; it used to take any start. What it may
-/// create is the domain's to say, whatever a submission claims.
-async fn slack_announces_maintenance_only_ahead_with_an_open_end(backend: Backend) {
+/// Decision: Slack's create form announces maintenance only ahead of its start, and (since
+/// issue 17 gave it an end field) with an end after the start; it used to take any start, then
+/// an open end. What it may create is the domain's to say, whatever a submission claims.
+async fn slack_announces_maintenance_only_ahead_with_an_end(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let slack = FakeSlack::start().await;
     let app = app_with_slack(&db, &slack).await;
@@ -242,6 +242,13 @@ async fn slack_announces_maintenance_only_ahead_with_an_open_end(backend: Backen
 
     let tomorrow = jiff::Timestamp::now().as_second() + 86_400;
     submission["view"]["state"]["values"]["start"]["start"]["selected_date_time"] = tomorrow.into();
+    let (status, body) = app.submit_modal(&submission).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        modal_errors(&body)["end"],
+        "Planned maintenance needs an end."
+    );
+    submission["view"]["state"]["values"]["end"] = serde_json::json!({"end": {"type": "datetimepicker", "selected_date_time": tomorrow + 3_600}});
     assert_eq!(app.submit_modal(&submission).await, (200, String::new()));
     app.settle().await;
     let posted = channel_messages(&slack);
@@ -415,5 +422,5 @@ on_both_backends!(
     only_news_held_back_is_said_to_be_held_back,
     changing_an_incident_to_planned_announces_the_maintenance,
     people_neither_create_suspicions_nor_dismissals_nor_make_incidents_suspected,
-    slack_announces_maintenance_only_ahead_with_an_open_end,
+    slack_announces_maintenance_only_ahead_with_an_end,
 );

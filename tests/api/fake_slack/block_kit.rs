@@ -221,7 +221,12 @@ impl Checker {
                     }
                 }
                 if !block["accessory"].is_null() {
-                    self.element(&block["accessory"], &format!("{at}/accessory"));
+                    let at = format!("{at}/accessory");
+                    // Like Slack: the date-and-time picker lives in input and actions blocks only.
+                    if block["accessory"]["type"] == "datetimepicker" {
+                        self.error(&format!("{at}/type"), "unsupported type: datetimepicker");
+                    }
+                    self.element(&block["accessory"], &at);
                 }
             }
             "header" => self.text_object(&block["text"], &format!("{at}/text"), 150, true, true),
