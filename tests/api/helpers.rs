@@ -320,14 +320,16 @@ impl TestApp {
     /// far (Slack calls, mails) has run. The queue is the one thing here read with SQL: no page
     /// shows it, and "nothing left to do" is the fact tests need before counting what was sent.
     /// The clock's moments of a maintenance still ahead (`maintenance.step` jobs due later) are
-    /// no work queued so far: waiting for them would wait for the maintenance's end.
+    /// no work queued so far: waiting for them would wait for the maintenance's end. Nor is a
+    /// recurring maintenance's top-up due tomorrow (`maintenance.series_top_up`).
     pub async fn settle(&self) {
         self.handle.jobs.wake();
         eventually(Duration::from_secs(30), || async {
             let mut conn = self.handle.db.acquire().await.ok()?;
             let pending: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM jobs WHERE state = 'pending'
-                 AND NOT (kind = 'maintenance.step' AND run_at > $1)",
+                 AND NOT (kind IN ('maintenance.step', 'maintenance.series_top_up')
+                          AND run_at > $1)",
             )
             .bind(jiff::Timestamp::now().as_microsecond())
             .fetch_one(&mut *conn)
