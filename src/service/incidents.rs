@@ -319,7 +319,6 @@ pub async fn revise(
         end: revision.end,
         summary: revision.summary.clone(),
         text: text.map(str::to_owned),
-        end_asked: true,
     };
     draft
         .check(Some(&before), now)
@@ -492,25 +491,6 @@ pub async fn create(
     actor: &Actor,
     creation: &Creation,
 ) -> Result<Incident, ChangeError> {
-    create_asking(services, actor, creation, true).await
-}
-
-/// Creates an incident from a form that does not ask for an end (Slack's, until issue 17 adds
-/// one): planned maintenance is accepted with an open end (`IncidentDraft::end_asked`).
-pub async fn create_without_end(
-    services: &Services,
-    actor: &Actor,
-    creation: &Creation,
-) -> Result<Incident, ChangeError> {
-    create_asking(services, actor, creation, false).await
-}
-
-async fn create_asking(
-    services: &Services,
-    actor: &Actor,
-    creation: &Creation,
-    end_asked: bool,
-) -> Result<Incident, ChangeError> {
     let now = Timestamp::now();
     let text = posted(creation.text.as_deref());
     IncidentDraft {
@@ -521,7 +501,6 @@ async fn create_asking(
         end: creation.end,
         summary: creation.summary.clone(),
         text: text.map(str::to_owned),
-        end_asked,
     }
     .check(None, now)
     .map_err(ChangeError::Invalid)?;
