@@ -826,7 +826,6 @@ mod tests {
             end: parsed.end,
             summary: parsed.summary,
             text: parsed.text,
-            end_asked: true,
         };
         let problems = draft.check(None, Timestamp::now()).expect_err("refused");
         let errors = FieldErrors::from_problems(&problems);

@@ -30,10 +30,6 @@ pub struct IncidentDraft {
     pub summary: Option<String>,
     /// The public update posted with it (Markdown).
     pub text: Option<String>,
-    /// Whether the form the draft comes from asks for an end. Slack's create form does not
-    /// (yet): maintenance announced there has an open end until somebody sets one on the admin
-    /// page or resolves it.
-    pub end_asked: bool,
 }
 
 /// The part of a form a problem belongs to, so that each caller can show it next to its field.
@@ -261,7 +257,6 @@ impl IncidentDraft {
             end: incident.end,
             summary: incident.summary.clone(),
             text: None,
-            end_asked: true,
         }
     }
 
@@ -292,7 +287,7 @@ impl IncidentDraft {
             if (status_changed || start_changed) && self.start <= now {
                 problems.push(Problem::PlannedStartPassed);
             }
-            if (status_changed || end_changed) && self.end.is_none() && self.end_asked {
+            if (status_changed || end_changed) && self.end.is_none() {
                 problems.push(Problem::PlannedNeedsEnd);
             }
         }
@@ -365,7 +360,6 @@ mod tests {
             end: Some(at(NOW + 7_200)),
             summary: None,
             text: None,
-            end_asked: true,
         }
     }
 
@@ -503,16 +497,6 @@ mod tests {
         assert_eq!(problems(&d, None), vec![]);
         d.end = Some(at(NOW));
         assert_eq!(problems(&d, None), vec![Problem::EndBeforeStart]);
-    }
-
-    #[test]
-    fn a_form_without_an_end_field_announces_maintenance_with_an_open_end() {
-        let mut d = draft(Planned);
-        d.end = None;
-        d.end_asked = false;
-        assert_eq!(problems(&d, None), vec![]);
-        d.start = at(NOW - 1);
-        assert_eq!(problems(&d, None), vec![Problem::PlannedStartPassed]);
     }
 
     #[test]

@@ -221,7 +221,6 @@ fn check(original: &original::Original) -> Result<Vec<String>, ImportError> {
             end: incident.end,
             summary: incident.summary.clone(),
             text: None,
-            end_asked: true,
         };
         let described = |p: &crate::domain::input::Problem| {
             let said = p.to_string();

@@ -319,7 +319,6 @@ pub async fn revise(
         end: revision.end,
         summary: revision.summary.clone(),
         text: text.map(str::to_owned),
-        end_asked: true,
     };
     draft
         .check(Some(&before), now)
@@ -492,36 +491,17 @@ pub async fn create(
     actor: &Actor,
     creation: &Creation,
 ) -> Result<Incident, ChangeError> {
-    create_asking(services, actor, creation, true).await
-}
-
-/// Creates an incident from a form that does not ask for an end (Slack's, until issue 17 adds
-/// one): planned maintenance is accepted with an open end (`IncidentDraft::end_asked`).
-pub async fn create_without_end(
-    services: &Services,
-    actor: &Actor,
-    creation: &Creation,
-) -> Result<Incident, ChangeError> {
-    create_asking(services, actor, creation, false).await
-}
-
-async fn create_asking(
-    services: &Services,
-    actor: &Actor,
-    creation: &Creation,
-    end_asked: bool,
-) -> Result<Incident, ChangeError> {
     let now = Timestamp::now();
     // Refused input takes no transaction (on SQLite, the write lock).
-    check_creation(creation, end_asked, now)?;
+    check_creation(creation, now)?;
     let mut tx = services.db.begin().await?;
-    let incident = create_in(&mut tx, actor, creation, end_asked, now).await?;
+    let incident = create_in(&mut tx, actor, creation, now).await?;
     tx.commit().await.map_err(storage::StorageError::from)?;
     services.committed();
     Ok(incident)
 }
 
-fn check_creation(creation: &Creation, end_asked: bool, now: Timestamp) -> Result<(), ChangeError> {
+fn check_creation(creation: &Creation, now: Timestamp) -> Result<(), ChangeError> {
     IncidentDraft {
         title: creation.title.clone(),
         status: creation.status,
@@ -530,23 +510,21 @@ fn check_creation(creation: &Creation, end_asked: bool, now: Timestamp) -> Resul
         end: creation.end,
         summary: creation.summary.clone(),
         text: posted(creation.text.as_deref()).map(str::to_owned),
-        end_asked,
     }
     .check(None, now)
     .map_err(ChangeError::Invalid)
 }
 
-/// Creation within the caller's transaction, for a use case that records more with it (an
-/// occurrence of recurring maintenance and which series it belongs to). Checks the input rules
+/// [`create`] within the caller's transaction, for a use case that records more with it (an
+/// occurrence of recurring maintenance and the series it belongs to). Checks the input rules
 /// before writing anything, so a refusal leaves the transaction as it was.
 pub(super) async fn create_in(
     conn: &mut AnyConnection,
     actor: &Actor,
     creation: &Creation,
-    end_asked: bool,
     now: Timestamp,
 ) -> Result<Incident, ChangeError> {
-    check_creation(creation, end_asked, now)?;
+    check_creation(creation, now)?;
     let text = posted(creation.text.as_deref());
     let incident = incidents::insert(
         &mut *conn,

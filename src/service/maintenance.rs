@@ -413,7 +413,6 @@ pub async fn reschedule(
         draft.start = start;
     }
     draft.end = Some(end);
-    draft.end_asked = true;
     draft
         .check(Some(&before), now)
         .map_err(ChangeError::Invalid)?;

@@ -118,7 +118,6 @@ pub async fn create_series(
         end: Some(first.end),
         summary: new.summary.clone(),
         text: None,
-        end_asked: true,
     }
     .check(None, now)
     .map_err(SeriesError::Invalid)?;
@@ -228,7 +227,7 @@ pub async fn top_up(
             silent: series.silent,
             notify: true,
         };
-        let incident = match create_in(&mut tx, &creator(), &creation, true, now).await {
+        let incident = match create_in(&mut tx, &creator(), &creation, now).await {
             Ok(incident) => incident,
             Err(ChangeError::Invalid(problems)) => {
                 // The input rules changed under a stored series; skip rather than retry forever.

@@ -229,6 +229,9 @@ async fn each_maintenance_mail_goes_out_once_with_its_calendar(backend: Backend)
     )
     .await
     .expect("rescheduled");
+    // A mail says the maintenance as it is when sent: one change at a time, so each mail shows
+    // its own.
+    app.settle().await;
     monostat::service::maintenance::cancel(&app.services(), &admin(), ahead.id, None)
         .await
         .expect("cancelled");
