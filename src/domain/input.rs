@@ -73,6 +73,8 @@ pub enum Problem {
         from: IncidentStatus,
         to: IncidentStatus,
     },
+    #[error("A cancelled maintenance stays cancelled; plan a new one instead.")]
+    CancelledIsFinal,
     #[error("Planned maintenance starts in the future.")]
     PlannedStartPassed,
     #[error("Planned maintenance needs an end.")]
@@ -124,7 +126,9 @@ impl Problem {
     pub fn field(&self) -> Field {
         match self {
             Self::TitleMissing | Self::TitleTooLong | Self::TitleNotOneLine => Field::Title,
-            Self::NotCreatable(_) | Self::NotAllowed { .. } => Field::Status,
+            Self::NotCreatable(_) | Self::NotAllowed { .. } | Self::CancelledIsFinal => {
+                Field::Status
+            }
             Self::PlannedStartPassed => Field::Start,
             Self::PlannedNeedsEnd | Self::EndBeforeStart => Field::End,
             Self::SummaryTooLong => Field::Summary,
@@ -140,6 +144,7 @@ impl Problem {
             self,
             Self::NotCreatable(_)
                 | Self::NotAllowed { .. }
+                | Self::CancelledIsFinal
                 | Self::PlannedStartPassed
                 | Self::PlannedNeedsEnd
         )
@@ -279,6 +284,11 @@ impl IncidentDraft {
                 from: b.status,
                 to: self.status,
             }),
+            // Its subscribers were told it is off and calendars show it cancelled; reopening it
+            // would leave those saying so while the page lists it again.
+            Some(b) if b.cancelled.is_some() && status_changed => {
+                problems.push(Problem::CancelledIsFinal)
+            }
             _ => {}
         }
         let start_changed = changed(before.is_some_and(|b| b.start == self.start));
@@ -544,5 +554,21 @@ mod tests {
         let mut d = draft(Dismissed);
         d.end = Some(at(10));
         assert_eq!(d.check_history(), Ok(vec![Problem::EndBeforeStart]));
+    }
+
+    #[test]
+    fn a_cancelled_maintenance_is_not_reopened() {
+        let mut before = incident(IncidentStatus::Dismissed);
+        before.severity = crate::domain::Severity::Maintenance;
+        before.cancelled = Some(at(NOW - 60));
+        let mut d = IncidentDraft::of(&before);
+        d.status = Planned;
+        d.start = at(NOW + 3600);
+        d.end = Some(at(NOW + 7200));
+        assert_eq!(problems(&d, Some(&before)), vec![Problem::CancelledIsFinal]);
+        // Its other fields stay editable.
+        let mut title = IncidentDraft::of(&before);
+        title.title = "Database upgrade (called off)".into();
+        assert_eq!(problems(&title, Some(&before)), vec![]);
     }
 }

@@ -204,8 +204,12 @@ pub fn plan(incident: &Incident, settings: &MaintenanceSettings) -> Vec<Due> {
         Some(Phase::InProgress) => {}
         _ => return Vec::new(),
     }
+    // Ask mode waits for somebody to start it: until then, "about to end" with Complete and
+    // Extend would offer what cannot be done. Its end still comes, asking to start or cancel.
+    let waiting = settings.mode == Mode::Ask && Phase::of(incident) == Some(Phase::Scheduled);
     // The prompt before the end, unless the window is too short for it to come after the start.
     if prompts
+        && !waiting
         && let Some(at) = before(end, prompt)
         && at > incident.start
     {
@@ -270,6 +274,8 @@ pub enum Prompt {
     DueToEnd,
     /// Automatic mode, at the end: it has been completed.
     Completed,
+    /// Ask mode, at the end of a window nobody started.
+    NotStarted,
 }
 
 /// A button on a prompt.
@@ -333,6 +339,9 @@ impl Prompt {
             Self::EndsSoon => format!("Maintenance {title} is about to end."),
             Self::DueToEnd => format!("Maintenance {title} is due to end."),
             Self::Completed => format!("Maintenance {title} has been completed."),
+            Self::NotStarted => {
+                format!("Maintenance {title} was not started, and its window has ended.")
+            }
         }
     }
 
@@ -342,6 +351,7 @@ impl Prompt {
             Self::StartsSoon | Self::DueToStart => {
                 &[Button::StartNow, Button::Postpone, Button::Cancel]
             }
+            Self::NotStarted => &[Button::StartNow, Button::Cancel],
             Self::Started | Self::EndsSoon | Self::DueToEnd => {
                 &[Button::CompleteNow, Button::Extend]
             }
@@ -349,9 +359,11 @@ impl Prompt {
         }
     }
 
-    /// What the clock's `step` says in `mode`.
-    pub fn at(step: Step, mode: Mode) -> Option<Prompt> {
+    /// What the clock's `step` says in `mode` about a maintenance in `phase` (as it is once the
+    /// step acted).
+    pub fn at(step: Step, mode: Mode, phase: Option<Phase>) -> Option<Prompt> {
         match (step, mode) {
+            (Step::End, Mode::Ask) if phase == Some(Phase::Scheduled) => Some(Self::NotStarted),
             (Step::Reminder, _) => None,
             (Step::PromptStart, _) => Some(Self::StartsSoon),
             (Step::Start, Mode::Automatic) => Some(Self::Started),
@@ -386,6 +398,12 @@ pub fn apply(action: Action, incident: &mut Incident, at: Timestamp, now: Timest
     let window = (incident.start, incident.end);
     match action {
         Action::Start => {
+            // Started after its window ended (ask mode, answered late): it keeps its length.
+            if let Some(end) = incident.end
+                && end <= at
+            {
+                incident.end = Some(later(at, incident.start.duration_until(end)));
+            }
             incident.start = at;
             incident.set_status(IncidentStatus::Confirmed, now);
         }
@@ -611,5 +629,58 @@ mod tests {
         assert_eq!(cancelled.status, IncidentStatus::Dismissed);
         assert!(plan(&cancelled, &Default::default()).is_empty());
         assert_eq!(cancelled.schedule_sequence, 1);
+    }
+
+    #[test]
+    fn in_ask_mode_an_unstarted_maintenance_is_asked_to_start_or_cancel_at_its_end() {
+        let ask = MaintenanceSettings {
+            mode: Mode::Ask,
+            ..Default::default()
+        };
+        let m = maintenance(IncidentStatus::Planned, NOW + 3600, NOW + 7200);
+        let s = steps(&m, &ask);
+        assert!(!s.iter().any(|(step, _)| *step == Step::PromptEnd), "{s:?}");
+        assert_eq!(s.last(), Some(&(Step::End, NOW + 7200)));
+        let prompt = Prompt::at(Step::End, Mode::Ask, Phase::of(&m)).expect("a prompt");
+        assert_eq!(prompt, Prompt::NotStarted);
+        assert_eq!(prompt.buttons(), &[Button::StartNow, Button::Cancel]);
+        for button in prompt.buttons() {
+            assert!(may(button.action(), &m), "{button:?}");
+        }
+        // Once started, the end is the usual one, and its buttons work.
+        let running = maintenance(IncidentStatus::Confirmed, NOW - 60, NOW + 7200);
+        let prompt = Prompt::at(Step::End, Mode::Ask, Phase::of(&running)).expect("a prompt");
+        assert_eq!(prompt, Prompt::DueToEnd);
+        for button in prompt.buttons() {
+            assert!(may(button.action(), &running), "{button:?}");
+        }
+        // Started after its window: it keeps its length from now.
+        let mut late = maintenance(IncidentStatus::Planned, NOW - 7200, NOW - 3600);
+        apply(Action::Start, &mut late, at(NOW), at(NOW));
+        assert_eq!((late.start, late.end), (at(NOW), Some(at(NOW + 3600))));
+    }
+
+    #[test]
+    fn every_prompt_offers_only_what_can_be_done_then() {
+        for mode in Mode::ALL {
+            let settings = MaintenanceSettings {
+                mode,
+                ..Default::default()
+            };
+            let mut m = maintenance(IncidentStatus::Planned, NOW + 3600, NOW + 7200);
+            for due in plan(&m.clone(), &settings) {
+                if due.step == Step::Start && mode == Mode::Automatic {
+                    apply(Action::Start, &mut m, due.at, due.at);
+                }
+                if due.step == Step::End && mode == Mode::Automatic {
+                    apply(Action::Complete, &mut m, due.at, due.at);
+                }
+                if let Some(prompt) = Prompt::at(due.step, mode, Phase::of(&m)) {
+                    for button in prompt.buttons() {
+                        assert!(may(button.action(), &m), "{mode:?} {prompt:?} {button:?}");
+                    }
+                }
+            }
+        }
     }
 }

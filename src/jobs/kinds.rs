@@ -111,6 +111,10 @@ pub struct MaintenanceStepJob {
     pub step: crate::domain::maintenance::Step,
     /// The moment, in microseconds since the epoch.
     pub at: i64,
+    /// When the moment was scheduled (microseconds): a moment somebody just set in the past
+    /// (an end moved to an hour ago) is not late. Absent (0) in jobs queued before it was kept.
+    #[serde(default)]
+    pub scheduled: i64,
 }
 
 /// A step job, due at its moment. Its unique key makes scheduling the same moment again (every

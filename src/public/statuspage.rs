@@ -5,7 +5,7 @@
 //! | monostat | Statuspage |
 //! |---|---|
 //! | suspected / confirmed / watching / resolved | incident `investigating` / `identified` / `monitoring` / `resolved` |
-//! | planned, or severity maintenance | a scheduled maintenance: `scheduled` before its start, `in_progress` during it (`verifying` when watching), `completed` after its end or when resolved |
+//! | planned, or severity maintenance | a scheduled maintenance: `scheduled` before its start, `in_progress` while confirmed or watching (the page says "In progress" for both), `completed` when resolved |
 //! | outage / partial / bug / notice / maintenance | impact `critical` / `major` / `minor` / `none` / `maintenance`; a suspicion is `minor`, whatever monitoring guessed |
 //! | overall state | `status.indicator`: down `critical`, partially unavailable `major`, might have issues and known issue `minor`, maintenance `maintenance`, otherwise `none` |
 //! | dismissed | never shown |
@@ -71,7 +71,6 @@ fn status_name(incident: &Incident, status: IncidentStatus) -> &'static str {
     if is_maintenance(incident) {
         return match status {
             IncidentStatus::Planned => "scheduled",
-            IncidentStatus::Watching => "verifying",
             IncidentStatus::Resolved | IncidentStatus::Dismissed => "completed",
             _ => "in_progress",
         };

@@ -40,14 +40,18 @@ pub async fn schedule(
     now: Timestamp,
 ) -> storage::Result<()> {
     let settings = settings::maintenance(conn).await?;
-    schedule_with(conn, incident, &settings, now).await
+    schedule_with(conn, incident, &settings, now, Some(now)).await
 }
 
+/// `set`: when somebody set the moments (a change now), so that a moment set in the past is
+/// not taken for a late one; `None` when nobody did (the start-up's catching up), so that a
+/// moment long past is late.
 async fn schedule_with(
     conn: &mut AnyConnection,
     incident: &Incident,
     settings: &MaintenanceSettings,
     now: Timestamp,
+    set: Option<Timestamp>,
 ) -> storage::Result<()> {
     for due in plan(incident, settings) {
         if due.step.only_tells() && due.at < now {
@@ -58,6 +62,7 @@ async fn schedule_with(
             sequence: incident.schedule_sequence,
             step: due.step,
             at: due.at.as_microsecond(),
+            scheduled: set.map_or(0, Timestamp::as_microsecond),
         };
         jobs::enqueue(conn, kinds::maintenance_step_job(&job, now), now).await?;
     }
@@ -73,7 +78,7 @@ pub async fn schedule_all(services: &Services) -> storage::Result<usize> {
     let open = incidents::open_maintenance(&mut tx).await?;
     let now = Timestamp::now();
     for incident in &open {
-        schedule_with(&mut tx, incident, &settings, now).await?;
+        schedule_with(&mut tx, incident, &settings, now, None).await?;
     }
     tx.commit().await.map_err(storage::StorageError::from)?;
     services.committed();
@@ -105,7 +110,9 @@ pub async fn run_step(services: &Services, job: &MaintenanceStepJob) -> storage:
     }
     let now = Timestamp::now();
     let clock = clock();
-    if now.duration_since(at) > maintenance::CATCH_UP {
+    // Late is late against when the moment was set: one set in the past just now is on time.
+    let scheduled = Timestamp::from_microsecond(job.scheduled).unwrap_or(at);
+    if now.duration_since(at.max(scheduled)) > maintenance::CATCH_UP {
         if job.step.only_tells() {
             tracing::info!(late = %now.duration_since(at), "maintenance reminder or prompt too late to tell; dropped");
             return Ok(());
@@ -183,7 +190,7 @@ pub async fn run_step(services: &Services, job: &MaintenanceStepJob) -> storage:
         }
         _ => {}
     }
-    if let Some(prompt) = Prompt::at(job.step, settings.mode) {
+    if let Some(prompt) = Prompt::at(job.step, settings.mode, maintenance::Phase::of(&incident)) {
         enqueue_prompt(&mut tx, &incident, prompt, now).await?;
     }
     tx.commit().await.map_err(storage::StorageError::from)?;
@@ -219,6 +226,23 @@ async fn complete_quietly(
         "The maintenance was completed late, without notices: its window had ended long before",
     )
     .await?;
+    // A message already in the channel must not go on saying it is planned or in progress; one
+    // that was never posted (an import) is not posted now.
+    if incident.slack_message_ts.is_some() {
+        let job = kinds::IncidentJob {
+            incident_id: incident.id,
+            alert_message: None,
+            notes: Vec::new(),
+            news: Vec::new(),
+            broadcast: Some(false),
+        };
+        jobs::enqueue(
+            conn,
+            kinds::slack_incident_job(kinds::SLACK_INCIDENT_CHANGED, &job),
+            now,
+        )
+        .await?;
+    }
     Ok(())
 }
 

@@ -519,7 +519,74 @@ async fn an_old_window_is_completed_without_late_notices(backend: Backend) {
     .await;
 }
 
+/// An end somebody moves into the past just now is not a late moment: the maintenance is
+/// completed as on time, with its notices, not quietly as after an outage.
+async fn an_end_moved_into_the_past_completes_it_with_its_notices(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let app = start(&db, &slack, None).await;
+    let now = Timestamp::now();
+    let running = monostat::service::incidents::create(
+        &app.services(),
+        &admin(),
+        &Creation {
+            title: "Database upgrade".into(),
+            status: IncidentStatus::Confirmed,
+            severity: Severity::Maintenance,
+            start: now - SignedDuration::from_hours(3),
+            end: Some(now + SignedDuration::from_hours(1)),
+            summary: None,
+            text: None,
+            silent: false,
+            notify: true,
+        },
+    )
+    .await
+    .expect("maintenance in progress");
+    let outcome = monostat::service::maintenance::reschedule(
+        &app.services(),
+        &admin(),
+        running.id,
+        running.start,
+        now - SignedDuration::from_hours(2),
+        None,
+    )
+    .await
+    .expect("rescheduled");
+    assert!(matches!(
+        outcome,
+        monostat::service::incidents::Outcome::Changed(_)
+    ));
+    eventually(Duration::from_secs(30), || async {
+        (app.incident(running.id).await.status == IncidentStatus::Resolved).then_some(())
+    })
+    .await;
+    app.settle().await;
+    let entries = app.audit_of(running.id).await;
+    let completed: Vec<_> = entries
+        .iter()
+        .filter(|e| e.action == "maintenance.completed")
+        .collect();
+    assert_eq!(completed.len(), 1, "{entries:?}");
+    assert!(
+        !completed[0].message.contains("late"),
+        "{}",
+        completed[0].message
+    );
+    assert!(
+        slack
+            .accepted("chat.postMessage")
+            .iter()
+            .any(|c| c.body["text"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("has been completed")),
+        "the channel hears it"
+    );
+}
+
 on_both_backends!(
+    an_end_moved_into_the_past_completes_it_with_its_notices,
     an_old_window_is_completed_without_late_notices,
     a_maintenance_starts_and_ends_by_itself,
     ask_mode_waits_for_somebody_at_the_start,

@@ -28,6 +28,7 @@ on_both_backends!(
     cancel_cancels_the_maintenance,
     automatic_mode_says_it_started_and_offers_complete_and_extend,
     a_button_that_cannot_be_read_changes_nothing,
+    ask_mode_asks_again_when_a_window_passes_unstarted,
 );
 
 fn values(state: &mut Value) -> &mut Value {
@@ -488,5 +489,48 @@ async fn a_button_that_cannot_be_read_changes_nothing(backend: Backend) {
         .collect();
     assert_eq!(told.len(), 4, "{told:?}");
     assert!(told.iter().all(|t| t.starts_with("Nothing was done")));
+    app.stop().await;
+}
+
+/// In ask mode a window nobody started does not end by itself, nor does it offer buttons that
+/// cannot work: at its end the channel is asked to start it anyway or cancel it.
+async fn ask_mode_asks_again_when_a_window_passes_unstarted(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let app = app_with_slack(&db, &slack).await;
+    use_settings(&app, Mode::Ask).await;
+    let start = jiff::Timestamp::now().as_second() + LEAD;
+    let form = maintenance_form("Database upgrade", start, Some(start + 3));
+    assert_eq!(app.submit_modal(&form).await, (200, String::new()));
+    let id = app.only_incident().await.id;
+    let (asked, late) = prompt(
+        &slack,
+        "was not started, and its window has ended",
+        start + 3,
+    )
+    .await;
+    assert!(late <= PROMPT_TOLERANCE, "asked {late:?} after the end");
+    assert_eq!(
+        buttons(&asked)
+            .into_iter()
+            .map(|(label, _, _)| label)
+            .collect::<Vec<_>>(),
+        vec!["Start now".to_owned(), "Cancel".to_owned()]
+    );
+    assert_eq!(app.incident(id).await.status, IncidentStatus::Planned);
+    assert_eq!(
+        app.slack_interaction(&click(&asked, "maintenance_start_now", 1))
+            .await
+            .0,
+        200
+    );
+    let started = eventually(Duration::from_secs(20), || async {
+        let m = app.incident(id).await;
+        (m.status == IncidentStatus::Confirmed).then_some(m)
+    })
+    .await;
+    // Started late, it keeps its three seconds from now rather than ending at once.
+    let end = started.end.expect("end");
+    assert_eq!(started.start.duration_until(end).as_secs(), 3);
     app.stop().await;
 }
