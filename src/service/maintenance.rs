@@ -124,7 +124,6 @@ pub async fn run_step(services: &Services, job: &MaintenanceStepJob) -> storage:
             return Ok(());
         }
     }
-    let before = incident.clone().into_inner();
     match (job.step, settings.mode) {
         (Step::Reminder, _) => {
             let occasion = format!("reminder:{}", incident.schedule_sequence);
@@ -149,44 +148,28 @@ pub async fn run_step(services: &Services, job: &MaintenanceStepJob) -> storage:
             }
         }
         (Step::Start, Mode::Automatic) => {
-            maintenance::apply(Action::Start, &mut incident, at, now);
-            incidents::save(&mut tx, &incident).await?;
-            incidents::add_update(
+            carry_out(
                 &mut tx,
-                incident.id,
+                None,
+                &mut incident,
+                Action::Start,
+                &settings,
+                at,
                 now,
-                Some(IncidentStatus::Confirmed),
-                Some(STARTED_UPDATE),
             )
             .await?;
-            let news = News {
-                action: "maintenance.started",
-                notes: vec![Note::MaintenanceStarted { by: None }],
-                by: By::Clock {
-                    notify: settings.notify_start,
-                },
-            };
-            record(&mut tx, &clock, Some(&before), &incident, news, now).await?;
         }
         (Step::End, Mode::Automatic) => {
-            maintenance::apply(Action::Complete, &mut incident, at, now);
-            incidents::save(&mut tx, &incident).await?;
-            incidents::add_update(
+            carry_out(
                 &mut tx,
-                incident.id,
+                None,
+                &mut incident,
+                Action::Complete,
+                &settings,
+                at,
                 now,
-                Some(IncidentStatus::Resolved),
-                Some(COMPLETED_UPDATE),
             )
             .await?;
-            let news = News {
-                action: "maintenance.completed",
-                notes: vec![Note::MaintenanceCompleted { by: None }],
-                by: By::Clock {
-                    notify: settings.notify_end,
-                },
-            };
-            record(&mut tx, &clock, Some(&before), &incident, news, now).await?;
         }
         _ => {}
     }
@@ -244,6 +227,79 @@ async fn complete_quietly(
         .await?;
     }
     Ok(())
+}
+
+/// Applies `action`, taking effect `at`, and records it: the public update, the audit entry,
+/// the Slack thread and subscribers (the start and completion notices as the settings say).
+/// `person`: who did it; `None` for the clock, whose prompt (queued by the caller) is its word
+/// in the channel.
+async fn carry_out(
+    conn: &mut AnyConnection,
+    person: Option<&Actor>,
+    incident: &mut incidents::LockedIncident,
+    action: Action,
+    settings: &MaintenanceSettings,
+    at: Timestamp,
+    now: Timestamp,
+) -> storage::Result<()> {
+    let before = incident.clone().into_inner();
+    maintenance::apply(action, incident, at, now);
+    incidents::save(conn, incident).await?;
+    let clock = clock();
+    let actor = person.unwrap_or(&clock);
+    let by = person.map(|p| p.name.clone());
+    let name = actor.name.clone();
+    let (action_name, note, update, notify) = match action {
+        Action::Start => (
+            "maintenance.started",
+            Note::MaintenanceStarted { by },
+            Some((IncidentStatus::Confirmed, STARTED_UPDATE)),
+            settings.notify_start,
+        ),
+        Action::Complete => (
+            "maintenance.completed",
+            Note::MaintenanceCompleted { by },
+            Some((IncidentStatus::Resolved, COMPLETED_UPDATE)),
+            settings.notify_end,
+        ),
+        Action::Extend(_) => (
+            "maintenance.extended",
+            Note::MaintenanceExtended {
+                by: name,
+                until: incident.end.unwrap_or(at),
+            },
+            None,
+            true,
+        ),
+        Action::Postpone(_) => (
+            "maintenance.postponed",
+            Note::MaintenancePostponed {
+                by: name,
+                start: incident.start,
+                end: incident.end,
+            },
+            None,
+            true,
+        ),
+        Action::Cancel => (
+            "maintenance.cancelled",
+            Note::MaintenanceCancelled { by: name },
+            Some((IncidentStatus::Dismissed, CANCELLED_UPDATE)),
+            true,
+        ),
+    };
+    if let Some((status, text)) = update {
+        incidents::add_update(conn, incident.id, now, Some(status), Some(text)).await?;
+    }
+    let news = News {
+        action: action_name,
+        notes: vec![note],
+        by: match person {
+            Some(_) => By::Person { notify },
+            None => By::Clock { notify },
+        },
+    };
+    record(conn, actor, Some(&before), incident, news, now).await
 }
 
 async fn enqueue_prompt(
@@ -347,58 +403,16 @@ pub async fn act(
     }
     let settings = settings::maintenance(&mut tx).await?;
     let now = Timestamp::now();
-    let before = incident.clone().into_inner();
-    maintenance::apply(action, &mut incident, now, now);
-    incidents::save(&mut tx, &incident).await?;
-    let by = actor.name.clone();
-    let (action_name, note, update, notify) = match action {
-        Action::Start => (
-            "maintenance.started",
-            Note::MaintenanceStarted { by: Some(by) },
-            Some((IncidentStatus::Confirmed, STARTED_UPDATE)),
-            settings.notify_start,
-        ),
-        Action::Complete => (
-            "maintenance.completed",
-            Note::MaintenanceCompleted { by: Some(by) },
-            Some((IncidentStatus::Resolved, COMPLETED_UPDATE)),
-            settings.notify_end,
-        ),
-        Action::Extend(_) => (
-            "maintenance.extended",
-            Note::MaintenanceExtended {
-                by,
-                until: incident.end.unwrap_or(now),
-            },
-            None,
-            true,
-        ),
-        Action::Postpone(_) => (
-            "maintenance.postponed",
-            Note::MaintenancePostponed {
-                by,
-                start: incident.start,
-                end: incident.end,
-            },
-            None,
-            true,
-        ),
-        Action::Cancel => (
-            "maintenance.cancelled",
-            Note::MaintenanceCancelled { by },
-            Some((IncidentStatus::Dismissed, CANCELLED_UPDATE)),
-            true,
-        ),
-    };
-    if let Some((status, text)) = update {
-        incidents::add_update(&mut tx, incident.id, now, Some(status), Some(text)).await?;
-    }
-    let news = News {
-        action: action_name,
-        notes: vec![note],
-        by: By::Person { notify },
-    };
-    record(&mut tx, actor, Some(&before), &incident, news, now).await?;
+    carry_out(
+        &mut tx,
+        Some(actor),
+        &mut incident,
+        action,
+        &settings,
+        now,
+        now,
+    )
+    .await?;
     tx.commit().await.map_err(storage::StorageError::from)?;
     services.committed();
     Ok(Outcome::Changed(incident.into_inner()))

@@ -17,7 +17,7 @@ use std::time::Duration;
 /// How late the clock may act: the tolerance.
 const TOLERANCE: SignedDuration = SignedDuration::from_secs(60);
 
-fn admin() -> Actor {
+pub fn admin() -> Actor {
     Actor {
         via: "admin",
         name: "alice".into(),
@@ -33,12 +33,17 @@ async fn set_mode(app: &TestApp, settings: MaintenanceSettings) {
 
 /// Plans a maintenance from `start` to `end` seconds from now, as the admin form does.
 async fn plan(app: &TestApp, start: i64, end: i64) -> Incident {
+    plan_titled(app, "Database upgrade", start, end).await
+}
+
+/// [`plan`] with a title of its own.
+pub async fn plan_titled(app: &TestApp, title: &str, start: i64, end: i64) -> Incident {
     let now = Timestamp::now();
     let planned = monostat::service::incidents::create(
         &app.services(),
         &admin(),
         &Creation {
-            title: "Database upgrade".into(),
+            title: title.into(),
             status: IncidentStatus::Planned,
             severity: Severity::Maintenance,
             start: now + SignedDuration::from_secs(start),

@@ -5,44 +5,15 @@
 use crate::admin_people::add_subscriber;
 use crate::fake_slack::FakeSlack;
 use crate::helpers::{Backend, SmtpSink, TestApp, TestDatabase, eventually, skip};
+use crate::maintenance_clock::{admin, plan_titled};
 use crate::on_both_backends;
 use jiff::{SignedDuration, Timestamp};
+use monostat::domain::IncidentStatus;
 use monostat::domain::maintenance::MaintenanceSettings;
-use monostat::domain::{Incident, IncidentStatus, Severity};
 use monostat::jobs::WorkerSettings;
-use monostat::service::incidents::{Actor, Creation};
 use std::time::Duration;
 
 const READER: &str = "reader@example.com";
-
-fn admin() -> Actor {
-    Actor {
-        via: "admin",
-        name: "alice".into(),
-    }
-}
-
-async fn plan(app: &TestApp, title: &str, start: i64, end: i64) -> Incident {
-    let now = Timestamp::now();
-    let planned = monostat::service::incidents::create(
-        &app.services(),
-        &admin(),
-        &Creation {
-            title: title.into(),
-            status: IncidentStatus::Planned,
-            severity: Severity::Maintenance,
-            start: now + SignedDuration::from_secs(start),
-            end: Some(now + SignedDuration::from_secs(end)),
-            summary: None,
-            text: None,
-            silent: false,
-            notify: true,
-        },
-    )
-    .await
-    .expect("maintenance planned");
-    app.incident(planned.id).await
-}
 
 /// The calendar attached to `mail`, read by Python's `icalendar` (Debian's python3-icalendar):
 /// the method, and per event its UID, SEQUENCE, STATUS, start and end in UTC. `None` (outside
@@ -159,8 +130,8 @@ async fn each_maintenance_mail_goes_out_once_with_its_calendar(backend: Backend)
         .expect("settings");
     }
     // One an hour and three seconds ahead, reminded in three seconds; one that runs now.
-    let ahead = plan(&app, "Storage migration", 3603, 7200).await;
-    let now = plan(&app, "Database upgrade", 3, 6).await;
+    let ahead = plan_titled(&app, "Storage migration", 3603, 7200).await;
+    let now = plan_titled(&app, "Database upgrade", 3, 6).await;
     eventually(Duration::from_secs(60), || async {
         (app.incident(now.id).await.status == IncidentStatus::Resolved).then_some(())
     })
