@@ -239,7 +239,8 @@ impl Sender {
             subject: kind.subject(incident, status),
             html: inline_css(NotificationHtml { n: &view }.render()?),
             text: NotificationText { n: &view }.render()?,
-            message_id_prefix: format!("incident-{}-{}", incident.id, status.as_str()),
+            message_id_prefix: message_id_prefix(incident, status, kind),
+            thread_id: format!("incident-{}", incident.id),
             calendar: event.map(|event| {
                 crate::ical::calendar(&format!("{} maintenance", self.system_name), &[event])
             }),
@@ -262,11 +263,45 @@ impl Sender {
                 &subscriber.email,
                 format!("{}-{}", body.message_id_prefix, subscriber.id),
             )?
+            // No mail has this id: it is the incident's, which clients that thread by
+            // `References` (Thunderbird, Apple Mail) gather the incident's mails under.
+            .references(format!("<{}@{}>", body.thread_id, self.mail_domain()))
             .subject(body.subject.clone())
             .header(ListUnsubscribe(self.unsubscribe_url(&subscriber.token)))
             .header(ListUnsubscribePost)
             .multipart(body.parts(personal(&body.text), personal(&body.html)))?)
     }
+}
+
+/// What makes a notification's `Message-ID` (with the subscriber's id after it) unique: mail
+/// providers drop a message whose id they have seen, so each piece of news a subscriber gets
+/// needs its own. One incident is mailed each status once, but a maintenance is also mailed a
+/// reminder, reschedules and its cancellation in the same status: the kind and the window's
+/// `schedule_sequence` (raised at every move) tell those apart, as they do in the job's unique
+/// key. Everything here is what the mail says, read when it is sent, so a retried mail keeps
+/// its id; only a mail retried after the window moved again gets a new one, as it then tells
+/// the new window.
+fn message_id_prefix(
+    incident: &Incident,
+    status: IncidentStatus,
+    kind: NotificationKind,
+) -> String {
+    format!(
+        "incident-{}-{}-{}-{}",
+        incident.id,
+        status.as_str(),
+        kind_name(kind),
+        incident.schedule_sequence
+    )
+}
+
+/// The kind as its jobs' payloads name it (`maintenance_reminder`): letters and `_`, which a
+/// `Message-ID` may hold.
+fn kind_name(kind: NotificationKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("{kind:?}"))
 }
 
 /// Stands for the subscriber's token in a [`NotificationBody`]; letters only, so neither HTML
@@ -279,6 +314,8 @@ pub struct NotificationBody {
     html: String,
     text: String,
     message_id_prefix: String,
+    /// The incident's id for `References`, shared by all its mails.
+    thread_id: String,
     /// An iCalendar (`METHOD:PUBLISH`) sent along as `maintenance.ics`.
     pub calendar: Option<String>,
 }
@@ -417,5 +454,39 @@ mod tests {
         .expect("utf-8");
         assert!(!mail.contains("multipart/mixed"), "{mail}");
         assert!(!mail.contains("text/calendar"), "{mail}");
+    }
+
+    fn message_id(sender: &Sender, incident: &Incident, kind: NotificationKind) -> String {
+        let body = sender
+            .notification_body(incident, incident.status, kind)
+            .expect("body");
+        let mail = sender.notification(&body, &subscriber()).expect("mail");
+        let id = mail.headers().get_raw("Message-ID").expect("an id");
+        id.to_owned()
+    }
+
+    /// An extension's "rescheduled" mail comes in the status the "started" one did; a second
+    /// move comes in the status and kind of the first.
+    #[test]
+    fn each_piece_of_news_has_its_own_message_id() {
+        let sender = sender();
+        let mut running = incident(Severity::Maintenance);
+        running.status = IncidentStatus::Confirmed;
+        let started = message_id(&sender, &running, NotificationKind::MaintenanceStarted);
+        let extended = message_id(&sender, &running, NotificationKind::MaintenanceRescheduled);
+        running.schedule_sequence += 1;
+        let extended_again =
+            message_id(&sender, &running, NotificationKind::MaintenanceRescheduled);
+        assert_ne!(started, extended);
+        assert_ne!(extended, extended_again);
+        // A retry sends the same news again: the same id, so a provider that got it drops it.
+        assert_eq!(
+            extended_again,
+            message_id(&sender, &running, NotificationKind::MaintenanceRescheduled)
+        );
+        assert_eq!(
+            extended_again,
+            "<incident-3-confirmed-maintenance_rescheduled-1-9@example.com>"
+        );
     }
 }

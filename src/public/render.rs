@@ -55,6 +55,16 @@ pub struct Snapshot {
     pub incidents: std::collections::HashMap<i64, (Date, Rendered)>,
 }
 
+/// What is at an incident's address (`/{day}/{id}`).
+#[derive(Debug)]
+pub enum IncidentPage {
+    Page(String),
+    /// The incident's start is on another day now: its path.
+    Moved(String),
+    /// No incident the public may see.
+    Missing,
+}
+
 /// Every rendered page of the public site at one moment, for the static mirror
 /// ([`Renderer::site_pages`]).
 pub struct SitePages {
@@ -367,25 +377,28 @@ impl Renderer {
         Some((start(day)?, start(day.tomorrow().ok()?)?))
     }
 
-    /// The incident page, or `None` when there is no public incident `id` that started on `day`
-    /// (in UTC, as its links say).
+    /// The incident page of `id` at `day`. An incident whose start has moved to another day
+    /// (postponed, rescheduled, started early) since a link was sent is [`IncidentPage::Moved`]
+    /// to its address now, so that links in mails and calendars keep working.
     pub async fn incident_page(
         &self,
         site: &SiteView,
         day: Date,
         id: i64,
-    ) -> Result<Option<String>, RenderError> {
+    ) -> Result<IncidentPage, RenderError> {
         let mut conn = self.db.acquire().await?;
         let Some(incident) = incidents::get(&mut conn, id).await? else {
-            return Ok(None);
+            return Ok(IncidentPage::Missing);
         };
         // A cancelled maintenance is in no list, but the calendar and the mails link its page.
+        // Any other incident off the page (a dismissed suspicion) has no page at any address.
         let cancelled = crate::domain::maintenance::Phase::of(&incident)
             == Some(crate::domain::maintenance::Phase::Cancelled);
-        if !(incident.status.is_public() || cancelled)
-            || incident.start.to_zoned(TimeZone::UTC).date() != day
-        {
-            return Ok(None);
+        if !(incident.status.is_public() || cancelled) {
+            return Ok(IncidentPage::Missing);
+        }
+        if incident.start.to_zoned(TimeZone::UTC).date() != day {
+            return Ok(IncidentPage::Moved(crate::links::incident_path(&incident)));
         }
         let view = self
             .views(&mut conn, std::slice::from_ref(&incident))
@@ -393,9 +406,9 @@ impl Renderer {
             .into_iter()
             .next();
         let Some(incident) = view else {
-            return Ok(None);
+            return Ok(IncidentPage::Missing);
         };
-        Ok(Some(incident_html(site, day, incident)?))
+        Ok(IncidentPage::Page(incident_html(site, day, incident)?))
     }
 
     /// The incident pages of every incident the status page shows.

@@ -2,7 +2,7 @@
 
 use super::PublicPages;
 use super::assets::Assets;
-use super::render::{RenderError, Snapshot, error_page};
+use super::render::{IncidentPage, RenderError, Snapshot, error_page};
 use super::rendered::Rendered;
 use super::state::PublicState;
 use super::views::SiteView;
@@ -257,33 +257,59 @@ async fn incident(
     let snapshot = snapshot(&state.pages).await?;
     // The incidents on the status page, which mails and Slack link to, come from memory; while
     // a change is being rendered they are rendered per request, and from memory again when
-    // that cannot be done (database away, every turn taken).
-    let from_memory = snapshot
-        .incidents
-        .get(&id)
-        .filter(|(its_day, _)| *its_day == day)
-        .map(|(_, rendered)| rendered);
-    if let Some(rendered) = from_memory
+    // that cannot be done (database away, every turn taken). One whose start moved to another
+    // day since a link was sent is sent on to its address now, from memory too.
+    let remembered = snapshot.incidents.get(&id);
+    let from_memory = |(its_day, rendered): &(Date, Rendered)| {
+        if *its_day == day {
+            rendered.respond(&headers, REVALIDATE)
+        } else {
+            moved(&format!("/{its_day}/{id}"))
+        }
+    };
+    if let Some(remembered) = remembered
         && state.pages.is_current()
     {
-        return Ok(rendered.respond(&headers, REVALIDATE));
+        return Ok(from_memory(remembered));
     }
     let site = snapshot.site.clone();
     let Some(_turn) = state.pages.per_request_turn().await else {
-        return Ok(match from_memory {
-            Some(rendered) => rendered.respond(&headers, REVALIDATE),
-            None => busy_page(&site),
-        });
+        return Ok(remembered.map_or_else(|| busy_page(&site), from_memory));
     };
     Ok(
         match state.pages.renderer().incident_page(&site, day, id).await {
-            Err(RenderError::Storage(e)) if from_memory.is_some() => {
+            Err(RenderError::Storage(e)) if remembered.is_some() => {
                 tracing::warn!(error = %e, "serving an incident page from the last rendering");
-                from_memory.map_or_else(|| busy_page(&site), |r| r.respond(&headers, REVALIDATE))
+                remembered.map_or_else(|| busy_page(&site), from_memory)
             }
-            rendered => page(&site, rendered),
+            Ok(IncidentPage::Moved(path)) => moved(&path),
+            Ok(IncidentPage::Page(body)) => page(&site, Ok(Some(body))),
+            Ok(IncidentPage::Missing) => page(&site, Ok(None)),
+            Err(e) => page(&site, Err(e)),
         },
     )
+}
+
+/// `301` to `path`, the address of an incident whose start moved to another day. Browsers keep
+/// a permanent redirect until told otherwise; kept as briefly as the page itself, since the
+/// start may move again, even back to the day that redirects now.
+fn moved(path: &str) -> Response {
+    match HeaderValue::from_str(path) {
+        Ok(location) => (
+            StatusCode::MOVED_PERMANENTLY,
+            [
+                (header::LOCATION, location),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=30"),
+                ),
+            ],
+        )
+            .into_response(),
+        // A path of a date and a number is always a header value; were it not, there is no
+        // page to send anybody to.
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// A friendly 404 in the site's style, for every path nobody serves.

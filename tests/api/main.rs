@@ -30,6 +30,7 @@ mod maintenance_calendar;
 mod maintenance_clock;
 mod maintenance_mail;
 mod metrics;
+mod moved_incident;
 mod public_fixtures;
 mod public_pages;
 mod real_alertmanager;

@@ -233,6 +233,45 @@ async fn each_maintenance_mail_goes_out_once_with_its_calendar(backend: Backend)
     assert_eq!(cancelled_event["sequence"], 2);
     assert_eq!(cancelled_event["status"], "CANCELLED");
     assert_eq!(mails.len(), 7);
+    each_mail_has_its_own_message_id(&mails);
+}
+
+/// Mail providers (Gmail) drop a message whose `Message-ID` they have seen: every mail a reader
+/// gets, however alike in status, needs its own. The mails of one incident refer to one
+/// per-incident id, so mail clients that thread by `References` put them together.
+fn each_mail_has_its_own_message_id(mails: &[serde_json::Value]) {
+    let header = |mail: &serde_json::Value, name: &str| {
+        mail["headers"][name]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name}: {mail}"))
+            .to_owned()
+    };
+    let ids: std::collections::BTreeSet<String> =
+        mails.iter().map(|m| header(m, "Message-ID")).collect();
+    assert_eq!(
+        ids.len(),
+        mails.len(),
+        "{:#?}",
+        mails
+            .iter()
+            .map(|m| (subject(m), header(m, "Message-ID")))
+            .collect::<Vec<_>>()
+    );
+    // Which maintenance a mail is about, and the ids it refers to.
+    let mut threads = std::collections::BTreeMap::<bool, std::collections::BTreeSet<String>>::new();
+    for mail in mails {
+        let storage = mail.to_string().contains("Storage migration");
+        threads
+            .entry(storage)
+            .or_default()
+            .insert(header(mail, "References"));
+    }
+    assert_eq!(threads.len(), 2, "{threads:#?}");
+    for references in threads.values() {
+        assert_eq!(references.len(), 1, "{threads:#?}");
+    }
+    let anchors: std::collections::BTreeSet<_> = threads.values().flatten().collect();
+    assert_eq!(anchors.len(), 2, "one thread per maintenance: {threads:#?}");
 }
 
 on_both_backends!(each_maintenance_mail_goes_out_once_with_its_calendar);
