@@ -590,7 +590,42 @@ async fn an_end_moved_into_the_past_completes_it_with_its_notices(backend: Backe
     );
 }
 
+/// Restarted while the maintenance runs, the new process completes it at its end, on time.
+async fn a_restart_during_the_window_completes_it_on_time(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let first = start(&db, &slack, None).await;
+    let m = plan(&first, 2, 9).await;
+    eventually(Duration::from_secs(60), || async {
+        (first.incident(m.id).await.status == IncidentStatus::Confirmed).then_some(())
+    })
+    .await;
+    first.stop().await;
+    let second = start(&db, &slack, None).await;
+    let end = m.end.expect("end");
+    assert!(Timestamp::now() < end, "restarted before the end");
+    let (h, i, b) = UP;
+    let late = all_say(
+        &second,
+        m.id,
+        None,
+        expected(h, i, b, "completed", false),
+        end,
+    )
+    .await;
+    let completed = audited_once(&second, m.id, "maintenance.completed").await;
+    let lateness = completed.duration_since(end);
+    assert!(
+        lateness < TOLERANCE && lateness >= SignedDuration::ZERO,
+        "{lateness:?}"
+    );
+    eprintln!(
+        "[timing] {backend:?}: restarted mid-window, completed {lateness:?} after its end; every surface {late:?}"
+    );
+}
+
 on_both_backends!(
+    a_restart_during_the_window_completes_it_on_time,
     an_end_moved_into_the_past_completes_it_with_its_notices,
     an_old_window_is_completed_without_late_notices,
     a_maintenance_starts_and_ends_by_itself,
