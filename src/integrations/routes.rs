@@ -43,6 +43,10 @@ where
         // With and without the trailing slash: the original's Django URLs had one.
         .route("/integrations/opsgenie/hook/{secret}", post(opsgenie_hook))
         .route("/integrations/opsgenie/hook/{secret}/", post(opsgenie_hook))
+        // Jira Service Management's Webhook integration sends OpsGenie's alert JSON; its own
+        // path keeps the two apart in logs and metrics (route patterns) and in the admin's list.
+        .route("/integrations/jsm/hook/{secret}", post(opsgenie_hook))
+        .route("/integrations/jsm/hook/{secret}/", post(opsgenie_hook))
         .route(
             "/integrations/alertmanager/hook/{secret}",
             post(alertmanager_hook),

@@ -183,6 +183,12 @@ async fn hook_urls_are_shown_and_the_secret_can_be_replaced(backend: Backend) {
     assert!(old.starts_with("http://"), "{old}");
     assert!(old.contains("/integrations/opsgenie/hook/"));
     assert!(url_of(&page.body, "alertmanager-url").contains("/integrations/alertmanager/hook/"));
+    let jsm = url_of(&page.body, "jsm-url");
+    assert_eq!(
+        jsm,
+        old.replace("/integrations/opsgenie/", "/integrations/jsm/"),
+        "the same secret on JSM's own path"
+    );
     let path = |url: &str| {
         url.splitn(4, '/')
             .nth(3)

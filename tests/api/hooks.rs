@@ -66,6 +66,7 @@ on_both_backends!(
     alert_ids_too_long_for_the_index_still_name_their_alerts,
     a_delivery_of_1001_alerts_is_applied_whole,
     a_new_alert_between_two_closes_keeps_the_incident_open,
+    jira_service_management_opens_and_dismisses_on_its_own_path_and_on_opsgenie_s,
 );
 
 async fn an_opsgenie_create_opens_a_suspected_outage(backend: Backend) {
@@ -773,4 +774,75 @@ where
         outputs.push(handle.await.expect("task"));
     }
     outputs
+}
+
+const JSM_CREATE: &str = include_str!("../fixtures/jsm_create.json");
+const JSM_CLOSE: &str = include_str!("../fixtures/jsm_close.json");
+
+/// Jira Service Management's Webhook integration sends OpsGenie's JSON: its own path and the
+/// OpsGenie path both open a suspicion and dismiss it when the alert closes.
+async fn jira_service_management_opens_and_dismisses_on_its_own_path_and_on_opsgenie_s(
+    backend: Backend,
+) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    let hooks = app.hooks().await;
+    let post = |path: &'static str, body: String| {
+        let url = hooks.url(path);
+        async move {
+            let response = reqwest::Client::new()
+                .post(url)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .expect("delivered");
+            crate::helpers::answer(response).await
+        }
+    };
+    const JSM_ALERT_ID: &str = "7c1d9e20-fake-4b8e-8f3a-00000000js01";
+    for (path, alert_id) in [("jsm", JSM_ALERT_ID), ("opsgenie", "second-jsm-alert")] {
+        let create = JSM_CREATE.replace(JSM_ALERT_ID, alert_id);
+        let close = JSM_CLOSE.replace(JSM_ALERT_ID, alert_id);
+        assert_eq!(post(path, create).await, (200, "OK".into()), "{path}");
+        let newest = || async {
+            let mut conn = app.handle.db.acquire().await.expect("conn");
+            incidents::all(&mut conn)
+                .await
+                .expect("incidents")
+                .into_iter()
+                .max_by_key(|i| i.id)
+                .expect("an incident")
+        };
+        let incident = newest().await;
+        assert_eq!(incident.status, IncidentStatus::Suspected, "{path}");
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        let attached = alerts::for_incident(&mut conn, incident.id)
+            .await
+            .expect("alerts");
+        drop(conn);
+        assert_eq!(attached.len(), 1, "{path}");
+        assert_eq!(attached[0].external_id, alert_id);
+        assert_eq!(
+            attached[0].message.as_deref(),
+            Some("[FAKE] Checkout error rate above 5 % (JSM)")
+        );
+        assert_eq!(post(path, close).await, (200, "OK".into()), "{path}");
+        assert_eq!(
+            app.incident(incident.id).await.status,
+            IncidentStatus::Dismissed,
+            "{path}"
+        );
+    }
+    // A wrong secret on the new path is refused like on the others.
+    let wrong = Hooks::at(&app.base_url, "wrong-secret");
+    let response = reqwest::Client::new()
+        .post(wrong.url("jsm"))
+        .header("content-type", "application/json")
+        .body(JSM_CREATE)
+        .send()
+        .await
+        .expect("delivered");
+    assert_eq!(response.status().as_u16(), 403);
+    app.stop().await;
 }

@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 struct HooksPage {
     chrome: Chrome,
     opsgenie_url: String,
+    jsm_url: String,
     alertmanager_url: String,
     from_environment: bool,
 }
@@ -32,6 +33,7 @@ pub async fn hooks(
             chrome: Chrome::for_admin(&name, "Alert hooks", "settings", &admin)
                 .with_notice(query.notice.as_deref()),
             opsgenie_url: format!("{base}/integrations/opsgenie/hook/{secret}"),
+            jsm_url: format!("{base}/integrations/jsm/hook/{secret}"),
             alertmanager_url: format!("{base}/integrations/alertmanager/hook/{secret}"),
             from_environment: in_force.from_environment,
         },
