@@ -6,6 +6,7 @@
 pub mod alertmanager;
 pub mod opsgenie;
 mod routes;
+pub mod webhook;
 
 pub use routes::{HookParts, HookState, routes};
 

@@ -6,7 +6,7 @@
 //! the body limit: over-long texts are kept cut and a delivery of many alerts is applied in
 //! several transactions (see `service::alerts::apply`); the answer says what was cut.
 
-use super::{alertmanager, opsgenie};
+use super::{alertmanager, opsgenie, webhook};
 use crate::domain::alerts::{MAX_ALERT_ID_BYTES, MAX_ALERT_TEXT_BYTES};
 use crate::service::Services;
 use crate::service::alerts::{self, AlertSource, IntakeReport};
@@ -55,6 +55,8 @@ where
             "/integrations/alertmanager/hook/{secret}/",
             post(alertmanager_hook),
         )
+        .route("/integrations/webhook/hook/{secret}", post(webhook_hook))
+        .route("/integrations/webhook/hook/{secret}/", post(webhook_hook))
         // Before the body is read: a stranger's megabyte is refused unread.
         .route_layer(axum::middleware::from_fn_with_state(state, require_secret))
         .layer(DefaultBodyLimit::max(MAX_HOOK_BODY))
@@ -94,6 +96,14 @@ async fn alertmanager_hook(
         ?report,
         "Alertmanager delivery applied"
     );
+    Ok(answer(&report))
+}
+
+async fn webhook_hook(State(state): State<HookState>, body: Bytes) -> Result<String, WebError> {
+    let event = webhook::parse(&body).map_err(|e| WebError::BadRequest(e.0))?;
+    let events = [event];
+    let report = alerts::apply(&state.services, AlertSource::Webhook, &events).await?;
+    tracing::info!(?report, "generic webhook delivery applied");
     Ok(answer(&report))
 }
 

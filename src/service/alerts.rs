@@ -21,6 +21,8 @@ use std::time::{Duration, Instant};
 pub enum AlertSource {
     Opsgenie,
     Alertmanager,
+    /// The generic hook (Uptime Kuma, Gatus, scripts).
+    Webhook,
 }
 
 impl AlertSource {
@@ -29,6 +31,7 @@ impl AlertSource {
         match self {
             Self::Opsgenie => "opsgenie",
             Self::Alertmanager => "alertmanager",
+            Self::Webhook => "webhook",
         }
     }
 }

@@ -189,6 +189,11 @@ async fn hook_urls_are_shown_and_the_secret_can_be_replaced(backend: Backend) {
         old.replace("/integrations/opsgenie/", "/integrations/jsm/"),
         "the same secret on JSM's own path"
     );
+    assert_eq!(
+        url_of(&page.body, "webhook-url"),
+        old.replace("/integrations/opsgenie/", "/integrations/webhook/"),
+        "the generic hook, with the same secret"
+    );
     let path = |url: &str| {
         url.splitn(4, '/')
             .nth(3)

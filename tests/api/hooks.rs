@@ -67,6 +67,7 @@ on_both_backends!(
     a_delivery_of_1001_alerts_is_applied_whole,
     a_new_alert_between_two_closes_keeps_the_incident_open,
     jira_service_management_opens_and_dismisses_on_its_own_path_and_on_opsgenie_s,
+    the_generic_hook_fires_and_resolves_and_refuses_what_names_no_alert,
 );
 
 async fn an_opsgenie_create_opens_a_suspected_outage(backend: Backend) {
@@ -844,5 +845,72 @@ async fn jira_service_management_opens_and_dismisses_on_its_own_path_and_on_opsg
         .await
         .expect("delivered");
     assert_eq!(response.status().as_u16(), 403);
+    app.stop().await;
+}
+
+/// The generic hook (Uptime Kuma, Gatus, scripts): one alert per delivery.
+async fn the_generic_hook_fires_and_resolves_and_refuses_what_names_no_alert(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    let hooks = app.hooks().await;
+    let deliver = |body: &'static str| {
+        let url = hooks.url("webhook");
+        async move {
+            let response = reqwest::Client::new()
+                .post(url)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .expect("delivered");
+            crate::helpers::answer(response).await
+        }
+    };
+    // Bad bodies first: a clear answer, nothing written.
+    let before = row_counts(&app).await;
+    for (body, says) in [
+        (r#"{"status": "firing"}"#, "lacks \"id\" and \"message\""),
+        (
+            r#"{"id": "shop-http", "status": "down"}"#,
+            "expected \"firing\" or \"resolved\"",
+        ),
+        ("not json", "not JSON"),
+    ] {
+        let (status, text) = deliver(body).await;
+        assert_eq!(status, 400, "{body}: {text}");
+        assert!(text.contains(says), "{body}: {text}");
+    }
+    assert_eq!(row_counts(&app).await, before);
+
+    let firing = r#"{"id": "shop-http", "status": "firing", "message": "Shop is down (HTTP 503)", "description": "Checked from eu-west"}"#;
+    assert_eq!(deliver(firing).await, (200, "OK".into()));
+    let incident = app.only_incident().await;
+    assert_eq!(incident.status, IncidentStatus::Suspected);
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let attached = alerts::for_incident(&mut conn, incident.id)
+        .await
+        .expect("alerts");
+    drop(conn);
+    assert_eq!(attached.len(), 1);
+    assert_eq!(attached[0].source, "webhook");
+    assert_eq!(attached[0].external_id, "shop-http");
+    assert_eq!(
+        attached[0].message.as_deref(),
+        Some("Shop is down (HTTP 503)")
+    );
+    assert_eq!(
+        attached[0].description.as_deref(),
+        Some("Checked from eu-west")
+    );
+    // Sent again (a retry): still one alert.
+    assert_eq!(deliver(firing).await, (200, "OK".into()));
+    assert_eq!(app.only_incident().await.id, incident.id);
+
+    let resolved = r#"{"id": "shop-http", "status": "resolved"}"#;
+    assert_eq!(deliver(resolved).await, (200, "OK".into()));
+    assert_eq!(
+        app.incident(incident.id).await.status,
+        IncidentStatus::Dismissed
+    );
     app.stop().await;
 }

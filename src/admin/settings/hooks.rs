@@ -14,6 +14,7 @@ struct HooksPage {
     chrome: Chrome,
     opsgenie_url: String,
     jsm_url: String,
+    webhook_url: String,
     alertmanager_url: String,
     from_environment: bool,
 }
@@ -34,6 +35,7 @@ pub async fn hooks(
                 .with_notice(query.notice.as_deref()),
             opsgenie_url: format!("{base}/integrations/opsgenie/hook/{secret}"),
             jsm_url: format!("{base}/integrations/jsm/hook/{secret}"),
+            webhook_url: format!("{base}/integrations/webhook/hook/{secret}"),
             alertmanager_url: format!("{base}/integrations/alertmanager/hook/{secret}"),
             from_environment: in_force.from_environment,
         },
