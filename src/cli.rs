@@ -67,8 +67,11 @@ struct ExportArgs {
 #[derive(Args, Debug)]
 struct SimulateAlertArgs {
     /// Send it the way Prometheus Alertmanager does, instead of OpsGenie
-    #[arg(long)]
+    #[arg(long, conflicts_with = "webhook")]
     alertmanager: bool,
+    /// Send it to the generic hook (Uptime Kuma, Gatus, scripts), instead of OpsGenie
+    #[arg(long)]
+    webhook: bool,
     /// The running server (default: http:// and MONOSTAT_LISTEN, on loopback)
     #[arg(long, value_name = "URL")]
     url: Option<url::Url>,
@@ -330,6 +333,8 @@ async fn simulate_alert(config: Config, args: SimulateAlertArgs) -> Result<(), F
     };
     let sender = if args.alertmanager {
         Sender::Alertmanager
+    } else if args.webhook {
+        Sender::Webhook
     } else {
         Sender::Opsgenie
     };

@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 pub enum Sender {
     Opsgenie,
     Alertmanager,
+    /// The generic hook (`integrations::webhook`).
+    Webhook,
 }
 
 const MESSAGE: &str = "Simulated alert from monostat simulate-alert";
@@ -17,6 +19,7 @@ impl Sender {
         match self {
             Self::Opsgenie => format!("/integrations/opsgenie/hook/{secret}"),
             Self::Alertmanager => format!("/integrations/alertmanager/hook/{secret}"),
+            Self::Webhook => format!("/integrations/webhook/hook/{secret}"),
         }
     }
 
@@ -34,6 +37,12 @@ impl Sender {
                 }
             }),
             Self::Alertmanager => alertmanager_delivery(id, "firing", started, None),
+            Self::Webhook => json!({
+                "id": id,
+                "status": "firing",
+                "message": MESSAGE,
+                "description": "Sent by `monostat simulate-alert --webhook`; it closes again when you press Enter.",
+            }),
         }
     }
 
@@ -46,6 +55,7 @@ impl Sender {
                 "alert": {"alertId": id, "message": MESSAGE}
             }),
             Self::Alertmanager => alertmanager_delivery(id, "resolved", started, Some(now)),
+            Self::Webhook => json!({"id": id, "status": "resolved"}),
         }
     }
 }

@@ -372,7 +372,11 @@ async fn simulate_alert_opens_an_incident_and_dismisses_it_on_enter(backend: Bac
 
     let db = TestDatabase::new(backend).await;
     let app = crate::helpers::TestApp::spawn(&db).await;
-    for (flag, source) in [(None, "opsgenie"), (Some("--alertmanager"), "alertmanager")] {
+    for (flag, source) in [
+        (None, "opsgenie"),
+        (Some("--alertmanager"), "alertmanager"),
+        (Some("--webhook"), "webhook"),
+    ] {
         let mut command = monostat(&db);
         command
             .args(["simulate-alert", "--url", &app.base_url])
