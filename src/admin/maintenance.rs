@@ -10,7 +10,7 @@ use super::session::Admin;
 use super::{Chrome, PageError, PageResult, page, plain, system_name};
 use crate::domain::Incident;
 use crate::domain::input::{Field, Problems};
-use crate::domain::maintenance::{NUDGE, Phase};
+use crate::domain::maintenance::{Action, NUDGE, Phase};
 use crate::service::incidents::{ChangeError, ClickError, Outcome};
 use crate::service::maintenance as service;
 use crate::storage::{StorageError, incidents};
@@ -263,9 +263,15 @@ pub async fn start_now(
     Path(id): Path<i64>,
     Form(form): Form<ActionForm>,
 ) -> PageResult {
-    let seen = Some(seen(&form.seen));
-    let result = service::start_now(&state.services(), &admin.actor(), id, seen).await;
-    acted(&state, &admin, result, "maintenance-started").await
+    perform(
+        &state,
+        &admin,
+        id,
+        &form,
+        Action::Start,
+        "maintenance-started",
+    )
+    .await
 }
 
 pub async fn complete_now(
@@ -274,9 +280,15 @@ pub async fn complete_now(
     Path(id): Path<i64>,
     Form(form): Form<ActionForm>,
 ) -> PageResult {
-    let seen = Some(seen(&form.seen));
-    let result = service::complete_now(&state.services(), &admin.actor(), id, seen).await;
-    acted(&state, &admin, result, "maintenance-completed").await
+    perform(
+        &state,
+        &admin,
+        id,
+        &form,
+        Action::Complete,
+        "maintenance-completed",
+    )
+    .await
 }
 
 pub async fn extend(
@@ -285,9 +297,29 @@ pub async fn extend(
     Path(id): Path<i64>,
     Form(form): Form<ActionForm>,
 ) -> PageResult {
+    perform(
+        &state,
+        &admin,
+        id,
+        &form,
+        Action::Extend(NUDGE),
+        "maintenance-extended",
+    )
+    .await
+}
+
+/// One button of the list: `action` on the window the page was shown with.
+async fn perform(
+    state: &AdminState,
+    admin: &Admin,
+    id: i64,
+    form: &ActionForm,
+    action: Action,
+    notice: &'static str,
+) -> PageResult {
     let seen = Some(seen(&form.seen));
-    let result = service::extend(&state.services(), &admin.actor(), id, NUDGE, seen).await;
-    acted(&state, &admin, result, "maintenance-extended").await
+    let result = service::act(&state.services(), &admin.actor(), id, action, seen).await;
+    acted(state, admin, result, notice).await
 }
 
 #[derive(Template)]
@@ -307,7 +339,14 @@ pub async fn cancel(
 ) -> PageResult {
     let seen = seen(&form.seen);
     if form.confirm.is_some() {
-        let result = service::cancel(&state.services(), &admin.actor(), id, Some(seen)).await;
+        let result = service::act(
+            &state.services(),
+            &admin.actor(),
+            id,
+            Action::Cancel,
+            Some(seen),
+        )
+        .await;
         return acted(&state, &admin, result, "maintenance-cancelled").await;
     }
     let Some(incident) = load(&state, id).await? else {

@@ -319,58 +319,6 @@ async fn enqueue_prompt(
     Ok(())
 }
 
-/// Starts a maintenance now (a prompt's "Start now", the admin's "Start now").
-pub async fn start_now(
-    services: &Services,
-    actor: &Actor,
-    incident_id: i64,
-    seen: Option<i64>,
-) -> Result<Outcome, ClickError> {
-    act(services, actor, incident_id, Action::Start, seen).await
-}
-
-/// Completes a maintenance now.
-pub async fn complete_now(
-    services: &Services,
-    actor: &Actor,
-    incident_id: i64,
-    seen: Option<i64>,
-) -> Result<Outcome, ClickError> {
-    act(services, actor, incident_id, Action::Complete, seen).await
-}
-
-/// Moves a maintenance's end `by` later.
-pub async fn extend(
-    services: &Services,
-    actor: &Actor,
-    incident_id: i64,
-    by: jiff::SignedDuration,
-    seen: Option<i64>,
-) -> Result<Outcome, ClickError> {
-    act(services, actor, incident_id, Action::Extend(by), seen).await
-}
-
-/// Moves a maintenance not yet started `by` later, start and end.
-pub async fn postpone(
-    services: &Services,
-    actor: &Actor,
-    incident_id: i64,
-    by: jiff::SignedDuration,
-    seen: Option<i64>,
-) -> Result<Outcome, ClickError> {
-    act(services, actor, incident_id, Action::Postpone(by), seen).await
-}
-
-/// Cancels a maintenance not yet started.
-pub async fn cancel(
-    services: &Services,
-    actor: &Actor,
-    incident_id: i64,
-    seen: Option<i64>,
-) -> Result<Outcome, ClickError> {
-    act(services, actor, incident_id, Action::Cancel, seen).await
-}
-
 /// What a prompt's button does, by the button.
 pub async fn press(
     services: &Services,

@@ -14,7 +14,7 @@
 use super::Services;
 use super::incidents::{Actor, ChangeError, Creation, create_in};
 use crate::domain::input::{IncidentDraft, Problems};
-use crate::domain::maintenance::Phase;
+use crate::domain::maintenance::{Action, Phase};
 use crate::domain::recurrence::{MAX_DURATION_MINUTES, Occurrence, Rule, Schedule};
 use crate::domain::{IncidentStatus, Severity};
 use crate::jobs;
@@ -353,7 +353,8 @@ pub async fn stop(
                 continue;
             }
             let seen = Some(incident.schedule_sequence);
-            match super::maintenance::cancel(services, actor, incident_id, seen).await {
+            match super::maintenance::act(services, actor, incident_id, Action::Cancel, seen).await
+            {
                 Ok(super::incidents::Outcome::Changed(_)) => cancelled += 1,
                 Ok(super::incidents::Outcome::Unchanged(_)) => {}
                 Err(super::incidents::ClickError::NotFound(_)) => {}

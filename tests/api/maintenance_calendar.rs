@@ -269,9 +269,15 @@ async fn the_calendar_feed_carries_maintenance_as_calendars_expect(backend: Back
         ),
     )
     .await;
-    monostat::service::maintenance::cancel(&app.services(), &admin(), to_cancel.id, None)
-        .await
-        .expect("cancelled");
+    monostat::service::maintenance::act(
+        &app.services(),
+        &admin(),
+        to_cancel.id,
+        monostat::domain::maintenance::Action::Cancel,
+        None,
+    )
+    .await
+    .expect("cancelled");
     let cancelled = app.incident(to_cancel.id).await;
     assert!(cancelled.cancelled.is_some(), "{cancelled:?}");
 

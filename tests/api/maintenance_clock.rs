@@ -313,10 +313,11 @@ async fn ask_mode_waits_for_somebody_at_the_start(backend: Backend) {
     );
     assert_eq!(app.audited(m.id, "maintenance.started").await, 0);
     // Somebody answers "Start now".
-    let started = monostat::service::maintenance::start_now(
+    let started = monostat::service::maintenance::act(
         &app.services(),
         &admin(),
         m.id,
+        monostat::domain::maintenance::Action::Start,
         Some(waiting.schedule_sequence),
     )
     .await
@@ -335,10 +336,11 @@ async fn ask_mode_waits_for_somebody_at_the_start(backend: Backend) {
     )
     .await;
     // A second click on the same prompt changes nothing.
-    let again = monostat::service::maintenance::start_now(
+    let again = monostat::service::maintenance::act(
         &app.services(),
         &admin(),
         m.id,
+        monostat::domain::maintenance::Action::Start,
         Some(waiting.schedule_sequence),
     )
     .await

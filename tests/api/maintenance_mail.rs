@@ -203,9 +203,15 @@ async fn each_maintenance_mail_goes_out_once_with_its_calendar(backend: Backend)
     // A mail says the maintenance as it is when sent: one change at a time, so each mail shows
     // its own.
     app.settle().await;
-    monostat::service::maintenance::cancel(&app.services(), &admin(), ahead.id, None)
-        .await
-        .expect("cancelled");
+    monostat::service::maintenance::act(
+        &app.services(),
+        &admin(),
+        ahead.id,
+        monostat::domain::maintenance::Action::Cancel,
+        None,
+    )
+    .await
+    .expect("cancelled");
     app.settle().await;
     let mails = sink.mails_to(READER);
     let find = |wanted: &str| -> Vec<&serde_json::Value> {

@@ -73,9 +73,15 @@ async fn an_old_link_follows_a_maintenance_to_its_new_day(backend: Backend) {
     assert_eq!(answer(&app, &now_at).await, (200, None));
 
     // Cancelled, it is on no list (so its page is read from the database), and still found.
-    monostat::service::maintenance::cancel(&app.services(), &admin(), planned.id, None)
-        .await
-        .expect("cancelled");
+    monostat::service::maintenance::act(
+        &app.services(),
+        &admin(),
+        planned.id,
+        monostat::domain::maintenance::Action::Cancel,
+        None,
+    )
+    .await
+    .expect("cancelled");
     render(&app).await;
     assert_eq!(answer(&app, &sent).await, (301, Some(now_at.clone())));
     assert_eq!(answer(&app, &now_at).await, (200, None));
