@@ -49,6 +49,10 @@ pub struct Config {
     pub time_zone: TimeZoneConfig,
     /// Overrides the alert-hook secret stored in the database.
     pub webhook_secret: Option<Secret>,
+    /// Overrides PagerDuty's stored signing secret (`MONOSTAT_PAGERDUTY_SIGNING_SECRET`).
+    pub pagerduty_signing_secret: Option<Secret>,
+    /// Overrides Grafana's stored HMAC secret (`MONOSTAT_GRAFANA_SECRET`).
+    pub grafana_secret: Option<Secret>,
     pub log_format: LogFormat,
     pub slack: SlackOverrides,
     pub metrics: MetricsAccess,
@@ -287,6 +291,17 @@ impl Config {
             }
         };
 
+        // Empty means unset: a deployment template with an empty variable should not demand
+        // signatures nobody can make.
+        let pagerduty_signing_secret = env
+            .get("MONOSTAT_PAGERDUTY_SIGNING_SECRET")
+            .filter(|v| !v.trim().is_empty())
+            .map(Secret::new);
+        let grafana_secret = env
+            .get("MONOSTAT_GRAFANA_SECRET")
+            .filter(|v| !v.trim().is_empty())
+            .map(Secret::new);
+
         let slack = SlackOverrides {
             bot_token: env.get("MONOSTAT_SLACK_BOT_TOKEN").map(Secret::new),
             app_token: env.get("MONOSTAT_SLACK_APP_TOKEN").map(Secret::new),
@@ -385,6 +400,8 @@ impl Config {
                 zone,
             },
             webhook_secret,
+            pagerduty_signing_secret,
+            grafana_secret,
             log_format,
             slack,
         })

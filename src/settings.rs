@@ -1,6 +1,7 @@
 //! The settings the environment may override, decided here and nowhere else: the alert-hook
-//! secret and Slack's credentials and channel. Each is the environment's value
-//! (`MONOSTAT_WEBHOOK_SECRET`, `MONOSTAT_SLACK_*`), else the one the admin stored, else (the hook
+//! secret, the PagerDuty and Grafana signing secrets, and Slack's credentials and channel. Each is
+//! the environment's value (`MONOSTAT_WEBHOOK_SECRET`, `MONOSTAT_PAGERDUTY_SIGNING_SECRET`,
+//! `MONOSTAT_GRAFANA_SECRET`, `MONOSTAT_SLACK_*`), else the one the admin stored, else (the hook
 //! secret only) one generated at the first start. The web layer checks callers against these,
 //! the Slack jobs use them, the admin pages show them (read-only where the environment set them),
 //! start-up and the command line generate and read the hook secret through here.
@@ -78,6 +79,36 @@ pub async fn hook_secret_or(
 /// secret (then nothing may be stored: it would not be in force).
 pub fn replacement_hook_secret(config: &Config) -> Option<String> {
     config.webhook_secret.is_none().then(new_hook_secret)
+}
+
+// ---- The alert sources' signing secrets ----
+
+/// The signing secrets of the sources that sign their deliveries; empty when not set (then
+/// their deliveries are not checked beyond the hook secret).
+#[derive(Clone, Debug, Default)]
+pub struct HookSigning {
+    pub pagerduty: InForce,
+    pub grafana: InForce,
+    /// The header Grafana sends its timestamp in; empty when it signs the body alone.
+    pub grafana_timestamp_header: String,
+}
+
+/// The signing secrets in force (one read of the stored ones, and only when the environment
+/// does not set both).
+pub async fn hook_signing(config: &Config, db: &Db) -> storage::Result<HookSigning> {
+    let stored = storage::integrations::get(&mut *db.acquire().await?).await?;
+    let decide = async |environment: Option<&Secret>, stored: String| {
+        InForce::decide(environment.map(Secret::expose), async || Ok(stored)).await
+    };
+    Ok(HookSigning {
+        pagerduty: decide(
+            config.pagerduty_signing_secret.as_ref(),
+            stored.pagerduty_signing_secret,
+        )
+        .await?,
+        grafana: decide(config.grafana_secret.as_ref(), stored.grafana_secret).await?,
+        grafana_timestamp_header: stored.grafana_timestamp_header.trim().to_owned(),
+    })
 }
 
 // ---- Slack ----

@@ -230,7 +230,7 @@ impl Application {
                     secrets: secrets.clone(),
                     bot: bot.clone(),
                 }),
-                hooks: Arc::new(crate::integrations::HookParts { secrets, services }),
+                hooks: Arc::new(crate::integrations::HookParts::new(secrets, services)),
                 config,
                 db,
                 jobs,

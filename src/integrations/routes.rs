@@ -10,13 +10,17 @@ use super::{alertmanager, opsgenie, webhook};
 use crate::domain::alerts::{MAX_ALERT_ID_BYTES, MAX_ALERT_TEXT_BYTES};
 use crate::service::Services;
 use crate::service::alerts::{self, AlertSource, IntakeReport};
+use crate::storage::integrations;
 use crate::web::WebError;
 use crate::web::secrets::Secrets;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRef, Path, State};
 use axum::routing::post;
+use jiff::Timestamp;
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 
 /// Real deliveries are a few KiB (OpsGenie truncates descriptions to 1000 characters;
@@ -32,6 +36,47 @@ pub struct HookParts {
     /// The hook secret, from memory.
     pub secrets: Secrets,
     pub services: Services,
+    /// When this instance last wrote each source's "last delivered" (see [`delivered`]).
+    recorded: std::sync::Mutex<HashMap<&'static str, Instant>>,
+}
+
+impl HookParts {
+    pub fn new(secrets: Secrets, services: Services) -> Self {
+        HookParts {
+            secrets,
+            services,
+            recorded: std::sync::Mutex::default(),
+        }
+    }
+}
+
+/// How stale the admin's "last delivered" may be: a flood of deliveries writes it once per
+/// this interval per instance, not once per delivery.
+const RECORD_EVERY: Duration = Duration::from_secs(5);
+
+/// Notes, for the admin's hook page, that `source` delivered something we accepted. Written at
+/// most every [`RECORD_EVERY`] per source and instance; a failure to write it is logged and
+/// does not fail the delivery (it has been applied already).
+pub(super) async fn delivered(state: &HookParts, source: &'static str) {
+    let now = Instant::now();
+    {
+        let mut recorded = state.recorded.lock().unwrap_or_else(|e| e.into_inner());
+        if recorded
+            .get(source)
+            .is_some_and(|at| now.duration_since(*at) < RECORD_EVERY)
+        {
+            return;
+        }
+        recorded.insert(source, now);
+    }
+    let result = async {
+        let mut conn = state.services.db.acquire().await?;
+        integrations::record_delivery(&mut conn, source, Timestamp::now()).await
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::warn!(source, error = %e, "cannot note the hook's last delivery");
+    }
 }
 
 pub fn routes<S>(state: HookState) -> Router<S>
@@ -45,8 +90,8 @@ where
         .route("/integrations/opsgenie/hook/{secret}/", post(opsgenie_hook))
         // Jira Service Management's Webhook integration sends OpsGenie's alert JSON; its own
         // path keeps the two apart in logs and metrics (route patterns) and in the admin's list.
-        .route("/integrations/jsm/hook/{secret}", post(opsgenie_hook))
-        .route("/integrations/jsm/hook/{secret}/", post(opsgenie_hook))
+        .route("/integrations/jsm/hook/{secret}", post(jsm_hook))
+        .route("/integrations/jsm/hook/{secret}/", post(jsm_hook))
         .route(
             "/integrations/alertmanager/hook/{secret}",
             post(alertmanager_hook),
@@ -75,13 +120,30 @@ async fn require_secret(
 }
 
 async fn opsgenie_hook(State(state): State<HookState>, body: Bytes) -> Result<String, WebError> {
-    let delivery = opsgenie::parse(&body).map_err(|e| WebError::BadRequest(e.0))?;
+    opsgenie_shaped(&state, "opsgenie", &body).await
+}
+
+async fn jsm_hook(State(state): State<HookState>, body: Bytes) -> Result<String, WebError> {
+    opsgenie_shaped(&state, "jsm", &body).await
+}
+
+/// OpsGenie's alert JSON, from OpsGenie or Jira Service Management (`hook` names which, for
+/// the hook page). Both keep their alerts apart from other sources under `opsgenie`, as the
+/// original did: a team moving from one to the other keeps its open alerts.
+async fn opsgenie_shaped(
+    state: &HookParts,
+    hook: &'static str,
+    body: &[u8],
+) -> Result<String, WebError> {
+    let delivery = opsgenie::parse(body).map_err(|e| WebError::BadRequest(e.0))?;
     if delivery.events.is_empty() {
-        tracing::info!(action = %delivery.action, "OpsGenie action ignored");
+        tracing::info!(hook, action = %delivery.action, "OpsGenie action ignored");
+        delivered(state, hook).await;
         return Ok("OK".into());
     }
     let report = alerts::apply(&state.services, AlertSource::Opsgenie, &delivery.events).await?;
-    tracing::info!(action = %delivery.action, ?report, "OpsGenie delivery applied");
+    delivered(state, hook).await;
+    tracing::info!(hook, action = %delivery.action, ?report, "OpsGenie delivery applied");
     Ok(answer(&report))
 }
 
@@ -91,6 +153,7 @@ async fn alertmanager_hook(
 ) -> Result<String, WebError> {
     let events = alertmanager::parse(&body).map_err(|e| WebError::BadRequest(e.0))?;
     let report = alerts::apply(&state.services, AlertSource::Alertmanager, &events).await?;
+    delivered(&state, "alertmanager").await;
     tracing::info!(
         alerts = events.len(),
         ?report,
@@ -103,6 +166,7 @@ async fn webhook_hook(State(state): State<HookState>, body: Bytes) -> Result<Str
     let event = webhook::parse(&body).map_err(|e| WebError::BadRequest(e.0))?;
     let events = [event];
     let report = alerts::apply(&state.services, AlertSource::Webhook, &events).await?;
+    delivered(&state, "webhook").await;
     tracing::info!(?report, "generic webhook delivery applied");
     Ok(answer(&report))
 }

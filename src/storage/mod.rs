@@ -12,6 +12,7 @@ pub mod admin_sessions;
 pub mod alerts;
 pub mod audit;
 pub mod incidents;
+pub mod integrations;
 pub mod jobs;
 pub mod locks;
 pub mod maintenance_series;
@@ -323,6 +324,11 @@ fn migrator(backend: Backend) -> Migrator {
                 "maintenance series",
                 include_str!("../../migrations/sqlite/0011_maintenance_series.sql"),
             ),
+            (
+                12,
+                "monitoring watch",
+                include_str!("../../migrations/sqlite/0012_monitoring_watch.sql"),
+            ),
         ],
         Backend::Postgres => &[
             (
@@ -379,6 +385,11 @@ fn migrator(backend: Backend) -> Migrator {
                 11,
                 "maintenance series",
                 include_str!("../../migrations/postgres/0011_maintenance_series.sql"),
+            ),
+            (
+                12,
+                "monitoring watch",
+                include_str!("../../migrations/postgres/0012_monitoring_watch.sql"),
             ),
         ],
     };

@@ -1,6 +1,7 @@
-//! The secrets that callers from outside must prove they know (the alert-hook secret, Slack's
-//! signing secret), kept in memory: a flood of requests with wrong secrets must not cost a
-//! database connection each, and hooks must still be checked while the pool is busy.
+//! The secrets that callers from outside must prove they know (the alert-hook secret, Slack's,
+//! PagerDuty's and Grafana's signing secrets), kept in memory: a flood of requests with wrong
+//! secrets must not cost a database connection each, and hooks must still be checked while the
+//! pool is busy.
 //!
 //! They are read again after any change this instance makes, and at least every
 //! [`REREAD_EVERY`], which is how another instance's new secret arrives. A request never waits
@@ -33,6 +34,8 @@ pub struct Known {
     pub webhook: Arc<str>,
     /// `MONOSTAT_SLACK_SIGNING_SECRET`, else the stored one; empty when Slack is not set up.
     pub slack_signing: Arc<str>,
+    /// PagerDuty's and Grafana's signing secrets (empty when not set).
+    pub hook_signing: Arc<settings::HookSigning>,
     generation: u64,
     read_at: Instant,
 }
@@ -82,9 +85,11 @@ impl Secrets {
     async fn read(&self, generation: u64) -> Result<Known, StorageError> {
         let webhook = settings::hook_secret(&self.config, &self.db).await?;
         let slack = settings::slack_signing_secret(&self.config.slack, &self.db).await?;
+        let hook_signing = settings::hook_signing(&self.config, &self.db).await?;
         Ok(Known {
             webhook: webhook.value.into(),
             slack_signing: slack.value.into(),
+            hook_signing: Arc::new(hook_signing),
             generation,
             read_at: Instant::now(),
         })
