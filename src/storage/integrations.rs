@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use sqlx::Row;
 
 /// The stored settings of the alert sources and of the watch on monitoring. Secrets are empty
-/// when not set; the environment may override them (`crate::settings`).
+/// when not set; the environment may override them (see the top-level `settings` module).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IntegrationSettings {
     pub pagerduty_signing_secret: String,
