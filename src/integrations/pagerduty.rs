@@ -227,7 +227,11 @@ pub async fn apply(
         return Ok(Outcome::Redelivered);
     }
     // Only what changes the alert is ordered; notes say what happened whenever it arrives.
-    let ordered = match (&delivery.action, &delivery.incident_id, delivery.occurred_at) {
+    let ordered = match (
+        &delivery.action,
+        &delivery.incident_id,
+        delivery.occurred_at,
+    ) {
         (Action::Alert(_), Some(incident), Some(at)) => Some((incident.as_str(), at)),
         _ => None,
     };
@@ -245,7 +249,12 @@ pub async fn apply(
     drop(conn);
     let outcome = match &delivery.action {
         Action::Alert(event) => Outcome::Applied(
-            alerts::apply(services, AlertSource::Pagerduty, std::slice::from_ref(event)).await?,
+            alerts::apply(
+                services,
+                AlertSource::Pagerduty,
+                std::slice::from_ref(event),
+            )
+            .await?,
         ),
         Action::Note(note) => {
             let external_id = delivery.incident_id.as_deref().unwrap_or_default();
@@ -367,14 +376,18 @@ mod tests {
 
     #[test]
     fn other_event_types_are_ignored_and_bad_bodies_refused() {
-        let service = br#"{"event":{"id":"E1","event_type":"service.updated","data":{"id":"PSVC"}}}"#;
+        let service =
+            br#"{"event":{"id":"E1","event_type":"service.updated","data":{"id":"PSVC"}}}"#;
         let delivery = parse(service).expect("valid");
         assert_eq!(delivery.action, Action::Ignored);
         assert_eq!(delivery.incident_id, None);
         for (body, says) in [
             (&b"not json"[..], "not JSON"),
             (br#"{"messages":[]}"#, "v3 webhook"),
-            (br#"{"event":{"event_type":"incident.triggered"}}"#, "event.id"),
+            (
+                br#"{"event":{"event_type":"incident.triggered"}}"#,
+                "event.id",
+            ),
             (
                 br#"{"event":{"id":"E1","event_type":"incident.triggered","data":{}}}"#,
                 "event.data.id",

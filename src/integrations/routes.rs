@@ -102,8 +102,14 @@ where
         )
         .route("/integrations/webhook/hook/{secret}", post(webhook_hook))
         .route("/integrations/webhook/hook/{secret}/", post(webhook_hook))
-        .route("/integrations/pagerduty/hook/{secret}", post(pagerduty_hook))
-        .route("/integrations/pagerduty/hook/{secret}/", post(pagerduty_hook))
+        .route(
+            "/integrations/pagerduty/hook/{secret}",
+            post(pagerduty_hook),
+        )
+        .route(
+            "/integrations/pagerduty/hook/{secret}/",
+            post(pagerduty_hook),
+        )
         // Before the body is read: a stranger's megabyte is refused unread.
         .route_layer(axum::middleware::from_fn_with_state(state, require_secret))
         .layer(DefaultBodyLimit::max(MAX_HOOK_BODY))
@@ -181,7 +187,14 @@ async fn pagerduty_hook(
     body: Bytes,
 ) -> Result<axum::response::Response, WebError> {
     use axum::response::IntoResponse;
-    let secret = state.secrets.get().await?.hook_signing.pagerduty.value.clone();
+    let secret = state
+        .secrets
+        .get()
+        .await?
+        .hook_signing
+        .pagerduty
+        .value
+        .clone();
     let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
     if secret.is_empty() {
         pagerduty::warn_unsigned();
