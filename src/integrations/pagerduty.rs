@@ -104,7 +104,8 @@ fn from_hex(hex: &str) -> Option<[u8; 32]> {
 /// One delivery, read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Delivery {
-    /// PagerDuty's event id: unique per event, the same on every retry.
+    /// PagerDuty's event id: unique per event, the same on every retry (empty for an ignored
+    /// event that has none).
     pub event_id: String,
     pub event_type: String,
     /// The PagerDuty incident the event is about, when it is about one.
@@ -133,7 +134,6 @@ pub fn parse(body: &[u8]) -> Result<Delivery, BadPayload> {
             "the body lacks \"event\" (an object); is this a v3 webhook subscription?".into(),
         ));
     };
-    let event_id = required_string(event, "/id", "event.id")?;
     let event_type = required_string(event, "/event_type", "event.event_type")?;
     let occurred_at = optional_string(event, "/occurred_at").and_then(|t| t.parse().ok());
     let by = optional_string(event, "/agent/summary");
@@ -188,6 +188,11 @@ pub fn parse(body: &[u8]) -> Result<Delivery, BadPayload> {
             })
         }
         _ => Action::Ignored,
+    };
+    // What we ignore need not name itself (PagerDuty's test event, `pagey.ping`, may not).
+    let event_id = match action {
+        Action::Ignored => optional_string(event, "/id").unwrap_or_default(),
+        _ => required_string(event, "/id", "event.id")?,
     };
     Ok(Delivery {
         event_id,
@@ -381,11 +386,13 @@ mod tests {
         let delivery = parse(service).expect("valid");
         assert_eq!(delivery.action, Action::Ignored);
         assert_eq!(delivery.incident_id, None);
+        let ping = br#"{"event":{"event_type":"pagey.ping","resource_type":"pagey","agent":null,"data":{"message":"Hello from your friend Pagey!","type":"ping"}}}"#;
+        assert_eq!(parse(ping).expect("valid").action, Action::Ignored);
         for (body, says) in [
             (&b"not json"[..], "not JSON"),
             (br#"{"messages":[]}"#, "v3 webhook"),
             (
-                br#"{"event":{"event_type":"incident.triggered"}}"#,
+                br#"{"event":{"event_type":"incident.triggered","data":{"id":"Q1"}}}"#,
                 "event.id",
             ),
             (

@@ -345,9 +345,12 @@ async fn other_event_types_and_unknown_incidents_are_a_quiet_200(backend: Backen
         "data": {"id": "QSVCFAKE01", "type": "service", "summary": "Checkout API"}
     }})
     .to_string();
+    // PagerDuty's "Send Test Event".
+    let ping = r#"{"event":{"id":"01FAKEEVT0PING00000000001","event_type":"pagey.ping","resource_type":"pagey","occurred_at":"2026-11-30T10:00:00Z","agent":null,"client":null,"data":{"message":"Hello from your friend Pagey!","type":"ping"}}}"#;
     for (i, body) in [
         escalated.as_str(),
         &service,
+        ping,
         // Notes about an incident monostat never heard of: no thread to post in.
         ACKNOWLEDGED,
         ANNOTATED,
