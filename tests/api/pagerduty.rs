@@ -287,10 +287,20 @@ async fn redeliveries_and_late_events_change_nothing_and_post_nothing_twice(back
         (200, "OK (already applied)".into())
     );
     assert_eq!(row_counts(&app).await, after_first);
-    // The same event under another delivery id (two retries racing past the id check) still
-    // posts its note once.
+    // The same event under other delivery ids (two subscriptions, or retries racing past the
+    // id check, here at the same moment) still posts its note once.
     assert_eq!(signed(&app, ACKNOWLEDGED, "W-2-race").await.0, 200);
+    let (a, b) = tokio::join!(
+        signed(&app, ANNOTATED, "W-3-a"),
+        signed(&app, ANNOTATED, "W-3-b")
+    );
+    assert_eq!((a.0, b.0), (200, 200));
     app.settle().await;
+    let notes = thread_texts(&slack)
+        .iter()
+        .filter(|t| t.contains("added a note in PagerDuty"))
+        .count();
+    assert_eq!(notes, 1, "{:?}", thread_texts(&slack));
     let acks = |slack: &FakeSlack| {
         thread_texts(slack)
             .iter()
