@@ -67,11 +67,15 @@ struct ExportArgs {
 #[derive(Args, Debug)]
 struct SimulateAlertArgs {
     /// Send it the way Prometheus Alertmanager does, instead of OpsGenie
-    #[arg(long, conflicts_with = "webhook")]
+    #[arg(long, conflicts_with_all = ["webhook", "pagerduty"])]
     alertmanager: bool,
     /// Send it to the generic hook (Uptime Kuma, Gatus, scripts), instead of OpsGenie
-    #[arg(long)]
+    #[arg(long, conflicts_with = "pagerduty")]
     webhook: bool,
+    /// Send it the way PagerDuty's v3 webhooks do (an incident triggered, then resolved), signed
+    /// with the PagerDuty signing secret in force, instead of OpsGenie
+    #[arg(long)]
+    pagerduty: bool,
     /// The running server (default: http:// and MONOSTAT_LISTEN, on loopback)
     #[arg(long, value_name = "URL")]
     url: Option<url::Url>,
@@ -335,15 +339,22 @@ async fn simulate_alert(config: Config, args: SimulateAlertArgs) -> Result<(), F
         Sender::Alertmanager
     } else if args.webhook {
         Sender::Webhook
+    } else if args.pagerduty {
+        Sender::Pagerduty
     } else {
         Sender::Opsgenie
     };
+    let signing = match sender {
+        Sender::Pagerduty => pagerduty_signing_secret(&config).await?,
+        _ => None,
+    };
+    let signing = signing.as_deref();
     let url = format!("{base}{}", sender.hook_path(&secret));
     let id = format!("simulated-{:016x}", rand::random::<u64>());
     let started = jiff::Timestamp::now();
     let client = reqwest::Client::new();
 
-    simulate::send(&client, &url, &sender.firing(&id, started))
+    simulate::send(&client, &url, &sender.firing(&id, started), signing)
         .await
         .map_err(Failure::runtime)?;
     println!(
@@ -355,9 +366,26 @@ async fn simulate_alert(config: Config, args: SimulateAlertArgs) -> Result<(), F
         &client,
         &url,
         &sender.resolved(&id, started, jiff::Timestamp::now()),
+        signing,
     )
     .await
     .map_err(Failure::runtime)?;
     println!("Alert {id} is closed: an incident nobody confirmed is dismissed.");
     Ok(())
+}
+
+/// PagerDuty's signing secret in force, as the server sees it (`None` when none is set: the
+/// server then takes unsigned deliveries); the database is opened only when the environment
+/// does not set it.
+async fn pagerduty_signing_secret(config: &Config) -> Result<Option<String>, Failure> {
+    let secret = match &config.pagerduty_signing_secret {
+        Some(secret) => secret.expose().to_owned(),
+        None => {
+            let db = app::open_database(config).await.map_err(Failure::runtime)?;
+            let signing = crate::settings::hook_signing(config, &db).await;
+            db.close().await;
+            signing.map_err(Failure::runtime)?.pagerduty.value
+        }
+    };
+    Ok(Some(secret).filter(|s| !s.is_empty()))
 }

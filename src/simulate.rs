@@ -10,6 +10,8 @@ pub enum Sender {
     Alertmanager,
     /// The generic hook (`integrations::webhook`).
     Webhook,
+    /// PagerDuty's v3 webhooks (`integrations::pagerduty`), signed when a signing secret is set.
+    Pagerduty,
 }
 
 const MESSAGE: &str = "Simulated alert from monostat simulate-alert";
@@ -20,6 +22,7 @@ impl Sender {
             Self::Opsgenie => format!("/integrations/opsgenie/hook/{secret}"),
             Self::Alertmanager => format!("/integrations/alertmanager/hook/{secret}"),
             Self::Webhook => format!("/integrations/webhook/hook/{secret}"),
+            Self::Pagerduty => format!("/integrations/pagerduty/hook/{secret}"),
         }
     }
 
@@ -43,6 +46,7 @@ impl Sender {
                 "message": MESSAGE,
                 "description": "Sent by `monostat simulate-alert --webhook`; it closes again when you press Enter.",
             }),
+            Self::Pagerduty => pagerduty_event(id, "incident.triggered", "triggered", started),
         }
     }
 
@@ -56,8 +60,31 @@ impl Sender {
             }),
             Self::Alertmanager => alertmanager_delivery(id, "resolved", started, Some(now)),
             Self::Webhook => json!({"id": id, "status": "resolved"}),
+            Self::Pagerduty => pagerduty_event(id, "incident.resolved", "resolved", now),
         }
     }
+}
+
+/// A PagerDuty v3 webhook delivery about incident `id`, as PagerDuty words one (its
+/// `incident` object, trimmed to what a receiver reads).
+fn pagerduty_event(id: &str, event_type: &str, status: &str, at: jiff::Timestamp) -> Value {
+    json!({
+        "event": {
+            "id": format!("{id}-{status}"),
+            "event_type": event_type,
+            "resource_type": "incident",
+            "occurred_at": at.to_string(),
+            "agent": {"type": "user_reference", "summary": "monostat simulate-alert"},
+            "client": {"name": "monostat simulate-alert"},
+            "data": {
+                "id": id,
+                "type": "incident",
+                "status": status,
+                "title": MESSAGE,
+                "urgency": "high",
+            }
+        }
+    })
 }
 
 fn alertmanager_delivery(
@@ -86,11 +113,29 @@ fn alertmanager_delivery(
     })
 }
 
-/// Posts `delivery` and returns an error line unless the server accepted it.
-pub async fn send(client: &reqwest::Client, url: &str, delivery: &Value) -> Result<(), String> {
-    let response = client
-        .post(url)
-        .json(delivery)
+/// Posts `delivery` and returns an error line unless the server accepted it. `signing_secret`
+/// (PagerDuty's, when one is in force) signs it as PagerDuty would, with a delivery id.
+pub async fn send(
+    client: &reqwest::Client,
+    url: &str,
+    delivery: &Value,
+    signing_secret: Option<&str>,
+) -> Result<(), String> {
+    let body = delivery.to_string();
+    let mut request = client.post(url).header("content-type", "application/json");
+    if let Some(secret) = signing_secret {
+        request = request
+            .header(
+                crate::integrations::pagerduty::WEBHOOK_ID_HEADER,
+                format!("{:032x}", rand::random::<u128>()),
+            )
+            .header(
+                crate::integrations::pagerduty::SIGNATURE_HEADER,
+                crate::integrations::pagerduty::sign(secret, body.as_bytes()),
+            );
+    }
+    let response = request
+        .body(body)
         .send()
         .await
         .map_err(|e| format!("cannot reach {}: {e}", redact(url)))?;

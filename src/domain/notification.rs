@@ -145,7 +145,28 @@ pub enum Note {
     MaintenanceCancelled {
         by: String,
     },
+    /// Somebody acknowledged the incident's PagerDuty incident; `by` is PagerDuty's name for who
+    /// did (absent when PagerDuty names nobody).
+    PagerdutyAcknowledged {
+        by: Option<String>,
+    },
+    /// A note was added to the PagerDuty incident; `text` is its content, cut to
+    /// [`MAX_PAGERDUTY_NOTE_BYTES`].
+    PagerdutyAnnotated {
+        by: Option<String>,
+        text: String,
+    },
+    /// The PagerDuty incident's priority changed (`None`: removed).
+    PagerdutyPriorityChanged {
+        by: Option<String>,
+        priority: Option<String>,
+    },
 }
+
+/// How much of a PagerDuty note its thread reply quotes: enough for what a responder writes
+/// ("restarted the primary, watching"), short enough not to flood the thread; the rest is one
+/// click away in PagerDuty.
+pub const MAX_PAGERDUTY_NOTE_BYTES: usize = 500;
 
 /// One field the admin form changed.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -298,6 +319,32 @@ impl Note {
             }
             Self::MaintenanceCancelled { by } => {
                 format!("{} cancelled the maintenance.", m.text(by))
+            }
+            Self::PagerdutyAcknowledged { by: Some(by) } => {
+                format!("Acknowledged in PagerDuty by {}.", m.text(by))
+            }
+            Self::PagerdutyAcknowledged { by: None } => "Acknowledged in PagerDuty.".into(),
+            Self::PagerdutyAnnotated { by, text } => format!(
+                "{} in PagerDuty:\n{}",
+                match by {
+                    Some(by) => format!("{} added a note", m.text(by)),
+                    None => "A note was added".to_owned(),
+                },
+                m.quote(text)
+            ),
+            Self::PagerdutyPriorityChanged { by, priority } => {
+                let by = by
+                    .as_deref()
+                    .map(|by| format!(" by {}", m.text(by)))
+                    .unwrap_or_default();
+                match priority {
+                    // PagerDuty's priority names are the account's own: outside text.
+                    Some(p) => format!(
+                        "Priority changed to {} in PagerDuty{by}.",
+                        m.strong(&m.text(p))
+                    ),
+                    None => format!("Priority removed in PagerDuty{by}."),
+                }
             }
         }
     }

@@ -5,6 +5,7 @@
 
 pub mod alertmanager;
 pub mod opsgenie;
+pub mod pagerduty;
 mod routes;
 pub mod webhook;
 

@@ -6,7 +6,7 @@
 //! the body limit: over-long texts are kept cut and a delivery of many alerts is applied in
 //! several transactions (see `service::alerts::apply`); the answer says what was cut.
 
-use super::{alertmanager, opsgenie, webhook};
+use super::{alertmanager, opsgenie, pagerduty, webhook};
 use crate::domain::alerts::{MAX_ALERT_ID_BYTES, MAX_ALERT_TEXT_BYTES};
 use crate::service::Services;
 use crate::service::alerts::{self, AlertSource, IntakeReport};
@@ -102,6 +102,14 @@ where
         )
         .route("/integrations/webhook/hook/{secret}", post(webhook_hook))
         .route("/integrations/webhook/hook/{secret}/", post(webhook_hook))
+        .route(
+            "/integrations/pagerduty/hook/{secret}",
+            post(pagerduty_hook),
+        )
+        .route(
+            "/integrations/pagerduty/hook/{secret}/",
+            post(pagerduty_hook),
+        )
         // Before the body is read: a stranger's megabyte is refused unread.
         .route_layer(axum::middleware::from_fn_with_state(state, require_secret))
         .layer(DefaultBodyLimit::max(MAX_HOOK_BODY))
@@ -169,6 +177,54 @@ async fn webhook_hook(State(state): State<HookState>, body: Bytes) -> Result<Str
     delivered(&state, "webhook").await;
     tracing::info!(?report, "generic webhook delivery applied");
     Ok(answer(&report))
+}
+
+/// PagerDuty's v3 webhook: signed (when a signing secret is set) on top of the URL's secret,
+/// one event per delivery. A bad signature is a 401, which PagerDuty does not retry.
+async fn pagerduty_hook(
+    State(state): State<HookState>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<axum::response::Response, WebError> {
+    use axum::response::IntoResponse;
+    let secret = state
+        .secrets
+        .get()
+        .await?
+        .hook_signing
+        .pagerduty
+        .value
+        .clone();
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    if secret.is_empty() {
+        pagerduty::warn_unsigned();
+    } else if let Err(reason) =
+        pagerduty::check_signature(&secret, header(pagerduty::SIGNATURE_HEADER), &body)
+    {
+        tracing::warn!(reason, "PagerDuty delivery refused");
+        return Ok((axum::http::StatusCode::UNAUTHORIZED, reason).into_response());
+    }
+    let delivery = pagerduty::parse(&body).map_err(|e| WebError::BadRequest(e.0))?;
+    let webhook_id = header(pagerduty::WEBHOOK_ID_HEADER).filter(|id| !id.is_empty());
+    // Longer ids than PagerDuty's are no id of theirs; not remembering them costs nothing.
+    let webhook_id = webhook_id.filter(|id| id.len() <= 200);
+    let outcome = pagerduty::apply(&state.services, webhook_id, &delivery).await?;
+    delivered(&state, "pagerduty").await;
+    tracing::info!(
+        event_type = delivery.event_type,
+        incident = delivery.incident_id,
+        ?outcome,
+        "PagerDuty delivery applied"
+    );
+    let answer = match outcome {
+        pagerduty::Outcome::Applied(report) => answer(&report),
+        pagerduty::Outcome::Redelivered => "OK (already applied)".into(),
+        pagerduty::Outcome::Stale => {
+            "OK (ignored: a later event of this incident was applied)".into()
+        }
+        pagerduty::Outcome::Noted(_) | pagerduty::Outcome::Ignored => "OK".into(),
+    };
+    Ok(answer.into_response())
 }
 
 /// "OK", and what was kept shorter than it came: senders show the answer in their logs, which is

@@ -23,6 +23,8 @@ pub enum AlertSource {
     Alertmanager,
     /// The generic hook (Uptime Kuma, Gatus, scripts).
     Webhook,
+    /// PagerDuty's v3 webhooks; the alert's id is the PagerDuty incident's.
+    Pagerduty,
 }
 
 impl AlertSource {
@@ -32,6 +34,7 @@ impl AlertSource {
             Self::Opsgenie => "opsgenie",
             Self::Alertmanager => "alertmanager",
             Self::Webhook => "webhook",
+            Self::Pagerduty => "pagerduty",
         }
     }
 }
@@ -141,6 +144,52 @@ pub async fn apply(
         }
     }
     Ok(report)
+}
+
+/// Queues `note` for the Slack thread of the incident that `source`'s alert `external_id`
+/// belongs to, with the audit entry saying the same. `key` makes it once only: a second call
+/// with the same key (a retried delivery) queues nothing. Returns whether it was queued; an
+/// alert monostat never saw has no thread, and the note is dropped.
+pub async fn note(
+    services: &Services,
+    source: AlertSource,
+    external_id: &str,
+    note: &notification::Note,
+    key: &str,
+) -> storage::Result<bool> {
+    let external_id = rules::stored_alert_id(external_id);
+    let mut tx = services.db.begin().await?;
+    let Some(alert) = alerts::find(&mut tx, source.as_str(), &external_id).await? else {
+        return Ok(false);
+    };
+    let now = Timestamp::now();
+    let job = kinds::slack_incident_job(
+        kinds::SLACK_INCIDENT_CHANGED,
+        &IncidentJob {
+            incident_id: alert.incident_id,
+            alert_message: None,
+            notes: Vec::new(),
+            news: vec![note.clone()],
+            // Monitoring's chatter about an incident is for those following its thread.
+            broadcast: Some(false),
+        },
+    )
+    .unique_key(key);
+    if jobs::enqueue(&mut tx, job, now).await?.is_none() {
+        return Ok(false);
+    }
+    audit::record(
+        &mut tx,
+        now,
+        source.as_str(),
+        Some(alert.incident_id),
+        "alert.noted",
+        &notification::audit_message(std::slice::from_ref(note)),
+    )
+    .await?;
+    tx.commit().await?;
+    services.committed();
+    Ok(true)
 }
 
 /// The event with its texts and id bounded; what was cut is counted in `report`.

@@ -534,6 +534,36 @@ mod tests {
     }
 
     #[test]
+    fn pagerduty_notes_keep_pagerduty_s_names_as_text() {
+        let by = Some("<!channel> Jane".to_owned());
+        assert_eq!(
+            note_text(&Note::PagerdutyAcknowledged { by: by.clone() }),
+            "Acknowledged in PagerDuty by &lt;!channel&gt; Jane."
+        );
+        assert_eq!(
+            note_text(&Note::PagerdutyAnnotated {
+                by: None,
+                text: "disk full\n<@U123> look".into()
+            }),
+            "A note was added in PagerDuty:\n> disk full\n> &lt;@U123&gt; look"
+        );
+        assert_eq!(
+            note_text(&Note::PagerdutyPriorityChanged {
+                by,
+                priority: Some("P1 <urgent>".into())
+            }),
+            "Priority changed to *P1 &lt;urgent&gt;* in PagerDuty by &lt;!channel&gt; Jane."
+        );
+        assert_eq!(
+            note_text(&Note::PagerdutyPriorityChanged {
+                by: None,
+                priority: None
+            }),
+            "Priority removed in PagerDuty."
+        );
+    }
+
+    #[test]
     fn the_create_form_asks_for_a_window_in_the_persons_time_zone() {
         let view = create_modal(jiff::Timestamp::now()).expect("valid Block Kit");
         let json: Value = serde_json::to_value(&view).expect("json");

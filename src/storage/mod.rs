@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod locks;
 pub mod maintenance_series;
 pub mod media;
+pub mod pagerduty_deliveries;
 pub mod security_keys;
 pub mod settings;
 pub mod slack_deliveries;
@@ -329,6 +330,11 @@ fn migrator(backend: Backend) -> Migrator {
                 "monitoring watch",
                 include_str!("../../migrations/sqlite/0012_monitoring_watch.sql"),
             ),
+            (
+                13,
+                "pagerduty incidents",
+                include_str!("../../migrations/sqlite/0013_pagerduty_incidents.sql"),
+            ),
         ],
         Backend::Postgres => &[
             (
@@ -390,6 +396,11 @@ fn migrator(backend: Backend) -> Migrator {
                 12,
                 "monitoring watch",
                 include_str!("../../migrations/postgres/0012_monitoring_watch.sql"),
+            ),
+            (
+                13,
+                "pagerduty incidents",
+                include_str!("../../migrations/postgres/0013_pagerduty_incidents.sql"),
             ),
         ],
     };

@@ -372,10 +372,23 @@ async fn simulate_alert_opens_an_incident_and_dismisses_it_on_enter(backend: Bac
 
     let db = TestDatabase::new(backend).await;
     let app = crate::helpers::TestApp::spawn(&db).await;
+    // A stored PagerDuty signing secret: the server refuses unsigned deliveries, so the
+    // simulated ones pass only if signed with it.
+    {
+        use monostat::storage::integrations;
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        let mut settings = integrations::get(&mut conn).await.expect("settings");
+        settings.pagerduty_signing_secret = "fake-pagerduty-signing-secret-cli".into();
+        integrations::save(&mut conn, &settings)
+            .await
+            .expect("save");
+        app.handle.changes.notify();
+    }
     for (flag, source) in [
         (None, "opsgenie"),
         (Some("--alertmanager"), "alertmanager"),
         (Some("--webhook"), "webhook"),
+        (Some("--pagerduty"), "pagerduty"),
     ] {
         let mut command = monostat(&db);
         command

@@ -31,6 +31,7 @@ mod maintenance_clock;
 mod maintenance_mail;
 mod metrics;
 mod moved_incident;
+mod pagerduty;
 mod public_fixtures;
 mod public_pages;
 mod real_alertmanager;
