@@ -10,13 +10,14 @@ use super::{alertmanager, opsgenie, webhook};
 use crate::domain::alerts::{MAX_ALERT_ID_BYTES, MAX_ALERT_TEXT_BYTES};
 use crate::service::Services;
 use crate::service::alerts::{self, AlertSource, IntakeReport};
+use crate::service::watch;
 use crate::storage::integrations;
 use crate::web::WebError;
 use crate::web::secrets::Secrets;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRef, Path, State};
-use axum::routing::post;
+use axum::routing::{get, post};
 use jiff::Timestamp;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -102,6 +103,15 @@ where
         )
         .route("/integrations/webhook/hook/{secret}", post(webhook_hook))
         .route("/integrations/webhook/hook/{secret}/", post(webhook_hook))
+        // Uptime Kuma's push monitors and cron's curl GET; most other senders POST.
+        .route(
+            "/integrations/heartbeat/{secret}",
+            get(heartbeat).post(heartbeat),
+        )
+        .route(
+            "/integrations/heartbeat/{secret}/",
+            get(heartbeat).post(heartbeat),
+        )
         // Before the body is read: a stranger's megabyte is refused unread.
         .route_layer(axum::middleware::from_fn_with_state(state, require_secret))
         .layer(DefaultBodyLimit::max(MAX_HOOK_BODY))
@@ -151,11 +161,16 @@ async fn alertmanager_hook(
     State(state): State<HookState>,
     body: Bytes,
 ) -> Result<String, WebError> {
-    let events = alertmanager::parse(&body).map_err(|e| WebError::BadRequest(e.0))?;
+    let alertmanager::Delivery { events, watchdog } =
+        alertmanager::parse(&body).map_err(|e| WebError::BadRequest(e.0))?;
+    if watchdog {
+        watch::ping(&state.services, "watchdog").await?;
+    }
     let report = alerts::apply(&state.services, AlertSource::Alertmanager, &events).await?;
     delivered(&state, "alertmanager").await;
     tracing::info!(
         alerts = events.len(),
+        watchdog,
         ?report,
         "Alertmanager delivery applied"
     );
@@ -169,6 +184,14 @@ async fn webhook_hook(State(state): State<HookState>, body: Bytes) -> Result<Str
     delivered(&state, "webhook").await;
     tracing::info!(?report, "generic webhook delivery applied");
     Ok(answer(&report))
+}
+
+/// Monitoring is alive. The body, if any, is not read: whatever a sender puts there (Uptime
+/// Kuma's status, a script's output) says nothing the ping does not.
+async fn heartbeat(State(state): State<HookState>) -> Result<&'static str, WebError> {
+    watch::ping(&state.services, "heartbeat").await?;
+    delivered(&state, "heartbeat").await;
+    Ok("OK")
 }
 
 /// "OK", and what was kept shorter than it came: senders show the answer in their logs, which is

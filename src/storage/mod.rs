@@ -22,6 +22,7 @@ pub mod settings;
 pub mod slack_deliveries;
 pub mod subscribers;
 pub mod users;
+pub mod watch;
 
 use crate::config::DatabaseConfig;
 use jiff::Timestamp;
@@ -329,6 +330,11 @@ fn migrator(backend: Backend) -> Migrator {
                 "monitoring watch",
                 include_str!("../../migrations/sqlite/0012_monitoring_watch.sql"),
             ),
+            (
+                15,
+                "monitoring silences",
+                include_str!("../../migrations/sqlite/0015_monitoring_silences.sql"),
+            ),
         ],
         Backend::Postgres => &[
             (
@@ -390,6 +396,11 @@ fn migrator(backend: Backend) -> Migrator {
                 12,
                 "monitoring watch",
                 include_str!("../../migrations/postgres/0012_monitoring_watch.sql"),
+            ),
+            (
+                15,
+                "monitoring silences",
+                include_str!("../../migrations/postgres/0015_monitoring_silences.sql"),
             ),
         ],
     };
