@@ -127,7 +127,10 @@ mod tests {
         let beat = Heartbeat::from_seconds(60, 30);
         let now = at("2026-11-30T12:00:00Z");
         assert!(!beat.is_quiet(None, now), "off until the first ping");
-        assert!(!beat.is_quiet(Some(at("2026-11-30T11:58:30Z")), now), "exactly on time");
+        assert!(
+            !beat.is_quiet(Some(at("2026-11-30T11:58:30Z")), now),
+            "exactly on time"
+        );
         assert!(beat.is_quiet(Some(at("2026-11-30T11:58:29.999Z")), now));
         assert!(!beat.is_quiet(Some(at("2026-11-30T11:59:59Z")), now));
         // A ping from an instance whose clock runs ahead is not silence.

@@ -25,8 +25,9 @@ pub fn parse(body: &[u8]) -> Result<Delivery, BadPayload> {
         .get("alerts")
         .and_then(Value::as_array)
         .ok_or_else(|| BadPayload("the body lacks \"alerts\" (a list)".into()))?;
-    let is_watchdog =
-        |alert: &Value| alert.pointer("/labels/alertname").and_then(Value::as_str) == Some(WATCHDOG);
+    let is_watchdog = |alert: &Value| {
+        alert.pointer("/labels/alertname").and_then(Value::as_str) == Some(WATCHDOG)
+    };
     let watchdog = alerts.iter().any(|alert| {
         is_watchdog(alert) && alert.get("status").and_then(Value::as_str) == Some("firing")
     });

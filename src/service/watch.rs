@@ -136,7 +136,9 @@ async fn nudge(
         return Ok(false);
     };
     let nudged = watch::nudged_at(&mut tx, id).await?;
-    if !rules::nudge_due(&incident, nudged, minutes, now) || !watch::claim_nudge(&mut tx, id, now).await? {
+    if !rules::nudge_due(&incident, nudged, minutes, now)
+        || !watch::claim_nudge(&mut tx, id, now).await?
+    {
         return Ok(false);
     }
     let waited = rules::span_words(now.duration_since(rules::suspected_since(&incident)));
@@ -149,7 +151,12 @@ async fn nudge(
         &format!("Nobody confirmed the suspected incident for {waited}; asked in Slack to confirm or dismiss it"),
     )
     .await?;
-    jobs::enqueue(&mut tx, kinds::nudge_job(&kinds::NudgeJob { incident_id: id }), now).await?;
+    jobs::enqueue(
+        &mut tx,
+        kinds::nudge_job(&kinds::NudgeJob { incident_id: id }),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(incident_id = id, "suspected incident nudged");
     services.jobs.wake();

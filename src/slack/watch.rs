@@ -78,7 +78,9 @@ impl SlackJobs {
         }
         let zone = &self.config.time_zone.zone;
         let message = quiet_message(since, Timestamp::now(), zone);
-        let ts = self.post(&target, message.clone(), &message, None, false).await?;
+        let ts = self
+            .post(&target, message.clone(), &message, None, false)
+            .await?;
         let mut conn = self.db.acquire().await?;
         watch::set_silence_message(&mut conn, since, &ts).await?;
         Ok(())
