@@ -131,7 +131,8 @@ async fn silence_posts_one_message_and_pings_one_reply_with_two_instances(backen
         late,
         message.at.duration_since(last)
     );
-    assert!(late < Duration::from_secs(3), "reported {late:?} late");
+    // "A few seconds": a loaded CI machine gets some room over the second or so measured.
+    assert!(late < Duration::from_secs(5), "reported {late:?} late");
     assert_eq!(message.body["channel"], "C0FAKECHAN1");
     assert!(message.body.get("thread_ts").is_none(), "in the channel");
     let text = message.body["text"].as_str().expect("text");
