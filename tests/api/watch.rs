@@ -4,7 +4,7 @@
 //! across a restart; a suspected incident nobody confirmed gets one nudge in its thread,
 //! broadcast to the channel.
 
-use crate::fake_slack::{Call, FakeSlack};
+use crate::fake_slack::{Call, Failure, FakeSlack};
 use crate::helpers::{Backend, TestApp, TestDatabase, answer, eventually};
 use crate::maintenance_clock::admin;
 use crate::on_both_backends;
@@ -23,6 +23,7 @@ on_both_backends!(
     silence_posts_one_message_and_pings_one_reply_with_two_instances,
     the_watchdog_keeps_monitoring_alive_and_opens_no_incident,
     without_a_first_ping_there_is_no_watch_and_wrong_secrets_are_no_pings,
+    when_slack_lost_the_quiet_message_the_reply_goes_to_the_channel,
     an_unconfirmed_suspicion_is_nudged_once_in_its_thread_with_two_instances,
     nudges_are_off_at_zero_and_follow_the_setting,
 );
@@ -234,6 +235,31 @@ async fn without_a_first_ping_there_is_no_watch_and_wrong_secrets_are_no_pings(b
     tokio::time::sleep(Duration::from_secs(4)).await;
     app.settle().await;
     assert!(said(&slack, QUIET).is_empty(), "off until the first ping");
+    app.stop().await;
+}
+
+async fn when_slack_lost_the_quiet_message_the_reply_goes_to_the_channel(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let app = start(&db, &slack).await;
+    set_watch(&app, 1, 1, 0).await;
+    // The channel was archived when the silence was to be reported: Slack takes nothing.
+    slack.fail_next("chat.postMessage", Failure::Error("is_archived"));
+    assert_eq!(ping(&app, false).await, (200, "OK".into()));
+    eventually(Duration::from_secs(20), || async {
+        (!slack.calls_to("chat.postMessage").is_empty()).then_some(())
+    })
+    .await;
+    app.settle().await;
+    assert!(said(&slack, QUIET).is_empty());
+
+    assert_eq!(ping(&app, true).await, (200, "OK".into()));
+    let reply = eventually(Duration::from_secs(20), || async {
+        said(&slack, BACK).into_iter().next()
+    })
+    .await;
+    assert!(reply.body.get("thread_ts").is_none(), "{:?}", reply.body);
+    assert_eq!(reply.body["channel"], "C0FAKECHAN1");
     app.stop().await;
 }
 
