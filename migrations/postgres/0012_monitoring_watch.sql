@@ -35,13 +35,12 @@ CREATE INDEX pagerduty_deliveries_received_at ON pagerduty_deliveries (received_
 
 -- The heartbeat watch: one row. `last_ping_at` NULL means no ping ever (the watch is off).
 -- `quiet_since` is set (to the last ping's time) once, by whichever instance first sees the
--- silence, and cleared by the next ping; `quiet_ts` is the Slack message that said so.
+-- silence, and cleared by the next ping (its Slack message: `monitoring_silences`, 0014).
 CREATE TABLE heartbeat (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     last_ping_at BIGINT,
     last_ping_source TEXT,
-    quiet_since BIGINT,
-    quiet_ts TEXT
+    quiet_since BIGINT
 );
 INSERT INTO heartbeat (id) VALUES (1);
 

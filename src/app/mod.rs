@@ -283,6 +283,14 @@ impl Application {
             shutdown.clone(),
         ));
         let pages = tokio::spawn(state.pages.clone().keep_fresh(shutdown.clone()));
+        let watch = tokio::spawn(crate::service::watch::run(
+            crate::service::Services {
+                db: state.db.clone(),
+                jobs: state.jobs.clone(),
+                changes: state.changes.clone(),
+            },
+            shutdown.clone(),
+        ));
         let db = state.db.clone();
         tracing::info!(
             addr = %listener.local_addr()?,
@@ -299,6 +307,9 @@ impl Application {
         }
         if let Err(e) = pages.await {
             tracing::error!(error = %e, "public page renderer stopped abnormally");
+        }
+        if let Err(e) = watch.await {
+            tracing::error!(error = %e, "the watch on monitoring stopped abnormally");
         }
         if let Err(e) = socket_mode.await {
             tracing::error!(error = %e, "Slack Socket Mode stopped abnormally");

@@ -6,15 +6,37 @@ use super::{BadPayload, optional_string, parse_json};
 use crate::service::alerts::AlertEvent;
 use serde_json::Value;
 
-pub fn parse(body: &[u8]) -> Result<Vec<AlertEvent>, BadPayload> {
+/// The alert that Prometheus's usual rules keep firing so that its silence can be noticed
+/// (kube-prometheus, the Prometheus Operator and most examples name it so).
+pub const WATCHDOG: &str = "Watchdog";
+
+/// One delivery: the alerts to apply, and whether the Watchdog was among them (a heartbeat,
+/// never an alert).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Delivery {
+    pub events: Vec<AlertEvent>,
+    /// A firing Watchdog alert came with it.
+    pub watchdog: bool,
+}
+
+pub fn parse(body: &[u8]) -> Result<Delivery, BadPayload> {
     let value = parse_json(body)?;
     let alerts = value
         .get("alerts")
         .and_then(Value::as_array)
         .ok_or_else(|| BadPayload("the body lacks \"alerts\" (a list)".into()))?;
-    alerts
+    let is_watchdog = |alert: &Value| {
+        alert.pointer("/labels/alertname").and_then(Value::as_str) == Some(WATCHDOG)
+    };
+    let watchdog = alerts.iter().any(|alert| {
+        is_watchdog(alert) && alert.get("status").and_then(Value::as_str) == Some("firing")
+    });
+    let events = alerts
         .iter()
         .enumerate()
+        // Resolved too: the Watchdog resolving means nothing but that it stopped, which the
+        // silence will say.
+        .filter(|(_, alert)| !is_watchdog(alert))
         .map(|(index, alert)| {
             let external_id = optional_string(alert, "/fingerprint").ok_or_else(|| {
                 BadPayload(format!(
@@ -42,7 +64,8 @@ pub fn parse(body: &[u8]) -> Result<Vec<AlertEvent>, BadPayload> {
                 ))),
             }
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok(Delivery { events, watchdog })
 }
 
 #[cfg(test)]
@@ -61,7 +84,8 @@ mod tests {
                 {"status":"firing","fingerprint":"a4","labels":{"alertname":"Disk"}}
             ]}"#,
         )
-        .expect("valid");
+        .expect("valid")
+        .events;
         assert_eq!(
             events,
             vec![
@@ -97,9 +121,42 @@ mod tests {
                    "endsAt":"0001-01-01T00:00:00Z","fingerprint":"c0ffee","values":{"A":1},
                    "silenceURL":"http://grafana.example.test/silence","imageURL":""}]}"#,
         )
-        .expect("valid");
+        .expect("valid")
+        .events;
         assert!(
             matches!(&events[..], [AlertEvent::Firing { external_id, .. }] if external_id == "c0ffee")
+        );
+    }
+
+    #[test]
+    fn the_watchdog_is_a_heartbeat_and_never_an_alert() {
+        let delivery = parse(
+            br#"{"version":"4","status":"firing","alerts":[
+                {"status":"firing","fingerprint":"w1","labels":{"alertname":"Watchdog"},
+                 "annotations":{"summary":"An alert that should always be firing"}},
+                {"status":"firing","fingerprint":"a1","labels":{"alertname":"ShopDown"}}
+            ]}"#,
+        )
+        .expect("valid");
+        assert!(delivery.watchdog);
+        assert_eq!(
+            delivery.events,
+            vec![AlertEvent::Firing {
+                external_id: "a1".into(),
+                message: Some("ShopDown".into()),
+                description: None,
+            }]
+        );
+        let resolved = parse(
+            br#"{"alerts":[{"status":"resolved","fingerprint":"w1","labels":{"alertname":"Watchdog"}}]}"#,
+        )
+        .expect("valid");
+        assert_eq!(
+            resolved,
+            Delivery {
+                events: vec![],
+                watchdog: false
+            }
         );
     }
 

@@ -10,13 +10,14 @@ use super::{alertmanager, opsgenie, pagerduty, webhook};
 use crate::domain::alerts::{MAX_ALERT_ID_BYTES, MAX_ALERT_TEXT_BYTES};
 use crate::service::Services;
 use crate::service::alerts::{self, AlertSource, IntakeReport};
+use crate::service::watch;
 use crate::storage::integrations;
 use crate::web::WebError;
 use crate::web::secrets::Secrets;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRef, Path, State};
-use axum::routing::post;
+use axum::routing::{get, post};
 use jiff::Timestamp;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -110,6 +111,15 @@ where
             "/integrations/pagerduty/hook/{secret}/",
             post(pagerduty_hook),
         )
+        // Uptime Kuma's push monitors and cron's curl GET; most other senders POST.
+        .route(
+            "/integrations/heartbeat/{secret}",
+            get(heartbeat).post(heartbeat),
+        )
+        .route(
+            "/integrations/heartbeat/{secret}/",
+            get(heartbeat).post(heartbeat),
+        )
         // Before the body is read: a stranger's megabyte is refused unread.
         .route_layer(axum::middleware::from_fn_with_state(state, require_secret))
         .layer(DefaultBodyLimit::max(MAX_HOOK_BODY))
@@ -159,11 +169,16 @@ async fn alertmanager_hook(
     State(state): State<HookState>,
     body: Bytes,
 ) -> Result<String, WebError> {
-    let events = alertmanager::parse(&body).map_err(|e| WebError::BadRequest(e.0))?;
+    let alertmanager::Delivery { events, watchdog } =
+        alertmanager::parse(&body).map_err(|e| WebError::BadRequest(e.0))?;
+    if watchdog {
+        watch::ping(&state.services, "watchdog").await?;
+    }
     let report = alerts::apply(&state.services, AlertSource::Alertmanager, &events).await?;
     delivered(&state, "alertmanager").await;
     tracing::info!(
         alerts = events.len(),
+        watchdog,
         ?report,
         "Alertmanager delivery applied"
     );
@@ -225,6 +240,14 @@ async fn pagerduty_hook(
         pagerduty::Outcome::Noted(_) | pagerduty::Outcome::Ignored => "OK".into(),
     };
     Ok(answer.into_response())
+}
+
+/// Monitoring is alive. The body, if any, is not read: whatever a sender puts there (Uptime
+/// Kuma's status, a script's output) says nothing the ping does not.
+async fn heartbeat(State(state): State<HookState>) -> Result<&'static str, WebError> {
+    watch::ping(&state.services, "heartbeat").await?;
+    delivered(&state, "heartbeat").await;
+    Ok("OK")
 }
 
 /// "OK", and what was kept shorter than it came: senders show the answer in their logs, which is

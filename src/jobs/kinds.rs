@@ -141,3 +141,46 @@ pub struct PromptJob {
     /// so a second click on "Postpone" after somebody else's does not postpone twice.
     pub sequence: i64,
 }
+
+/// Tell the team's channel that monitoring has gone quiet (`service::watch`).
+pub const SLACK_MONITORING_QUIET: &str = "slack.monitoring_quiet";
+/// Reply in the quiet message's thread that monitoring is back.
+pub const SLACK_MONITORING_BACK: &str = "slack.monitoring_back";
+/// Ask in a suspected incident's thread, and the channel, to confirm or dismiss it.
+pub const SLACK_NUDGE: &str = "slack.nudge";
+
+/// A silence of monitoring, or its end. Both jobs of every silence share one sequence, so the
+/// reply never comes before the message it answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SilenceJob {
+    /// The last ping before the silence (microseconds): names the silence.
+    pub quiet_since: i64,
+    /// The first ping after it (microseconds), for the reply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub back_at: Option<i64>,
+}
+
+/// The Slack jobs of silences of monitoring: one each per silence, in order.
+pub fn silence_job(kind: &'static str, job: &SilenceJob) -> super::JobRequest {
+    let what = if kind == SLACK_MONITORING_QUIET {
+        "quiet"
+    } else {
+        "back"
+    };
+    super::JobRequest::new(kind, job)
+        .unique_key(format!("heartbeat:{what}:{}", job.quiet_since))
+        .in_sequence("slack:heartbeat")
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NudgeJob {
+    pub incident_id: i64,
+}
+
+/// The nudge of a suspected incident: once per incident, after its other Slack jobs (its
+/// message exists before the reply).
+pub fn nudge_job(job: &NudgeJob) -> super::JobRequest {
+    super::JobRequest::new(SLACK_NUDGE, job)
+        .unique_key(format!("nudge:{}", job.incident_id))
+        .in_sequence(format!("slack:incident:{}", job.incident_id))
+}

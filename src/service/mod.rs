@@ -8,6 +8,7 @@ pub mod incidents;
 pub mod maintenance;
 pub mod recurrence;
 pub mod subscriptions;
+pub mod watch;
 
 use crate::changes::Changes;
 use crate::domain::Incident;

@@ -84,6 +84,21 @@ pub fn register(registry: &mut JobRegistry, slack: SlackJobs) {
             async move { slack.prompt_answered(&payload).await }
         },
     );
+    let watch = slack.clone();
+    registry.register(kinds::SLACK_MONITORING_QUIET, move |payload: String| {
+        let slack = watch.clone();
+        async move { slack.monitoring_quiet(&payload).await }
+    });
+    let watch = slack.clone();
+    registry.register(kinds::SLACK_MONITORING_BACK, move |payload: String| {
+        let slack = watch.clone();
+        async move { slack.monitoring_back(&payload).await }
+    });
+    let watch = slack.clone();
+    registry.register(kinds::SLACK_NUDGE, move |payload: String| {
+        let slack = watch.clone();
+        async move { slack.nudge(&payload).await }
+    });
     registry.register(kinds::SLACK_PUBLISH_HOME, move |payload: String| {
         let slack = slack.clone();
         async move { slack.publish_home(&payload).await }

@@ -150,7 +150,7 @@ pub fn minimal_incident_message(incident: &Incident, site: &url::Url) -> SlackMe
 }
 
 /// What an incident's status lets people do: its line and buttons.
-fn status_blocks(incident: &Incident) -> Vec<Value> {
+pub(super) fn status_blocks(incident: &Incident) -> Vec<Value> {
     let id = incident.id.to_string();
     let mut blocks = Vec::new();
     let maintenance = incident.severity == Severity::Maintenance;

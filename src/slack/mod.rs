@@ -15,6 +15,7 @@ mod messages;
 mod routes;
 pub mod settings;
 pub mod socket_mode;
+mod watch;
 
 pub use api::{SlackApi, SlackCallError};
 pub use routes::{SlackParts, SlackState, routes};

@@ -23,6 +23,7 @@ pub mod settings;
 pub mod slack_deliveries;
 pub mod subscribers;
 pub mod users;
+pub mod watch;
 
 use crate::config::DatabaseConfig;
 use jiff::Timestamp;
@@ -335,6 +336,11 @@ fn migrator(backend: Backend) -> Migrator {
                 "pagerduty incidents",
                 include_str!("../../migrations/sqlite/0013_pagerduty_incidents.sql"),
             ),
+            (
+                14,
+                "monitoring silences",
+                include_str!("../../migrations/sqlite/0014_monitoring_silences.sql"),
+            ),
         ],
         Backend::Postgres => &[
             (
@@ -401,6 +407,11 @@ fn migrator(backend: Backend) -> Migrator {
                 13,
                 "pagerduty incidents",
                 include_str!("../../migrations/postgres/0013_pagerduty_incidents.sql"),
+            ),
+            (
+                14,
+                "monitoring silences",
+                include_str!("../../migrations/postgres/0014_monitoring_silences.sql"),
             ),
         ],
     };

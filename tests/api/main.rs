@@ -46,4 +46,5 @@ mod static_mirror;
 mod statuspage_api;
 mod storage;
 mod subscribers;
+mod watch;
 mod webdriver;
