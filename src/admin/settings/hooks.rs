@@ -254,7 +254,7 @@ fn whole_number(text: &str, min: i64, max: i64, unit: &str) -> Result<i64, Strin
 fn check(
     form: &HooksForm,
     environment: (Option<&str>, Option<&str>),
-) -> Result<Wanted, HooksErrors> {
+) -> Result<Wanted, Box<HooksErrors>> {
     let max_seconds = IntegrationSettings::MAX_HEARTBEAT_SECONDS;
     let pagerduty = secret_change(
         &form.pagerduty_signing_secret,
@@ -284,14 +284,14 @@ fn check(
             heartbeat_grace_seconds: gr,
             nudge_minutes: n,
         }),
-        (p, g, h, i, gr, n) => Err(HooksErrors {
+        (p, g, h, i, gr, n) => Err(Box::new(HooksErrors {
             pagerduty_signing_secret: p.err(),
             grafana_secret: g.err(),
             grafana_timestamp_header: h.err(),
             heartbeat_interval_seconds: i.err(),
             heartbeat_grace_seconds: gr.err(),
             nudge_minutes: n.err(),
-        }),
+        })),
     }
 }
 
@@ -432,7 +432,7 @@ pub async fn save_hooks(
                 &admin,
                 StatusCode::BAD_REQUEST,
                 Some(shown),
-                errors,
+                *errors,
                 None,
             )
             .await;
