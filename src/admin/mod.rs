@@ -125,7 +125,10 @@ where
             "/admin/settings/maintenance",
             get(settings::maintenance).post(settings::save_maintenance),
         )
-        .route("/admin/settings/hooks", get(settings::hooks))
+        .route(
+            "/admin/settings/hooks",
+            get(settings::hooks).post(settings::save_hooks),
+        )
         .route(
             "/admin/settings/hooks/regenerate",
             post(settings::regenerate_hook_secret),

@@ -4,6 +4,7 @@
 //! lacks it is refused with a one-line reason, before anything is written.
 
 pub mod alertmanager;
+pub mod grafana;
 pub mod opsgenie;
 pub mod pagerduty;
 mod routes;

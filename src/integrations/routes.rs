@@ -6,7 +6,7 @@
 //! the body limit: over-long texts are kept cut and a delivery of many alerts is applied in
 //! several transactions (see `service::alerts::apply`); the answer says what was cut.
 
-use super::{alertmanager, opsgenie, pagerduty, webhook};
+use super::{alertmanager, grafana, opsgenie, pagerduty, webhook};
 use crate::domain::alerts::{MAX_ALERT_ID_BYTES, MAX_ALERT_TEXT_BYTES};
 use crate::service::Services;
 use crate::service::alerts::{self, AlertSource, IntakeReport};
@@ -93,14 +93,6 @@ where
         // path keeps the two apart in logs and metrics (route patterns) and in the admin's list.
         .route("/integrations/jsm/hook/{secret}", post(jsm_hook))
         .route("/integrations/jsm/hook/{secret}/", post(jsm_hook))
-        .route(
-            "/integrations/alertmanager/hook/{secret}",
-            post(alertmanager_hook),
-        )
-        .route(
-            "/integrations/alertmanager/hook/{secret}/",
-            post(alertmanager_hook),
-        )
         .route("/integrations/webhook/hook/{secret}", post(webhook_hook))
         .route("/integrations/webhook/hook/{secret}/", post(webhook_hook))
         .route(
@@ -120,9 +112,68 @@ where
             "/integrations/heartbeat/{secret}/",
             get(heartbeat).post(heartbeat),
         )
+        .merge(alertmanager_shaped(state.clone()))
         // Before the body is read: a stranger's megabyte is refused unread.
         .route_layer(axum::middleware::from_fn_with_state(state, require_secret))
         .layer(DefaultBodyLimit::max(MAX_HOOK_BODY))
+}
+
+/// Alertmanager's JSON, from Prometheus Alertmanager or Grafana's webhook contact point. With a
+/// Grafana secret set, both paths require Grafana's signature: a forger who learned the URL would
+/// otherwise send to the unsigned one (a real Alertmanager, which cannot sign, then needs the
+/// secret left empty). Grafana's own path keeps its deliveries apart on the hook page.
+fn alertmanager_shaped<S>(state: HookState) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    HookState: FromRef<S>,
+{
+    Router::new()
+        .route(
+            "/integrations/alertmanager/hook/{secret}",
+            post(alertmanager_hook),
+        )
+        .route(
+            "/integrations/alertmanager/hook/{secret}/",
+            post(alertmanager_hook),
+        )
+        .route("/integrations/grafana/hook/{secret}", post(grafana_hook))
+        .route("/integrations/grafana/hook/{secret}/", post(grafana_hook))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state,
+            require_grafana_signature,
+        ))
+}
+
+/// Refuses, 401 with the reason and nothing changed, a delivery a Grafana secret in force
+/// says is not signed. Runs after the hook secret was checked, so only someone who knows the
+/// URL gets the body read here.
+async fn require_grafana_signature(
+    State(state): State<HookState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::extract::FromRequest;
+    use axum::response::IntoResponse;
+    let signing = match state.secrets.get().await {
+        Ok(known) => known.hook_signing,
+        Err(e) => return WebError::from(e).into_response(),
+    };
+    if signing.grafana.value.is_empty() {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let request = axum::extract::Request::from_parts(parts.clone(), body);
+    // Read as the handler would, within the same limit and refused the same way.
+    let body = match Bytes::from_request(request, &()).await {
+        Ok(body) => body,
+        Err(rejection) => return rejection.into_response(),
+    };
+    if let Err(refused) = grafana::check(&signing, &parts.headers, &body, Timestamp::now()) {
+        tracing::warn!(reason = %refused, "Alertmanager-shaped delivery refused: Grafana signature");
+        return (axum::http::StatusCode::UNAUTHORIZED, refused.to_string()).into_response();
+    }
+    next.run(axum::extract::Request::from_parts(parts, body.into()))
+        .await
 }
 
 async fn require_secret(
@@ -169,14 +220,29 @@ async fn alertmanager_hook(
     State(state): State<HookState>,
     body: Bytes,
 ) -> Result<String, WebError> {
+    alertmanager_delivery(&state, "alertmanager", &body).await
+}
+
+async fn grafana_hook(State(state): State<HookState>, body: Bytes) -> Result<String, WebError> {
+    alertmanager_delivery(&state, "grafana", &body).await
+}
+
+/// Alertmanager's JSON from Alertmanager or Grafana (`hook` names which, for the hook page).
+/// Both keep their alerts under `alertmanager`: fingerprints are Alertmanager's either way.
+async fn alertmanager_delivery(
+    state: &HookParts,
+    hook: &'static str,
+    body: &[u8],
+) -> Result<String, WebError> {
     let alertmanager::Delivery { events, watchdog } =
-        alertmanager::parse(&body).map_err(|e| WebError::BadRequest(e.0))?;
+        alertmanager::parse(body).map_err(|e| WebError::BadRequest(e.0))?;
     if watchdog {
         watch::ping(&state.services, "watchdog").await?;
     }
     let report = alerts::apply(&state.services, AlertSource::Alertmanager, &events).await?;
-    delivered(&state, "alertmanager").await;
+    delivered(state, hook).await;
     tracing::info!(
+        hook,
         alerts = events.len(),
         watchdog,
         ?report,

@@ -9,7 +9,7 @@ mod notifications;
 mod site;
 mod slack;
 
-pub use hooks::{hooks, regenerate_hook_secret};
+pub use hooks::{hooks, regenerate_hook_secret, save_hooks};
 pub use logo::{remove_logo, upload_logo};
 pub use maintenance::{maintenance, save_maintenance};
 pub use notifications::{notifications, save_notifications};
