@@ -344,17 +344,13 @@ async fn simulate_alert(config: Config, args: SimulateAlertArgs) -> Result<(), F
     } else {
         Sender::Opsgenie
     };
-    let signing = match sender {
-        Sender::Pagerduty => pagerduty_signing_secret(&config).await?,
-        _ => None,
-    };
-    let signing = signing.as_deref();
+    let signing = signing_for(sender, &config).await?;
     let url = format!("{base}{}", sender.hook_path(&secret));
     let id = format!("simulated-{:016x}", rand::random::<u64>());
     let started = jiff::Timestamp::now();
     let client = reqwest::Client::new();
 
-    simulate::send(&client, &url, &sender.firing(&id, started), signing)
+    simulate::send(&client, &url, &sender.firing(&id, started), &signing)
         .await
         .map_err(Failure::runtime)?;
     println!(
@@ -366,7 +362,7 @@ async fn simulate_alert(config: Config, args: SimulateAlertArgs) -> Result<(), F
         &client,
         &url,
         &sender.resolved(&id, started, jiff::Timestamp::now()),
-        signing,
+        &signing,
     )
     .await
     .map_err(Failure::runtime)?;
@@ -374,18 +370,41 @@ async fn simulate_alert(config: Config, args: SimulateAlertArgs) -> Result<(), F
     Ok(())
 }
 
-/// PagerDuty's signing secret in force, as the server sees it (`None` when none is set: the
-/// server then takes unsigned deliveries); the database is opened only when the environment
-/// does not set it.
-async fn pagerduty_signing_secret(config: &Config) -> Result<Option<String>, Failure> {
-    let secret = match &config.pagerduty_signing_secret {
-        Some(secret) => secret.expose().to_owned(),
-        None => {
+/// How the server in front of us wants `sender`'s deliveries signed: PagerDuty's with its
+/// signing secret, Alertmanager's with Grafana's secret (the server then requires it on the
+/// Alertmanager hook too), each only when one is in force. The database is opened only when the
+/// environment does not decide it.
+async fn signing_for(
+    sender: crate::simulate::Sender,
+    config: &Config,
+) -> Result<crate::simulate::Signing, Failure> {
+    use crate::simulate::{Sender, Signing};
+    if !matches!(sender, Sender::Pagerduty | Sender::Alertmanager) {
+        return Ok(Signing::None);
+    }
+    let in_force = match (sender, &config.pagerduty_signing_secret) {
+        (Sender::Pagerduty, Some(secret)) => crate::settings::HookSigning {
+            pagerduty: crate::settings::InForce {
+                value: secret.expose().to_owned(),
+                from_environment: true,
+            },
+            ..Default::default()
+        },
+        _ => {
             let db = app::open_database(config).await.map_err(Failure::runtime)?;
             let signing = crate::settings::hook_signing(config, &db).await;
             db.close().await;
-            signing.map_err(Failure::runtime)?.pagerduty.value
+            signing.map_err(Failure::runtime)?
         }
     };
-    Ok(Some(secret).filter(|s| !s.is_empty()))
+    Ok(match sender {
+        Sender::Pagerduty if !in_force.pagerduty.value.is_empty() => {
+            Signing::Pagerduty(in_force.pagerduty.value)
+        }
+        Sender::Alertmanager if !in_force.grafana.value.is_empty() => Signing::Grafana {
+            secret: in_force.grafana.value,
+            timestamp_header: in_force.grafana_timestamp_header,
+        },
+        _ => Signing::None,
+    })
 }

@@ -93,8 +93,8 @@ pub struct HookSigning {
     pub grafana_timestamp_header: String,
 }
 
-/// The signing secrets in force (one read of the stored ones, and only when the environment
-/// does not set both).
+/// The signing secrets in force: one read of the stored ones, always (Grafana's timestamp header
+/// has no environment variable).
 pub async fn hook_signing(config: &Config, db: &Db) -> storage::Result<HookSigning> {
     let stored = storage::integrations::get(&mut *db.acquire().await?).await?;
     let decide = async |environment: Option<&Secret>, stored: String| {

@@ -113,26 +113,59 @@ fn alertmanager_delivery(
     })
 }
 
-/// Posts `delivery` and returns an error line unless the server accepted it. `signing_secret`
-/// (PagerDuty's, when one is in force) signs it as PagerDuty would, with a delivery id.
+/// How a delivery is signed, as the server in front of us requires.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Signing {
+    /// Not signed (the server requires no signature of this sender).
+    #[default]
+    None,
+    /// As PagerDuty signs, with this signing secret, and with a delivery id.
+    Pagerduty(String),
+    /// As Grafana's contact point signs, with this secret, over `timestamp:body` when a
+    /// timestamp header is named.
+    Grafana {
+        secret: String,
+        timestamp_header: String,
+    },
+}
+
+/// Posts `delivery`, signed as `signing` says, and returns an error line unless the server
+/// accepted it.
 pub async fn send(
     client: &reqwest::Client,
     url: &str,
     delivery: &Value,
-    signing_secret: Option<&str>,
+    signing: &Signing,
 ) -> Result<(), String> {
     let body = delivery.to_string();
     let mut request = client.post(url).header("content-type", "application/json");
-    if let Some(secret) = signing_secret {
-        request = request
-            .header(
-                crate::integrations::pagerduty::WEBHOOK_ID_HEADER,
-                format!("{:032x}", rand::random::<u128>()),
-            )
-            .header(
-                crate::integrations::pagerduty::SIGNATURE_HEADER,
-                crate::integrations::pagerduty::sign(secret, body.as_bytes()),
+    match signing {
+        Signing::None => {}
+        Signing::Pagerduty(secret) => {
+            request = request
+                .header(
+                    crate::integrations::pagerduty::WEBHOOK_ID_HEADER,
+                    format!("{:032x}", rand::random::<u128>()),
+                )
+                .header(
+                    crate::integrations::pagerduty::SIGNATURE_HEADER,
+                    crate::integrations::pagerduty::sign(secret, body.as_bytes()),
+                );
+        }
+        Signing::Grafana {
+            secret,
+            timestamp_header,
+        } => {
+            let signed_at =
+                (!timestamp_header.is_empty()).then(|| jiff::Timestamp::now().as_second());
+            if let Some(seconds) = signed_at {
+                request = request.header(timestamp_header.as_str(), seconds.to_string());
+            }
+            request = request.header(
+                crate::integrations::grafana::SIGNATURE_HEADER,
+                crate::integrations::grafana::signature(secret, signed_at, body.as_bytes()),
             );
+        }
     }
     let response = request
         .body(body)

@@ -372,13 +372,15 @@ async fn simulate_alert_opens_an_incident_and_dismisses_it_on_enter(backend: Bac
 
     let db = TestDatabase::new(backend).await;
     let app = crate::helpers::TestApp::spawn(&db).await;
-    // A stored PagerDuty signing secret: the server refuses unsigned deliveries, so the
-    // simulated ones pass only if signed with it.
+    // Stored PagerDuty and Grafana secrets (Grafana's over `timestamp:body`): the server refuses
+    // unsigned deliveries to those hooks, so the simulated ones pass only if signed with them.
     {
         use monostat::storage::integrations;
         let mut conn = app.handle.db.acquire().await.expect("conn");
         let mut settings = integrations::get(&mut conn).await.expect("settings");
         settings.pagerduty_signing_secret = "fake-pagerduty-signing-secret-cli".into();
+        settings.grafana_secret = "fake-grafana-secret-cli".into();
+        settings.grafana_timestamp_header = "X-Grafana-Alerting-Signature-Timestamp".into();
         integrations::save(&mut conn, &settings)
             .await
             .expect("save");
