@@ -54,13 +54,18 @@ async fn set_watch(app: &TestApp, interval: i64, grace: i64, nudge_minutes: i64)
         .expect("saved");
 }
 
-fn heartbeat_url(app: &TestApp, secret: &str) -> String {
-    format!("{}/integrations/heartbeat/{secret}", app.base_url)
+fn heartbeat_url(app: &TestApp, token: &str) -> String {
+    format!("{}/integrations/heartbeat/{token}", app.base_url)
+}
+
+/// The heartbeat's own token, as the admin's hook page shows it in the URL.
+async fn heartbeat_token(app: &TestApp) -> String {
+    monostat::settings::heartbeat_token(&app.hook_secret().await)
 }
 
 /// A ping as cron's `curl` sends it (GET), or as a push monitor does (POST with a body).
 async fn ping(app: &TestApp, post: bool) -> (u16, String) {
-    let url = heartbeat_url(app, &app.hook_secret().await);
+    let url = heartbeat_url(app, &heartbeat_token(app).await);
     let request = if post {
         app.client
             .post(format!("{url}/"))
@@ -232,6 +237,27 @@ async fn without_a_first_ping_there_is_no_watch_and_wrong_secrets_are_no_pings(b
     assert_eq!(status, 403);
     let (status, _) = answer(app.client.post(&wrong).send().await.expect("sent")).await;
     assert_eq!(status, 403);
+    // The hook secret is not the heartbeat's token, and the heartbeat's token fires no alert:
+    // a heartbeat URL leaked from a crontab or a proxy log cannot open incidents.
+    let secret = app.hook_secret().await;
+    let with_secret = heartbeat_url(&app, &secret);
+    let (status, _) = answer(app.client.get(&with_secret).send().await.expect("sent")).await;
+    assert_eq!(status, 403, "the hook secret is no heartbeat token");
+    let token = heartbeat_token(&app).await;
+    for hook in ["opsgenie", "alertmanager", "webhook", "jsm", "grafana"] {
+        let url = format!("{}/integrations/{hook}/hook/{token}", app.base_url);
+        let (status, _) = answer(
+            app.client
+                .post(&url)
+                .body(include_str!("../fixtures/opsgenie_create.json"))
+                .send()
+                .await
+                .expect("sent"),
+        )
+        .await;
+        assert_eq!(status, 403, "the heartbeat token on the {hook} hook");
+    }
+    assert_eq!(incident_count(&app).await, 0);
     tokio::time::sleep(Duration::from_secs(4)).await;
     app.settle().await;
     assert!(said(&slack, QUIET).is_empty(), "off until the first ping");
