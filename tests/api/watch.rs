@@ -132,6 +132,13 @@ async fn silence_posts_one_message_and_pings_one_reply_with_two_instances(backen
     })
     .await;
     let late = message.at.saturating_duration_since(deadline);
+    // Nor too early: `last` is taken after the ping was answered, so the ping itself was a
+    // little earlier; a second of room covers that and the clocks' granularity.
+    let early = deadline.saturating_duration_since(message.at);
+    assert!(
+        early < Duration::from_secs(1),
+        "reported {early:?} before interval + grace had passed"
+    );
     eprintln!(
         "[timing] {backend:?}: two instances; silence reported {:?} after interval + grace ({:?} after the last ping)",
         late,
