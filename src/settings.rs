@@ -75,6 +75,21 @@ pub async fn hook_secret_or(
     InForce::decide(config.webhook_secret.as_ref().map(Secret::expose), stored).await
 }
 
+/// The heartbeat URL's token: the first 32 hex digits of HMAC-SHA256(hook secret, "monostat
+/// heartbeat"). A heartbeat is a GET that ends up in crontabs, uptime monitors and proxy logs;
+/// its own token keeps such a leak from firing alerts (the hook secret cannot be worked back
+/// from it), and deriving it means a new hook secret rotates it with nothing more stored.
+pub fn heartbeat_token(hook_secret: &str) -> String {
+    use hmac::{Hmac, KeyInit, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(hook_secret.as_bytes())
+        .expect("HMAC takes keys of any length");
+    mac.update(b"monostat heartbeat");
+    mac.finalize().into_bytes()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// A new hook secret to store in place of the old one, or `None` when the environment sets the
 /// secret (then nothing may be stored: it would not be in force).
 pub fn replacement_hook_secret(config: &Config) -> Option<String> {
@@ -207,5 +222,17 @@ mod tests {
         assert_eq!(secret.len(), HOOK_SECRET_LEN);
         assert!(secret.bytes().all(|b| b.is_ascii_alphanumeric()));
         assert_ne!(secret, new_hook_secret());
+    }
+
+    #[test]
+    fn the_heartbeat_token_is_derived_from_the_hook_secret_and_is_not_it() {
+        let token = heartbeat_token("s3cret");
+        assert_eq!(token.len(), 32);
+        assert!(token.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(token, heartbeat_token("s3cret"), "stable: nothing stored");
+        assert_ne!(token, heartbeat_token("s3cret2"), "a new secret rotates it");
+        // HMAC-SHA256(key "key", "monostat heartbeat"), cut to 16 bytes: the URLs monitoring
+        // was given keep working across versions.
+        assert_eq!(heartbeat_token("key"), "b47b0607efd1e8db044d92ceb7615160");
     }
 }

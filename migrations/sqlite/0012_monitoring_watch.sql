@@ -46,3 +46,6 @@ INSERT INTO heartbeat (id) VALUES (1);
 
 -- When a suspected incident's thread was asked to confirm or dismiss it (once per incident).
 ALTER TABLE incidents ADD COLUMN nudged_at BIGINT;
+-- Suspicions from before this version count as nudged (when they were last changed): the
+-- first look after an upgrade would otherwise nudge every old one in the channel at once.
+UPDATE incidents SET nudged_at = updated_at WHERE status = 'suspected';

@@ -32,6 +32,14 @@ impl Heartbeat {
     pub fn is_quiet(self, last_ping: Option<Timestamp>, now: Timestamp) -> bool {
         last_ping.is_some_and(|last| last < self.cutoff(now))
     }
+
+    /// Whether an instance watching since `up_since` has watched long enough at `now` to blame
+    /// a silence on monitoring: interval + grace, the time monitoring is given to ping. Before
+    /// that, the silence may be monostat's own (pings sent while it was down or deploying went
+    /// nowhere); an instance up for longer reports it if it is real.
+    pub fn has_watched(self, up_since: Timestamp, now: Timestamp) -> bool {
+        up_since <= self.cutoff(now)
+    }
 }
 
 /// When a suspicion began, for the nudge: when it started or when it was recorded, whichever
@@ -136,6 +144,19 @@ mod tests {
         // A ping from an instance whose clock runs ahead is not silence.
         assert!(!beat.is_quiet(Some(at("2026-11-30T12:00:05Z")), now));
         assert_eq!(beat.cutoff(now), at("2026-11-30T11:58:30Z"));
+    }
+
+    #[test]
+    fn an_instance_blames_monitoring_only_after_watching_for_interval_plus_grace() {
+        let beat = Heartbeat::from_seconds(60, 30);
+        let now = at("2026-11-30T12:00:00Z");
+        assert!(
+            !beat.has_watched(at("2026-11-30T11:59:59Z"), now),
+            "just up"
+        );
+        assert!(!beat.has_watched(at("2026-11-30T11:58:30.001Z"), now));
+        assert!(beat.has_watched(at("2026-11-30T11:58:30Z"), now), "90 s");
+        assert!(beat.has_watched(at("2026-11-30T08:00:00Z"), now));
     }
 
     #[test]

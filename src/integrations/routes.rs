@@ -103,19 +103,56 @@ where
             "/integrations/pagerduty/hook/{secret}/",
             post(pagerduty_hook),
         )
-        // Uptime Kuma's push monitors and cron's curl GET; most other senders POST.
-        .route(
-            "/integrations/heartbeat/{secret}",
-            get(heartbeat).post(heartbeat),
-        )
-        .route(
-            "/integrations/heartbeat/{secret}/",
-            get(heartbeat).post(heartbeat),
-        )
         .merge(alertmanager_shaped(state.clone()))
         // Before the body is read: a stranger's megabyte is refused unread.
-        .route_layer(axum::middleware::from_fn_with_state(state, require_secret))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            require_secret,
+        ))
+        .merge(heartbeat_routes(state))
         .layer(DefaultBodyLimit::max(MAX_HOOK_BODY))
+}
+
+/// The heartbeat, under its own token (`settings::heartbeat_token`), not the hook secret: its
+/// URL is a GET that lands in crontabs, uptime monitors and proxy logs, and must not be enough
+/// to fire alerts if it leaks. Nor does the hook secret work here: one credential, one use.
+fn heartbeat_routes<S>(state: HookState) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    HookState: FromRef<S>,
+{
+    Router::new()
+        // Uptime Kuma's push monitors and cron's curl GET; most other senders POST.
+        .route(
+            "/integrations/heartbeat/{token}",
+            get(heartbeat).post(heartbeat),
+        )
+        .route(
+            "/integrations/heartbeat/{token}/",
+            get(heartbeat).post(heartbeat),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state,
+            require_heartbeat_token,
+        ))
+}
+
+async fn require_heartbeat_token(
+    State(state): State<HookState>,
+    Path(token): Path<String>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let expected = match state.secrets.get().await {
+        Ok(known) => crate::settings::heartbeat_token(&known.webhook),
+        Err(e) => return axum::response::IntoResponse::into_response(WebError::from(e)),
+    };
+    if bool::from(token.as_bytes().ct_eq(expected.as_bytes())) {
+        next.run(request).await
+    } else {
+        tracing::warn!("heartbeat called with a wrong token");
+        axum::response::IntoResponse::into_response(WebError::Forbidden)
+    }
 }
 
 /// Alertmanager's JSON, from Prometheus Alertmanager or Grafana's webhook contact point. With a

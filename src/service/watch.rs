@@ -62,9 +62,13 @@ pub struct Looked {
     pub nudged: Vec<i64>,
 }
 
-/// Looks once, as of `now`: reports a silence nobody reported yet, and nudges the suspicions
-/// that are due.
-pub async fn look(services: &Services, now: Timestamp) -> storage::Result<Looked> {
+/// Looks once, as of `now`, for an instance whose watch has been running since `up_since`:
+/// reports a silence nobody reported yet, and nudges the suspicions that are due.
+pub async fn look(
+    services: &Services,
+    up_since: Timestamp,
+    now: Timestamp,
+) -> storage::Result<Looked> {
     let (settings, beat) = {
         let mut conn = services.db.acquire().await?;
         (
@@ -79,7 +83,10 @@ pub async fn look(services: &Services, now: Timestamp) -> storage::Result<Looked
     );
     // Read first, write only when there is something to claim: a write transaction every
     // second per instance would queue SQLite's writers for nothing.
-    if beat.quiet_since.is_none() && heartbeat.is_quiet(beat.last_ping, now) {
+    if beat.quiet_since.is_none()
+        && heartbeat.is_quiet(beat.last_ping, now)
+        && heartbeat.has_watched(up_since, now)
+    {
         looked.quiet_since = report_silence(services, heartbeat.cutoff(now), now).await?;
     }
     if let Some(cutoff) = rules::nudge_cutoff(settings.nudge_minutes, now) {
@@ -87,9 +94,15 @@ pub async fn look(services: &Services, now: Timestamp) -> storage::Result<Looked
             let mut conn = services.db.acquire().await?;
             watch::nudge_candidates(&mut conn, cutoff).await?
         };
+        // One incident that cannot be nudged (its row unreadable, say) must not keep the
+        // others from theirs; it is tried again at the next look.
         for id in due {
-            if nudge(services, id, settings.nudge_minutes, now).await? {
-                looked.nudged.push(id);
+            match nudge(services, id, settings.nudge_minutes, now).await {
+                Ok(true) => looked.nudged.push(id),
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::warn!(incident_id = id, error = %e, "cannot nudge the suspected incident");
+                }
             }
         }
     }
@@ -168,13 +181,17 @@ async fn nudge(
 pub async fn run(services: Services, shutdown: CancellationToken) {
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Silence is judged only after this instance has watched for interval + grace itself: after
+    // monostat's own outage, pings sent meanwhile were lost with it, and the last one on record
+    // is old through no fault of monitoring's.
+    let up_since = Timestamp::now();
     let mut failing = false;
     loop {
         tokio::select! {
             () = shutdown.cancelled() => break,
             _ = tick.tick() => {}
         }
-        match look(&services, Timestamp::now()).await {
+        match look(&services, up_since, Timestamp::now()).await {
             Ok(_) if failing => {
                 failing = false;
                 tracing::info!("the watch on monitoring works again");

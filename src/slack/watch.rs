@@ -53,6 +53,23 @@ pub(super) fn back_message(
     ))
 }
 
+/// The silence told after it ended, when the channel never heard it begin (Slack was down or
+/// the job late until pings were back): one message in the past tense, since "monitoring has
+/// gone quiet" would be false by then and "monitoring is back" would answer nothing.
+pub(super) fn was_quiet_message(
+    since: Timestamp,
+    back: Timestamp,
+    zone: &jiff::tz::TimeZone,
+) -> SlackMessageContent {
+    text_message(format!(
+        ":loud_sound: *Monitoring was quiet* from {} to {} ({} without a heartbeat); the \
+         status page could not notice outages meanwhile.",
+        moment(since, zone),
+        moment(back, zone),
+        span_words(back.duration_since(since))
+    ))
+}
+
 fn time_of(micros: i64) -> Result<Timestamp, JobError> {
     storage::from_db_time("silence job", micros).map_err(JobError::permanent)
 }
@@ -71,8 +88,15 @@ impl SlackJobs {
         };
         {
             let mut conn = self.db.acquire().await?;
+            let silence = watch::silence(&mut conn, since).await?;
             // Run again after Slack took it (a crash before the job was marked done).
-            if watch::silence_message(&mut conn, since).await?.is_some() {
+            if silence.message_ts.is_some() {
+                return Ok(());
+            }
+            // Monitoring came back before this could be said (Slack down, the job late): it
+            // would be false now. The job for its end tells the whole silence instead.
+            if silence.ended_at.is_some() {
+                tracing::info!(quiet_since = %since, "monitoring was back before its silence was reported; the quiet message skipped");
                 return Ok(());
             }
         }
@@ -86,8 +110,10 @@ impl SlackJobs {
         Ok(())
     }
 
-    /// Replies in the quiet message's thread that monitoring is back; in the channel when that
-    /// message is unknown (never posted, or Slack was not configured then).
+    /// Replies in the quiet message's thread that monitoring is back. When that message is
+    /// unknown (skipped because the silence had ended, Slack refused it, or Slack was not
+    /// configured then), the channel never heard of the silence: one channel message tells it
+    /// in the past tense, since a reply to nothing would not say what came back from what.
     #[tracing::instrument(skip_all, fields(payload = %payload))]
     pub(super) async fn monitoring_back(&self, payload: &str) -> JobResult {
         let job: SilenceJob = serde_json::from_str(payload)
@@ -99,9 +125,13 @@ impl SlackJobs {
         };
         let ts = {
             let mut conn = self.db.acquire().await?;
-            watch::silence_message(&mut conn, since).await?
+            watch::silence(&mut conn, since).await?.message_ts
         };
-        let message = back_message(since, back, &self.config.time_zone.zone);
+        let zone = &self.config.time_zone.zone;
+        let message = match ts {
+            Some(_) => back_message(since, back, zone),
+            None => was_quiet_message(since, back, zone),
+        };
         self.post(&target, message.clone(), &message, ts.as_deref(), false)
             .await?;
         Ok(())
@@ -165,5 +195,13 @@ mod tests {
         );
         let back = back_message(since, now, &zone).text.expect("text");
         assert!(back.ends_with("after 10 minutes of silence."), "{back}");
+        let was = was_quiet_message(since, now, &zone).text.expect("text");
+        assert_eq!(
+            was,
+            ":loud_sound: *Monitoring was quiet* from \
+             <!date^1796036400^{date_short_pretty} {time_secs}|2026-11-30 12:00:00 CET> to \
+             <!date^1796037030^{date_short_pretty} {time_secs}|2026-11-30 12:10:30 CET> \
+             (10 minutes without a heartbeat); the status page could not notice outages meanwhile."
+        );
     }
 }

@@ -498,4 +498,42 @@ mod tests {
         let bad = StorageError::from(bad);
         assert!(!bad.is_unavailable(), "{bad}");
     }
+
+    /// Upgrading must not nudge every suspicion that was waiting already, all at once.
+    #[tokio::test]
+    async fn the_watch_migration_counts_existing_suspicions_as_nudged() {
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect("sqlite::memory:")
+            .await
+            .expect("db");
+        let migrator = migrator(Backend::Sqlite);
+        let run = async |conn: &mut sqlx::AnyConnection,
+                         versions: std::ops::RangeInclusive<i64>| {
+            for m in migrator.iter().filter(|m| versions.contains(&m.version)) {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(m.sql.as_str().to_owned()))
+                    .execute(&mut *conn)
+                    .await
+                    .expect("migrated");
+            }
+        };
+        run(&mut conn, 1..=11).await;
+        sqlx::raw_sql(
+            "INSERT INTO incidents (status, severity, start_at, title, created_at, updated_at)
+             VALUES ('suspected', 'outage', 1, 'old suspicion', 1, 7),
+                    ('confirmed', 'outage', 1, 'confirmed', 1, 8)",
+        )
+        .execute(&mut conn)
+        .await
+        .expect("incidents");
+        run(&mut conn, 12..=12).await;
+        let nudged: Vec<(String, Option<i64>)> =
+            sqlx::query_as("SELECT status, nudged_at FROM incidents ORDER BY id")
+                .fetch_all(&mut conn)
+                .await
+                .expect("read");
+        assert_eq!(
+            nudged,
+            [("suspected".into(), Some(7)), ("confirmed".into(), None)]
+        );
+    }
 }

@@ -108,17 +108,29 @@ pub async fn end_silence(
     Ok(())
 }
 
-/// The Slack message that reported the silence since `quiet_since`, once posted.
-pub async fn silence_message(
-    conn: &mut AnyConnection,
-    quiet_since: Timestamp,
-) -> Result<Option<String>> {
-    let ts: Option<Option<String>> =
-        sqlx::query_scalar("SELECT message_ts FROM monitoring_silences WHERE quiet_since = $1")
+/// A silence as recorded.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Silence {
+    /// The Slack message that reported it, once posted.
+    pub message_ts: Option<String>,
+    /// The first ping after it, once it came.
+    pub ended_at: Option<Timestamp>,
+}
+
+/// The silence since `quiet_since`; empty when none was recorded.
+pub async fn silence(conn: &mut AnyConnection, quiet_since: Timestamp) -> Result<Silence> {
+    let row =
+        sqlx::query("SELECT message_ts, ended_at FROM monitoring_silences WHERE quiet_since = $1")
             .bind(to_db_time(quiet_since))
             .fetch_optional(&mut *conn)
             .await?;
-    Ok(ts.flatten())
+    let Some(row) = row else {
+        return Ok(Silence::default());
+    };
+    Ok(Silence {
+        message_ts: row.try_get("message_ts")?,
+        ended_at: from_db_time_opt("monitoring_silences.ended_at", row.try_get("ended_at")?)?,
+    })
 }
 
 pub async fn set_silence_message(

@@ -18,12 +18,16 @@ use std::time::{Duration, Instant};
 const QUIET: &str = "Monitoring has gone quiet:";
 const BACK: &str = "Monitoring is back:";
 const NUDGE: &str = "Nobody has confirmed this suspected incident";
+const WAS_QUIET: &str = "Monitoring was quiet* from";
 
 on_both_backends!(
     silence_posts_one_message_and_pings_one_reply_with_two_instances,
     the_watchdog_keeps_monitoring_alive_and_opens_no_incident,
     without_a_first_ping_there_is_no_watch_and_wrong_secrets_are_no_pings,
-    when_slack_lost_the_quiet_message_the_reply_goes_to_the_channel,
+    when_slack_lost_the_quiet_message_the_channel_is_told_the_silence_afterwards,
+    a_silence_over_before_slack_took_its_message_is_told_once_in_the_past_tense,
+    monostat_down_longer_than_the_grace_is_not_blamed_on_monitoring,
+    one_suspicion_that_cannot_be_nudged_does_not_keep_the_others_from_theirs,
     an_unconfirmed_suspicion_is_nudged_once_in_its_thread_with_two_instances,
     nudges_are_off_at_zero_and_follow_the_setting,
 );
@@ -54,13 +58,18 @@ async fn set_watch(app: &TestApp, interval: i64, grace: i64, nudge_minutes: i64)
         .expect("saved");
 }
 
-fn heartbeat_url(app: &TestApp, secret: &str) -> String {
-    format!("{}/integrations/heartbeat/{secret}", app.base_url)
+fn heartbeat_url(app: &TestApp, token: &str) -> String {
+    format!("{}/integrations/heartbeat/{token}", app.base_url)
+}
+
+/// The heartbeat's own token, as the admin's hook page shows it in the URL.
+async fn heartbeat_token(app: &TestApp) -> String {
+    monostat::settings::heartbeat_token(&app.hook_secret().await)
 }
 
 /// A ping as cron's `curl` sends it (GET), or as a push monitor does (POST with a body).
 async fn ping(app: &TestApp, post: bool) -> (u16, String) {
-    let url = heartbeat_url(app, &app.hook_secret().await);
+    let url = heartbeat_url(app, &heartbeat_token(app).await);
     let request = if post {
         app.client
             .post(format!("{url}/"))
@@ -127,6 +136,13 @@ async fn silence_posts_one_message_and_pings_one_reply_with_two_instances(backen
     })
     .await;
     let late = message.at.saturating_duration_since(deadline);
+    // Nor too early: `last` is taken after the ping was answered, so the ping itself was a
+    // little earlier; a second of room covers that and the clocks' granularity.
+    let early = deadline.saturating_duration_since(message.at);
+    assert!(
+        early < Duration::from_secs(1),
+        "reported {early:?} before interval + grace had passed"
+    );
     eprintln!(
         "[timing] {backend:?}: two instances; silence reported {:?} after interval + grace ({:?} after the last ping)",
         late,
@@ -232,13 +248,36 @@ async fn without_a_first_ping_there_is_no_watch_and_wrong_secrets_are_no_pings(b
     assert_eq!(status, 403);
     let (status, _) = answer(app.client.post(&wrong).send().await.expect("sent")).await;
     assert_eq!(status, 403);
+    // The hook secret is not the heartbeat's token, and the heartbeat's token fires no alert:
+    // a heartbeat URL leaked from a crontab or a proxy log cannot open incidents.
+    let secret = app.hook_secret().await;
+    let with_secret = heartbeat_url(&app, &secret);
+    let (status, _) = answer(app.client.get(&with_secret).send().await.expect("sent")).await;
+    assert_eq!(status, 403, "the hook secret is no heartbeat token");
+    let token = heartbeat_token(&app).await;
+    for hook in ["opsgenie", "alertmanager", "webhook", "jsm", "grafana"] {
+        let url = format!("{}/integrations/{hook}/hook/{token}", app.base_url);
+        let (status, _) = answer(
+            app.client
+                .post(&url)
+                .body(include_str!("../fixtures/opsgenie_create.json"))
+                .send()
+                .await
+                .expect("sent"),
+        )
+        .await;
+        assert_eq!(status, 403, "the heartbeat token on the {hook} hook");
+    }
+    assert_eq!(incident_count(&app).await, 0);
     tokio::time::sleep(Duration::from_secs(4)).await;
     app.settle().await;
     assert!(said(&slack, QUIET).is_empty(), "off until the first ping");
     app.stop().await;
 }
 
-async fn when_slack_lost_the_quiet_message_the_reply_goes_to_the_channel(backend: Backend) {
+async fn when_slack_lost_the_quiet_message_the_channel_is_told_the_silence_afterwards(
+    backend: Backend,
+) {
     let db = TestDatabase::new(backend).await;
     let slack = FakeSlack::start().await;
     let app = start(&db, &slack).await;
@@ -254,13 +293,118 @@ async fn when_slack_lost_the_quiet_message_the_reply_goes_to_the_channel(backend
     assert!(said(&slack, QUIET).is_empty());
 
     assert_eq!(ping(&app, true).await, (200, "OK".into()));
+    let told = eventually(Duration::from_secs(20), || async {
+        said(&slack, WAS_QUIET).into_iter().next()
+    })
+    .await;
+    assert!(told.body.get("thread_ts").is_none(), "{:?}", told.body);
+    assert_eq!(told.body["channel"], "C0FAKECHAN1");
+    app.settle().await;
+    assert!(
+        said(&slack, BACK).is_empty(),
+        "no reply to a message nobody saw"
+    );
+    app.stop().await;
+}
+
+/// Slack took nothing until monitoring was back (down, or the job late): "has gone quiet" would
+/// be false by then, and a "back" reply would answer nothing. One channel message tells the
+/// silence in the past tense.
+async fn a_silence_over_before_slack_took_its_message_is_told_once_in_the_past_tense(
+    backend: Backend,
+) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let app = start(&db, &slack).await;
+    set_watch(&app, 1, 1, 0).await;
+    slack.fail_next("chat.postMessage", Failure::RateLimited { retry_after: 4 });
+    assert_eq!(ping(&app, false).await, (200, "OK".into()));
+    eventually(Duration::from_secs(20), || async {
+        (!slack.calls_to("chat.postMessage").is_empty()).then_some(())
+    })
+    .await;
+    // Monitoring is back while the quiet message waits for Slack (and then pings hourly, so
+    // no second silence begins while this test looks).
+    set_watch(&app, 3_600, 0, 0).await;
+    assert_eq!(ping(&app, true).await, (200, "OK".into()));
+    let told = eventually(Duration::from_secs(20), || async {
+        said(&slack, WAS_QUIET).into_iter().next()
+    })
+    .await;
+    assert!(told.body.get("thread_ts").is_none(), "{:?}", told.body);
+    let text = told.body["text"].as_str().expect("text");
+    assert!(
+        text.contains("without a heartbeat); the status page could not notice outages meanwhile."),
+        "{text}"
+    );
+    app.settle().await;
+    assert!(said(&slack, QUIET).is_empty(), "not said once it was over");
+    assert!(said(&slack, BACK).is_empty(), "no reply to nothing");
+    assert_eq!(said(&slack, WAS_QUIET).len(), 1);
+    app.stop().await;
+}
+
+/// Moves the last ping `by` into the past: monostat was down that long, and monitoring's pings
+/// meanwhile went nowhere.
+async fn travel_heartbeat(app: &TestApp, by: SignedDuration) {
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    sqlx::query("UPDATE heartbeat SET last_ping_at = last_ping_at - $1")
+        .bind(by.as_micros() as i64)
+        .execute(&mut *conn)
+        .await
+        .expect("time travel");
+}
+
+async fn monostat_down_longer_than_the_grace_is_not_blamed_on_monitoring(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let a = start(&db, &slack).await;
+    set_watch(&a, 2, 2, 0).await;
+    assert_eq!(ping(&a, false).await, (200, "OK".into()));
+    // The last ping an hour ago, seen by an instance up for less than interval + grace.
+    travel_heartbeat(&a, SignedDuration::from_hours(1)).await;
+    a.stop().await;
+
+    // A fresh instance (the deploy is over): monitoring gets interval + grace to ping again.
+    let b = start(&db, &slack).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        said(&slack, QUIET).is_empty(),
+        "not blamed at the first look"
+    );
+    keep_pinging(&[&b], 4).await;
+    assert!(said(&slack, QUIET).is_empty(), "pings resumed in time");
+
+    // Monitoring really silent: an instance reports it once it has watched long enough.
+    set_watch(&b, 86_400, 0, 0).await;
+    travel_heartbeat(&b, SignedDuration::from_hours(1)).await;
+    b.stop().await;
+    let started = Instant::now();
+    let c = start(&db, &slack).await;
+    set_watch(&c, 2, 2, 0).await;
+    let message = eventually(Duration::from_secs(20), || async {
+        said(&slack, QUIET).into_iter().next()
+    })
+    .await;
+    let after = message.at.duration_since(started);
+    eprintln!(
+        "[timing] {backend:?}: an hour-old last ping reported {after:?} after the instance started (interval + grace 4 s)"
+    );
+    assert!(after >= Duration::from_secs(4), "reported after {after:?}");
+    assert!(after < Duration::from_secs(9), "reported after {after:?}");
+    assert!(text_of(&message).contains("(1 hour ago)"), "{message:?}");
+    assert_eq!(ping(&c, true).await, (200, "OK".into()));
     let reply = eventually(Duration::from_secs(20), || async {
         said(&slack, BACK).into_iter().next()
     })
     .await;
-    assert!(reply.body.get("thread_ts").is_none(), "{:?}", reply.body);
-    assert_eq!(reply.body["channel"], "C0FAKECHAN1");
-    app.stop().await;
+    assert_eq!(reply.body["thread_ts"], message.answer["ts"]);
+    assert_eq!(said(&slack, QUIET).len(), 1);
+    c.stop().await;
+}
+
+fn text_of(call: &Call) -> &str {
+    call.body["text"].as_str().unwrap_or_default()
 }
 
 /// Moves every incident's start and creation `by` into the past: minutes pass in a moment.
@@ -354,6 +498,49 @@ async fn an_unconfirmed_suspicion_is_nudged_once_in_its_thread_with_two_instance
 
     a.stop().await;
     b.stop().await;
+}
+
+/// A suspicion whose row cannot be read (a time out of range) is skipped, and the others are
+/// still nudged.
+async fn one_suspicion_that_cannot_be_nudged_does_not_keep_the_others_from_theirs(
+    backend: Backend,
+) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let app = start(&db, &slack).await;
+    set_watch(&app, 300, 300, 0).await;
+    // Dismissed while the next alert opens an incident of its own; then made a broken
+    // suspicion with the lower id, so it is looked at first.
+    let broken = suspect(&app, "alert-broken").await;
+    incidents::dismiss(&app.services(), &admin(), broken)
+        .await
+        .expect("dismissed");
+    let fine = suspect(&app, "alert-fine").await;
+    assert!(broken < fine);
+    app.settle().await;
+    travel(&app, SignedDuration::from_secs(90)).await;
+    {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        sqlx::query(
+            "UPDATE incidents SET status = 'suspected', created_at = -4000000000000000000
+             WHERE id = $1",
+        )
+        .bind(broken)
+        .execute(&mut *conn)
+        .await
+        .expect("broken");
+    }
+    set_watch(&app, 300, 300, 1).await;
+    let nudge = eventually(Duration::from_secs(20), || async {
+        said(&slack, NUDGE).into_iter().next()
+    })
+    .await;
+    assert_eq!(
+        Some(nudge.body["thread_ts"].as_str().expect("in a thread")),
+        app.incident(fine).await.slack_message_ts.as_deref()
+    );
+    assert_eq!(app.audited(fine, "incident.nudged").await, 1);
+    app.stop().await;
 }
 
 async fn nudges_are_off_at_zero_and_follow_the_setting(backend: Backend) {

@@ -355,7 +355,10 @@ async fn hooks_page(
             source,
             label,
             hint,
-            url: format!("{base}{path}{secret}"),
+            url: match source {
+                "heartbeat" => format!("{base}{path}{}", crate::settings::heartbeat_token(secret)),
+                _ => format!("{base}{path}{secret}"),
+            },
             last_delivered: match last.iter().find(|(s, _)| s == source) {
                 Some((_, at)) => format!(
                     "{} ({})",
