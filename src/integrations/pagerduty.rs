@@ -136,7 +136,7 @@ pub fn parse(body: &[u8]) -> Result<Delivery, BadPayload> {
     };
     let event_type = required_string(event, "/event_type", "event.event_type")?;
     let occurred_at = optional_string(event, "/occurred_at").and_then(|t| t.parse().ok());
-    let by = optional_string(event, "/agent/summary");
+    let by = optional_string(event, "/agent/summary").map(|by| name(&by));
     let data = event.get("data").unwrap_or(&Value::Null);
     // An incident's events carry the incident as `data`; a note's carry it as `data.incident`.
     let incident_id = if event_type == "incident.annotated" {
@@ -184,7 +184,8 @@ pub fn parse(body: &[u8]) -> Result<Delivery, BadPayload> {
             Action::Note(Note::PagerdutyPriorityChanged {
                 by,
                 priority: optional_string(data, "/priority/summary")
-                    .or_else(|| optional_string(data, "/priority/name")),
+                    .or_else(|| optional_string(data, "/priority/name"))
+                    .map(|priority| name(&priority)),
             })
         }
         _ => Action::Ignored,
@@ -201,6 +202,14 @@ pub fn parse(body: &[u8]) -> Result<Delivery, BadPayload> {
         occurred_at,
         action,
     })
+}
+
+/// How much of a name PagerDuty sends (who acted, a priority) a note keeps: any real one fits,
+/// and neither the job's payload nor the audit log stores whatever else a body carries there.
+pub const MAX_PAGERDUTY_NAME_BYTES: usize = 200;
+
+fn name(text: &str) -> String {
+    cut_text(text, MAX_PAGERDUTY_NAME_BYTES).into_owned()
 }
 
 /// What applying a delivery did, for the answer and the log.
@@ -407,6 +416,38 @@ mod tests {
             let refused = parse(body).expect_err("refused");
             assert!(refused.0.contains(says), "{refused}");
         }
+    }
+
+    #[test]
+    fn long_names_are_cut() {
+        let long = "y".repeat(5_000);
+        let body = |event_type: &str| {
+            serde_json::json!({"event": {
+                "id": "E1", "event_type": event_type,
+                "agent": {"summary": long},
+                "data": {"id": "Q1", "priority": {"summary": long}}
+            }})
+            .to_string()
+        };
+        let Action::Note(Note::PagerdutyPriorityChanged { by, priority }) =
+            parse(body("incident.priority_updated").as_bytes())
+                .expect("valid")
+                .action
+        else {
+            panic!("a note");
+        };
+        for cut in [by.expect("by"), priority.expect("priority")] {
+            assert!(cut.len() <= MAX_PAGERDUTY_NAME_BYTES, "{}", cut.len());
+            assert!(cut.starts_with("yyyy"));
+        }
+        let Action::Note(Note::PagerdutyAcknowledged { by }) =
+            parse(body("incident.acknowledged").as_bytes())
+                .expect("valid")
+                .action
+        else {
+            panic!("a note");
+        };
+        assert!(by.expect("by").len() <= MAX_PAGERDUTY_NAME_BYTES);
     }
 
     #[test]
