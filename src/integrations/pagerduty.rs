@@ -11,9 +11,10 @@ use crate::domain::alerts::cut_text;
 use crate::domain::notification::{MAX_PAGERDUTY_NOTE_BYTES, Note};
 use crate::service::Services;
 use crate::service::alerts::{self, AlertEvent, AlertSource, IntakeReport};
+use crate::storage::pagerduty_deliveries::{EventKind, IncidentEvent};
 use crate::storage::{self, pagerduty_deliveries};
 use hmac::{Hmac, KeyInit, Mac};
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
 use subtle::ConstantTimeEq;
 
@@ -136,7 +137,7 @@ pub fn parse(body: &[u8]) -> Result<Delivery, BadPayload> {
     };
     let event_type = required_string(event, "/event_type", "event.event_type")?;
     let occurred_at = optional_string(event, "/occurred_at").and_then(|t| t.parse().ok());
-    let by = optional_string(event, "/agent/summary");
+    let by = optional_string(event, "/agent/summary").map(|by| name(&by));
     let data = event.get("data").unwrap_or(&Value::Null);
     // An incident's events carry the incident as `data`; a note's carry it as `data.incident`.
     let incident_id = if event_type == "incident.annotated" {
@@ -184,7 +185,8 @@ pub fn parse(body: &[u8]) -> Result<Delivery, BadPayload> {
             Action::Note(Note::PagerdutyPriorityChanged {
                 by,
                 priority: optional_string(data, "/priority/summary")
-                    .or_else(|| optional_string(data, "/priority/name")),
+                    .or_else(|| optional_string(data, "/priority/name"))
+                    .map(|priority| name(&priority)),
             })
         }
         _ => Action::Ignored,
@@ -201,6 +203,14 @@ pub fn parse(body: &[u8]) -> Result<Delivery, BadPayload> {
         occurred_at,
         action,
     })
+}
+
+/// How much of a name PagerDuty sends (who acted, a priority) a note keeps: any real one fits,
+/// and neither the job's payload nor the audit log stores whatever else a body carries there.
+pub const MAX_PAGERDUTY_NAME_BYTES: usize = 200;
+
+fn name(text: &str) -> String {
+    cut_text(text, MAX_PAGERDUTY_NAME_BYTES).into_owned()
 }
 
 /// What applying a delivery did, for the answer and the log.
@@ -231,36 +241,29 @@ pub async fn apply(
     {
         return Ok(Outcome::Redelivered);
     }
-    // Only what changes the alert is ordered; notes say what happened whenever it arrives.
-    let ordered = match (
-        &delivery.action,
-        &delivery.incident_id,
-        delivery.occurred_at,
-    ) {
-        (Action::Alert(_), Some(incident), Some(at)) => Some((incident.as_str(), at)),
-        _ => None,
-    };
-    if let Some((incident, at)) = ordered
-        && pagerduty_deliveries::later_event_applied(&mut conn, incident, at).await?
-    {
-        tracing::info!(
-            event_type = delivery.event_type,
-            incident,
-            "PagerDuty event older than one already applied; ignored"
-        );
-        remember(&mut conn, webhook_id).await?;
-        return Ok(Outcome::Stale);
-    }
     drop(conn);
     let outcome = match &delivery.action {
-        Action::Alert(event) => Outcome::Applied(
-            alerts::apply(
-                services,
-                AlertSource::Pagerduty,
-                std::slice::from_ref(event),
-            )
-            .await?,
-        ),
+        Action::Alert(event) => match (&delivery.incident_id, delivery.occurred_at) {
+            (Some(incident), Some(at)) => {
+                let ours = IncidentEvent {
+                    at: trusted_time(at, Timestamp::now()),
+                    kind: match event {
+                        AlertEvent::Resolved { .. } => EventKind::Resolve,
+                        _ => EventKind::Fire,
+                    },
+                };
+                apply_in_order(services, incident, ours, event, &delivery.event_type).await?
+            }
+            // Nothing to order it by: applied as it comes.
+            _ => Outcome::Applied(
+                alerts::apply(
+                    services,
+                    AlertSource::Pagerduty,
+                    std::slice::from_ref(event),
+                )
+                .await?,
+            ),
+        },
         Action::Note(note) => {
             let external_id = delivery.incident_id.as_deref().unwrap_or_default();
             let key = format!("pagerduty:{}", delivery.event_id);
@@ -271,11 +274,121 @@ pub async fn apply(
         Action::Ignored => Outcome::Ignored,
     };
     let mut conn = services.db.acquire().await?;
-    if let Some((incident, at)) = ordered {
-        pagerduty_deliveries::event_applied(&mut conn, incident, at, Timestamp::now()).await?;
-    }
     remember(&mut conn, webhook_id).await?;
     Ok(outcome)
+}
+
+/// How far ahead of our clock PagerDuty's may be before an event's `occurred_at` is not
+/// believed: past it, one event (or a forged time, signed or not) would make every later event
+/// of its incident stale for as long as the time lies ahead.
+const MAX_CLOCK_SKEW: SignedDuration = SignedDuration::from_mins(5);
+
+/// When an event is taken to have occurred: `occurred_at`, or `now` (when it arrived) when
+/// that lies further ahead than clocks drift apart.
+fn trusted_time(occurred_at: Timestamp, now: Timestamp) -> Timestamp {
+    if occurred_at > now + MAX_CLOCK_SKEW {
+        now
+    } else {
+        occurred_at
+    }
+}
+
+/// How often one delivery re-applies a later event that raced it before giving up; each
+/// round needs yet another event of the incident arriving at that very moment.
+const MAX_ROUNDS: usize = 10;
+
+/// Fires or closes the alert of PagerDuty incident `incident` so that it ends as its latest
+/// event says, whatever order racing deliveries run in. Each records its event first, then
+/// applies the latest recorded event's effect until the latest no longer changes underneath
+/// it: of two racing deliveries, the one that applies last re-reads the latest afterwards,
+/// so the later event's effect is always the one that stays. A delivery that finds a later
+/// event recorded before it changed anything leaves the alert to that event's delivery.
+async fn apply_in_order(
+    services: &Services,
+    incident: &str,
+    ours: IncidentEvent,
+    event: &AlertEvent,
+    event_type: &str,
+) -> storage::Result<Outcome> {
+    let mut conn = services.db.acquire().await?;
+    let latest = pagerduty_deliveries::latest_event(&mut conn, incident).await?;
+    // Checked before recording so that a late event writes nothing at all.
+    if latest.is_some_and(|latest| latest.is_after(ours)) {
+        tracing::info!(
+            event_type,
+            incident,
+            "PagerDuty event older than one already applied; ignored"
+        );
+        return Ok(Outcome::Stale);
+    }
+    pagerduty_deliveries::record_event(&mut conn, incident, ours, Timestamp::now()).await?;
+    drop(conn);
+    let mut report: Option<IntakeReport> = None;
+    let mut applied: Option<IncidentEvent> = None;
+    for _ in 0..MAX_ROUNDS {
+        let mut conn = services.db.acquire().await?;
+        let latest = pagerduty_deliveries::latest_event(&mut conn, incident)
+            .await?
+            .unwrap_or(ours);
+        drop(conn);
+        if applied == Some(latest) {
+            break;
+        }
+        if applied.is_none() && latest != ours {
+            tracing::info!(
+                event_type,
+                incident,
+                "PagerDuty event overtaken by a later one arriving at the same time; ignored"
+            );
+            return Ok(Outcome::Stale);
+        }
+        let effect = if latest.kind == ours.kind {
+            event.clone()
+        } else {
+            match latest.kind {
+                EventKind::Resolve => AlertEvent::Resolved {
+                    external_id: incident.to_owned(),
+                },
+                // The later trigger's own delivery sets the title; firing keeps what is set.
+                EventKind::Fire => AlertEvent::Firing {
+                    external_id: incident.to_owned(),
+                    message: None,
+                    description: None,
+                },
+            }
+        };
+        if applied.is_some() {
+            tracing::info!(
+                event_type,
+                incident,
+                "a later PagerDuty event of this incident arrived while this one applied; \
+                 applying the later one's effect again"
+            );
+        }
+        let this = alerts::apply(
+            services,
+            AlertSource::Pagerduty,
+            std::slice::from_ref(&effect),
+        )
+        .await?;
+        report = Some(match report {
+            Some(so_far) => merged(so_far, this),
+            None => this,
+        });
+        applied = Some(latest);
+    }
+    Ok(Outcome::Applied(report.unwrap_or_default()))
+}
+
+fn merged(mut so_far: IntakeReport, more: IntakeReport) -> IntakeReport {
+    so_far.opened_incidents.extend(more.opened_incidents);
+    so_far.dismissed_incidents.extend(more.dismissed_incidents);
+    so_far.changed_alerts += more.changed_alerts;
+    so_far.cut_texts += more.cut_texts;
+    so_far.shortened_ids += more.shortened_ids;
+    so_far.unknown_closed += more.unknown_closed;
+    so_far.transactions += more.transactions;
+    so_far
 }
 
 async fn remember(
@@ -407,6 +520,53 @@ mod tests {
             let refused = parse(body).expect_err("refused");
             assert!(refused.0.contains(says), "{refused}");
         }
+    }
+
+    #[test]
+    fn long_names_are_cut() {
+        let long = "y".repeat(5_000);
+        let body = |event_type: &str| {
+            serde_json::json!({"event": {
+                "id": "E1", "event_type": event_type,
+                "agent": {"summary": long},
+                "data": {"id": "Q1", "priority": {"summary": long}}
+            }})
+            .to_string()
+        };
+        let Action::Note(Note::PagerdutyPriorityChanged { by, priority }) =
+            parse(body("incident.priority_updated").as_bytes())
+                .expect("valid")
+                .action
+        else {
+            panic!("a note");
+        };
+        for cut in [by.expect("by"), priority.expect("priority")] {
+            assert!(cut.len() <= MAX_PAGERDUTY_NAME_BYTES, "{}", cut.len());
+            assert!(cut.starts_with("yyyy"));
+        }
+        let Action::Note(Note::PagerdutyAcknowledged { by }) =
+            parse(body("incident.acknowledged").as_bytes())
+                .expect("valid")
+                .action
+        else {
+            panic!("a note");
+        };
+        assert!(by.expect("by").len() <= MAX_PAGERDUTY_NAME_BYTES);
+    }
+
+    #[test]
+    fn an_occurred_at_far_ahead_is_taken_as_the_arrival() {
+        let now: Timestamp = "2026-11-30T10:00:00Z".parse().expect("time");
+        let ahead = |mins| now + SignedDuration::from_mins(mins);
+        assert_eq!(trusted_time(ahead(-60), now), ahead(-60));
+        assert_eq!(
+            trusted_time(ahead(4), now),
+            ahead(4),
+            "clocks drift a little"
+        );
+        assert_eq!(trusted_time(ahead(6), now), now);
+        let far: Timestamp = "2099-01-01T00:00:00Z".parse().expect("time");
+        assert_eq!(trusted_time(far, now), now);
     }
 
     #[test]

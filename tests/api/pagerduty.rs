@@ -114,6 +114,9 @@ on_both_backends!(
     redeliveries_and_late_events_change_nothing_and_post_nothing_twice,
     other_event_types_and_unknown_incidents_are_a_quiet_200,
     without_a_signing_secret_the_url_secret_alone_is_enough,
+    a_trigger_and_its_resolve_arriving_together_end_resolved,
+    an_occurred_at_far_ahead_does_not_make_later_events_stale,
+    incidents_a_week_quiet_are_forgotten_without_a_webhook_id,
 );
 
 async fn a_pagerduty_incident_s_life_opens_notes_dismisses_and_fires_again(backend: Backend) {
@@ -433,6 +436,132 @@ async fn without_a_signing_secret_the_url_secret_alone_is_enough(backend: Backen
         .expect("sent");
     assert_eq!(resolved.status().as_u16(), 200);
     assert_eq!(app.only_incident().await.status, IncidentStatus::Dismissed);
+    app.settle().await;
+    app.stop().await;
+}
+
+/// `fixture` as the event `event_id` of PagerDuty incident `incident`, occurred at `at`.
+fn event_of(fixture: &str, incident: &str, event_id: &str, at: &str) -> String {
+    let mut body: serde_json::Value = serde_json::from_str(fixture).expect("fixture");
+    body["event"]["id"] = event_id.into();
+    body["event"]["occurred_at"] = at.into();
+    body["event"]["data"]["id"] = incident.into();
+    body.to_string()
+}
+
+/// Review: the check for a later event, the alert's change and the record of it were separate
+/// steps, so a resolve applied before its trigger (an unknown close, ignored) left the trigger
+/// to open a suspected incident nothing closed.
+async fn a_trigger_and_its_resolve_arriving_together_end_resolved(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let app = app_with_slack(&db, &slack, Some(SIGNING_SECRET)).await;
+    const RACES: usize = 20;
+    for i in 0..RACES {
+        let incident = format!("Q1RACE{i:04}");
+        let trigger = event_of(
+            TRIGGERED,
+            &incident,
+            &format!("E-T-{i}"),
+            "2026-11-30T10:00:00Z",
+        );
+        let resolve = event_of(
+            RESOLVED,
+            &incident,
+            &format!("E-R-{i}"),
+            "2026-11-30T10:00:01Z",
+        );
+        let (resolve_id, trigger_id) = (format!("W-R-{i}"), format!("W-T-{i}"));
+        // The resolve goes out first: the order in which the bug showed.
+        let (r, t) = tokio::join!(
+            signed(&app, &resolve, &resolve_id),
+            signed(&app, &trigger, &trigger_id),
+        );
+        assert_eq!((r.0, t.0), (200, 200), "{r:?} {t:?}");
+    }
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let mut firing = Vec::new();
+    for i in 0..RACES {
+        let incident = format!("Q1RACE{i:04}");
+        if let Some(alert) = alerts::find(&mut conn, "pagerduty", &incident)
+            .await
+            .expect("find")
+            && alert.resolved.is_none()
+        {
+            firing.push(incident);
+        }
+    }
+    drop(conn);
+    assert!(firing.is_empty(), "still firing: {firing:?}");
+    let open: Vec<_> = all_incidents(&app)
+        .await
+        .into_iter()
+        .filter(|i| i.status == IncidentStatus::Suspected)
+        .map(|i| i.id)
+        .collect();
+    assert!(open.is_empty(), "suspected incidents left open: {open:?}");
+    app.settle().await;
+    app.stop().await;
+}
+
+/// Review: a signed event dated far ahead made every later event of its incident stale for as
+/// long as that date lay ahead. Such a time is taken as when the event arrived.
+async fn an_occurred_at_far_ahead_does_not_make_later_events_stale(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let app = app_with_slack(&db, &slack, Some(SIGNING_SECRET)).await;
+    let trigger = event_of(TRIGGERED, PD_INCIDENT, "E-T", "2099-01-01T00:00:00Z");
+    assert_eq!(signed(&app, &trigger, "W-1").await, (200, "OK".into()));
+    assert_eq!(app.only_incident().await.status, IncidentStatus::Suspected);
+
+    let now = jiff::Timestamp::now().to_string();
+    let resolve = event_of(RESOLVED, PD_INCIDENT, "E-R", &now);
+    assert_eq!(signed(&app, &resolve, "W-2").await, (200, "OK".into()));
+    assert_eq!(app.only_incident().await.status, IncidentStatus::Dismissed);
+    app.settle().await;
+    app.stop().await;
+}
+
+/// Review: the incidents' latest events were forgotten only along with delivery ids, which a
+/// delivery without an `X-Webhook-Id` never records.
+async fn incidents_a_week_quiet_are_forgotten_without_a_webhook_id(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let slack = FakeSlack::start().await;
+    let app = app_with_slack(&db, &slack, None).await;
+    let eight_days_ago = monostat::storage::to_db_time(
+        jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * 8),
+    );
+    let count = async |incident: &str| -> i64 {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        sqlx::query_scalar("SELECT COUNT(*) FROM pagerduty_incidents WHERE incident_id = $1")
+            .bind(incident)
+            .fetch_one(&mut *conn)
+            .await
+            .expect("count")
+    };
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    sqlx::query(
+        "INSERT INTO pagerduty_incidents (incident_id, last_event_at, last_event_kind, updated_at)
+         VALUES ('Q1LONGAGO', $1, 'resolve', $1)",
+    )
+    .bind(eight_days_ago)
+    .execute(&mut *conn)
+    .await
+    .expect("an incident heard of eight days ago");
+    drop(conn);
+    assert_eq!(count("Q1LONGAGO").await, 1);
+
+    let answer = app
+        .client
+        .post(app.hooks().await.url("pagerduty"))
+        .header("content-type", "application/json")
+        .body(TRIGGERED)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(answer.status().as_u16(), 200);
+    assert_eq!(count("Q1LONGAGO").await, 0, "forgotten");
+    assert_eq!(count(PD_INCIDENT).await, 1, "remembered");
     app.settle().await;
     app.stop().await;
 }
