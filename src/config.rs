@@ -47,6 +47,8 @@ pub struct Config {
     /// jobs it was running are retried once their lease runs out.
     pub job_lease: std::time::Duration,
     pub time_zone: TimeZoneConfig,
+    /// The site's language until the admin picks one (`MONOSTAT_LANGUAGE`, a tag such as `de`).
+    pub language: &'static str,
     /// Overrides the alert-hook secret stored in the database.
     pub webhook_secret: Option<Secret>,
     /// Overrides PagerDuty's stored signing secret (`MONOSTAT_PAGERDUTY_SIGNING_SECRET`).
@@ -261,6 +263,23 @@ impl Config {
             expected: "an IANA time zone name such as UTC or Europe/Berlin".into(),
             got: time_zone_name.clone(),
         })?;
+        let language = match env.get("MONOSTAT_LANGUAGE") {
+            None => crate::i18n::DEFAULT,
+            Some(tag) => crate::i18n::get(&tag)
+                .map(|language| language.tag)
+                .ok_or_else(|| ConfigError {
+                    variable: "MONOSTAT_LANGUAGE",
+                    expected: format!(
+                        "one of {}",
+                        crate::i18n::all()
+                            .iter()
+                            .map(|l| l.tag)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    got: tag.clone(),
+                })?,
+        };
         let webhook_secret = match env.get("MONOSTAT_WEBHOOK_SECRET") {
             None => None,
             Some(v) if is_valid_webhook_secret(&v) => Some(Secret::new(v)),
@@ -399,6 +418,7 @@ impl Config {
                 name: time_zone_name,
                 zone,
             },
+            language,
             webhook_secret,
             pagerduty_signing_secret,
             grafana_secret,

@@ -24,6 +24,7 @@ pub mod changes;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod i18n;
 pub mod ical;
 pub mod import_django;
 pub mod integrations;

@@ -3,11 +3,13 @@
 (function () {
   "use strict";
   if (!window.Intl || !Intl.DateTimeFormat) return;
-  var absolute = new Intl.DateTimeFormat(undefined, {
+  // The page's language, not the browser's: the words around the times are in it.
+  var lang = document.documentElement.lang || undefined;
+  var absolute = new Intl.DateTimeFormat(lang, {
     year: "numeric", month: "short", day: "numeric",
     hour: "2-digit", minute: "2-digit", timeZoneName: "short"
   });
-  var relative = Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat(undefined, { numeric: "auto" }) : null;
+  var relative = Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat(lang, { numeric: "auto" }) : null;
   var units = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400], ["hour", 3600], ["minute", 60]];
 
   function ago(date) {

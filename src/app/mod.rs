@@ -166,7 +166,8 @@ impl Application {
                 db.clone(),
                 config.time_zone.zone.clone(),
                 config.site_url.clone(),
-            ),
+            )
+            .with_language(config.language),
             changes.clone(),
         )
         .with_mirror(

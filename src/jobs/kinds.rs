@@ -53,6 +53,9 @@ pub struct OptInJob {
     /// the first.
     #[serde(default)]
     pub requested: i64,
+    /// The language the sign-up asked in: an address subscribed already is answered in it.
+    #[serde(default)]
+    pub language: String,
 }
 
 /// A Slack job about an incident. All of an incident's Slack jobs share a sequence, so its

@@ -397,6 +397,7 @@ mod tests {
             active: true,
             token: "tok3n".into(),
             created: Timestamp::UNIX_EPOCH,
+            language: String::new(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The history page's calendars: which days of the last twelve months had which worst incident.
 
 use crate::domain::{Incident, Severity};
+use crate::i18n::{Arg, Language};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
@@ -85,11 +86,11 @@ pub fn worst_by_day(
 }
 
 /// Twelve months of calendars, newest first.
-pub fn months(today: Date, marks: &HashMap<Date, Severity>) -> Vec<MonthView> {
+pub fn months(today: Date, marks: &HashMap<Date, Severity>, lang: &Language) -> Vec<MonthView> {
     let mut months = Vec::new();
     let mut first = today.first_of_month();
     for _ in 0..MONTHS {
-        months.push(month(first, today, marks));
+        months.push(month(first, today, marks, lang));
         first = match first.checked_sub(1.month()) {
             Ok(previous) => previous,
             Err(_) => break,
@@ -98,7 +99,7 @@ pub fn months(today: Date, marks: &HashMap<Date, Severity>) -> Vec<MonthView> {
     months
 }
 
-fn month(first: Date, today: Date, marks: &HashMap<Date, Severity>) -> MonthView {
+fn month(first: Date, today: Date, marks: &HashMap<Date, Severity>, lang: &Language) -> MonthView {
     let blank = || DayCell {
         day: None,
         link: None,
@@ -112,7 +113,7 @@ fn month(first: Date, today: Date, marks: &HashMap<Date, Severity>) -> MonthView
         .series(1.day())
         .take(usize::from(first.days_in_month().unsigned_abs()))
     {
-        let long = day.strftime("%-d %B %Y").to_string();
+        let long = lang.date_medium(day);
         cells.push(if day > today {
             DayCell {
                 day: Some(day.day()),
@@ -127,8 +128,14 @@ fn month(first: Date, today: Date, marks: &HashMap<Date, Severity>) -> MonthView
                 link: Some(format!("/{day}")),
                 severity,
                 label: match severity {
-                    Some(s) => format!("{long}: {}", s.label()),
-                    None => format!("{long}: no incidents"),
+                    Some(s) => lang.with(
+                        "day-worst",
+                        &[
+                            ("day", Arg::Text(&long)),
+                            ("severity", Arg::Text(&lang.severity(s))),
+                        ],
+                    ),
+                    None => lang.t1("day-quiet", "day", &long),
                 },
             }
         });
@@ -137,7 +144,7 @@ fn month(first: Date, today: Date, marks: &HashMap<Date, Severity>) -> MonthView
         cells.push(blank());
     }
     MonthView {
-        title: first.strftime("%B %Y").to_string(),
+        title: lang.month_year(first),
         weeks: cells.chunks(7).map(<[DayCell]>::to_vec).collect(),
     }
 }
@@ -175,7 +182,7 @@ mod tests {
 
     #[test]
     fn months_start_on_monday_and_come_newest_first() {
-        let months = months(date(2026, 11, 24), &HashMap::new());
+        let months = months(date(2026, 11, 24), &HashMap::new(), crate::i18n::english());
         assert_eq!(months.len(), 12);
         assert_eq!(months[0].title, "November 2026");
         assert_eq!(months[11].title, "December 2025");

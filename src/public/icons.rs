@@ -2,6 +2,7 @@
 //! says the same in words: status is never told by colour or shape alone.
 
 use crate::domain::{IncidentStatus, OverallState, Severity};
+use crate::i18n::Language;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shape {
@@ -73,7 +74,7 @@ impl Icon {
         }
     }
 
-    pub fn for_state(state: OverallState) -> Self {
+    pub fn for_state(state: OverallState, lang: &Language) -> Self {
         let (shape, tone) = match state {
             OverallState::Down => (Shape::Cross, Tone::Danger),
             OverallState::PartiallyUnavailable => (Shape::Warning, Tone::Warning),
@@ -83,20 +84,11 @@ impl Icon {
             OverallState::UnderMaintenance => (Shape::Clock, Tone::Info),
             OverallState::Up => (Shape::Check, Tone::Success),
         };
-        let label = match state {
-            OverallState::Down => "Down",
-            OverallState::PartiallyUnavailable => "Partially unavailable",
-            OverallState::MightHaveIssues => "Possible issues",
-            OverallState::KnownIssue => "Known issue",
-            OverallState::UpWithNotices => "Up, with notices",
-            OverallState::UnderMaintenance => "Maintenance",
-            OverallState::Up => "Up",
-        };
-        Self::new(shape, tone, label)
+        Self::new(shape, tone, &lang.state_icon(state))
     }
 
     /// An incident's (or an update's) icon: by status, and for incidents in progress by severity.
-    pub fn for_incident(status: IncidentStatus, severity: Severity) -> Self {
+    pub fn for_incident(status: IncidentStatus, severity: Severity, lang: &Language) -> Self {
         let (shape, tone) = match status {
             IncidentStatus::Resolved => (Shape::Check, Tone::Success),
             IncidentStatus::Suspected => (Shape::Question, Tone::Warning),
@@ -110,20 +102,20 @@ impl Icon {
             },
         };
         let label = match status {
-            IncidentStatus::Confirmed | IncidentStatus::Watching => severity.label(),
-            other => other.label(),
+            IncidentStatus::Confirmed | IncidentStatus::Watching => lang.severity(severity),
+            other => lang.status(other),
         };
-        Self::new(shape, tone, label)
+        Self::new(shape, tone, &label)
     }
 
     /// A cancelled maintenance, and the update that cancelled it.
-    pub fn cancelled() -> Self {
-        Self::new(Shape::Cross, Tone::Muted, "Cancelled")
+    pub fn cancelled(lang: &Language) -> Self {
+        Self::new(Shape::Cross, Tone::Muted, &lang.t("phase-cancelled"))
     }
 
     /// An update that did not change the status.
-    pub fn note() -> Self {
-        Self::new(Shape::Info, Tone::Muted, "Update")
+    pub fn note(lang: &Language) -> Self {
+        Self::new(Shape::Info, Tone::Muted, &lang.t("icon-update"))
     }
 }
 

@@ -178,7 +178,8 @@ pub async fn export(
         db.clone(),
         config.time_zone.zone.clone(),
         config.site_url.clone(),
-    );
+    )
+    .with_language(config.language);
     Mirror::new(out).write(&renderer, Timestamp::now()).await
 }
 

@@ -10,6 +10,7 @@ pub mod assets;
 mod badge;
 mod calendar;
 mod icons;
+mod language;
 pub mod mirror;
 mod render;
 mod rendered;
@@ -19,7 +20,7 @@ pub mod statuspage;
 mod subscribe;
 pub mod views;
 
-pub use render::{RenderError, Renderer, SitePages, Snapshot};
+pub use render::{LanguagePages, RenderError, Renderer, SitePages, Snapshot};
 pub use routes::{internal_error_page, not_found, routes, security_headers, site};
 pub use state::{PublicParts, PublicState};
 pub use subscribe::routes as subscription_routes;

@@ -7,6 +7,8 @@ use super::icons::Icon;
 use super::rendered::Rendered;
 use super::views::{IncidentView, SiteView, TimeView};
 use crate::domain::{Incident, IncidentStatus, OverallState, Severity};
+use crate::i18n::Language;
+use crate::storage::incidents::IncidentUpdate;
 use crate::storage::{self, AnyConnection, Db, incidents, settings};
 use askama::Template;
 use jiff::Timestamp;
@@ -37,12 +39,11 @@ impl From<sqlx::Error> for RenderError {
 
 /// Everything served from memory, rendered at one moment.
 pub struct Snapshot {
+    /// The site in its own language.
     pub site: Arc<SiteView>,
     pub theme: Rendered,
-    pub status: Rendered,
-    pub history: Rendered,
-    pub rss: Rendered,
-    pub atom: Rendered,
+    /// The pages in every language readers may get, the site's own first.
+    pub languages: Vec<LanguagePages>,
     /// `/maintenance.ics`: planned maintenance as an iCalendar feed.
     pub calendar: Rendered,
     /// The Statuspage-compatible API's bodies, by path below `/api/v2/`.
@@ -50,9 +51,36 @@ pub struct Snapshot {
     pub badge: Rendered,
     /// The logo (name, bytes), so that it is served from memory like the page that shows it.
     pub logo: Option<(String, bytes::Bytes)>,
+}
+
+/// The pages of one language, rendered at one moment.
+pub struct LanguagePages {
+    /// The site in this language, for the pages rendered per request.
+    pub site: Arc<SiteView>,
+    pub status: Rendered,
+    pub history: Rendered,
+    pub rss: Rendered,
+    pub atom: Rendered,
     /// The pages of the incidents on the status page, by id with the day in their address:
     /// the ones mails and Slack link to, which everybody opens at once.
     pub incidents: std::collections::HashMap<i64, (Date, Rendered)>,
+}
+
+impl Snapshot {
+    /// The pages in `lang`, or in the site's own language if readers may not get `lang`.
+    pub fn in_language(&self, lang: &Language) -> &LanguagePages {
+        self.languages
+            .iter()
+            .find(|pages| pages.site.lang == lang)
+            .unwrap_or(&self.languages[0])
+    }
+}
+
+/// What the status page and the incident pages it links show, read once for every language.
+struct Shown {
+    incidents: Vec<Incident>,
+    updates: std::collections::HashMap<i64, Vec<IncidentUpdate>>,
+    state: OverallState,
 }
 
 /// What is at an incident's address (`/{day}/{id}`).
@@ -80,6 +108,8 @@ pub struct Renderer {
     db: Db,
     tz: TimeZone,
     site_url: Url,
+    /// The site's language while the admin has picked none (`MONOSTAT_LANGUAGE`).
+    language: &'static str,
 }
 
 #[derive(Template)]
@@ -87,6 +117,7 @@ pub struct Renderer {
 struct StatusTemplate<'a> {
     site: &'a SiteView,
     nav: &'a str,
+    path: &'a str,
     state: OverallState,
     headline: String,
     state_icon: Icon,
@@ -96,12 +127,57 @@ struct StatusTemplate<'a> {
     generated: TimeView,
 }
 
+impl StatusTemplate<'_> {
+    /// "Contact us at …": the address, the number, or both, as links.
+    fn contact_html(&self) -> String {
+        use crate::i18n::escape_html;
+        let site = self.site;
+        let email = (!site.support_email.is_empty()).then(|| {
+            let email = escape_html(&site.support_email);
+            format!("<a href=\"mailto:{email}\">{email}</a>")
+        });
+        let phone = (!site.support_phone.is_empty()).then(|| {
+            format!(
+                "<a href=\"tel:{}\">{}</a>",
+                escape_html(&site.phone_link()),
+                escape_html(&site.support_phone)
+            )
+        });
+        let contact = match (email, phone) {
+            (Some(email), Some(phone)) => {
+                site.html("contact-or", &[("email", &email), ("phone", &phone)])
+            }
+            (Some(one), None) | (None, Some(one)) => one,
+            (None, None) => return String::new(),
+        };
+        site.html("state-up-contact", &[("contact", &contact)])
+    }
+
+    fn calendar_line(&self) -> String {
+        let link = format!(
+            "<a href=\"/maintenance.ics\">{}</a>",
+            crate::i18n::escape_html(&self.site.t("calendar-add"))
+        );
+        self.site.html("calendar-add-line", &[("link", &link)])
+    }
+
+    fn last_updated(&self) -> String {
+        let time = format!(
+            "<time datetime=\"{}\" data-relative>{}</time>",
+            self.generated.utc,
+            crate::i18n::escape_html(&self.generated.text)
+        );
+        self.site.html("last-updated", &[("time", &time)])
+    }
+}
+
 #[derive(Template)]
 #[template(path = "public/history.html")]
 struct HistoryTemplate<'a> {
     site: &'a SiteView,
     nav: &'a str,
-    legend: Vec<(&'static str, &'static str)>,
+    path: &'a str,
+    legend: Vec<(&'static str, String)>,
     months: Vec<MonthView>,
 }
 
@@ -110,6 +186,7 @@ struct HistoryTemplate<'a> {
 struct DayTemplate<'a> {
     site: &'a SiteView,
     nav: &'a str,
+    path: &'a str,
     day: Date,
     day_text: String,
     incidents: Vec<IncidentView>,
@@ -120,9 +197,21 @@ struct DayTemplate<'a> {
 struct IncidentTemplate<'a> {
     site: &'a SiteView,
     nav: &'a str,
+    path: &'a str,
     day: Date,
     day_text: String,
     incident: IncidentView,
+}
+
+impl IncidentTemplate<'_> {
+    fn everything_on(&self) -> String {
+        let day = format!(
+            "<time datetime=\"{}\" data-date-only>{}</time>",
+            self.day,
+            crate::i18n::escape_html(&self.day_text)
+        );
+        self.site.html("everything-on", &[("day", &day)])
+    }
 }
 
 #[derive(Template)]
@@ -130,6 +219,7 @@ struct IncidentTemplate<'a> {
 struct ErrorTemplate<'a> {
     site: &'a SiteView,
     nav: &'a str,
+    path: &'a str,
     title: &'a str,
     message: &'a str,
 }
@@ -147,8 +237,9 @@ struct FeedItem {
 #[derive(Template)]
 #[template(path = "public/rss.xml")]
 struct RssTemplate<'a> {
+    lang: &'a str,
+    description: String,
     title: String,
-    system_name: &'a str,
     site_url: &'a str,
     self_url: String,
     updated_rfc2822: String,
@@ -158,6 +249,7 @@ struct RssTemplate<'a> {
 #[derive(Template)]
 #[template(path = "public/atom.xml")]
 struct AtomTemplate<'a> {
+    lang: &'a str,
     title: String,
     system_name: &'a str,
     site_url: &'a str,
@@ -171,7 +263,18 @@ const CALENDAR: &str = "text/calendar; charset=utf-8";
 
 impl Renderer {
     pub fn new(db: Db, tz: TimeZone, site_url: Url) -> Self {
-        Self { db, tz, site_url }
+        Self {
+            db,
+            tz,
+            site_url,
+            language: crate::i18n::DEFAULT,
+        }
+    }
+
+    /// The site's language while the admin has picked none (`MONOSTAT_LANGUAGE`).
+    pub fn with_language(mut self, tag: &'static str) -> Self {
+        self.language = tag;
+        self
     }
 
     pub fn db(&self) -> &Db {
@@ -189,34 +292,46 @@ impl Renderer {
     pub async fn snapshot(&self, now: Timestamp) -> Result<Snapshot, RenderError> {
         let mut conn = self.db.acquire().await?;
         let site = Arc::new(self.site(&mut conn).await?);
-        let status = self.status_page(&mut conn, &site, now).await?;
-        let history = self.history_page(&mut conn, &site, now).await?;
+        let shown = self.shown(&mut conn, now).await?;
+        let marks = self.history_marks(&mut conn, now).await?;
         let published = incidents::latest_published(&mut conn, FEED_LENGTH).await?;
-        let (rss, atom) = self.feeds(&site, &published, now)?;
         let (calendar, _) = self.maintenance_calendar(&mut conn, &site, now).await?;
         let (api, state) = self.api(&mut conn, &site, now).await?;
         let api = api
             .into_iter()
             .map(|(path, body)| (path, Rendered::new("application/json", body)))
             .collect();
-        let incident_pages = self.shown_incident_pages(&mut conn, &site, now).await?;
         let logo = match site.logo_name() {
             Some(name) => crate::storage::media::get(&mut conn, name.as_str())
                 .await?
                 .map(|content| (name.as_str().to_owned(), bytes::Bytes::from(content))),
             None => None,
         };
+        drop(conn);
+        // Every language from what was read once: the same moment in each.
+        let languages = site
+            .languages
+            .iter()
+            .map(|lang| {
+                let site = Arc::new(site.in_language(lang));
+                let (rss, atom) = self.feeds(&site, &published, now)?;
+                Ok(LanguagePages {
+                    status: Rendered::new(HTML, self.status_html(&site, &shown, now)?),
+                    history: Rendered::new(HTML, self.history_html(&site, &marks, now)?),
+                    rss: Rendered::new("application/rss+xml; charset=utf-8", rss),
+                    atom: Rendered::new("application/atom+xml; charset=utf-8", atom),
+                    incidents: self.shown_incident_pages(&site, &shown)?,
+                    site,
+                })
+            })
+            .collect::<Result<Vec<_>, RenderError>>()?;
         Ok(Snapshot {
-            incidents: incident_pages,
+            languages,
             logo,
             api,
             badge: Rendered::new("image/svg+xml", super::badge::svg(&site.name, state)),
             theme: Rendered::new("text/css; charset=utf-8", site.theme_css.clone()),
             site,
-            status: Rendered::new(HTML, status),
-            history: Rendered::new(HTML, history),
-            rss: Rendered::new("application/rss+xml; charset=utf-8", rss),
-            atom: Rendered::new("application/atom+xml; charset=utf-8", atom),
             calendar: Rendered::new(CALENDAR, calendar),
         })
     }
@@ -280,24 +395,50 @@ impl Renderer {
     pub async fn site(&self, conn: &mut AnyConnection) -> Result<SiteView, RenderError> {
         let site = settings::site(conn).await?;
         let notifications = settings::notifications(conn).await?;
-        Ok(SiteView::new(&site, &notifications))
+        Ok(SiteView::new(
+            &site,
+            &notifications,
+            self.language,
+            &self.site_url,
+        ))
     }
 
     async fn views(
         &self,
         conn: &mut AnyConnection,
         list: &[Incident],
+        lang: &Language,
     ) -> Result<Vec<IncidentView>, RenderError> {
         let ids: Vec<i64> = list.iter().map(|i| i.id).collect();
         let updates = incidents::updates_of(conn, &ids).await?;
-        Ok(list
-            .iter()
+        Ok(self.views_of(list, &updates, lang))
+    }
+
+    fn views_of(
+        &self,
+        list: &[Incident],
+        updates: &std::collections::HashMap<i64, Vec<IncidentUpdate>>,
+        lang: &Language,
+    ) -> Vec<IncidentView> {
+        list.iter()
             .map(|incident| {
                 let none = Vec::new();
                 let its = updates.get(&incident.id).unwrap_or(&none);
-                IncidentView::new(incident, its, &self.tz)
+                IncidentView::new(incident, its, &self.tz, lang)
             })
-            .collect())
+            .collect()
+    }
+
+    async fn shown(&self, conn: &mut AnyConnection, now: Timestamp) -> Result<Shown, RenderError> {
+        let incidents = incidents::for_status_page(conn, now - RECENT).await?;
+        let state = OverallState::of(incidents.iter().map(|i| (i.status, i.severity)));
+        let ids: Vec<i64> = incidents.iter().map(|i| i.id).collect();
+        let updates = incidents::updates_of(conn, &ids).await?;
+        Ok(Shown {
+            incidents,
+            updates,
+            state,
+        })
     }
 
     async fn status_page(
@@ -306,12 +447,22 @@ impl Renderer {
         site: &SiteView,
         now: Timestamp,
     ) -> Result<String, RenderError> {
-        let since = now - RECENT;
-        let shown = incidents::for_status_page(conn, since).await?;
-        let state = OverallState::of(shown.iter().map(|i| (i.status, i.severity)));
-        let mut views = self.views(conn, &shown).await?.into_iter();
+        let shown = self.shown(conn, now).await?;
+        self.status_html(site, &shown, now)
+    }
+
+    fn status_html(
+        &self,
+        site: &SiteView,
+        shown: &Shown,
+        now: Timestamp,
+    ) -> Result<String, RenderError> {
+        let state = shown.state;
+        let mut views = self
+            .views_of(&shown.incidents, &shown.updates, site.lang)
+            .into_iter();
         let (mut current, mut recent, mut planned) = (Vec::new(), Vec::new(), Vec::new());
-        for incident in &shown {
+        for incident in &shown.incidents {
             let Some(view) = views.next() else { break };
             match incident.status {
                 IncidentStatus::Planned => planned.push(view),
@@ -326,15 +477,31 @@ impl Renderer {
         Ok(StatusTemplate {
             site,
             nav: "status",
+            path: "/",
             state,
-            headline: state.headline(&site.name),
-            state_icon: Icon::for_state(state),
+            headline: site.lang.headline(state, &site.name),
+            state_icon: Icon::for_state(state, site.lang),
             current,
             recent,
             planned,
-            generated: TimeView::new(now, &self.tz),
+            generated: TimeView::new(now, &self.tz, site.lang),
         }
         .render()?)
+    }
+
+    /// The worst severity of every day of the history's months.
+    async fn history_marks(
+        &self,
+        conn: &mut AnyConnection,
+        now: Timestamp,
+    ) -> Result<std::collections::HashMap<Date, Severity>, RenderError> {
+        let today = now.to_zoned(self.tz.clone()).date();
+        let first = calendar::first_day(today);
+        let from = self.start_of_day(first)?;
+        let touching = incidents::public_between(conn, from, now).await?;
+        Ok(calendar::worst_by_day(
+            &touching, &self.tz, first, today, now,
+        ))
     }
 
     async fn history_page(
@@ -343,22 +510,29 @@ impl Renderer {
         site: &SiteView,
         now: Timestamp,
     ) -> Result<String, RenderError> {
+        let marks = self.history_marks(conn, now).await?;
+        self.history_html(site, &marks, now)
+    }
+
+    fn history_html(
+        &self,
+        site: &SiteView,
+        marks: &std::collections::HashMap<Date, Severity>,
+        now: Timestamp,
+    ) -> Result<String, RenderError> {
         let today = now.to_zoned(self.tz.clone()).date();
-        let first = calendar::first_day(today);
-        let from = self.start_of_day(first)?;
-        let touching = incidents::public_between(conn, from, now).await?;
-        let marks = calendar::worst_by_day(&touching, &self.tz, first, today, now);
-        let mut legend: Vec<(&'static str, &'static str)> = Severity::ALL
+        let mut legend: Vec<(&'static str, String)> = Severity::ALL
             .iter()
             .rev()
-            .map(|s| (calendar::severity_class(*s), s.label()))
+            .map(|s| (calendar::severity_class(*s), site.lang.severity(*s)))
             .collect();
-        legend.push(("sev-none", "No incidents"));
+        legend.push(("sev-none", site.t("no-incidents")));
         Ok(HistoryTemplate {
             site,
             nav: "history",
+            path: "/history",
             legend,
-            months: calendar::months(today, &marks),
+            months: calendar::months(today, marks, site.lang),
         }
         .render()?)
     }
@@ -401,7 +575,7 @@ impl Renderer {
             return Ok(IncidentPage::Moved(crate::links::incident_path(&incident)));
         }
         let view = self
-            .views(&mut conn, std::slice::from_ref(&incident))
+            .views(&mut conn, std::slice::from_ref(&incident), site.lang)
             .await?
             .into_iter()
             .next();
@@ -412,16 +586,14 @@ impl Renderer {
     }
 
     /// The incident pages of every incident the status page shows.
-    async fn shown_incident_pages(
+    fn shown_incident_pages(
         &self,
-        conn: &mut AnyConnection,
         site: &SiteView,
-        now: Timestamp,
+        shown: &Shown,
     ) -> Result<std::collections::HashMap<i64, (Date, Rendered)>, RenderError> {
-        let shown = incidents::for_status_page(conn, now - RECENT).await?;
-        let views = self.views(conn, &shown).await?;
-        let mut pages = std::collections::HashMap::with_capacity(shown.len());
-        for (incident, view) in shown.iter().zip(views) {
+        let views = self.views_of(&shown.incidents, &shown.updates, site.lang);
+        let mut pages = std::collections::HashMap::with_capacity(shown.incidents.len());
+        for (incident, view) in shown.incidents.iter().zip(views) {
             // The day in an incident's address is its start's in UTC (see `incident_page`).
             let day = incident.start.to_zoned(TimeZone::UTC).date();
             let html = incident_html(site, day, view)?;
@@ -442,7 +614,7 @@ impl Renderer {
         };
         let mut conn = self.db.acquire().await?;
         let touching = incidents::public_between(&mut conn, from, to).await?;
-        let incidents = self.views(&mut conn, &touching).await?;
+        let incidents = self.views(&mut conn, &touching, site.lang).await?;
         day_html(site, day, incidents).map(Some)
     }
 
@@ -456,6 +628,9 @@ impl Renderer {
         let mut conn = self.db.acquire().await?;
         let mut site = self.site(&mut conn).await?;
         site.allow_subscriptions = false;
+        // Static files have one version per address: the site's own language, without the
+        // switch, whose `?lang=` links a static server would answer with the same page.
+        site.languages = vec![site.default_lang];
         let mut pages = vec![
             (
                 "/".to_owned(),
@@ -505,8 +680,8 @@ impl Renderer {
             .into_iter()
             .filter(|i| !i.status.is_public())
             .collect();
-        let cancelled_views = self.views(&mut conn, &cancelled).await?;
-        let views = self.views(&mut conn, &linked).await?;
+        let cancelled_views = self.views(&mut conn, &cancelled, site.lang).await?;
+        let views = self.views(&mut conn, &linked, site.lang).await?;
         let logo = match site.logo_name() {
             Some(name) => crate::storage::media::get(&mut conn, name.as_str()).await?,
             None => None,
@@ -561,12 +736,16 @@ impl Renderer {
         let items: Vec<FeedItem> = published
             .iter()
             .map(|incident| FeedItem {
-                title: format!("[{}] {}", incident.severity.label(), incident.title),
+                title: format!(
+                    "[{}] {}",
+                    site.lang.severity(incident.severity),
+                    incident.title
+                ),
                 link: crate::links::incident_public(&self.site_url, incident),
                 published_rfc2822: rfc2822(incident.start),
                 published_rfc3339: rfc3339(incident.start),
                 updated_rfc3339: rfc3339(incident.updated.max(incident.start)),
-                content_html: feed_content(incident),
+                content_html: feed_content(incident, site.lang),
             })
             .collect();
         let updated = published
@@ -574,10 +753,11 @@ impl Renderer {
             .map(|i| i.updated.max(i.start))
             .max()
             .unwrap_or(now);
-        let title = format!("{} status", site.name);
+        let title = site.ts("site-status");
         let rss = RssTemplate {
+            lang: site.lang.tag,
+            description: site.ts("feed-description"),
             title: title.clone(),
-            system_name: &site.name,
             site_url: base,
             self_url: format!("{base}/feed/rss"),
             updated_rfc2822: rfc2822(updated),
@@ -585,6 +765,7 @@ impl Renderer {
         }
         .render()?;
         let atom = AtomTemplate {
+            lang: site.lang.tag,
             title,
             system_name: &site.name,
             site_url: base,
@@ -605,8 +786,9 @@ fn day_html(
     Ok(DayTemplate {
         site,
         nav: "history",
+        path: &format!("/{day}"),
         day,
-        day_text: long_date(day),
+        day_text: site.lang.date_long(day),
         incidents,
     }
     .render()?)
@@ -620,8 +802,9 @@ fn incident_html(
     Ok(IncidentTemplate {
         site,
         nav: "",
+        path: &incident.url.clone(),
         day,
-        day_text: long_date(day),
+        day_text: site.lang.date_long(day),
         incident,
     }
     .render()?)
@@ -649,6 +832,7 @@ pub fn error_page(site: &SiteView, title: &str, message: &str) -> String {
     ErrorTemplate {
         site,
         nav: "",
+        path: "/",
         title,
         message,
     }
@@ -656,20 +840,16 @@ pub fn error_page(site: &SiteView, title: &str, message: &str) -> String {
     .unwrap_or_else(|_| format!("<!doctype html><title>{title}</title><h1>{title}</h1>"))
 }
 
-fn feed_content(incident: &Incident) -> String {
+fn feed_content(incident: &Incident, lang: &Language) -> String {
     let mut html = format!(
         "<p><strong>{}</strong> · {}</p>",
-        incident.severity.label(),
-        crate::domain::maintenance::status_label(incident)
+        crate::i18n::escape_html(&lang.severity(incident.severity)),
+        crate::i18n::escape_html(&lang.state_of(incident))
     );
     if let Some(summary) = incident.summary.as_deref().filter(|s| !s.trim().is_empty()) {
         html.push_str(&crate::rich_text::to_html(summary));
     }
     html
-}
-
-fn long_date(day: Date) -> String {
-    day.strftime("%A, %-d %B %Y").to_string()
 }
 
 fn rfc2822(t: Timestamp) -> String {

@@ -2,13 +2,14 @@
 
 use super::PublicPages;
 use super::assets::Assets;
-use super::render::{IncidentPage, RenderError, Snapshot, error_page};
+use super::language::{self, Choice};
+use super::render::{IncidentPage, LanguagePages, RenderError, Snapshot, error_page};
 use super::rendered::Rendered;
 use super::state::PublicState;
 use super::views::SiteView;
 use crate::web::page::{PageError, PageResult, html};
 use axum::Router;
-use axum::extract::{FromRef, Path, Request, State};
+use axum::extract::{FromRef, Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -85,20 +86,54 @@ async fn cached(
     }
 }
 
-async fn status(State(state): State<PublicState>, headers: HeaderMap) -> Response {
-    cached(&state, &headers, |s| &s.status).await
+/// A page rendered in every language: the one the request gets.
+async fn cached_in_language(
+    state: &PublicState,
+    query: Option<String>,
+    headers: &HeaderMap,
+    pick: fn(&LanguagePages) -> &Rendered,
+) -> Response {
+    match snapshot(&state.pages).await {
+        Ok(snapshot) => {
+            let choice = language::choose(&snapshot.site, query.as_deref(), headers);
+            let mut response = pick(snapshot.in_language(choice.lang)).respond(headers, REVALIDATE);
+            choice.mark(&snapshot.site, &mut response);
+            response
+        }
+        Err(e) => e.into_response(),
+    }
 }
 
-async fn history(State(state): State<PublicState>, headers: HeaderMap) -> Response {
-    cached(&state, &headers, |s| &s.history).await
+async fn status(
+    State(state): State<PublicState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    cached_in_language(&state, query, &headers, |s| &s.status).await
 }
 
-async fn rss(State(state): State<PublicState>, headers: HeaderMap) -> Response {
-    cached(&state, &headers, |s| &s.rss).await
+async fn history(
+    State(state): State<PublicState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    cached_in_language(&state, query, &headers, |s| &s.history).await
 }
 
-async fn atom(State(state): State<PublicState>, headers: HeaderMap) -> Response {
-    cached(&state, &headers, |s| &s.atom).await
+async fn rss(
+    State(state): State<PublicState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    cached_in_language(&state, query, &headers, |s| &s.rss).await
+}
+
+async fn atom(
+    State(state): State<PublicState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    cached_in_language(&state, query, &headers, |s| &s.atom).await
 }
 
 /// Planned maintenance for calendar apps; they fetch it on their own schedule (the feed asks
@@ -229,32 +264,71 @@ async fn media(State(state): State<PublicState>, Path(name): Path<String>) -> Re
 /// A page, or the page that says why not.
 type Answer = Result<Response, Response>;
 
-async fn day(State(state): State<PublicState>, Path(day): Path<String>) -> Answer {
+async fn day(
+    State(state): State<PublicState>,
+    Path(day): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Answer {
     let Some(day) = parse_day(&day) else {
         return Ok(not_found(State(state)).await);
     };
-    let site = site(&state.pages).await?;
+    let (site, choice) = site_in_language(&state.pages, query.as_deref(), &headers).await?;
     let Some(turn) = state.pages.per_request_turn().await else {
         return Ok(busy_page(&site));
     };
     let rendered = state.pages.renderer().day_page(&site, day).await;
     drop(turn);
-    Ok(match rendered {
+    let mut response = match rendered {
         // A day at the end of time that the site's time zone cannot end: no such page.
         Ok(None) => not_found(State(state)).await,
         rendered => page(&site, rendered),
-    })
+    };
+    choice.mark(&site, &mut response);
+    Ok(response)
+}
+
+/// The site in the language a request gets, for pages rendered per request.
+async fn site_in_language(
+    pages: &PublicPages,
+    query: Option<&str>,
+    headers: &HeaderMap,
+) -> Result<(Arc<SiteView>, Choice), PageError> {
+    let snapshot = snapshot(pages).await?;
+    let choice = language::choose(&snapshot.site, query, headers);
+    Ok((snapshot.in_language(choice.lang).site.clone(), choice))
 }
 
 async fn incident(
     State(state): State<PublicState>,
     Path((day, id)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Answer {
     let (Some(day), Ok(id)) = (parse_day(&day), id.parse::<i64>()) else {
         return Ok(not_found(State(state)).await);
     };
     let snapshot = snapshot(&state.pages).await?;
+    let choice = language::choose(&snapshot.site, query.as_deref(), &headers);
+    let mut response = incident_in(
+        &state,
+        &snapshot.in_language(choice.lang),
+        day,
+        id,
+        &headers,
+    )
+    .await;
+    choice.mark(&snapshot.site, &mut response);
+    Ok(response)
+}
+
+async fn incident_in(
+    state: &PublicState,
+    snapshot: &LanguagePages,
+    day: Date,
+    id: i64,
+    headers: &HeaderMap,
+) -> Response {
     // The incidents on the status page, which mails and Slack link to, come from memory; while
     // a change is being rendered they are rendered per request, and from memory again when
     // that cannot be done (database away, every turn taken). One whose start moved to another
@@ -262,7 +336,7 @@ async fn incident(
     let remembered = snapshot.incidents.get(&id);
     let from_memory = |(its_day, rendered): &(Date, Rendered)| {
         if *its_day == day {
-            rendered.respond(&headers, REVALIDATE)
+            rendered.respond(headers, REVALIDATE)
         } else {
             moved(&format!("/{its_day}/{id}"))
         }
@@ -270,24 +344,22 @@ async fn incident(
     if let Some(remembered) = remembered
         && state.pages.is_current()
     {
-        return Ok(from_memory(remembered));
+        return from_memory(remembered);
     }
     let site = snapshot.site.clone();
     let Some(_turn) = state.pages.per_request_turn().await else {
-        return Ok(remembered.map_or_else(|| busy_page(&site), from_memory));
+        return remembered.map_or_else(|| busy_page(&site), from_memory);
     };
-    Ok(
-        match state.pages.renderer().incident_page(&site, day, id).await {
-            Err(RenderError::Storage(e)) if remembered.is_some() => {
-                tracing::warn!(error = %e, "serving an incident page from the last rendering");
-                remembered.map_or_else(|| busy_page(&site), from_memory)
-            }
-            Ok(IncidentPage::Moved(path)) => moved(&path),
-            Ok(IncidentPage::Page(body)) => page(&site, Ok(Some(body))),
-            Ok(IncidentPage::Missing) => page(&site, Ok(None)),
-            Err(e) => page(&site, Err(e)),
-        },
-    )
+    match state.pages.renderer().incident_page(&site, day, id).await {
+        Err(RenderError::Storage(e)) if remembered.is_some() => {
+            tracing::warn!(error = %e, "serving an incident page from the last rendering");
+            remembered.map_or_else(|| busy_page(&site), from_memory)
+        }
+        Ok(IncidentPage::Moved(path)) => moved(&path),
+        Ok(IncidentPage::Page(body)) => page(&site, Ok(Some(body))),
+        Ok(IncidentPage::Missing) => page(&site, Ok(None)),
+        Err(e) => page(&site, Err(e)),
+    }
 }
 
 /// `301` to `path`, the address of an incident whose start moved to another day. Browsers keep
@@ -317,11 +389,7 @@ pub async fn not_found(State(state): State<PublicState>) -> Response {
     match site(&state.pages).await {
         Ok(site) => html(
             StatusCode::NOT_FOUND,
-            error_page(
-                &site,
-                "Page not found",
-                "There is nothing at this address. The incident may have been removed, or the link may be mistyped.",
-            ),
+            error_page(&site, &site.t("not-found-title"), &site.t("not-found-text")),
         ),
         Err(e) => e.into_response(),
     }
@@ -346,8 +414,8 @@ fn page(site: &Arc<SiteView>, rendered: Result<Option<String>, RenderError>) -> 
             StatusCode::NOT_FOUND,
             error_page(
                 site,
-                "Page not found",
-                "There is no incident at this address.",
+                &site.t("not-found-title"),
+                &site.t("no-incident-here"),
             ),
         ),
         Err(e) => PageError::from(e).in_look(site.clone()).into_response(),
@@ -358,11 +426,7 @@ fn page(site: &Arc<SiteView>, rendered: Result<Option<String>, RenderError>) -> 
 fn busy_page(site: &SiteView) -> Response {
     let mut response = html(
         StatusCode::SERVICE_UNAVAILABLE,
-        error_page(
-            site,
-            "Busy right now",
-            "Many people are reading this site at the moment. Please try again in a few seconds; the current status is on the front page.",
-        ),
+        error_page(site, &site.t("busy-title"), &site.t("busy-text")),
     );
     response
         .headers_mut()

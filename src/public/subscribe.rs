@@ -1,8 +1,9 @@
 //! Subscribing, confirming and unsubscribing, as pages and plain forms. Nothing here changes
 //! anything on a GET: link scanners open every link in a mail.
 
+use super::language;
 use super::state::PublicState;
-use super::{SiteView, not_found, site};
+use super::{SiteView, not_found};
 use crate::config::Config;
 use crate::service::subscriptions::{self, SubscribeError, TokenOutcome, TokenState};
 use crate::web::client::Client;
@@ -51,6 +52,7 @@ where
 struct FormPage<'a> {
     site: &'a SiteView,
     nav: &'a str,
+    path: &'a str,
     csrf: &'a str,
     email: &'a str,
     consent: bool,
@@ -59,7 +61,7 @@ struct FormPage<'a> {
 
 struct Action {
     url: String,
-    button: &'static str,
+    button: String,
     csrf: String,
 }
 
@@ -68,9 +70,21 @@ struct Action {
 struct MessagePage<'a> {
     site: &'a SiteView,
     nav: &'a str,
+    path: &'a str,
     title: &'a str,
     paragraphs: Vec<&'a str>,
     action: Option<Action>,
+}
+
+impl FormPage<'_> {
+    fn privacy_sentence(&self) -> String {
+        let link = format!(
+            "<a href=\"{}\">{}</a>",
+            crate::i18n::escape_html(&self.site.privacy_url),
+            crate::i18n::escape_html(&self.site.t("privacy-policy"))
+        );
+        self.site.html("consent-privacy", &[("link", &link)])
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -81,6 +95,9 @@ struct SubscribeForm {
     consent: Option<String>,
     #[serde(default)]
     csrf: String,
+    /// The language the form was shown in: the subscriber's mails come in it.
+    #[serde(default)]
+    lang: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -114,39 +131,62 @@ fn message(
     action: Option<Action>,
     cookie: Option<HeaderValue>,
 ) -> Response {
-    render(
+    let mut response = render(
         status,
         MessagePage {
             site,
             nav: "",
+            path: "/",
             title,
             paragraphs: paragraphs.to_vec(),
             action,
         },
         cookie,
-    )
+    );
+    if site.multilingual() {
+        response.headers_mut().insert(
+            header::VARY,
+            HeaderValue::from_static("Accept-Language, Cookie"),
+        );
+    }
+    response
+}
+
+/// A page that only says something, in the site's style: a title and paragraphs, by message id.
+fn said(status: StatusCode, site: &SiteView, title: &str, paragraphs: &[&str]) -> Response {
+    let paragraphs: Vec<String> = paragraphs.iter().map(|id| site.t(id)).collect();
+    let paragraphs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
+    message(status, site, &site.t(title), &paragraphs, None, None)
+}
+
+/// The site in the language the request gets (`lang`, when the request names one, as the
+/// subscription form does).
+async fn site_for(
+    state: &PublicState,
+    headers: &HeaderMap,
+    lang: Option<&str>,
+) -> Result<Arc<SiteView>, Response> {
+    let snapshot = state
+        .pages
+        .current_or_render()
+        .await
+        .map_err(|e| PageError::from(e).before_first_rendering().into_response())?;
+    let query = lang.map(|tag| format!("lang={tag}"));
+    let choice = language::choose(&snapshot.site, query.as_deref(), headers);
+    Ok(snapshot.in_language(choice.lang).site.clone())
 }
 
 /// The site, if subscriptions are allowed; otherwise the 404 page, as if there were no such page.
-async fn subscriptions_site(state: &PublicState) -> Result<Arc<SiteView>, Response> {
-    let site = site(&state.pages).await?;
+async fn subscriptions_site(
+    state: &PublicState,
+    headers: &HeaderMap,
+    lang: Option<&str>,
+) -> Result<Arc<SiteView>, Response> {
+    let site = site_for(state, headers, lang).await?;
     if site.allow_subscriptions {
         Ok(site)
     } else {
         Err(not_found(State(state.clone())).await)
-    }
-}
-
-/// A page that only says something, in the site's style.
-async fn notice(
-    state: &PublicState,
-    status: StatusCode,
-    title: &str,
-    paragraphs: &[&str],
-) -> Response {
-    match site(&state.pages).await {
-        Ok(site) => message(status, &site, title, paragraphs, None, None),
-        Err(e) => e.into_response(),
     }
 }
 
@@ -161,26 +201,32 @@ fn unavailable(site: &Arc<SiteView>, e: crate::storage::StorageError) -> Respons
 }
 
 fn expired(site: &SiteView) -> Response {
-    message(
+    said(
         StatusCode::FORBIDDEN,
         site,
-        "Please try again",
-        &[
-            "This form has expired or was sent from another site. Please go back, reload the page and send it again.",
-        ],
-        None,
-        None,
+        "try-again-title",
+        &["form-expired"],
     )
 }
 
-async fn form(State(state): State<PublicState>, headers: HeaderMap) -> Answer {
-    let site = subscriptions_site(&state).await?;
+async fn form(
+    State(state): State<PublicState>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+    headers: HeaderMap,
+) -> Answer {
+    let lang = query.as_deref().and_then(|query| {
+        url::form_urlencoded::parse(query.as_bytes())
+            .find(|(name, _)| name == "lang")
+            .map(|(_, value)| value.into_owned())
+    });
+    let site = subscriptions_site(&state, &headers, lang.as_deref()).await?;
     let (token, cookie) = csrf::token(&headers, secure(&state));
     Ok(render(
         StatusCode::OK,
         FormPage {
             site: &site,
             nav: "",
+            path: "/subscribe/",
             csrf: &token,
             email: "",
             consent: false,
@@ -190,23 +236,30 @@ async fn form(State(state): State<PublicState>, headers: HeaderMap) -> Answer {
     ))
 }
 
+/// Why an address was refused, in the page's language.
+fn invalid_address(site: &SiteView, e: &crate::domain::email::InvalidAddress) -> String {
+    use crate::domain::email::InvalidAddress;
+    site.t(match e {
+        InvalidAddress::Empty => "email-empty",
+        InvalidAddress::TooLong => "email-too-long",
+        InvalidAddress::NotBare => "email-not-bare",
+        InvalidAddress::Malformed => "email-malformed",
+    })
+}
+
 async fn submit(
     State(state): State<PublicState>,
     client: Client,
     headers: HeaderMap,
     Form(input): Form<SubscribeForm>,
 ) -> Answer {
-    let site = subscriptions_site(&state).await?;
+    let site = subscriptions_site(&state, &headers, Some(input.lang.as_str())).await?;
     if !state.subscribe_limiter.take(&client.limit_key()).await {
-        let mut response = message(
+        let mut response = said(
             StatusCode::TOO_MANY_REQUESTS,
             &site,
-            "Too many attempts",
-            &[
-                "Too many subscription requests came from your network. Please try again in a few minutes.",
-            ],
-            None,
-            None,
+            "too-many-title",
+            &["too-many-text"],
         );
         response
             .headers_mut()
@@ -222,6 +275,7 @@ async fn submit(
             &state.services,
             &input.email,
             state.config.mail.opt_in_mails_per_hour,
+            site.lang.tag,
         )
         .await
     } else {
@@ -231,18 +285,22 @@ async fn submit(
     // is this same redirect: the form must not tell strangers who our subscribers are.
     let (status, retry_after, error) = match result {
         Ok(()) if consent => return Ok(Redirect::to("/subscribe/done").into_response()),
-        Ok(()) => (
-            StatusCode::BAD_REQUEST,
-            None,
-            "Please confirm that we may keep your address for sending notifications.".to_owned(),
-        ),
+        Ok(()) => (StatusCode::BAD_REQUEST, None, site.t("consent-missing")),
         Err(SubscribeError::Storage(e)) => return Ok(unavailable(&site, e)),
-        Err(e @ SubscribeError::Busy { retry_after }) => (
+        Err(SubscribeError::Busy { retry_after }) => (
             StatusCode::SERVICE_UNAVAILABLE,
             Some(retry_after),
-            e.to_string(),
+            site.lang.with(
+                "subscribe-busy",
+                &[(
+                    "minutes",
+                    crate::i18n::Arg::Number(((retry_after.as_secs() + 59) / 60).max(1)),
+                )],
+            ),
         ),
-        Err(e @ SubscribeError::Invalid(_)) => (StatusCode::BAD_REQUEST, None, e.to_string()),
+        Err(SubscribeError::Invalid(e)) => {
+            (StatusCode::BAD_REQUEST, None, invalid_address(&site, &e))
+        }
     };
     let email: String = input
         .email
@@ -255,6 +313,7 @@ async fn submit(
         FormPage {
             site: &site,
             nav: "",
+            path: "/subscribe/",
             csrf: &input.csrf,
             email: &email,
             consent,
@@ -271,36 +330,48 @@ async fn submit(
     Ok(response)
 }
 
-async fn done(State(state): State<PublicState>) -> Answer {
-    let limits = format!(
-        "Nothing after a few minutes? Please look in your spam folder. So that this form cannot be used against anybody's inbox, we send at most {} such mails to one address a day, and each link works for {} hours.",
-        subscriptions::OPT_IN_MAILS_PER_RECIPIENT,
-        subscriptions::SIGN_UP_VALID_FOR.as_hours()
+async fn done(State(state): State<PublicState>, headers: HeaderMap) -> Answer {
+    let site = subscriptions_site(&state, &headers, None).await?;
+    let limits = site.lang.with(
+        "check-inbox-limits",
+        &[
+            (
+                "mails",
+                crate::i18n::Arg::Number(subscriptions::OPT_IN_MAILS_PER_RECIPIENT),
+            ),
+            (
+                "hours",
+                crate::i18n::Arg::Number(subscriptions::SIGN_UP_VALID_FOR.as_hours()),
+            ),
+        ],
     );
-    let site = subscriptions_site(&state).await?;
     Ok(message(
         StatusCode::OK,
         &site,
-        "Please check your inbox",
-        &[
-            "We are sending a mail with a link to the address you entered. Open it and confirm your subscription; until then you will not receive any notifications.",
-            &limits,
-        ],
+        &site.t("check-inbox-title"),
+        &[&site.t("check-inbox-text"), &limits],
         None,
         None,
     ))
 }
 
-async fn confirmed(State(state): State<PublicState>) -> Response {
-    notice(&state, StatusCode::OK, "You are subscribed", &[
-                "From now on we will mail you when an incident is confirmed, changes or is resolved. Every mail has a link to unsubscribe.",
-            ]).await
+async fn confirmed(State(state): State<PublicState>, headers: HeaderMap) -> Answer {
+    let site = site_for(&state, &headers, None).await?;
+    Ok(said(
+        StatusCode::OK,
+        &site,
+        "subscribed-title",
+        &["subscribed-text"],
+    ))
 }
 
-async fn unknown_token(state: PublicState) -> Response {
-    notice(&state, StatusCode::NOT_FOUND, "Link not valid", &[
-                "This link is not (or no longer) valid. If you have unsubscribed already, there is nothing more to do.",
-            ]).await
+fn unknown_token(site: &SiteView) -> Response {
+    said(
+        StatusCode::NOT_FOUND,
+        site,
+        "link-invalid-title",
+        &["link-invalid-text"],
+    )
 }
 
 async fn confirm_page(
@@ -308,11 +379,11 @@ async fn confirm_page(
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Answer {
-    let site = site(&state.pages).await?;
+    let site = site_for(&state, &headers, None).await?;
     let outcome = subscriptions::token_state(&state.services, &token).await;
     Ok(match outcome {
         Err(e) => unavailable(&site, e),
-        Ok(TokenState::Unknown) => unknown_token(state).await,
+        Ok(TokenState::Unknown) => unknown_token(&site),
         Ok(TokenState::Expired) => expired_sign_up(&site),
         Ok(TokenState::Active) => already_confirmed(&site),
         Ok(TokenState::Pending) => {
@@ -320,13 +391,11 @@ async fn confirm_page(
             message(
                 StatusCode::OK,
                 &site,
-                "Confirm your subscription",
-                &[
-                    "One more click: confirm that you want to receive status updates at this address.",
-                ],
+                &site.t("confirm-title"),
+                &[&site.t("confirm-text")],
                 Some(Action {
                     url: format!("/subscribe/{token}"),
-                    button: "Confirm subscription",
+                    button: site.t("confirm-button"),
                     csrf,
                 }),
                 cookie,
@@ -337,31 +406,29 @@ async fn confirm_page(
 
 /// Said with 410 Gone: the link will not work again, but subscribing again will.
 fn expired_sign_up(site: &SiteView) -> Response {
-    let why = format!(
-        "Confirmation links work for {} hours, and this one is older; we have not subscribed this address.",
-        subscriptions::SIGN_UP_VALID_FOR.as_hours()
+    let why = site.lang.with(
+        "link-expired-text",
+        &[(
+            "hours",
+            crate::i18n::Arg::Number(subscriptions::SIGN_UP_VALID_FOR.as_hours()),
+        )],
     );
     message(
         StatusCode::GONE,
         site,
-        "This link has expired",
-        &[
-            &why,
-            "If you still want status updates by mail, please subscribe again: you will get a new link.",
-        ],
+        &site.t("link-expired-title"),
+        &[&why, &site.t("link-expired-again")],
         None,
         None,
     )
 }
 
 fn already_confirmed(site: &SiteView) -> Response {
-    message(
+    said(
         StatusCode::OK,
         site,
-        "Already confirmed",
-        &["Your subscription is already confirmed; there is nothing more to do."],
-        None,
-        None,
+        "already-confirmed-title",
+        &["already-confirmed-text"],
     )
 }
 
@@ -371,7 +438,7 @@ async fn confirm(
     headers: HeaderMap,
     Form(input): Form<TokenForm>,
 ) -> Answer {
-    let site = site(&state.pages).await?;
+    let site = site_for(&state, &headers, None).await?;
     if !csrf::verify(&headers, &input.csrf) {
         return Ok(expired(&site));
     }
@@ -380,7 +447,7 @@ async fn confirm(
         Ok(TokenOutcome::Done) => Redirect::to("/subscribe/confirmed").into_response(),
         Ok(TokenOutcome::AlreadyDone) => already_confirmed(&site),
         Ok(TokenOutcome::Expired) => expired_sign_up(&site),
-        Ok(TokenOutcome::UnknownToken) => unknown_token(state).await,
+        Ok(TokenOutcome::UnknownToken) => unknown_token(&site),
         Err(e) => unavailable(&site, e),
     })
 }
@@ -390,21 +457,21 @@ async fn unsubscribe_page(
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Answer {
-    let site = site(&state.pages).await?;
+    let site = site_for(&state, &headers, None).await?;
     let outcome = subscriptions::token_state(&state.services, &token).await;
     Ok(match outcome {
         Err(e) => unavailable(&site, e),
-        Ok(TokenState::Unknown | TokenState::Expired) => unknown_token(state).await,
+        Ok(TokenState::Unknown | TokenState::Expired) => unknown_token(&site),
         Ok(TokenState::Active | TokenState::Pending) => {
             let (csrf, cookie) = csrf::token(&headers, secure(&state));
             message(
                 StatusCode::OK,
                 &site,
-                "Unsubscribe",
-                &["Do you want to stop receiving status updates by mail?"],
+                &site.t("unsubscribe-title"),
+                &[&site.t("unsubscribe-question")],
                 Some(Action {
                     url: format!("/unsubscribe/{token}"),
-                    button: "Unsubscribe",
+                    button: site.t("unsubscribe-button"),
                     csrf,
                 }),
                 cookie,
@@ -419,7 +486,7 @@ async fn unsubscribe(
     headers: HeaderMap,
     Form(input): Form<TokenForm>,
 ) -> Answer {
-    let site = site(&state.pages).await?;
+    let site = site_for(&state, &headers, None).await?;
     // RFC 8058: the mail client posts without cookies; the unguessable token is the authority.
     let one_click = input.list_unsubscribe.as_deref() == Some("One-Click");
     if !one_click && !csrf::verify(&headers, &input.csrf) {
@@ -427,28 +494,26 @@ async fn unsubscribe(
     }
     let outcome = subscriptions::unsubscribe(&state.services, &token).await;
     Ok(match outcome {
-        Ok(TokenOutcome::Done | TokenOutcome::AlreadyDone) if one_click => message(
+        Ok(TokenOutcome::Done | TokenOutcome::AlreadyDone) if one_click => said(
             StatusCode::OK,
             &site,
-            "You are unsubscribed",
-            &["You will not receive any more status updates by mail."],
-            None,
-            None,
+            "unsubscribed-title",
+            &["unsubscribed-text"],
         ),
         Ok(TokenOutcome::Done | TokenOutcome::AlreadyDone) => {
             Redirect::to("/unsubscribe/done").into_response()
         }
-        Ok(TokenOutcome::UnknownToken | TokenOutcome::Expired) => unknown_token(state).await,
+        Ok(TokenOutcome::UnknownToken | TokenOutcome::Expired) => unknown_token(&site),
         Err(e) => unavailable(&site, e),
     })
 }
 
-async fn unsubscribed(State(state): State<PublicState>) -> Response {
-    notice(
-        &state,
+async fn unsubscribed(State(state): State<PublicState>, headers: HeaderMap) -> Answer {
+    let site = site_for(&state, &headers, None).await?;
+    Ok(said(
         StatusCode::OK,
-        "You are unsubscribed",
-        &["You will not receive any more status updates by mail. We have deleted your address."],
-    )
-    .await
+        &site,
+        "unsubscribed-title",
+        &["unsubscribed-deleted"],
+    ))
 }

@@ -5,6 +5,7 @@ use super::assets::Assets;
 use super::icons::Icon;
 use crate::domain::maintenance::Phase;
 use crate::domain::{Incident, IncidentStatus, Severity};
+use crate::i18n::{self, Arg, Language};
 use crate::logo::LogoName;
 use crate::rich_text;
 use crate::storage::incidents::IncidentUpdate;
@@ -29,11 +30,44 @@ pub struct SiteView {
     /// The theme's colours as CSS variables, served as its own stylesheet so that the pages
     /// need no inline style and the CSP can forbid it.
     pub theme_css: String,
+    /// The language of the pages rendered with this view.
+    pub lang: &'static Language,
+    /// The site's own language: readers whose browser asks for none of `languages` get it.
+    pub default_lang: &'static Language,
+    /// The languages readers may get, the site's own among them; the switch lists them.
+    pub languages: Vec<&'static Language>,
+    /// The site's address without the trailing slash, for addresses other sites read.
+    pub base_url: String,
 }
 
 impl SiteView {
-    pub fn new(site: &SiteSettings, notifications: &NotificationSettings) -> Self {
+    /// `fallback_language` is the site's language while the admin has picked none
+    /// (`MONOSTAT_LANGUAGE`).
+    pub fn new(
+        site: &SiteSettings,
+        notifications: &NotificationSettings,
+        fallback_language: &str,
+        site_url: &url::Url,
+    ) -> Self {
         let assets = Assets::get();
+        let default_lang = i18n::get(&site.language)
+            .or_else(|| i18n::get(fallback_language))
+            .unwrap_or_else(i18n::english);
+        let mut languages: Vec<&'static Language> = if site.languages.trim().is_empty() {
+            i18n::all().iter().collect()
+        } else {
+            i18n::all()
+                .iter()
+                .filter(|language| {
+                    site.languages
+                        .split(',')
+                        .any(|tag| tag.trim().eq_ignore_ascii_case(language.tag))
+                })
+                .collect()
+        };
+        if !languages.contains(&default_lang) {
+            languages.insert(0, default_lang);
+        }
         let theme_css = theme_css(site);
         let theme_url = format!(
             "/static/{}",
@@ -56,7 +90,69 @@ impl SiteView {
             favicon_url: assets.url("favicon.svg"),
             theme_url,
             theme_css,
+            lang: default_lang,
+            default_lang,
+            languages,
+            base_url: site_url.as_str().trim_end_matches('/').to_owned(),
         }
+    }
+
+    /// The same site, its pages in `lang`.
+    pub fn in_language(&self, lang: &'static Language) -> Self {
+        Self {
+            lang,
+            ..self.clone()
+        }
+    }
+
+    /// The language a request gets: the one it names (`?lang=`, or the cookie the switch
+    /// sets), else its browser's choice among the site's languages, else the site's own.
+    pub fn choose_language(
+        &self,
+        asked: Option<&str>,
+        accept_language: Option<&str>,
+    ) -> &'static Language {
+        asked
+            .and_then(i18n::get)
+            .filter(|language| self.languages.contains(language))
+            .or_else(|| accept_language.and_then(|header| i18n::negotiate(header, &self.languages)))
+            .unwrap_or(self.default_lang)
+    }
+
+    /// Whether readers may pick among several languages.
+    pub fn multilingual(&self) -> bool {
+        self.languages.len() > 1
+    }
+
+    /// A fixed word of the page in its language.
+    pub fn t(&self, id: &str) -> String {
+        self.lang.t(id)
+    }
+
+    /// A fixed word of the page with one value: `{ $name }`.
+    pub fn t1(&self, id: &str, name: &str, value: &str) -> String {
+        self.lang.with(id, &[(name, Arg::Text(value))])
+    }
+
+    /// A fixed word with the system's name: `{ $system }`.
+    pub fn ts(&self, id: &str) -> String {
+        self.t1(id, "system", &self.name)
+    }
+
+    /// "Powered by monostat", the name a link.
+    pub fn powered_by(&self) -> String {
+        self.html(
+            "powered-by",
+            &[(
+                "link",
+                "<a href=\"https://github.com/pretix/monostat\">monostat</a>",
+            )],
+        )
+    }
+
+    /// A fixed sentence as HTML, around values that are HTML already.
+    pub fn html(&self, id: &str, args: &[(&str, &str)]) -> String {
+        self.lang.html(id, args)
     }
 
     /// The stored logo's name (see `storage::media`), when there is one.
@@ -110,13 +206,10 @@ pub struct TimeView {
 }
 
 impl TimeView {
-    pub fn new(t: Timestamp, tz: &TimeZone) -> Self {
+    pub fn new(t: Timestamp, tz: &TimeZone, lang: &Language) -> Self {
         Self {
             utc: t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            text: t
-                .to_zoned(tz.clone())
-                .strftime("%-d %b %Y, %H:%M %Z")
-                .to_string(),
+            text: lang.date_time(&t.to_zoned(tz.clone())),
         }
     }
 }
@@ -127,8 +220,8 @@ pub struct IncidentView {
     pub title: String,
     pub url: String,
     pub icon: Icon,
-    pub status: &'static str,
-    pub severity: &'static str,
+    pub status: String,
+    pub severity: String,
     pub planned: bool,
     /// A cancelled maintenance: only its own page shows it (it is in no list), saying so.
     pub cancelled: bool,
@@ -143,13 +236,18 @@ pub struct IncidentView {
 #[derive(Clone, Debug)]
 pub struct UpdateView {
     pub icon: Icon,
-    pub status: Option<&'static str>,
+    pub status: Option<String>,
     pub time: TimeView,
     pub message_html: Option<String>,
 }
 
 impl IncidentView {
-    pub fn new(incident: &Incident, updates: &[IncidentUpdate], tz: &TimeZone) -> Self {
+    pub fn new(
+        incident: &Incident,
+        updates: &[IncidentUpdate],
+        tz: &TimeZone,
+        lang: &Language,
+    ) -> Self {
         let summary_html = incident
             .summary
             .as_deref()
@@ -161,27 +259,27 @@ impl IncidentView {
             title: incident.title.clone(),
             url: crate::links::incident_path(incident),
             icon: if cancelled {
-                Icon::cancelled()
+                Icon::cancelled(lang)
             } else {
-                Icon::for_incident(incident.status, incident.severity)
+                Icon::for_incident(incident.status, incident.severity, lang)
             },
             cancelled,
-            status: crate::domain::maintenance::status_label(incident),
-            severity: incident.severity.label(),
+            status: lang.state_of(incident),
+            severity: lang.severity(incident.severity),
             planned: incident.status == IncidentStatus::Planned,
-            start: TimeView::new(incident.start, tz),
-            end: incident.end.map(|end| TimeView::new(end, tz)),
+            start: TimeView::new(incident.start, tz, lang),
+            end: incident.end.map(|end| TimeView::new(end, tz, lang)),
             awaiting_confirmation: summary_html.is_none()
                 && incident.status == IncidentStatus::Suspected,
             summary_html,
             updates: updates
                 .iter()
                 .map(|update| {
-                    let mut view = UpdateView::new(update, incident.severity, tz);
+                    let mut view = UpdateView::new(update, incident.severity, tz, lang);
                     // Cancelling dismissed it; readers are told the word they know.
                     if cancelled && update.new_status == Some(IncidentStatus::Dismissed) {
-                        view.icon = Icon::cancelled();
-                        view.status = Some(Phase::Cancelled.label());
+                        view.icon = Icon::cancelled(lang);
+                        view.status = Some(lang.phase(Phase::Cancelled));
                     }
                     view
                 })
@@ -191,14 +289,14 @@ impl IncidentView {
 }
 
 impl UpdateView {
-    fn new(update: &IncidentUpdate, severity: Severity, tz: &TimeZone) -> Self {
+    fn new(update: &IncidentUpdate, severity: Severity, tz: &TimeZone, lang: &Language) -> Self {
         Self {
             icon: update
                 .new_status
-                .map(|status| Icon::for_incident(status, severity))
-                .unwrap_or_else(Icon::note),
-            status: update.new_status.map(IncidentStatus::label),
-            time: TimeView::new(update.created, tz),
+                .map(|status| Icon::for_incident(status, severity, lang))
+                .unwrap_or_else(|| Icon::note(lang)),
+            status: update.new_status.map(|status| lang.status(status)),
+            time: TimeView::new(update.created, tz, lang),
             message_html: update
                 .message
                 .as_deref()

@@ -82,6 +82,7 @@ pub async fn subscribe(
     services: &Services,
     input: &str,
     opt_in_mails_per_hour: u32,
+    language: &str,
 ) -> Result<(), SubscribeError> {
     let email = parse_address(input)?;
     let recipient = recipient_key(&email);
@@ -124,7 +125,7 @@ pub async fn subscribe(
         // Told so by mail; the job sees the row is active.
         Some(subscriber) if subscriber.active => subscriber,
         Some(pending) => {
-            subscribers::renew_pending(&mut tx, pending.id, now).await?;
+            subscribers::renew_pending(&mut tx, pending.id, now, language).await?;
             pending
         }
         None => {
@@ -133,7 +134,7 @@ pub async fn subscribe(
                 .take(TOKEN_LEN)
                 .map(char::from)
                 .collect();
-            subscribers::insert_pending(&mut tx, &email, &token, now).await?
+            subscribers::insert_pending(&mut tx, &email, &token, now, language).await?
         }
     };
     jobs::enqueue(
@@ -143,6 +144,7 @@ pub async fn subscribe(
             &OptInJob {
                 subscriber_id: subscriber.id,
                 requested: now.as_microsecond(),
+                language: language.to_owned(),
             },
         ),
         now,

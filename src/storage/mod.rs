@@ -341,6 +341,11 @@ fn migrator(backend: Backend) -> Migrator {
                 "monitoring silences",
                 include_str!("../../migrations/sqlite/0014_monitoring_silences.sql"),
             ),
+            (
+                15,
+                "languages",
+                include_str!("../../migrations/sqlite/0015_languages.sql"),
+            ),
         ],
         Backend::Postgres => &[
             (
@@ -412,6 +417,11 @@ fn migrator(backend: Backend) -> Migrator {
                 14,
                 "monitoring silences",
                 include_str!("../../migrations/postgres/0014_monitoring_silences.sql"),
+            ),
+            (
+                15,
+                "languages",
+                include_str!("../../migrations/postgres/0015_languages.sql"),
             ),
         ],
     };

@@ -14,6 +14,10 @@ pub struct SiteSettings {
     pub privacy_url: String,
     pub colors: ThemeColors,
     pub logo: Option<String>,
+    /// The site's language tag; empty until the admin picks one (then `MONOSTAT_LANGUAGE`).
+    pub language: String,
+    /// The languages readers may get, as comma-separated tags; empty for all of them.
+    pub languages: String,
 }
 
 /// The nine theme colours, as CSS colour strings.
@@ -34,7 +38,8 @@ pub async fn site(conn: &mut AnyConnection) -> Result<SiteSettings> {
     let row = sqlx::query(
         "SELECT system_name, support_email, support_phone, legal_url, privacy_url,
                 primary_color, link_color, success_color, warning_color, danger_color,
-                info_color, primary_text_color, secondary_text_color, background_color, logo
+                info_color, primary_text_color, secondary_text_color, background_color, logo,
+                language, languages
          FROM site_settings WHERE id = 1",
     )
     .fetch_one(&mut *conn)
@@ -57,6 +62,8 @@ pub async fn site(conn: &mut AnyConnection) -> Result<SiteSettings> {
             background: row.try_get("background_color")?,
         },
         logo: row.try_get("logo")?,
+        language: row.try_get("language")?,
+        languages: row.try_get("languages")?,
     })
 }
 
@@ -66,7 +73,7 @@ pub async fn save_site(conn: &mut AnyConnection, s: &SiteSettings) -> Result<()>
                 legal_url = $4, privacy_url = $5, primary_color = $6, link_color = $7,
                 success_color = $8, warning_color = $9, danger_color = $10, info_color = $11,
                 primary_text_color = $12, secondary_text_color = $13, background_color = $14,
-                logo = $15
+                logo = $15, language = $16, languages = $17
          WHERE id = 1",
     )
     .bind(&s.system_name)
@@ -84,6 +91,8 @@ pub async fn save_site(conn: &mut AnyConnection, s: &SiteSettings) -> Result<()>
     .bind(&s.colors.secondary_text)
     .bind(&s.colors.background)
     .bind(&s.logo)
+    .bind(&s.language)
+    .bind(&s.languages)
     .execute(&mut *conn)
     .await?;
     Ok(())

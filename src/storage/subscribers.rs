@@ -12,9 +12,11 @@ pub struct Subscriber {
     pub active: bool,
     pub token: String,
     pub created: Timestamp,
+    /// The language tag the subscriber signed up in; empty for the site's language.
+    pub language: String,
 }
 
-const COLUMNS: &str = "id, email, active, token, created_at";
+const COLUMNS: &str = "id, email, active, token, created_at, language";
 
 fn from_row(row: &AnyRow) -> Result<Subscriber> {
     Ok(Subscriber {
@@ -23,6 +25,7 @@ fn from_row(row: &AnyRow) -> Result<Subscriber> {
         active: row.try_get::<i32, _>("active")? != 0,
         token: row.try_get("token")?,
         created: from_db_time("subscribers.created_at", row.try_get("created_at")?)?,
+        language: row.try_get("language")?,
     })
 }
 
@@ -48,14 +51,17 @@ pub async fn insert_pending(
     email: &str,
     token: &str,
     now: Timestamp,
+    language: &str,
 ) -> Result<Subscriber> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO subscribers (email, active, token, created_at) VALUES ($1, 0, $2, $3)
+        "INSERT INTO subscribers (email, active, token, created_at, language)
+         VALUES ($1, 0, $2, $3, $4)
          RETURNING id",
     )
     .bind(email)
     .bind(token)
     .bind(to_db_time(now))
+    .bind(language)
     .fetch_one(&mut *conn)
     .await?;
     Ok(Subscriber {
@@ -64,6 +70,7 @@ pub async fn insert_pending(
         active: false,
         token: token.to_owned(),
         created: now,
+        language: language.to_owned(),
     })
 }
 
@@ -93,13 +100,22 @@ pub async fn by_address(conn: &mut AnyConnection, email: &str) -> Result<Option<
     .await
 }
 
-/// A new request for a pending sign-up: its link is valid for another full period.
-pub async fn renew_pending(conn: &mut AnyConnection, id: i64, now: Timestamp) -> Result<()> {
-    sqlx::query("UPDATE subscribers SET created_at = $2 WHERE id = $1 AND active = 0")
-        .bind(id)
-        .bind(to_db_time(now))
-        .execute(&mut *conn)
-        .await?;
+/// A new request for a pending sign-up: its link is valid for another full period, and its mails
+/// come in the language of the latest request.
+pub async fn renew_pending(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: Timestamp,
+    language: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE subscribers SET created_at = $2, language = $3 WHERE id = $1 AND active = 0",
+    )
+    .bind(id)
+    .bind(to_db_time(now))
+    .bind(language)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

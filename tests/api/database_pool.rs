@@ -29,7 +29,10 @@ async fn strangers_and_readers_of_the_current_incident_need_no_database() {
     let page = format!("/{day}/{}", incident.id);
     eventually(Duration::from_secs(10), || async {
         let snapshot = app.handle.pages.snapshot()?;
-        snapshot.incidents.contains_key(&incident.id).then_some(())
+        snapshot.languages[0]
+            .incidents
+            .contains_key(&incident.id)
+            .then_some(())
     })
     .await;
     // A wrong secret before the outage, so the right one is known from memory afterwards too.

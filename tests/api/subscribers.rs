@@ -629,7 +629,7 @@ async fn a_refused_address_is_not_retried(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = start(&db, &sink, None).await;
     let services = app.services();
-    monostat::service::subscriptions::subscribe(&services, "bounce@example.com", 200)
+    monostat::service::subscriptions::subscribe(&services, "bounce@example.com", 200, "")
         .await
         .expect("subscribe");
     let job = eventually(Duration::from_secs(20), || async {
@@ -653,7 +653,7 @@ async fn without_a_mail_server_mails_go_to_the_outbox(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
     let services = app.services();
-    monostat::service::subscriptions::subscribe(&services, "jane@example.com", 200)
+    monostat::service::subscriptions::subscribe(&services, "jane@example.com", 200, "")
         .await
         .expect("subscribe");
     let outbox = db.data_dir.path().join("outbox");

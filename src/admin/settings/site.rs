@@ -23,6 +23,7 @@ struct SiteErrors {
     support_phone: Option<String>,
     legal_url: Option<String>,
     privacy_url: Option<String>,
+    language: Option<String>,
 }
 
 #[derive(Template)]
@@ -67,6 +68,12 @@ pub struct SiteForm {
     secondary_text_color: String,
     #[serde(default)]
     background_color: String,
+    /// The site's language tag; empty for `MONOSTAT_LANGUAGE`'s.
+    #[serde(default)]
+    language: String,
+    /// The language switch's checkboxes, `offer_{tag}=yes` (form fields cannot repeat here).
+    #[serde(flatten)]
+    offered: std::collections::HashMap<String, String>,
 }
 
 impl SiteForm {
@@ -87,6 +94,55 @@ impl SiteForm {
             primary_text_color: c.primary_text.clone(),
             secondary_text_color: c.secondary_text.clone(),
             background_color: c.background.clone(),
+            language: s.language.clone(),
+            offered: crate::i18n::all()
+                .iter()
+                .filter(|l| {
+                    s.languages.trim().is_empty()
+                        || s.languages
+                            .split(',')
+                            .any(|tag| tag.trim().eq_ignore_ascii_case(l.tag))
+                })
+                .map(|l| (format!("offer_{}", l.tag), "yes".to_owned()))
+                .collect(),
+        }
+    }
+
+    /// Every language monostat ships: tag, name, whether the site is in it, whether readers
+    /// may get it.
+    fn languages(&self) -> Vec<(&'static str, &'static str, bool, bool)> {
+        crate::i18n::all()
+            .iter()
+            .map(|l| {
+                (
+                    l.tag,
+                    l.name.as_str(),
+                    self.language == l.tag,
+                    self.offers(l.tag),
+                )
+            })
+            .collect()
+    }
+
+    fn offers(&self, tag: &str) -> bool {
+        self.offered
+            .get(&format!("offer_{tag}"))
+            .map(String::as_str)
+            == Some("yes")
+    }
+
+    /// What is stored: empty when every language is offered (new ones too, then).
+    fn offered_setting(&self) -> String {
+        let all = crate::i18n::all();
+        let offered: Vec<&str> = all
+            .iter()
+            .map(|l| l.tag)
+            .filter(|tag| self.offers(tag) || *tag == self.language)
+            .collect();
+        if offered.len() == all.len() {
+            String::new()
+        } else {
+            offered.join(",")
         }
     }
 
@@ -127,6 +183,11 @@ fn check_url(value: &str) -> Option<String> {
 
 fn check_site(form: &SiteForm) -> (SiteErrors, Vec<Colour>) {
     let mut errors = SiteErrors::default();
+    if !form.language.is_empty()
+        && crate::i18n::get(&form.language).is_none_or(|l| l.tag != form.language)
+    {
+        errors.language = Some("Choose one of the languages listed.".into());
+    }
     let name = form.system_name.trim();
     if name.is_empty() {
         errors.system_name = Some("Enter the name of your system.".into());
@@ -162,6 +223,7 @@ fn check_site(form: &SiteForm) -> (SiteErrors, Vec<Colour>) {
 impl SiteErrors {
     fn any(&self) -> bool {
         self.system_name.is_some()
+            || self.language.is_some()
             || self.support_email.is_some()
             || self.support_phone.is_some()
             || self.legal_url.is_some()
@@ -258,6 +320,8 @@ pub async fn save_site(
             c.primary_text = form.primary_text_color.clone();
             c.secondary_text = form.secondary_text_color.clone();
             c.background = form.background_color.clone();
+            site.language = form.language.clone();
+            site.languages = form.offered_setting();
             settings::save_site(conn, &site).await
         },
     )
