@@ -204,7 +204,7 @@ impl Palette {
         )
     }
 
-    /// The dark scheme: a dark background of the site's background's hue, the text colours'
+    /// The dark scheme: a dark background of the site's background's hue, dark text colours'
     /// lightness mirrored, and every other colour as light as its contrast needs. A site that is
     /// dark already keeps its colours.
     pub fn dark(colors: &ThemeColors) -> Palette {
@@ -228,7 +228,11 @@ impl Palette {
             s.min(DARK_BACKGROUND_SATURATION),
             DARK_BACKGROUND_LIGHTNESS,
         );
-        let mirrored = |c: Rgb| c.with_lightness(1.0 - c.hsl().2);
+        // Dark text becomes as light as it was dark; text that was light already stays so.
+        let mirrored = |c: Rgb| {
+            let l = c.hsl().2;
+            c.with_lightness(l.max(1.0 - l))
+        };
         Palette::on(
             dark_background,
             primary,
