@@ -418,7 +418,10 @@ mod tests {
             .expect("the dark block is kept");
         // The light colours sit on the elements; the dark ones must outrank them.
         assert!(inlined.contains("<body style=\"margin: 0;padding: 0;background: #f4f4f6;"));
-        assert!(dark.contains("body { background: #1C1C1C !important;"), "{inlined}");
+        assert!(
+            dark.contains("body { background: #1C1C1C !important;"),
+            "{inlined}"
+        );
     }
 
     #[test]

@@ -293,6 +293,23 @@ impl Palette {
     }
 }
 
+/// What the light scheme shows for each of the nine settings, in `ThemeColors`' order: the
+/// admin's page says where that is not what was chosen.
+pub fn light_values(colors: &ThemeColors) -> [Rgb; 9] {
+    let p = Palette::light(colors);
+    [
+        p.primary,
+        p.link,
+        p.success,
+        p.warning,
+        p.danger,
+        p.info,
+        p.text,
+        p.secondary_text,
+        p.background,
+    ]
+}
+
 /// The nine colours in `ThemeColors`' order; one that is not a colour becomes its default.
 fn parsed(c: &ThemeColors) -> [Rgb; 9] {
     let values = [
