@@ -230,6 +230,7 @@ async fn pages_pass_axe_in_both_colour_schemes_even_with_awkward_colours(backend
                 ),
             ),
             ("subscribe", "/subscribe/".to_owned()),
+            ("not-found", "/no-such-page".to_owned()),
         ];
         for scheme in ["light", "dark"] {
             session.prefer_color_scheme(scheme).await;
