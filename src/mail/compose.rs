@@ -343,9 +343,13 @@ impl NotificationBody {
 }
 
 /// Mail clients ignore `<style>`; the CSS goes onto the elements. If inlining fails the mail
-/// still goes out, only plainer.
+/// still goes out, only plainer. At-rules cannot be inlined and stay in a `<style>`: the dark
+/// scheme (`prefers-color-scheme`) for the clients that do read it.
 fn inline_css(html: String) -> String {
-    match css_inline::inline(&html) {
+    let inliner = css_inline::CSSInliner::options()
+        .keep_at_rules(true)
+        .build();
+    match inliner.inline(&html) {
         Ok(inlined) => inlined,
         Err(e) => {
             tracing::warn!(error = %e, "cannot inline the mail's CSS; sending it without");
@@ -399,6 +403,26 @@ mod tests {
             created: Timestamp::UNIX_EPOCH,
             language: String::new(),
         }
+    }
+
+    #[test]
+    fn the_dark_scheme_survives_inlining() {
+        let html = OptInHtml {
+            system_name: "Acme",
+            confirm_url: "https://status.example.com/subscribe/t",
+        }
+        .render()
+        .expect("render");
+        let inlined = inline_css(html);
+        let (_, dark) = inlined
+            .split_once("<style>@media (prefers-color-scheme: dark)")
+            .expect("the dark block is kept");
+        // The light colours sit on the elements; the dark ones must outrank them.
+        assert!(inlined.contains("<body style=\"margin: 0;padding: 0;background: #f4f4f6;"));
+        assert!(
+            dark.contains("body { background: #1C1C1C !important;"),
+            "{inlined}"
+        );
     }
 
     #[test]

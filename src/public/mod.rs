@@ -18,6 +18,7 @@ mod routes;
 mod state;
 pub mod statuspage;
 mod subscribe;
+pub mod theme;
 pub mod views;
 
 pub use render::{LanguagePages, RenderError, Renderer, SitePages, Snapshot};

@@ -68,7 +68,7 @@ impl SiteView {
         if !languages.contains(&default_lang) {
             languages.insert(0, default_lang);
         }
-        let theme_css = theme_css(site);
+        let theme_css = super::theme::css(&site.colors);
         let theme_url = format!(
             "/static/{}",
             Assets::hashed_name("theme", "css", &theme_css)
@@ -167,34 +167,6 @@ impl SiteView {
             .filter(|c| c.is_ascii_digit() || *c == '+')
             .collect()
     }
-}
-
-fn theme_css(site: &SiteSettings) -> String {
-    let c = &site.colors;
-    let vars = [
-        ("primary", &c.primary),
-        ("link", &c.link),
-        ("success", &c.success),
-        ("warning", &c.warning),
-        ("danger", &c.danger),
-        ("info", &c.info),
-        ("text", &c.primary_text),
-        ("secondary-text", &c.secondary_text),
-        ("background", &c.background),
-    ];
-    let mut css = String::from(":root {\n");
-    for (name, value) in vars {
-        // Colours come from the admin's settings; anything that is not a plain colour value is
-        // left out rather than allowed to break out of the declaration.
-        if value
-            .chars()
-            .all(|ch| ch.is_ascii_alphanumeric() || "#(),.% ".contains(ch))
-        {
-            css.push_str(&format!("  --{name}: {value};\n"));
-        }
-    }
-    css.push_str("}\n");
-    css
 }
 
 /// A moment as the page shows it: machine-readable UTC for `<time datetime>` and the script,

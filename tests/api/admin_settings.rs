@@ -6,6 +6,7 @@ use crate::admin_client::Browser;
 use crate::helpers::{Backend, Hooks, TestApp, TestDatabase, eventually};
 use crate::on_both_backends;
 use monostat::jobs::WorkerSettings;
+use monostat::public::theme::{Rgb, contrast};
 use std::time::Duration;
 
 /// A 1×1 PNG.
@@ -94,6 +95,54 @@ async fn site_settings_show_on_the_public_page(backend: Backend) {
         "one audit entry: {}",
         audit.body
     );
+    app.stop().await;
+}
+
+/// A pale yellow link would be unreadable on white: the setting is kept as chosen, the page
+/// shows a darker yellow that passes AA (and the pale one where it reads, on the dark scheme),
+/// and the admin is told what the page shows.
+async fn a_colour_too_faint_to_read_is_adjusted_and_the_admin_told(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    let browser = app.admin().await;
+    let mut fields = site_fields("Ticket Shop", "#3b1c4a");
+    fields.retain(|(name, _)| *name != "link_color");
+    fields.push(("link_color", "#ffff99"));
+    let page = app
+        .admin_post("/admin/settings/site", "/admin/settings/site", &fields)
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    public_page_shows(&app, "Ticket Shop status").await;
+
+    let settings = browser.get("/admin/settings/site").await;
+    assert!(settings.contains("value=\"#ffff99\""), "kept as chosen");
+    let shown = settings
+        .body
+        .split("<p class=\"hint\" id=\"link_color-shown\">Shown as ")
+        .nth(1)
+        .and_then(|rest| rest.get(..7))
+        .expect("the admin is told what the page shows")
+        .to_owned();
+    assert!(
+        settings.contains("aria-describedby=\"link_color-shown\""),
+        "the hint belongs to the field"
+    );
+    let shown_rgb = Rgb::parse(&shown).expect("a colour");
+    assert!(contrast(shown_rgb, Rgb::WHITE) >= 4.5, "{shown}");
+
+    let body = app.get("/").await.text().await.expect("body");
+    let theme = body
+        .split("href=\"")
+        .find(|s| s.starts_with("/static/theme."))
+        .and_then(|s| s.split('"').next())
+        .expect("theme link")
+        .to_owned();
+    let css = app.get(&theme).await.text().await.expect("css");
+    let (light, dark) = css
+        .split_once("@media (prefers-color-scheme: dark)")
+        .expect("a dark scheme");
+    assert!(light.contains(&format!("--link: {shown};")), "{css}");
+    assert!(dark.contains("--link: #FFFF99;"), "{css}");
     app.stop().await;
 }
 
@@ -373,6 +422,7 @@ async fn a_logo_file_from_an_earlier_build_is_still_served(backend: Backend) {
 
 on_both_backends!(
     site_settings_show_on_the_public_page,
+    a_colour_too_faint_to_read_is_adjusted_and_the_admin_told,
     logos_are_checked_before_they_are_served,
     a_logo_file_from_an_earlier_build_is_still_served,
     hook_urls_are_shown_and_the_secret_can_be_replaced,

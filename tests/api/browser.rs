@@ -9,6 +9,8 @@ use crate::on_both_backends;
 use crate::public_fixtures::{Spec, add_update, hours_ago, insert, render, scene};
 use crate::webdriver::{Driver, Session, Viewport, browser_available};
 use monostat::domain::{IncidentStatus, OverallState, Severity};
+use monostat::public::theme::{Palette, Rgb};
+use monostat::storage::settings;
 use std::path::PathBuf;
 
 const AXE: &str = concat!(
@@ -183,6 +185,87 @@ async fn pages_render_cleanly_in_a_real_browser(backend: Backend) {
     app.stop().await;
 }
 
+/// The dark scheme, and an admin's colours that fail AA as chosen (a pale yellow link, light grey
+/// text on white, a pale header), in both schemes: the theme adjusts them until axe finds no
+/// contrast problem, and the page really is dark when the reader asks for dark.
+async fn pages_pass_axe_in_both_colour_schemes_even_with_awkward_colours(backend: Backend) {
+    if !browser_available() {
+        return;
+    }
+    let Some(axe) = axe_source() else {
+        return;
+    };
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    let driver = Driver::start().await;
+    let session = driver.session(Viewport::Desktop).await;
+    let mut problems = Vec::new();
+    for awkward in [false, true] {
+        let colors = {
+            let mut conn = app.handle.db.acquire().await.expect("connection");
+            let mut site = settings::site(&mut conn).await.expect("site");
+            if awkward {
+                let c = &mut site.colors;
+                c.primary = "#FFF3B0".into();
+                c.link = "#FFFF99".into();
+                c.primary_text = "#BBBBBB".into();
+                c.secondary_text = "#DDDDDD".into();
+                c.warning = "#FFEE58".into();
+                c.danger = "#FFCDD2".into();
+                settings::save_site(&mut conn, &site).await.expect("save");
+            }
+            site.colors
+        };
+        let incident = scene(&app, OverallState::Down).await.expect("incident");
+        render(&app).await;
+        let pages = [
+            ("status", "/".to_owned()),
+            ("incident", monostat::links::incident_path(&incident)),
+            ("history", "/history".to_owned()),
+            (
+                "day",
+                format!(
+                    "/{}",
+                    incident.start.to_zoned(jiff::tz::TimeZone::UTC).date()
+                ),
+            ),
+            ("subscribe", "/subscribe/".to_owned()),
+            ("not-found", "/no-such-page".to_owned()),
+        ];
+        for scheme in ["light", "dark"] {
+            session.prefer_color_scheme(scheme).await;
+            let palette = if scheme == "dark" {
+                Palette::dark(&colors)
+            } else {
+                Palette::light(&colors)
+            };
+            let Rgb(r, g, b) = palette.background;
+            let background = format!("rgb({r}, {g}, {b})");
+            let theme = if awkward { "awkward" } else { "default" };
+            for (name, path) in &pages {
+                let url = format!("{}{path}", app.base_url);
+                let shot = screenshot_path(
+                    backend,
+                    &format!("{theme}-{scheme}-{name}"),
+                    Viewport::Desktop,
+                );
+                problems.extend(check_page(&session, &url, &axe, shot).await);
+                let shown = session
+                    .run("return getComputedStyle(document.body).backgroundColor;")
+                    .await;
+                if shown != background.as_str() {
+                    problems.push(format!(
+                        "{url} ({theme}, {scheme}): background {shown}, not {background}"
+                    ));
+                }
+            }
+        }
+    }
+    session.close().await;
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    app.stop().await;
+}
+
 async fn markup_in_an_incident_never_runs(backend: Backend) {
     if !browser_available() {
         return;
@@ -250,5 +333,6 @@ async fn markup_in_an_incident_never_runs(backend: Backend) {
 
 on_both_backends!(
     pages_render_cleanly_in_a_real_browser,
+    pages_pass_axe_in_both_colour_schemes_even_with_awkward_colours,
     markup_in_an_incident_never_runs
 );

@@ -225,6 +225,22 @@ impl Session<'_> {
         std::fs::write(file, png).expect("write screenshot");
     }
 
+    /// The `prefers-color-scheme` the pages see from now on ("light" or "dark"), through
+    /// DevTools' `Emulation.setEmulatedMedia`, which chromedriver passes on: unlike a command
+    /// line flag it needs no new browser, and it holds for every page this tab loads next.
+    pub async fn prefer_color_scheme(&self, scheme: &str) {
+        self.driver
+            .call(
+                reqwest::Method::POST,
+                &self.path("/goog/cdp/execute"),
+                Some(json!({
+                    "cmd": "Emulation.setEmulatedMedia",
+                    "params": { "features": [{ "name": "prefers-color-scheme", "value": scheme }] },
+                })),
+            )
+            .await;
+    }
+
     /// Whether a JavaScript dialog (`alert`) is open.
     pub async fn dialog_open(&self) -> bool {
         let response = self

@@ -3,7 +3,7 @@
 use super::super::session::Admin;
 use super::super::{AdminState, Chrome, PageResult, page, redirect_after, system_name};
 use super::{NoticeQuery, saved};
-use crate::storage::settings::{self, SiteSettings};
+use crate::storage::settings::{self, SiteSettings, ThemeColors};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Extension, Query, State};
@@ -14,6 +14,9 @@ struct Colour {
     label: &'static str,
     value: String,
     error: Option<String>,
+    /// What the page shows instead, when the colour is too faint to read on the background
+    /// (`public::theme` adjusts it; the setting stays as chosen).
+    shown: Option<String>,
 }
 
 #[derive(Default)]
@@ -146,6 +149,20 @@ impl SiteForm {
         }
     }
 
+    fn theme_colors(&self) -> ThemeColors {
+        ThemeColors {
+            primary: self.primary_color.clone(),
+            link: self.link_color.clone(),
+            success: self.success_color.clone(),
+            warning: self.warning_color.clone(),
+            danger: self.danger_color.clone(),
+            info: self.info_color.clone(),
+            primary_text: self.primary_text_color.clone(),
+            secondary_text: self.secondary_text_color.clone(),
+            background: self.background_color.clone(),
+        }
+    }
+
     fn colours(&self) -> [(&'static str, &'static str, &String); 9] {
         [
             ("primary_color", "Primary (header)", &self.primary_color),
@@ -207,7 +224,7 @@ fn check_site(form: &SiteForm) -> (SiteErrors, Vec<Colour>) {
     }
     errors.legal_url = check_url(form.legal_url.trim());
     errors.privacy_url = check_url(form.privacy_url.trim());
-    let colours = form
+    let mut colours = form
         .colours()
         .into_iter()
         .map(|(name, label, value)| Colour {
@@ -215,8 +232,17 @@ fn check_site(form: &SiteForm) -> (SiteErrors, Vec<Colour>) {
             label,
             value: value.clone(),
             error: (!is_colour(value)).then(|| "A colour like #3B1C4A.".into()),
+            shown: None,
         })
-        .collect();
+        .collect::<Vec<_>>();
+    if colours.iter().all(|c| c.error.is_none()) {
+        let shown = crate::public::theme::light_values(&form.theme_colors());
+        for (colour, shown) in colours.iter_mut().zip(shown) {
+            if crate::public::theme::Rgb::parse(&colour.value) != Some(shown) {
+                colour.shown = Some(shown.hex());
+            }
+        }
+    }
     (errors, colours)
 }
 
