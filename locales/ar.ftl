@@ -11,6 +11,8 @@ language-direction = rtl
 
 ## Dates and times. Lists are separated by commas, starting with January and with Monday.
 month-names = يناير, فبراير, مارس, أبريل, مايو, يونيو, يوليو, أغسطس, سبتمبر, أكتوبر, نوفمبر, ديسمبر
+# Month names as dates use them, "1 December 2026" (in languages with cases, often the genitive)
+month-names-in-dates = يناير, فبراير, مارس, أبريل, مايو, يونيو, يوليو, أغسطس, سبتمبر, أكتوبر, نوفمبر, ديسمبر
 month-abbreviations = يناير, فبراير, مارس, أبريل, مايو, يونيو, يوليو, أغسطس, سبتمبر, أكتوبر, نوفمبر, ديسمبر
 weekday-names = الاثنين, الثلاثاء, الأربعاء, الخميس, الجمعة, السبت, الأحد
 weekday-abbreviations = اثنين, ثلاثاء, أربعاء, خميس, جمعة, سبت, أحد

@@ -11,6 +11,8 @@ language-direction = ltr
 
 ## Dates and times. Lists are separated by commas, starting with January and with Monday.
 month-names = Januar, Februar, März, April, Mai, Juni, Juli, August, September, Oktober, November, Dezember
+# Month names as dates use them, "1 December 2026" (in languages with cases, often the genitive)
+month-names-in-dates = Januar, Februar, März, April, Mai, Juni, Juli, August, September, Oktober, November, Dezember
 month-abbreviations = Jan., Feb., März, Apr., Mai, Juni, Juli, Aug., Sept., Okt., Nov., Dez.
 weekday-names = Montag, Dienstag, Mittwoch, Donnerstag, Freitag, Samstag, Sonntag
 weekday-abbreviations = Mo, Di, Mi, Do, Fr, Sa, So

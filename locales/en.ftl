@@ -11,6 +11,8 @@ language-direction = ltr
 
 ## Dates and times. Lists are separated by commas, starting with January and with Monday.
 month-names = January, February, March, April, May, June, July, August, September, October, November, December
+# Month names as dates use them, "1 December 2026" (in languages with cases, often the genitive)
+month-names-in-dates = January, February, March, April, May, June, July, August, September, October, November, December
 month-abbreviations = Jan, Feb, Mar, Apr, May, Jun, Jul, Aug, Sep, Oct, Nov, Dec
 weekday-names = Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday
 weekday-abbreviations = Mo, Tu, We, Th, Fr, Sa, Su

@@ -11,6 +11,8 @@ language-direction = ltr
 
 ## Dates and times. Lists are separated by commas, starting with January and with Monday.
 month-names = enero, febrero, marzo, abril, mayo, junio, julio, agosto, septiembre, octubre, noviembre, diciembre
+# Month names as dates use them, "1 December 2026" (in languages with cases, often the genitive)
+month-names-in-dates = enero, febrero, marzo, abril, mayo, junio, julio, agosto, septiembre, octubre, noviembre, diciembre
 month-abbreviations = ene, feb, mar, abr, may, jun, jul, ago, sept, oct, nov, dic
 weekday-names = lunes, martes, miércoles, jueves, viernes, sábado, domingo
 weekday-abbreviations = lu, ma, mi, ju, vi, sá, do

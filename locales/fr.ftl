@@ -11,6 +11,8 @@ language-direction = ltr
 
 ## Dates and times. Lists are separated by commas, starting with January and with Monday.
 month-names = janvier, février, mars, avril, mai, juin, juillet, août, septembre, octobre, novembre, décembre
+# Month names as dates use them, "1 December 2026" (in languages with cases, often the genitive)
+month-names-in-dates = janvier, février, mars, avril, mai, juin, juillet, août, septembre, octobre, novembre, décembre
 month-abbreviations = janv., févr., mars, avr., mai, juin, juil., août, sept., oct., nov., déc.
 weekday-names = lundi, mardi, mercredi, jeudi, vendredi, samedi, dimanche
 weekday-abbreviations = lun, mar, mer, jeu, ven, sam, dim

@@ -11,6 +11,8 @@ language-direction = ltr
 
 ## Dates and times. Lists are separated by commas, starting with January and with Monday.
 month-names = gennaio, febbraio, marzo, aprile, maggio, giugno, luglio, agosto, settembre, ottobre, novembre, dicembre
+# Month names as dates use them, "1 December 2026" (in languages with cases, often the genitive)
+month-names-in-dates = gennaio, febbraio, marzo, aprile, maggio, giugno, luglio, agosto, settembre, ottobre, novembre, dicembre
 month-abbreviations = gen, feb, mar, apr, mag, giu, lug, ago, set, ott, nov, dic
 weekday-names = lunedì, martedì, mercoledì, giovedì, venerdì, sabato, domenica
 weekday-abbreviations = lun, mar, mer, gio, ven, sab, dom

@@ -11,6 +11,8 @@ language-direction = ltr
 
 ## Dates and times. Lists are separated by commas, starting with January and with Monday.
 month-names = januari, februari, maart, april, mei, juni, juli, augustus, september, oktober, november, december
+# Month names as dates use them, "1 December 2026" (in languages with cases, often the genitive)
+month-names-in-dates = januari, februari, maart, april, mei, juni, juli, augustus, september, oktober, november, december
 month-abbreviations = jan, feb, mrt, apr, mei, jun, jul, aug, sep, okt, nov, dec
 weekday-names = maandag, dinsdag, woensdag, donderdag, vrijdag, zaterdag, zondag
 weekday-abbreviations = ma, di, wo, do, vr, za, zo

@@ -11,6 +11,8 @@ language-direction = ltr
 
 ## Dates and times. Lists are separated by commas, starting with January and with Monday.
 month-names = styczeń, luty, marzec, kwiecień, maj, czerwiec, lipiec, sierpień, wrzesień, październik, listopad, grudzień
+# Month names as dates use them, "1 December 2026" (in languages with cases, often the genitive)
+month-names-in-dates = stycznia, lutego, marca, kwietnia, maja, czerwca, lipca, sierpnia, września, października, listopada, grudnia
 month-abbreviations = sty, lut, mar, kwi, maj, cze, lip, sie, wrz, paź, lis, gru
 weekday-names = poniedziałek, wtorek, środa, czwartek, piątek, sobota, niedziela
 weekday-abbreviations = pn, wt, śr, cz, pt, sb, nd

@@ -11,6 +11,8 @@ language-direction = ltr
 
 ## Dates and times. Lists are separated by commas, starting with January and with Monday.
 month-names = janeiro, fevereiro, março, abril, maio, junho, julho, agosto, setembro, outubro, novembro, dezembro
+# Month names as dates use them, "1 December 2026" (in languages with cases, often the genitive)
+month-names-in-dates = janeiro, fevereiro, março, abril, maio, junho, julho, agosto, setembro, outubro, novembro, dezembro
 month-abbreviations = jan, fev, mar, abr, mai, jun, jul, ago, set, out, nov, dez
 weekday-names = segunda-feira, terça-feira, quarta-feira, quinta-feira, sexta-feira, sábado, domingo
 weekday-abbreviations = seg, ter, qua, qui, sex, sáb, dom

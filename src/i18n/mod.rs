@@ -39,6 +39,7 @@ pub struct Language {
     pub rtl: bool,
     bundle: FluentBundle<FluentResource>,
     months: Vec<String>,
+    months_in_dates: Vec<String>,
     month_abbreviations: Vec<String>,
     weekdays: Vec<String>,
     weekday_abbreviations: Vec<String>,
@@ -106,6 +107,7 @@ impl Language {
             rtl: false,
             bundle,
             months: Vec::new(),
+            months_in_dates: Vec::new(),
             month_abbreviations: Vec::new(),
             weekdays: Vec::new(),
             weekday_abbreviations: Vec::new(),
@@ -125,6 +127,8 @@ impl Language {
             (items.len() == n).then_some(items)
         };
         language.months = list(&language, "month-names", 12).unwrap_or_else(|| english_list(0));
+        language.months_in_dates = list(&language, "month-names-in-dates", 12)
+            .unwrap_or_else(|| language.months.clone());
         language.month_abbreviations =
             list(&language, "month-abbreviations", 12).unwrap_or_else(|| english_list(1));
         language.weekdays = list(&language, "weekday-names", 7).unwrap_or_else(|| english_list(2));
@@ -216,6 +220,10 @@ impl Language {
         pick(&self.months, i32::from(month) - 1)
     }
 
+    fn month_in_dates(&self, month: i8) -> &str {
+        pick(&self.months_in_dates, i32::from(month) - 1)
+    }
+
     pub fn weekday_names(&self) -> &[String] {
         &self.weekdays
     }
@@ -230,12 +238,12 @@ impl Language {
             &self.weekdays,
             i32::from(day.weekday().to_monday_zero_offset()),
         );
-        self.date("date-long", day, self.month(day.month()), weekday)
+        self.date("date-long", day, self.month_in_dates(day.month()), weekday)
     }
 
     /// "1 December 2026"
     pub fn date_medium(&self, day: Date) -> String {
-        self.date("date-medium", day, self.month(day.month()), "")
+        self.date("date-medium", day, self.month_in_dates(day.month()), "")
     }
 
     /// "December 2026"
@@ -413,5 +421,10 @@ mod tests {
             .to_zoned(jiff::tz::TimeZone::UTC);
         assert_eq!(english().date_time(&when), "1 Dec 2026, 14:05 UTC");
         assert_eq!(english().percent("99.958"), "99.958 %");
+        let polish = get("pl").expect("Polish");
+        assert_eq!(polish.month_year(day), "grudzień 2026");
+        assert!(polish.date_medium(day).contains("1 grudnia 2026"), "{}", polish.date_medium(day));
+        let german = get("de").expect("German");
+        assert_eq!(german.date_long(day), "Dienstag, 1. Dezember 2026");
     }
 }

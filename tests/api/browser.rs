@@ -331,8 +331,69 @@ async fn markup_in_an_incident_never_runs(backend: Backend) {
     app.stop().await;
 }
 
+/// The page in German, French and Arabic (right to left), light and dark: each in its own
+/// words, with `lang` and `dir` right, and still clean for axe, the CSP and a narrow screen.
+async fn pages_read_right_in_three_languages_and_both_schemes(backend: Backend) {
+    if !browser_available() {
+        return;
+    }
+    let Some(axe) = axe_source() else {
+        return;
+    };
+    let db = TestDatabase::new(backend).await;
+    let app = TestApp::spawn(&db).await;
+    let incident = scene(&app, OverallState::PartiallyUnavailable)
+        .await
+        .expect("incident");
+    render(&app).await;
+    let driver = Driver::start().await;
+    let mut problems = Vec::new();
+    for viewport in [Viewport::Desktop, Viewport::Phone] {
+        let session = driver.session(viewport).await;
+        for tag in ["de", "fr", "ar"] {
+            let words = monostat::i18n::get(tag).expect("shipped");
+            let day = incident.start.to_zoned(jiff::tz::TimeZone::UTC).date();
+            let pages = [
+                ("status", "/".to_owned(), words.t("nav-current-status")),
+                (
+                    "incident",
+                    monostat::links::incident_path(&incident),
+                    words.severity(incident.severity),
+                ),
+                ("history", "/history".to_owned(), words.t("history")),
+                ("day", format!("/{day}"), words.date_long(day)),
+                ("subscribe", "/subscribe/".to_owned(), words.t("subscribe-heading")),
+            ];
+            for scheme in ["light", "dark"] {
+                session.prefer_color_scheme(scheme).await;
+                for (name, path, expected) in &pages {
+                    let url = format!("{}{path}?lang={tag}", app.base_url);
+                    let shot =
+                        screenshot_path(backend, &format!("{tag}-{scheme}-{name}"), viewport);
+                    problems.extend(check_page(&session, &url, &axe, shot).await);
+                    let lang = session
+                        .run("return document.documentElement.lang + ' ' + document.documentElement.dir;")
+                        .await;
+                    let want = format!("{tag} {}", if tag == "ar" { "rtl" } else { "ltr" });
+                    if lang != want.as_str() {
+                        problems.push(format!("{url}: lang and dir {lang}, not {want}"));
+                    }
+                    let text = session.run("return document.body.innerText;").await;
+                    if !text.as_str().unwrap_or_default().contains(expected.as_str()) {
+                        problems.push(format!("{url}: does not say {expected:?}"));
+                    }
+                }
+            }
+        }
+        session.close().await;
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    app.stop().await;
+}
+
 on_both_backends!(
     pages_render_cleanly_in_a_real_browser,
     pages_pass_axe_in_both_colour_schemes_even_with_awkward_colours,
+    pages_read_right_in_three_languages_and_both_schemes,
     markup_in_an_incident_never_runs
 );

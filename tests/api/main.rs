@@ -26,6 +26,7 @@ mod health;
 mod hooks;
 mod import_django;
 mod incident_rules;
+mod languages;
 mod instances;
 mod jobs;
 mod maintenance_calendar;
