@@ -1,5 +1,7 @@
-//! The history page's calendars: which days of the last twelve months had which worst incident.
+//! The history page's calendars: which days of the last twelve months had which worst incident,
+//! and each day's uptime (`super::uptime`).
 
+use super::uptime::{self, Figures};
 use crate::domain::{Incident, Severity};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -23,7 +25,8 @@ pub struct DayCell {
     /// The day view, for days that have begun.
     pub link: Option<String>,
     pub severity: Option<Severity>,
-    /// What the cell says to screen readers and in its tooltip: the date and the worst severity.
+    /// What the cell says to screen readers and in its tooltip: the date, the worst severity
+    /// and the day's uptime.
     pub label: String,
 }
 
@@ -85,11 +88,11 @@ pub fn worst_by_day(
 }
 
 /// Twelve months of calendars, newest first.
-pub fn months(today: Date, marks: &HashMap<Date, Severity>) -> Vec<MonthView> {
+pub fn months(today: Date, marks: &HashMap<Date, Severity>, uptime: &Figures) -> Vec<MonthView> {
     let mut months = Vec::new();
     let mut first = today.first_of_month();
     for _ in 0..MONTHS {
-        months.push(month(first, today, marks));
+        months.push(month(first, today, marks, uptime));
         first = match first.checked_sub(1.month()) {
             Ok(previous) => previous,
             Err(_) => break,
@@ -98,7 +101,7 @@ pub fn months(today: Date, marks: &HashMap<Date, Severity>) -> Vec<MonthView> {
     months
 }
 
-fn month(first: Date, today: Date, marks: &HashMap<Date, Severity>) -> MonthView {
+fn month(first: Date, today: Date, marks: &HashMap<Date, Severity>, uptime: &Figures) -> MonthView {
     let blank = || DayCell {
         day: None,
         link: None,
@@ -122,13 +125,17 @@ fn month(first: Date, today: Date, marks: &HashMap<Date, Severity>) -> MonthView
             }
         } else {
             let severity = marks.get(&day).copied();
+            let what = match severity {
+                Some(s) => format!("{long}: {}", s.label()),
+                None => format!("{long}: no incidents"),
+            };
             DayCell {
                 day: Some(day.day()),
                 link: Some(format!("/{day}")),
                 severity,
-                label: match severity {
-                    Some(s) => format!("{long}: {}", s.label()),
-                    None => format!("{long}: no incidents"),
+                label: match uptime.day(day) {
+                    Some(m) => format!("{what}, uptime {}", uptime::text(m.percent())),
+                    None => what,
                 },
             }
         });
@@ -175,7 +182,11 @@ mod tests {
 
     #[test]
     fn months_start_on_monday_and_come_newest_first() {
-        let months = months(date(2026, 11, 24), &HashMap::new());
+        let now: Timestamp = "2026-11-24T12:00:00Z".parse().expect("now");
+        let uptime = Figures {
+            days: crate::domain::uptime::Days::measure(&[], &TimeZone::UTC, date(2026, 11, 1), now),
+        };
+        let months = months(date(2026, 11, 24), &HashMap::new(), &uptime);
         assert_eq!(months.len(), 12);
         assert_eq!(months[0].title, "November 2026");
         assert_eq!(months[11].title, "December 2025");
@@ -198,6 +209,10 @@ mod tests {
             .find(|c| c.day == Some(24))
             .expect("24th");
         assert_eq!(cell_24.link.as_deref(), Some("/2026-11-24"));
+        assert_eq!(
+            cell_24.label,
+            "24 November 2026: no incidents, uptime 100.000 %"
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod routes;
 mod state;
 pub mod statuspage;
 mod subscribe;
+mod uptime;
 pub mod views;
 
 pub use render::{RenderError, Renderer, SitePages, Snapshot};

@@ -5,6 +5,7 @@
 use super::calendar::{self, MonthView};
 use super::icons::Icon;
 use super::rendered::Rendered;
+use super::uptime::{self, Figures};
 use super::views::{IncidentView, SiteView, TimeView};
 use crate::domain::{Incident, IncidentStatus, OverallState, Severity};
 use crate::storage::{self, AnyConnection, Db, incidents, settings};
@@ -48,6 +49,8 @@ pub struct Snapshot {
     /// The Statuspage-compatible API's bodies, by path below `/api/v2/`.
     pub api: std::collections::HashMap<&'static str, Rendered>,
     pub badge: Rendered,
+    /// `/badge/uptime-{days}.svg`, by the window's days (`uptime::WINDOWS`).
+    pub uptime_badges: Vec<(u32, Rendered)>,
     /// The logo (name, bytes), so that it is served from memory like the page that shows it.
     pub logo: Option<(String, bytes::Bytes)>,
     /// The pages of the incidents on the status page, by id with the day in their address:
@@ -93,6 +96,8 @@ struct StatusTemplate<'a> {
     current: Vec<IncidentView>,
     recent: Vec<IncidentView>,
     planned: Vec<IncidentView>,
+    /// The uptime windows: (days, percentage as text).
+    uptime: Vec<(u32, String)>,
     generated: TimeView,
 }
 
@@ -189,12 +194,13 @@ impl Renderer {
     pub async fn snapshot(&self, now: Timestamp) -> Result<Snapshot, RenderError> {
         let mut conn = self.db.acquire().await?;
         let site = Arc::new(self.site(&mut conn).await?);
-        let status = self.status_page(&mut conn, &site, now).await?;
-        let history = self.history_page(&mut conn, &site, now).await?;
+        let uptime = self.uptime(&mut conn, now).await?;
+        let status = self.status_page(&mut conn, &site, &uptime, now).await?;
+        let history = self.history_page(&mut conn, &site, &uptime, now).await?;
         let published = incidents::latest_published(&mut conn, FEED_LENGTH).await?;
         let (rss, atom) = self.feeds(&site, &published, now)?;
         let (calendar, _) = self.maintenance_calendar(&mut conn, &site, now).await?;
-        let (api, state) = self.api(&mut conn, &site, now).await?;
+        let (api, state) = self.api(&mut conn, &site, &uptime, now).await?;
         let api = api
             .into_iter()
             .map(|(path, body)| (path, Rendered::new("application/json", body)))
@@ -211,6 +217,10 @@ impl Renderer {
             logo,
             api,
             badge: Rendered::new("image/svg+xml", super::badge::svg(&site.name, state)),
+            uptime_badges: uptime_badges(&site, &uptime)
+                .into_iter()
+                .map(|(days, svg)| (days, Rendered::new("image/svg+xml", svg)))
+                .collect(),
             theme: Rendered::new("text/css; charset=utf-8", site.theme_css.clone()),
             site,
             status: Rendered::new(HTML, status),
@@ -225,6 +235,7 @@ impl Renderer {
         &self,
         conn: &mut AnyConnection,
         site: &SiteView,
+        uptime: &Figures,
         now: Timestamp,
     ) -> Result<(Vec<(&'static str, String)>, OverallState), RenderError> {
         use super::statuspage;
@@ -252,7 +263,29 @@ impl Renderer {
             tz: &self.tz,
             now,
         };
-        Ok((statuspage::render(&page, state, &listed, &updates), state))
+        let mut bodies = statuspage::render(&page, state, &listed, &updates);
+        bodies.push(("uptime.json", statuspage::uptime(&page, uptime)));
+        Ok((bodies, state))
+    }
+
+    /// The uptime figures at `now` (see `super::uptime`), from one query reaching back to the
+    /// history's first day or the longest window's, whichever is earlier.
+    async fn uptime(
+        &self,
+        conn: &mut AnyConnection,
+        now: Timestamp,
+    ) -> Result<Figures, RenderError> {
+        let today = now.to_zoned(self.tz.clone()).date();
+        let longest = uptime::WINDOWS.iter().copied().max().unwrap_or(1);
+        let window_first = today
+            .checked_sub(jiff::Span::new().days(i64::from(longest) - 1))
+            .unwrap_or(today);
+        let first = calendar::first_day(today).min(window_first);
+        let from = self.start_of_day(first)?;
+        let counting = incidents::counting_toward_uptime(conn, from, now).await?;
+        Ok(Figures {
+            days: crate::domain::uptime::Days::measure(&counting, &self.tz, first, now),
+        })
     }
 
     /// `/maintenance.ics`, and the maintenance it carries.
@@ -304,6 +337,7 @@ impl Renderer {
         &self,
         conn: &mut AnyConnection,
         site: &SiteView,
+        uptime: &Figures,
         now: Timestamp,
     ) -> Result<String, RenderError> {
         let since = now - RECENT;
@@ -332,6 +366,7 @@ impl Renderer {
             current,
             recent,
             planned,
+            uptime: uptime.windows(),
             generated: TimeView::new(now, &self.tz),
         }
         .render()?)
@@ -341,6 +376,7 @@ impl Renderer {
         &self,
         conn: &mut AnyConnection,
         site: &SiteView,
+        uptime: &Figures,
         now: Timestamp,
     ) -> Result<String, RenderError> {
         let today = now.to_zoned(self.tz.clone()).date();
@@ -358,7 +394,7 @@ impl Renderer {
             site,
             nav: "history",
             legend,
-            months: calendar::months(today, &marks),
+            months: calendar::months(today, &marks, uptime),
         }
         .render()?)
     }
@@ -456,14 +492,15 @@ impl Renderer {
         let mut conn = self.db.acquire().await?;
         let mut site = self.site(&mut conn).await?;
         site.allow_subscriptions = false;
+        let uptime = self.uptime(&mut conn, now).await?;
         let mut pages = vec![
             (
                 "/".to_owned(),
-                self.status_page(&mut conn, &site, now).await?,
+                self.status_page(&mut conn, &site, &uptime, now).await?,
             ),
             (
                 "/history".to_owned(),
-                self.history_page(&mut conn, &site, now).await?,
+                self.history_page(&mut conn, &site, &uptime, now).await?,
             ),
         ];
         let published = incidents::latest_published(&mut conn, FEED_LENGTH).await?;
@@ -472,7 +509,7 @@ impl Renderer {
         pages.push(("/feed/atom".to_owned(), atom));
         let (calendar, in_calendar) = self.maintenance_calendar(&mut conn, &site, now).await?;
         pages.push(("/maintenance.ics".to_owned(), calendar));
-        let (api, state) = self.api(&mut conn, &site, now).await?;
+        let (api, state) = self.api(&mut conn, &site, &uptime, now).await?;
         pages.extend(
             api.into_iter()
                 .map(|(path, body)| (format!("/api/v2/{path}"), body)),
@@ -481,6 +518,11 @@ impl Renderer {
             "/badge.svg".to_owned(),
             super::badge::svg(&site.name, state),
         ));
+        pages.extend(
+            uptime_badges(&site, &uptime)
+                .into_iter()
+                .map(|(days, svg)| (uptime_badge_path(days), svg)),
+        );
         pages.push((site.theme_url.clone(), site.theme_css.clone()));
 
         let today = now.to_zoned(self.tz.clone()).date();
@@ -595,6 +637,22 @@ impl Renderer {
         .render()?;
         Ok((rss, atom))
     }
+}
+
+/// The uptime badges, by the window's days.
+fn uptime_badges(site: &SiteView, uptime: &Figures) -> Vec<(u32, String)> {
+    uptime::WINDOWS
+        .iter()
+        .map(|&days| {
+            let percent = uptime.window(days).percent();
+            (days, super::badge::uptime_svg(&site.name, days, percent))
+        })
+        .collect()
+}
+
+/// Where the uptime badge of a window is served.
+pub fn uptime_badge_path(days: u32) -> String {
+    format!("/badge/uptime-{days}.svg")
 }
 
 fn day_html(
