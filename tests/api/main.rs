@@ -48,5 +48,6 @@ mod static_mirror;
 mod statuspage_api;
 mod storage;
 mod subscribers;
+mod uptime;
 mod watch;
 mod webdriver;
