@@ -46,7 +46,8 @@ impl Weight {
     }
 }
 
-/// Whether `incident` counts toward downtime, and how much. See the module's rule.
+/// Whether an incident with this status and severity counts toward downtime, and how much.
+/// See the module's rule.
 pub fn weight(status: IncidentStatus, severity: Severity) -> Option<Weight> {
     let happened = matches!(
         status,
