@@ -128,6 +128,13 @@ no-incidents = No incidents
 # A day of the calendar: "1 December 2026: Outage"
 day-worst = { $day }: { $severity }
 day-quiet = { $day }: no incidents
+# A day of the calendar with its uptime: $what is day-worst or day-quiet, $percent a percentage
+day-uptime = { $what }, uptime { $percent }
+
+## Uptime
+uptime = Uptime
+uptime-last-days = Last { $days } days: { $percent }
+uptime-rule = Outages count fully and partial outages at 30 %; maintenance and notices do not count. The history gives each day's uptime.
 
 ## Errors
 not-found-title = Page not found

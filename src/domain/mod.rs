@@ -14,6 +14,7 @@ pub mod maintenance;
 pub mod notification;
 pub mod overall_state;
 pub mod recurrence;
+pub mod uptime;
 pub mod watch;
 
 pub use incident::{Incident, IncidentStatus, Severity, UnknownValue};

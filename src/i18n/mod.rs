@@ -127,8 +127,8 @@ impl Language {
             (items.len() == n).then_some(items)
         };
         language.months = list(&language, "month-names", 12).unwrap_or_else(|| english_list(0));
-        language.months_in_dates = list(&language, "month-names-in-dates", 12)
-            .unwrap_or_else(|| language.months.clone());
+        language.months_in_dates =
+            list(&language, "month-names-in-dates", 12).unwrap_or_else(|| language.months.clone());
         language.month_abbreviations =
             list(&language, "month-abbreviations", 12).unwrap_or_else(|| english_list(1));
         language.weekdays = list(&language, "weekday-names", 7).unwrap_or_else(|| english_list(2));
@@ -423,7 +423,11 @@ mod tests {
         assert_eq!(english().percent("99.958"), "99.958 %");
         let polish = get("pl").expect("Polish");
         assert_eq!(polish.month_year(day), "grudzień 2026");
-        assert!(polish.date_medium(day).contains("1 grudnia 2026"), "{}", polish.date_medium(day));
+        assert!(
+            polish.date_medium(day).contains("1 grudnia 2026"),
+            "{}",
+            polish.date_medium(day)
+        );
         let german = get("de").expect("German");
         assert_eq!(german.date_long(day), "Dienstag, 1. Dezember 2026");
     }

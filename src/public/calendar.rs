@@ -1,5 +1,7 @@
-//! The history page's calendars: which days of the last twelve months had which worst incident.
+//! The history page's calendars: which days of the last twelve months had which worst incident,
+//! and each day's uptime (`super::uptime`).
 
+use super::uptime::{self, Figures};
 use crate::domain::{Incident, Severity};
 use crate::i18n::{Arg, Language};
 use jiff::civil::Date;
@@ -24,7 +26,8 @@ pub struct DayCell {
     /// The day view, for days that have begun.
     pub link: Option<String>,
     pub severity: Option<Severity>,
-    /// What the cell says to screen readers and in its tooltip: the date and the worst severity.
+    /// What the cell says to screen readers and in its tooltip: the date, the worst severity
+    /// and the day's uptime.
     pub label: String,
 }
 
@@ -86,11 +89,16 @@ pub fn worst_by_day(
 }
 
 /// Twelve months of calendars, newest first.
-pub fn months(today: Date, marks: &HashMap<Date, Severity>, lang: &Language) -> Vec<MonthView> {
+pub fn months(
+    today: Date,
+    marks: &HashMap<Date, Severity>,
+    uptime: &Figures,
+    lang: &Language,
+) -> Vec<MonthView> {
     let mut months = Vec::new();
     let mut first = today.first_of_month();
     for _ in 0..MONTHS {
-        months.push(month(first, today, marks, lang));
+        months.push(month(first, today, marks, uptime, lang));
         first = match first.checked_sub(1.month()) {
             Ok(previous) => previous,
             Err(_) => break,
@@ -99,7 +107,13 @@ pub fn months(today: Date, marks: &HashMap<Date, Severity>, lang: &Language) -> 
     months
 }
 
-fn month(first: Date, today: Date, marks: &HashMap<Date, Severity>, lang: &Language) -> MonthView {
+fn month(
+    first: Date,
+    today: Date,
+    marks: &HashMap<Date, Severity>,
+    uptime: &Figures,
+    lang: &Language,
+) -> MonthView {
     let blank = || DayCell {
         day: None,
         link: None,
@@ -123,19 +137,29 @@ fn month(first: Date, today: Date, marks: &HashMap<Date, Severity>, lang: &Langu
             }
         } else {
             let severity = marks.get(&day).copied();
+            let what = match severity {
+                Some(s) => lang.with(
+                    "day-worst",
+                    &[
+                        ("day", Arg::Text(&long)),
+                        ("severity", Arg::Text(&lang.severity(s))),
+                    ],
+                ),
+                None => lang.t1("day-quiet", "day", &long),
+            };
             DayCell {
                 day: Some(day.day()),
                 link: Some(format!("/{day}")),
                 severity,
-                label: match severity {
-                    Some(s) => lang.with(
-                        "day-worst",
+                label: match uptime.day(day) {
+                    Some(m) => lang.with(
+                        "day-uptime",
                         &[
-                            ("day", Arg::Text(&long)),
-                            ("severity", Arg::Text(&lang.severity(s))),
+                            ("what", Arg::Text(&what)),
+                            ("percent", Arg::Text(&uptime::text(m.percent(), lang))),
                         ],
                     ),
-                    None => lang.t1("day-quiet", "day", &long),
+                    None => what,
                 },
             }
         });
@@ -182,7 +206,16 @@ mod tests {
 
     #[test]
     fn months_start_on_monday_and_come_newest_first() {
-        let months = months(date(2026, 11, 24), &HashMap::new(), crate::i18n::english());
+        let now: Timestamp = "2026-11-24T12:00:00Z".parse().expect("now");
+        let uptime = Figures {
+            days: crate::domain::uptime::Days::measure(&[], &TimeZone::UTC, date(2026, 11, 1), now),
+        };
+        let months = months(
+            date(2026, 11, 24),
+            &HashMap::new(),
+            &uptime,
+            crate::i18n::english(),
+        );
         assert_eq!(months.len(), 12);
         assert_eq!(months[0].title, "November 2026");
         assert_eq!(months[11].title, "December 2025");
@@ -205,6 +238,10 @@ mod tests {
             .find(|c| c.day == Some(24))
             .expect("24th");
         assert_eq!(cell_24.link.as_deref(), Some("/2026-11-24"));
+        assert_eq!(
+            cell_24.label,
+            "24 November 2026: no incidents, uptime 100.000 %"
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod state;
 pub mod statuspage;
 mod subscribe;
 pub mod theme;
+mod uptime;
 pub mod views;
 
 pub use render::{LanguagePages, RenderError, Renderer, SitePages, Snapshot};

@@ -5,6 +5,7 @@
 use super::calendar::{self, MonthView};
 use super::icons::Icon;
 use super::rendered::Rendered;
+use super::uptime::{self, Figures};
 use super::views::{IncidentView, SiteView, TimeView};
 use crate::domain::{Incident, IncidentStatus, OverallState, Severity};
 use crate::i18n::Language;
@@ -49,6 +50,8 @@ pub struct Snapshot {
     /// The Statuspage-compatible API's bodies, by path below `/api/v2/`.
     pub api: std::collections::HashMap<&'static str, Rendered>,
     pub badge: Rendered,
+    /// `/badge/uptime-{days}.svg`, by the window's days (`uptime::WINDOWS`).
+    pub uptime_badges: Vec<(u32, Rendered)>,
     /// The logo (name, bytes), so that it is served from memory like the page that shows it.
     pub logo: Option<(String, bytes::Bytes)>,
 }
@@ -124,6 +127,8 @@ struct StatusTemplate<'a> {
     current: Vec<IncidentView>,
     recent: Vec<IncidentView>,
     planned: Vec<IncidentView>,
+    /// The uptime windows, as the page lists them.
+    uptime: Vec<String>,
     generated: TimeView,
 }
 
@@ -292,11 +297,12 @@ impl Renderer {
     pub async fn snapshot(&self, now: Timestamp) -> Result<Snapshot, RenderError> {
         let mut conn = self.db.acquire().await?;
         let site = Arc::new(self.site(&mut conn).await?);
+        let uptime = self.uptime(&mut conn, now).await?;
         let shown = self.shown(&mut conn, now).await?;
         let marks = self.history_marks(&mut conn, now).await?;
         let published = incidents::latest_published(&mut conn, FEED_LENGTH).await?;
         let (calendar, _) = self.maintenance_calendar(&mut conn, &site, now).await?;
-        let (api, state) = self.api(&mut conn, &site, now).await?;
+        let (api, state) = self.api(&mut conn, &site, &uptime, now).await?;
         let api = api
             .into_iter()
             .map(|(path, body)| (path, Rendered::new("application/json", body)))
@@ -316,8 +322,8 @@ impl Renderer {
                 let site = Arc::new(site.in_language(lang));
                 let (rss, atom) = self.feeds(&site, &published, now)?;
                 Ok(LanguagePages {
-                    status: Rendered::new(HTML, self.status_html(&site, &shown, now)?),
-                    history: Rendered::new(HTML, self.history_html(&site, &marks, now)?),
+                    status: Rendered::new(HTML, self.status_html(&site, &shown, &uptime, now)?),
+                    history: Rendered::new(HTML, self.history_html(&site, &marks, &uptime, now)?),
                     rss: Rendered::new("application/rss+xml; charset=utf-8", rss),
                     atom: Rendered::new("application/atom+xml; charset=utf-8", atom),
                     incidents: self.shown_incident_pages(&site, &shown)?,
@@ -330,6 +336,10 @@ impl Renderer {
             logo,
             api,
             badge: Rendered::new("image/svg+xml", super::badge::svg(&site.name, state)),
+            uptime_badges: uptime_badges(&site, &uptime)
+                .into_iter()
+                .map(|(days, svg)| (days, Rendered::new("image/svg+xml", svg)))
+                .collect(),
             theme: Rendered::new("text/css; charset=utf-8", site.theme_css.clone()),
             site,
             calendar: Rendered::new(CALENDAR, calendar),
@@ -340,6 +350,7 @@ impl Renderer {
         &self,
         conn: &mut AnyConnection,
         site: &SiteView,
+        uptime: &Figures,
         now: Timestamp,
     ) -> Result<(Vec<(&'static str, String)>, OverallState), RenderError> {
         use super::statuspage;
@@ -367,7 +378,29 @@ impl Renderer {
             tz: &self.tz,
             now,
         };
-        Ok((statuspage::render(&page, state, &listed, &updates), state))
+        let mut bodies = statuspage::render(&page, state, &listed, &updates);
+        bodies.push(("uptime.json", statuspage::uptime(&page, uptime)));
+        Ok((bodies, state))
+    }
+
+    /// The uptime figures at `now` (see `super::uptime`), from one query reaching back to the
+    /// history's first day or the longest window's, whichever is earlier.
+    async fn uptime(
+        &self,
+        conn: &mut AnyConnection,
+        now: Timestamp,
+    ) -> Result<Figures, RenderError> {
+        let today = now.to_zoned(self.tz.clone()).date();
+        let longest = uptime::WINDOWS.iter().copied().max().unwrap_or(1);
+        let window_first = today
+            .checked_sub(jiff::Span::new().days(i64::from(longest) - 1))
+            .unwrap_or(today);
+        let first = calendar::first_day(today).min(window_first);
+        let from = self.start_of_day(first)?;
+        let counting = incidents::counting_toward_uptime(conn, from, now).await?;
+        Ok(Figures {
+            days: crate::domain::uptime::Days::measure(&counting, &self.tz, first, now),
+        })
     }
 
     /// `/maintenance.ics`, and the maintenance it carries.
@@ -445,16 +478,18 @@ impl Renderer {
         &self,
         conn: &mut AnyConnection,
         site: &SiteView,
+        uptime: &Figures,
         now: Timestamp,
     ) -> Result<String, RenderError> {
         let shown = self.shown(conn, now).await?;
-        self.status_html(site, &shown, now)
+        self.status_html(site, &shown, uptime, now)
     }
 
     fn status_html(
         &self,
         site: &SiteView,
         shown: &Shown,
+        uptime: &Figures,
         now: Timestamp,
     ) -> Result<String, RenderError> {
         let state = shown.state;
@@ -484,6 +519,7 @@ impl Renderer {
             current,
             recent,
             planned,
+            uptime: uptime.windows(site.lang),
             generated: TimeView::new(now, &self.tz, site.lang),
         }
         .render()?)
@@ -508,16 +544,18 @@ impl Renderer {
         &self,
         conn: &mut AnyConnection,
         site: &SiteView,
+        uptime: &Figures,
         now: Timestamp,
     ) -> Result<String, RenderError> {
         let marks = self.history_marks(conn, now).await?;
-        self.history_html(site, &marks, now)
+        self.history_html(site, &marks, uptime, now)
     }
 
     fn history_html(
         &self,
         site: &SiteView,
         marks: &std::collections::HashMap<Date, Severity>,
+        uptime: &Figures,
         now: Timestamp,
     ) -> Result<String, RenderError> {
         let today = now.to_zoned(self.tz.clone()).date();
@@ -532,7 +570,7 @@ impl Renderer {
             nav: "history",
             path: "/history",
             legend,
-            months: calendar::months(today, marks, site.lang),
+            months: calendar::months(today, marks, uptime, site.lang),
         }
         .render()?)
     }
@@ -631,14 +669,15 @@ impl Renderer {
         // Static files have one version per address: the site's own language, without the
         // switch, whose `?lang=` links a static server would answer with the same page.
         site.languages = vec![site.default_lang];
+        let uptime = self.uptime(&mut conn, now).await?;
         let mut pages = vec![
             (
                 "/".to_owned(),
-                self.status_page(&mut conn, &site, now).await?,
+                self.status_page(&mut conn, &site, &uptime, now).await?,
             ),
             (
                 "/history".to_owned(),
-                self.history_page(&mut conn, &site, now).await?,
+                self.history_page(&mut conn, &site, &uptime, now).await?,
             ),
         ];
         let published = incidents::latest_published(&mut conn, FEED_LENGTH).await?;
@@ -647,7 +686,7 @@ impl Renderer {
         pages.push(("/feed/atom".to_owned(), atom));
         let (calendar, in_calendar) = self.maintenance_calendar(&mut conn, &site, now).await?;
         pages.push(("/maintenance.ics".to_owned(), calendar));
-        let (api, state) = self.api(&mut conn, &site, now).await?;
+        let (api, state) = self.api(&mut conn, &site, &uptime, now).await?;
         pages.extend(
             api.into_iter()
                 .map(|(path, body)| (format!("/api/v2/{path}"), body)),
@@ -656,6 +695,11 @@ impl Renderer {
             "/badge.svg".to_owned(),
             super::badge::svg(&site.name, state),
         ));
+        pages.extend(
+            uptime_badges(&site, &uptime)
+                .into_iter()
+                .map(|(days, svg)| (uptime_badge_path(days), svg)),
+        );
         pages.push((site.theme_url.clone(), site.theme_css.clone()));
 
         let today = now.to_zoned(self.tz.clone()).date();
@@ -776,6 +820,22 @@ impl Renderer {
         .render()?;
         Ok((rss, atom))
     }
+}
+
+/// The uptime badges, by the window's days.
+fn uptime_badges(site: &SiteView, uptime: &Figures) -> Vec<(u32, String)> {
+    uptime::WINDOWS
+        .iter()
+        .map(|&days| {
+            let percent = uptime.window(days).percent();
+            (days, super::badge::uptime_svg(&site.name, days, percent))
+        })
+        .collect()
+}
+
+/// Where the uptime badge of a window is served.
+pub fn uptime_badge_path(days: u32) -> String {
+    format!("/badge/uptime-{days}.svg")
 }
 
 fn day_html(

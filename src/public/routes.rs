@@ -42,6 +42,7 @@ where
         .route("/media/{name}", get(media))
         .route("/api/v2/{*path}", get(api))
         .route("/badge.svg", get(badge))
+        .route("/badge/{name}", get(uptime_badge))
         .route("/embed.js", get(embed))
         .route("/{day}", get(day))
         .route("/{day}/{id}", get(incident))
@@ -173,6 +174,32 @@ async fn badge(State(state): State<PublicState>, headers: HeaderMap) -> Response
         HeaderValue::from_static("*"),
     );
     response
+}
+
+/// `/badge/uptime-30.svg` and the other windows', from memory like the state badge.
+async fn uptime_badge(
+    State(state): State<PublicState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> PageResult {
+    let snapshot = snapshot(&state.pages).await?;
+    let wanted = name
+        .strip_prefix("uptime-")
+        .and_then(|rest| rest.strip_suffix(".svg"))
+        .and_then(|days| days.parse::<u32>().ok());
+    let Some((_, rendered)) = snapshot
+        .uptime_badges
+        .iter()
+        .find(|(days, _)| Some(*days) == wanted)
+    else {
+        return Ok(not_found(State(state)).await);
+    };
+    let mut response = rendered.respond(&headers, REVALIDATE);
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    Ok(response)
 }
 
 /// The banner script other sites include by this fixed name: cached for an hour, not for good.

@@ -11,6 +11,9 @@
 //! | dismissed | never shown |
 //!
 //! There are no components by design: every `components` list is empty.
+//!
+//! `uptime.json` is monostat's own (Statuspage's public API has no uptime): the figures of
+//! `crate::domain::uptime`, as the page and the badges give them.
 
 use crate::domain::{Incident, IncidentStatus, OverallState, Severity};
 use crate::storage::incidents::IncidentUpdate;
@@ -23,7 +26,7 @@ use std::collections::HashMap;
 pub const LIST_LENGTH: usize = 50;
 
 /// The endpoints, by path below `/api/v2/`.
-pub const ENDPOINTS: [&str; 8] = [
+pub const ENDPOINTS: [&str; 9] = [
     "status.json",
     "summary.json",
     "components.json",
@@ -32,6 +35,7 @@ pub const ENDPOINTS: [&str; 8] = [
     "scheduled-maintenances.json",
     "scheduled-maintenances/upcoming.json",
     "scheduled-maintenances/active.json",
+    "uptime.json",
 ];
 
 pub fn indicator(state: OverallState) -> (&'static str, &'static str) {
@@ -174,6 +178,51 @@ impl Page<'_> {
         }
         object
     }
+}
+
+/// `uptime.json`: each window's figure (`last_30_days`, `last_90_days`) and each day's of the
+/// longest window, newest first. `percent` has the page's three decimals.
+pub fn uptime(page: &Page, figures: &super::uptime::Figures) -> String {
+    let measure = |m: crate::domain::uptime::Measure| {
+        json!({
+            "percent": m.percent().as_f64(),
+            "seconds": m.seconds,
+            "down_seconds": m.down_seconds,
+            "partial_seconds": m.partial_seconds,
+        })
+    };
+    let start_of = |day: jiff::civil::Date| {
+        day.to_zoned(page.tz.clone())
+            .ok()
+            .map(|z| page.time(z.timestamp()))
+    };
+    let mut object = serde_json::Map::new();
+    for days in super::uptime::WINDOWS {
+        let first = figures
+            .days
+            .newest_first()
+            .take(usize::try_from(days).unwrap_or(usize::MAX))
+            .last()
+            .map(|(day, _)| day);
+        let mut window = measure(figures.window(days));
+        window["days"] = json!(days);
+        window["from"] = json!(first.and_then(start_of));
+        window["to"] = json!(page.time(page.now));
+        object.insert(format!("last_{days}_days"), window);
+    }
+    let longest = super::uptime::WINDOWS.iter().copied().max().unwrap_or(1);
+    let daily: Vec<Value> = figures
+        .days
+        .newest_first()
+        .take(usize::try_from(longest).unwrap_or(usize::MAX))
+        .map(|(day, m)| {
+            let mut entry = measure(m);
+            entry["date"] = json!(day.to_string());
+            entry
+        })
+        .collect();
+    object.insert("days".to_owned(), Value::Array(daily));
+    json!({ "page": page.envelope(), "uptime": object }).to_string()
 }
 
 /// Every endpoint's body, from the overall state and the public incidents (newest first) with

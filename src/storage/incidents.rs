@@ -381,6 +381,25 @@ pub async fn public_between(
     .await
 }
 
+/// The incidents that count toward downtime (see `domain::uptime::weight`, whose rule the SQL
+/// states so that the database picks the rows) on any second of `[from, to)`: confirmed,
+/// watched or resolved outages and partial outages. An incident without an end lasts until now.
+pub async fn counting_toward_uptime(
+    conn: &mut AnyConnection,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<Incident>> {
+    select_with(
+        conn,
+        "WHERE status IN ('confirmed', 'watching', 'resolved')
+           AND severity IN ('outage', 'partial')
+           AND start_at < $2 AND (end_at IS NULL OR end_at > $1)
+         ORDER BY start_at, id",
+        &[to_db_time(from), to_db_time(to)],
+    )
+    .await
+}
+
 /// The newest incidents that people have confirmed or announced (neither suspected nor
 /// dismissed), newest first: what the feeds carry.
 pub async fn latest_published(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Incident>> {

@@ -362,7 +362,11 @@ async fn pages_read_right_in_three_languages_and_both_schemes(backend: Backend) 
                 ),
                 ("history", "/history".to_owned(), words.t("history")),
                 ("day", format!("/{day}"), words.date_long(day)),
-                ("subscribe", "/subscribe/".to_owned(), words.t("subscribe-heading")),
+                (
+                    "subscribe",
+                    "/subscribe/".to_owned(),
+                    words.t("subscribe-heading"),
+                ),
             ];
             for scheme in ["light", "dark"] {
                 session.prefer_color_scheme(scheme).await;
@@ -379,7 +383,11 @@ async fn pages_read_right_in_three_languages_and_both_schemes(backend: Backend) 
                         problems.push(format!("{url}: lang and dir {lang}, not {want}"));
                     }
                     let text = session.run("return document.body.innerText;").await;
-                    if !text.as_str().unwrap_or_default().contains(expected.as_str()) {
+                    if !text
+                        .as_str()
+                        .unwrap_or_default()
+                        .contains(expected.as_str())
+                    {
                         problems.push(format!("{url}: does not say {expected:?}"));
                     }
                 }

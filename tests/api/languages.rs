@@ -60,13 +60,19 @@ async fn readers_get_their_browsers_language_and_can_switch(backend: Backend) {
     // Every language is offered to search engines, and the switch is plain links.
     for tag in ["en", "de", "fr", "es", "it", "nl", "pt", "pl", "ar"] {
         assert!(
-            body.contains(&format!(r#"<link rel="alternate" hreflang="{tag}" href="http://"#)),
+            body.contains(&format!(
+                r#"<link rel="alternate" hreflang="{tag}" href="http://"#
+            )),
             "hreflang {tag}"
         );
-        assert!(body.contains(&format!(r#"<a href="/?lang={tag}" hreflang="{tag}" lang="{tag}""#)));
+        assert!(body.contains(&format!(
+            r#"<a href="/?lang={tag}" hreflang="{tag}" lang="{tag}""#
+        )));
     }
     assert!(body.contains(r#"hreflang="x-default""#));
-    assert!(body.contains(r#"<a href="/?lang=de" hreflang="de" lang="de" dir="ltr" aria-current="true">Deutsch</a>"#));
+    assert!(body.contains(
+        r#"<a href="/?lang=de" hreflang="de" lang="de" dir="ltr" aria-current="true">Deutsch</a>"#
+    ));
 
     // A language nobody offers: the site's own.
     let (_, body) = page(&app, "/", &[("accept-language", "ja, zh;q=0.5")]).await;
@@ -79,7 +85,12 @@ async fn readers_get_their_browsers_language_and_can_switch(backend: Backend) {
     let cookie = header(&response, "set-cookie").to_owned();
     assert!(cookie.starts_with("monostat_lang=ar;"), "{cookie}");
     let pair = cookie.split(';').next().expect("pair").to_owned();
-    let (_, body) = page(&app, "/history", &[("cookie", &pair), ("accept-language", "de")]).await;
+    let (_, body) = page(
+        &app,
+        "/history",
+        &[("cookie", &pair), ("accept-language", "de")],
+    )
+    .await;
     assert!(body.contains(r#"<html lang="ar" dir="rtl">"#));
     // A made-up language changes nothing and sets nothing.
     let (response, body) = page(&app, "/?lang=xx", &[]).await;
@@ -131,9 +142,15 @@ async fn the_admin_decides_which_languages_readers_get(backend: Backend) {
     }
     render(&app).await;
     let (_, body) = page(&app, "/", &[("accept-language", "fr, de;q=0.5")]).await;
-    assert!(body.contains(r#"<html lang="de""#), "French is not offered: German");
+    assert!(
+        body.contains(r#"<html lang="de""#),
+        "French is not offered: German"
+    );
     let (_, body) = page(&app, "/?lang=fr", &[("accept-language", "es")]).await;
-    assert!(body.contains(r#"<html lang="nl""#), "neither is: the site's own");
+    assert!(
+        body.contains(r#"<html lang="nl""#),
+        "neither is: the site's own"
+    );
     assert!(!body.contains(r#"hreflang="fr""#));
 
     // One language only: no switch, no hreflang, nothing varies.

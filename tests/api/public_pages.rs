@@ -317,7 +317,7 @@ async fn history_marks_days_in_the_site_time_zone(backend: Backend) {
     let label = format!("{}: Outage", yesterday.strftime("%-d %B %Y"));
     assert!(
         body.contains(&format!(
-            r#"<a href="/{yesterday}" class="sev-outage" title="{label}" aria-label="{label}">"#
+            r#"<a href="/{yesterday}" class="sev-outage" title="{label}, uptime "#
         )),
         "{body}"
     );

@@ -446,6 +446,15 @@ async fn an_export_served_statically_has_every_page_and_link(backend: Backend) {
         .await
         .expect("body");
     assert!(badge.contains(">major outage</text>"));
+    for window in [30, 90] {
+        let badge = get(&format!("/badge/uptime-{window}.svg"))
+            .await
+            .expect("uptime badge")
+            .text()
+            .await
+            .expect("body");
+        assert!(badge.contains(&format!(">uptime {window} days</text>")));
+    }
     let embed = get("/embed.js").await.expect("embed");
     assert_eq!(embed.status(), 200);
     // The server's own addresses work too, for links out in the world.
