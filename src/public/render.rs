@@ -43,6 +43,8 @@ pub struct Snapshot {
     pub history: Rendered,
     pub rss: Rendered,
     pub atom: Rendered,
+    /// `/feed/json`: the same items as JSON Feed 1.1.
+    pub json_feed: Rendered,
     /// `/maintenance.ics`: planned maintenance as an iCalendar feed.
     pub calendar: Rendered,
     /// The Statuspage-compatible API's bodies, by path below `/api/v2/`.
@@ -134,6 +136,13 @@ struct ErrorTemplate<'a> {
     message: &'a str,
 }
 
+/// The feeds' bodies, rendered together from the same items.
+struct Feeds {
+    rss: String,
+    atom: String,
+    json: String,
+}
+
 struct FeedItem {
     title: String,
     link: String,
@@ -167,6 +176,8 @@ struct AtomTemplate<'a> {
 }
 
 const HTML: &str = "text/html; charset=utf-8";
+/// JSON Feed's own media type (its charset is always UTF-8).
+const JSON_FEED: &str = "application/feed+json";
 const CALENDAR: &str = "text/calendar; charset=utf-8";
 
 impl Renderer {
@@ -192,7 +203,7 @@ impl Renderer {
         let status = self.status_page(&mut conn, &site, now).await?;
         let history = self.history_page(&mut conn, &site, now).await?;
         let published = incidents::latest_published(&mut conn, FEED_LENGTH).await?;
-        let (rss, atom) = self.feeds(&site, &published, now)?;
+        let Feeds { rss, atom, json } = self.feeds(&site, &published, now)?;
         let (calendar, _) = self.maintenance_calendar(&mut conn, &site, now).await?;
         let (api, state) = self.api(&mut conn, &site, now).await?;
         let api = api
@@ -217,6 +228,7 @@ impl Renderer {
             history: Rendered::new(HTML, history),
             rss: Rendered::new("application/rss+xml; charset=utf-8", rss),
             atom: Rendered::new("application/atom+xml; charset=utf-8", atom),
+            json_feed: Rendered::new(JSON_FEED, json),
             calendar: Rendered::new(CALENDAR, calendar),
         })
     }
@@ -280,7 +292,7 @@ impl Renderer {
     pub async fn site(&self, conn: &mut AnyConnection) -> Result<SiteView, RenderError> {
         let site = settings::site(conn).await?;
         let notifications = settings::notifications(conn).await?;
-        Ok(SiteView::new(&site, &notifications))
+        Ok(SiteView::new(&site, &notifications, &self.site_url))
     }
 
     async fn views(
@@ -467,9 +479,10 @@ impl Renderer {
             ),
         ];
         let published = incidents::latest_published(&mut conn, FEED_LENGTH).await?;
-        let (rss, atom) = self.feeds(&site, &published, now)?;
+        let Feeds { rss, atom, json } = self.feeds(&site, &published, now)?;
         pages.push(("/feed/rss".to_owned(), rss));
         pages.push(("/feed/atom".to_owned(), atom));
+        pages.push(("/feed/json".to_owned(), json));
         let (calendar, in_calendar) = self.maintenance_calendar(&mut conn, &site, now).await?;
         pages.push(("/maintenance.ics".to_owned(), calendar));
         let (api, state) = self.api(&mut conn, &site, now).await?;
@@ -556,7 +569,7 @@ impl Renderer {
         site: &SiteView,
         published: &[Incident],
         now: Timestamp,
-    ) -> Result<(String, String), RenderError> {
+    ) -> Result<Feeds, RenderError> {
         let base = self.site_url.as_str().trim_end_matches('/');
         let items: Vec<FeedItem> = published
             .iter()
@@ -585,7 +598,7 @@ impl Renderer {
         }
         .render()?;
         let atom = AtomTemplate {
-            title,
+            title: title.clone(),
             system_name: &site.name,
             site_url: base,
             self_url: format!("{base}/feed/atom"),
@@ -593,7 +606,8 @@ impl Renderer {
             items: &items,
         }
         .render()?;
-        Ok((rss, atom))
+        let json = json_feed(&title, &site.name, base, &items);
+        Ok(Feeds { rss, atom, json })
     }
 }
 
@@ -666,6 +680,58 @@ fn feed_content(incident: &Incident) -> String {
         html.push_str(&crate::rich_text::to_html(summary));
     }
     html
+}
+
+/// JSON Feed 1.1 (<https://jsonfeed.org/version/1.1>) of the items the RSS and Atom feeds carry,
+/// with the same ids as Atom's entries so that a reader moving between them sees no duplicates.
+fn json_feed(title: &str, system_name: &str, base: &str, items: &[FeedItem]) -> String {
+    #[derive(serde::Serialize)]
+    struct Feed<'a> {
+        version: &'static str,
+        title: &'a str,
+        home_page_url: String,
+        feed_url: String,
+        description: String,
+        language: &'static str,
+        authors: [Author<'a>; 1],
+        items: Vec<Item<'a>>,
+    }
+    #[derive(serde::Serialize)]
+    struct Author<'a> {
+        name: &'a str,
+    }
+    #[derive(serde::Serialize)]
+    struct Item<'a> {
+        id: &'a str,
+        url: &'a str,
+        title: &'a str,
+        content_html: &'a str,
+        date_published: &'a str,
+        date_modified: &'a str,
+    }
+    let feed = Feed {
+        version: "https://jsonfeed.org/version/1.1",
+        title,
+        home_page_url: format!("{base}/"),
+        feed_url: format!("{base}/feed/json"),
+        // As the RSS feed's channel describes itself.
+        description: format!("Incidents and maintenance of {system_name}"),
+        language: "en",
+        authors: [Author { name: system_name }],
+        items: items
+            .iter()
+            .map(|item| Item {
+                id: &item.link,
+                url: &item.link,
+                title: &item.title,
+                content_html: &item.content_html,
+                date_published: &item.published_rfc3339,
+                date_modified: &item.updated_rfc3339,
+            })
+            .collect(),
+    };
+    // Strings and plain structs: serialising cannot fail.
+    serde_json::to_string(&feed).unwrap_or_default()
 }
 
 fn long_date(day: Date) -> String {

@@ -36,6 +36,7 @@ where
         .route("/history", get(history))
         .route("/feed/rss", get(rss))
         .route("/feed/atom", get(atom))
+        .route("/feed/json", get(json_feed))
         .route("/maintenance.ics", get(calendar))
         .route("/static/{name}", get(asset))
         .route("/media/{name}", get(media))
@@ -99,6 +100,10 @@ async fn rss(State(state): State<PublicState>, headers: HeaderMap) -> Response {
 
 async fn atom(State(state): State<PublicState>, headers: HeaderMap) -> Response {
     cached(&state, &headers, |s| &s.atom).await
+}
+
+async fn json_feed(State(state): State<PublicState>, headers: HeaderMap) -> Response {
+    cached(&state, &headers, |s| &s.json_feed).await
 }
 
 /// Planned maintenance for calendar apps; they fetch it on their own schedule (the feed asks

@@ -11,11 +11,15 @@ use crate::storage::incidents::IncidentUpdate;
 use crate::storage::settings::{NotificationSettings, SiteSettings};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use url::Url;
 
 /// The site-wide parts of every page: name, logo, links, theme.
 #[derive(Clone, Debug)]
 pub struct SiteView {
     pub name: String,
+    /// `MONOSTAT_SITE_URL` without its trailing slash, for the absolute addresses that shared
+    /// links and search engines need (canonical link, Open Graph): a path is appended to it.
+    pub url: String,
     pub logo_url: Option<String>,
     pub support_email: String,
     pub support_phone: String,
@@ -32,7 +36,7 @@ pub struct SiteView {
 }
 
 impl SiteView {
-    pub fn new(site: &SiteSettings, notifications: &NotificationSettings) -> Self {
+    pub fn new(site: &SiteSettings, notifications: &NotificationSettings, url: &Url) -> Self {
         let assets = Assets::get();
         let theme_css = theme_css(site);
         let theme_url = format!(
@@ -41,6 +45,7 @@ impl SiteView {
         );
         Self {
             name: site.system_name.clone(),
+            url: url.as_str().trim_end_matches('/').to_owned(),
             logo_url: site
                 .logo
                 .as_deref()
