@@ -132,6 +132,10 @@ no-incidents = لا توجد حوادث
 # A day of the calendar: "1 December 2026: Outage"
 day-worst = { $day }: { $severity }
 day-quiet = { $day }: لا توجد حوادث
+day-uptime = { $what }، نسبة التوفر { $percent }
+uptime = نسبة التوفر
+uptime-last-days = آخر { $days } يومًا: { $percent }
+uptime-rule = تُحتسب الانقطاعات كاملةً والانقطاعات الجزئية بنسبة 30 ٪؛ ولا تُحتسب الصيانة والإشعارات. يعرض السجل نسبة التوفر لكل يوم.
 
 ## Errors
 not-found-title = الصفحة غير موجودة
@@ -139,11 +143,12 @@ not-found-text = لا يوجد شيء على هذا العنوان. ربما أ�
 no-incident-here = لا توجد حادثة على هذا العنوان.
 busy-title = ضغط كبير حاليًا
 busy-text = يتصفح كثير من الأشخاص هذا الموقع في الوقت الحالي. يُرجى المحاولة مرة أخرى بعد بضع ثوانٍ؛ الحالة الحالية معروضة في الصفحة الرئيسية.
-unavailable-title = غير متاح مؤقتًا
-unavailable-text = لا يمكن عرض هذه الصفحة الآن. يُرجى المحاولة مرة أخرى بعد دقيقة.
 
 ## Feeds
 feed-description = الحوادث وأعمال الصيانة في { $system }
+meta-status = { $headline }. الحوادث الحالية والصيانة المخطط لها وسجل { $system }.
+meta-history = حوادث { $system } وأعمال صيانته خلال الاثني عشر شهرًا الماضية، يومًا بيوم.
+meta-subscribe = احصل على رسالة من { $system } عند تأكيد حادثة أو تغيّرها أو حلّها، وعند التخطيط لصيانة.
 
 ## Subscribing
 subscribe-heading = الإشعارات عبر البريد الإلكتروني

@@ -128,6 +128,10 @@ no-incidents = Keine Vorfälle
 # A day of the calendar: "1 December 2026: Outage"
 day-worst = { $day }: { $severity }
 day-quiet = { $day }: keine Vorfälle
+day-uptime = { $what }, Verfügbarkeit { $percent }
+uptime = Verfügbarkeit
+uptime-last-days = Letzte { $days } Tage: { $percent }
+uptime-rule = Ausfälle zählen voll, Teilausfälle zu 30 %; Wartungen und Hinweise zählen nicht. Der Verlauf zeigt die Verfügbarkeit jedes Tages.
 
 ## Errors
 not-found-title = Seite nicht gefunden
@@ -135,11 +139,12 @@ not-found-text = Unter dieser Adresse gibt es nichts. Der Vorfall wurde möglich
 no-incident-here = Unter dieser Adresse gibt es keinen Vorfall.
 busy-title = Gerade stark ausgelastet
 busy-text = Im Moment lesen sehr viele Menschen diese Seite. Bitte versuchen Sie es in ein paar Sekunden erneut; den aktuellen Status finden Sie auf der Startseite.
-unavailable-title = Vorübergehend nicht verfügbar
-unavailable-text = Diese Seite kann gerade nicht angezeigt werden. Bitte versuchen Sie es in einer Minute erneut.
 
 ## Feeds
 feed-description = Vorfälle und Wartungen von { $system }
+meta-status = { $headline }. Aktuelle Vorfälle, geplante Wartungen und der Verlauf von { $system }.
+meta-history = Vorfälle und Wartungen von { $system } in den letzten zwölf Monaten, Tag für Tag.
+meta-subscribe = Erhalten Sie eine E-Mail von { $system }, wenn ein Vorfall bestätigt wird, sich ändert oder behoben ist, und wenn eine Wartung geplant ist.
 
 ## Subscribing
 subscribe-heading = Per E-Mail benachrichtigt werden

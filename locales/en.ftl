@@ -142,11 +142,14 @@ not-found-text = There is nothing at this address. The incident may have been re
 no-incident-here = There is no incident at this address.
 busy-title = Busy right now
 busy-text = Many people are reading this site at the moment. Please try again in a few seconds; the current status is on the front page.
-unavailable-title = Temporarily unavailable
-unavailable-text = This page cannot be shown right now. Please try again in a minute.
 
 ## Feeds
 feed-description = Incidents and maintenance of { $system }
+
+## What search engines and link previews show of a page
+meta-status = { $headline }. Current incidents, planned maintenance and the history of { $system }.
+meta-history = Incidents and maintenance of { $system } over the last twelve months, day by day.
+meta-subscribe = Get a mail from { $system } when an incident is confirmed, changes or is resolved, and when maintenance is planned.
 
 ## Subscribing
 subscribe-heading = Get notified by email

@@ -128,6 +128,10 @@ no-incidents = Sin incidentes
 # A day of the calendar: "1 December 2026: Outage"
 day-worst = { $day }: { $severity }
 day-quiet = { $day }: sin incidentes
+day-uptime = { $what }, disponibilidad { $percent }
+uptime = Disponibilidad
+uptime-last-days = Últimos { $days } días: { $percent }
+uptime-rule = Las interrupciones cuentan por completo y las interrupciones parciales al 30 %; el mantenimiento y los avisos no cuentan. El historial muestra la disponibilidad de cada día.
 
 ## Errors
 not-found-title = Página no encontrada
@@ -135,11 +139,12 @@ not-found-text = No hay nada en esta dirección. Es posible que el incidente se 
 no-incident-here = No hay ningún incidente en esta dirección.
 busy-title = Mucha actividad en este momento
 busy-text = Muchas personas están consultando este sitio en este momento. Vuelva a intentarlo en unos segundos; el estado actual aparece en la página principal.
-unavailable-title = No disponible temporalmente
-unavailable-text = Esta página no se puede mostrar en este momento. Vuelva a intentarlo en un minuto.
 
 ## Feeds
 feed-description = Incidentes y mantenimiento de { $system }
+meta-status = { $headline }. Incidentes actuales, mantenimiento programado e historial de { $system }.
+meta-history = Incidentes y mantenimiento de { $system } durante los últimos doce meses, día a día.
+meta-subscribe = Reciba un correo de { $system } cuando se confirme, cambie o se resuelva un incidente, y cuando se programe un mantenimiento.
 
 ## Subscribing
 subscribe-heading = Reciba notificaciones por correo electrónico

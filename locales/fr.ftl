@@ -128,6 +128,10 @@ no-incidents = Aucun incident
 # A day of the calendar: "1 December 2026: Outage"
 day-worst = { $day } : { $severity }
 day-quiet = { $day } : aucun incident
+day-uptime = { $what }, disponibilité { $percent }
+uptime = Disponibilité
+uptime-last-days = { $days } derniers jours : { $percent }
+uptime-rule = Les pannes comptent entièrement et les pannes partielles à 30 % ; la maintenance et les avis ne comptent pas. L’historique donne la disponibilité de chaque jour.
 
 ## Errors
 not-found-title = Page introuvable
@@ -135,11 +139,12 @@ not-found-text = Il n’y a rien à cette adresse. L’incident a peut-être ét
 no-incident-here = Il n’y a aucun incident à cette adresse.
 busy-title = Très sollicité en ce moment
 busy-text = De nombreuses personnes consultent ce site en ce moment. Veuillez réessayer dans quelques secondes ; le statut actuel est affiché sur la page d’accueil.
-unavailable-title = Temporairement indisponible
-unavailable-text = Cette page ne peut pas être affichée pour le moment. Veuillez réessayer dans une minute.
 
 ## Feeds
 feed-description = Incidents et maintenances de { $system }
+meta-status = { $headline }. Incidents en cours, maintenances prévues et historique de { $system }.
+meta-history = Incidents et maintenances de { $system } au cours des douze derniers mois, jour par jour.
+meta-subscribe = Recevez un e-mail de { $system } lorsqu’un incident est confirmé, évolue ou est résolu, et lorsqu’une maintenance est prévue.
 
 ## Subscribing
 subscribe-heading = Recevoir les notifications par e-mail

@@ -128,6 +128,10 @@ no-incidents = Nessun incidente
 # A day of the calendar: "1 December 2026: Outage"
 day-worst = { $day }: { $severity }
 day-quiet = { $day }: nessun incidente
+day-uptime = { $what }, disponibilità { $percent }
+uptime = Disponibilità
+uptime-last-days = Ultimi { $days } giorni: { $percent }
+uptime-rule = Le interruzioni contano per intero e le interruzioni parziali al 30 %; manutenzioni e avvisi non contano. Lo storico indica la disponibilità di ogni giorno.
 
 ## Errors
 not-found-title = Pagina non trovata
@@ -135,11 +139,12 @@ not-found-text = Non c’è nulla a questo indirizzo. L’incidente potrebbe ess
 no-incident-here = Non c’è alcun incidente a questo indirizzo.
 busy-title = Traffico elevato in questo momento
 busy-text = Molte persone stanno consultando questo sito in questo momento. Riprovi tra qualche secondo; lo stato attuale è nella pagina principale.
-unavailable-title = Temporaneamente non disponibile
-unavailable-text = Al momento non è possibile mostrare questa pagina. Riprovi tra un minuto.
 
 ## Feeds
 feed-description = Incidenti e manutenzioni di { $system }
+meta-status = { $headline }. Incidenti in corso, manutenzioni programmate e storico di { $system }.
+meta-history = Incidenti e manutenzioni di { $system } negli ultimi dodici mesi, giorno per giorno.
+meta-subscribe = Ricevi un’e-mail da { $system } quando un incidente viene confermato, cambia o viene risolto, e quando è prevista una manutenzione.
 
 ## Subscribing
 subscribe-heading = Ricevere notifiche via email

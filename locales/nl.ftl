@@ -128,6 +128,10 @@ no-incidents = Geen incidenten
 # A day of the calendar: "1 December 2026: Outage"
 day-worst = { $day }: { $severity }
 day-quiet = { $day }: geen incidenten
+day-uptime = { $what }, beschikbaarheid { $percent }
+uptime = Beschikbaarheid
+uptime-last-days = Afgelopen { $days } dagen: { $percent }
+uptime-rule = Storingen tellen volledig en gedeeltelijke storingen voor 30 %; onderhoud en mededelingen tellen niet mee. De geschiedenis toont de beschikbaarheid per dag.
 
 ## Errors
 not-found-title = Pagina niet gevonden
@@ -135,11 +139,12 @@ not-found-text = Op dit adres is niets te vinden. Het incident is mogelijk verwi
 no-incident-here = Op dit adres is geen incident te vinden.
 busy-title = Momenteel erg druk
 busy-text = Op dit moment bekijken veel mensen deze site. Probeer het over enkele seconden opnieuw; de huidige status staat op de voorpagina.
-unavailable-title = Tijdelijk niet beschikbaar
-unavailable-text = Deze pagina kan nu niet worden weergegeven. Probeer het over een minuut opnieuw.
 
 ## Feeds
 feed-description = Incidenten en onderhoud van { $system }
+meta-status = { $headline }. Actuele incidenten, gepland onderhoud en de geschiedenis van { $system }.
+meta-history = Incidenten en onderhoud van { $system } in de afgelopen twaalf maanden, dag voor dag.
+meta-subscribe = Ontvang een e-mail van { $system } wanneer een incident wordt bevestigd, verandert of is opgelost, en wanneer onderhoud is gepland.
 
 ## Subscribing
 subscribe-heading = Ontvang meldingen per e-mail

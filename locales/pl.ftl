@@ -130,6 +130,10 @@ no-incidents = Brak incydentów
 # A day of the calendar: "1 December 2026: Outage"
 day-worst = { $day }: { $severity }
 day-quiet = { $day }: brak incydentów
+day-uptime = { $what }, dostępność { $percent }
+uptime = Dostępność
+uptime-last-days = Ostatnie { $days } dni: { $percent }
+uptime-rule = Awarie liczą się w całości, a awarie częściowe w 30 %; prace konserwacyjne i komunikaty się nie liczą. Historia podaje dostępność każdego dnia.
 
 ## Errors
 not-found-title = Nie znaleziono strony
@@ -137,11 +141,12 @@ not-found-text = Pod tym adresem nic nie ma. Incydent mógł zostać usunięty a
 no-incident-here = Pod tym adresem nie ma żadnego incydentu.
 busy-title = Duże obciążenie
 busy-text = W tej chwili tę witrynę przegląda bardzo wiele osób. Prosimy spróbować ponownie za kilka sekund; aktualny status jest na stronie głównej.
-unavailable-title = Chwilowo niedostępne
-unavailable-text = Tej strony nie można teraz wyświetlić. Prosimy spróbować ponownie za minutę.
 
 ## Feeds
 feed-description = Incydenty i prace serwisowe systemu { $system }
+meta-status = { $headline }. Bieżące incydenty, planowane prace konserwacyjne i historia { $system }.
+meta-history = Incydenty i prace konserwacyjne { $system } z ostatnich dwunastu miesięcy, dzień po dniu.
+meta-subscribe = Otrzymuj wiadomość od { $system }, gdy incydent zostanie potwierdzony, zmieni się lub zostanie rozwiązany, oraz gdy zaplanowane zostaną prace konserwacyjne.
 
 ## Subscribing
 subscribe-heading = Powiadomienia e-mail

@@ -128,6 +128,10 @@ no-incidents = Sem incidentes
 # A day of the calendar: "1 December 2026: Outage"
 day-worst = { $day }: { $severity }
 day-quiet = { $day }: sem incidentes
+day-uptime = { $what }, disponibilidade { $percent }
+uptime = Disponibilidade
+uptime-last-days = Últimos { $days } dias: { $percent }
+uptime-rule = As falhas contam por inteiro e as falhas parciais a 30 %; a manutenção e os avisos não contam. O histórico indica a disponibilidade de cada dia.
 
 ## Errors
 not-found-title = Página não encontrada
@@ -135,11 +139,12 @@ not-found-text = Não há nada neste endereço. O incidente pode ter sido removi
 no-incident-here = Não há nenhum incidente neste endereço.
 busy-title = Muito tráfego neste momento
 busy-text = Há muitas pessoas a consultar este site neste momento. Tente novamente dentro de alguns segundos; o estado atual está na página inicial.
-unavailable-title = Temporariamente indisponível
-unavailable-text = Não é possível mostrar esta página neste momento. Tente novamente dentro de um minuto.
 
 ## Feeds
 feed-description = Incidentes e manutenções de { $system }
+meta-status = { $headline }. Incidentes atuais, manutenção programada e histórico de { $system }.
+meta-history = Incidentes e manutenção de { $system } nos últimos doze meses, dia a dia.
+meta-subscribe = Receba um e-mail de { $system } quando um incidente for confirmado, mudar ou for resolvido, e quando houver manutenção programada.
 
 ## Subscribing
 subscribe-heading = Receba notificações por e-mail

@@ -372,6 +372,7 @@ mod tests {
                 for name in [
                     "system", "link", "contact", "email", "phone", "time", "day", "month", "year",
                     "weekday", "zone", "severity", "status", "url", "number", "hours", "mails",
+                    "what", "percent", "headline", "days",
                 ] {
                     args.set(name, FluentValue::from("x"));
                 }

@@ -190,6 +190,7 @@ fn file_for(path: &str) -> String {
         // Linked with an extension, so static servers send the right type.
         "feed/rss" => "feed/rss.xml".to_owned(),
         "feed/atom" => "feed/atom.xml".to_owned(),
+        "feed/json" => "feed/feed.json".to_owned(),
         p if p.rsplit('/').next().is_some_and(|last| last.contains('.')) => p.to_owned(),
         p => format!("{}/index.html", p.trim_end_matches('/')),
     }
@@ -467,6 +468,7 @@ mod tests {
         assert_eq!(file_for("/2026-01-31"), "2026-01-31/index.html");
         assert_eq!(file_for("/2026-01-31/7"), "2026-01-31/7/index.html");
         assert_eq!(file_for("/feed/rss"), "feed/rss.xml");
+        assert_eq!(file_for("/feed/json"), "feed/feed.json");
         assert_eq!(
             file_for("/static/style.0a1b2c3d4e.css"),
             "static/style.0a1b2c3d4e.css"

@@ -64,6 +64,8 @@ pub struct LanguagePages {
     pub history: Rendered,
     pub rss: Rendered,
     pub atom: Rendered,
+    /// `/feed/json`: the same items as JSON Feed 1.1.
+    pub json_feed: Rendered,
     /// The pages of the incidents on the status page, by id with the day in their address:
     /// the ones mails and Slack link to, which everybody opens at once.
     pub incidents: std::collections::HashMap<i64, (Date, Rendered)>,
@@ -229,6 +231,13 @@ struct ErrorTemplate<'a> {
     message: &'a str,
 }
 
+/// The feeds' bodies, rendered together from the same items.
+struct Feeds {
+    rss: String,
+    atom: String,
+    json: String,
+}
+
 struct FeedItem {
     title: String,
     link: String,
@@ -264,6 +273,8 @@ struct AtomTemplate<'a> {
 }
 
 const HTML: &str = "text/html; charset=utf-8";
+/// JSON Feed's own media type (its charset is always UTF-8).
+const JSON_FEED: &str = "application/feed+json";
 const CALENDAR: &str = "text/calendar; charset=utf-8";
 
 impl Renderer {
@@ -320,8 +331,9 @@ impl Renderer {
             .iter()
             .map(|lang| {
                 let site = Arc::new(site.in_language(lang));
-                let (rss, atom) = self.feeds(&site, &published, now)?;
+                let Feeds { rss, atom, json } = self.feeds(&site, &published, now)?;
                 Ok(LanguagePages {
+                    json_feed: Rendered::new(JSON_FEED, json),
                     status: Rendered::new(HTML, self.status_html(&site, &shown, &uptime, now)?),
                     history: Rendered::new(HTML, self.history_html(&site, &marks, &uptime, now)?),
                     rss: Rendered::new("application/rss+xml; charset=utf-8", rss),
@@ -681,9 +693,10 @@ impl Renderer {
             ),
         ];
         let published = incidents::latest_published(&mut conn, FEED_LENGTH).await?;
-        let (rss, atom) = self.feeds(&site, &published, now)?;
+        let Feeds { rss, atom, json } = self.feeds(&site, &published, now)?;
         pages.push(("/feed/rss".to_owned(), rss));
         pages.push(("/feed/atom".to_owned(), atom));
+        pages.push(("/feed/json".to_owned(), json));
         let (calendar, in_calendar) = self.maintenance_calendar(&mut conn, &site, now).await?;
         pages.push(("/maintenance.ics".to_owned(), calendar));
         let (api, state) = self.api(&mut conn, &site, &uptime, now).await?;
@@ -775,7 +788,7 @@ impl Renderer {
         site: &SiteView,
         published: &[Incident],
         now: Timestamp,
-    ) -> Result<(String, String), RenderError> {
+    ) -> Result<Feeds, RenderError> {
         let base = self.site_url.as_str().trim_end_matches('/');
         let items: Vec<FeedItem> = published
             .iter()
@@ -810,7 +823,7 @@ impl Renderer {
         .render()?;
         let atom = AtomTemplate {
             lang: site.lang.tag,
-            title,
+            title: title.clone(),
             system_name: &site.name,
             site_url: base,
             self_url: format!("{base}/feed/atom"),
@@ -818,7 +831,8 @@ impl Renderer {
             items: &items,
         }
         .render()?;
-        Ok((rss, atom))
+        let json = json_feed(site, &title, base, &items);
+        Ok(Feeds { rss, atom, json })
     }
 }
 
@@ -910,6 +924,58 @@ fn feed_content(incident: &Incident, lang: &Language) -> String {
         html.push_str(&crate::rich_text::to_html(summary));
     }
     html
+}
+
+/// JSON Feed 1.1 (<https://jsonfeed.org/version/1.1>) of the items the RSS and Atom feeds carry,
+/// with the same ids as Atom's entries so that a reader moving between them sees no duplicates.
+fn json_feed(site: &SiteView, title: &str, base: &str, items: &[FeedItem]) -> String {
+    #[derive(serde::Serialize)]
+    struct Feed<'a> {
+        version: &'static str,
+        title: &'a str,
+        home_page_url: String,
+        feed_url: String,
+        description: String,
+        language: &'a str,
+        authors: [Author<'a>; 1],
+        items: Vec<Item<'a>>,
+    }
+    #[derive(serde::Serialize)]
+    struct Author<'a> {
+        name: &'a str,
+    }
+    #[derive(serde::Serialize)]
+    struct Item<'a> {
+        id: &'a str,
+        url: &'a str,
+        title: &'a str,
+        content_html: &'a str,
+        date_published: &'a str,
+        date_modified: &'a str,
+    }
+    let feed = Feed {
+        version: "https://jsonfeed.org/version/1.1",
+        title,
+        home_page_url: format!("{base}/"),
+        feed_url: format!("{base}/feed/json"),
+        // As the RSS feed's channel describes itself.
+        description: site.ts("feed-description"),
+        language: site.lang.tag,
+        authors: [Author { name: &site.name }],
+        items: items
+            .iter()
+            .map(|item| Item {
+                id: &item.link,
+                url: &item.link,
+                title: &item.title,
+                content_html: &item.content_html,
+                date_published: &item.published_rfc3339,
+                date_modified: &item.updated_rfc3339,
+            })
+            .collect(),
+    };
+    // Strings and plain structs: serialising cannot fail.
+    serde_json::to_string(&feed).unwrap_or_default()
 }
 
 fn rfc2822(t: Timestamp) -> String {

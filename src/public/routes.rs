@@ -37,6 +37,7 @@ where
         .route("/history", get(history))
         .route("/feed/rss", get(rss))
         .route("/feed/atom", get(atom))
+        .route("/feed/json", get(json_feed))
         .route("/maintenance.ics", get(calendar))
         .route("/static/{name}", get(asset))
         .route("/media/{name}", get(media))
@@ -135,6 +136,14 @@ async fn atom(
     headers: HeaderMap,
 ) -> Response {
     cached_in_language(&state, query, &headers, |s| &s.atom).await
+}
+
+async fn json_feed(
+    State(state): State<PublicState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    cached_in_language(&state, query, &headers, |s| &s.json_feed).await
 }
 
 /// Planned maintenance for calendar apps; they fetch it on their own schedule (the feed asks

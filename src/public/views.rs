@@ -17,6 +17,9 @@ use jiff::tz::TimeZone;
 #[derive(Clone, Debug)]
 pub struct SiteView {
     pub name: String,
+    /// `MONOSTAT_SITE_URL` without its trailing slash, for the absolute addresses that shared
+    /// links and search engines need (canonical link, Open Graph): a path is appended to it.
+    pub url: String,
     pub logo_url: Option<String>,
     pub support_email: String,
     pub support_phone: String,
@@ -36,8 +39,6 @@ pub struct SiteView {
     pub default_lang: &'static Language,
     /// The languages readers may get, the site's own among them; the switch lists them.
     pub languages: Vec<&'static Language>,
-    /// The site's address without the trailing slash, for addresses other sites read.
-    pub base_url: String,
 }
 
 impl SiteView {
@@ -75,6 +76,7 @@ impl SiteView {
         );
         Self {
             name: site.system_name.clone(),
+            url: site_url.as_str().trim_end_matches('/').to_owned(),
             logo_url: site
                 .logo
                 .as_deref()
@@ -93,7 +95,6 @@ impl SiteView {
             lang: default_lang,
             default_lang,
             languages,
-            base_url: site_url.as_str().trim_end_matches('/').to_owned(),
         }
     }
 
@@ -137,6 +138,17 @@ impl SiteView {
     /// A fixed word with the system's name: `{ $system }`.
     pub fn ts(&self, id: &str) -> String {
         self.t1(id, "system", &self.name)
+    }
+
+    /// The status page's description for search engines and link previews.
+    pub fn meta_status(&self, headline: &str) -> String {
+        self.lang.with(
+            "meta-status",
+            &[
+                ("headline", Arg::Text(headline)),
+                ("system", Arg::Text(&self.name)),
+            ],
+        )
     }
 
     /// "Powered by monostat", the name a link.

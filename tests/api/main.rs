@@ -20,6 +20,7 @@ mod crash;
 mod database_outage;
 mod database_pool;
 mod fake_slack;
+mod found;
 mod fuzz_findings;
 mod grafana;
 mod health;

@@ -372,6 +372,7 @@ async fn the_calendar_feed_carries_maintenance_as_calendars_expect(backend: Back
         day.as_str(),
         "/feed/rss",
         "/feed/atom",
+        "/feed/json",
         "/api/v2/summary.json",
         "/api/v2/incidents.json",
         "/api/v2/scheduled-maintenances.json",

@@ -357,6 +357,7 @@ async fn cached_pages_are_compressed_and_revalidated(backend: Backend) {
         ("/history", "text/html"),
         ("/feed/rss", "application/rss+xml"),
         ("/feed/atom", "application/atom+xml"),
+        ("/feed/json", "application/feed+json"),
     ] {
         let response = app
             .client
@@ -463,7 +464,7 @@ async fn the_page_outlives_the_database(backend: Backend) {
         (app.handle.pages.render_stats().read().2 > failed_before).then_some(())
     })
     .await;
-    for path in ["/", "/history", "/feed/rss", "/feed/atom"] {
+    for path in ["/", "/history", "/feed/rss", "/feed/atom", "/feed/json"] {
         let (status, body) = text(&app, path).await;
         assert_eq!(status, 200, "{path}");
         if path == "/" {

@@ -99,9 +99,14 @@ fn links_in(body: &str) -> Vec<String> {
         let end = if marker == "<link>" { "</link>" } else { "\"" };
         let mut rest = body;
         while let Some(at) = rest.find(marker) {
+            // A page's canonical link names the live site's copy of that same page: no link to
+            // follow (every page has one, checked in the test).
+            let canonical = rest[..at].ends_with(r#"rel="canonical""#);
             rest = &rest[at + marker.len()..];
             let value = &rest[..rest.find(end).unwrap_or(rest.len())];
-            links.push(value.replace("&amp;", "&"));
+            if !canonical {
+                links.push(value.replace("&amp;", "&"));
+            }
         }
     }
     if let Ok(json) = serde_json::from_str::<serde_json::Value>(body) {
@@ -399,6 +404,13 @@ async fn an_export_served_statically_has_every_page_and_link(backend: Backend) {
         ),
         "a link in an incident's summary leads into the mirror too: {login_page}"
     );
+    assert!(
+        login_page.contains(&format!(
+            r#"<link rel="canonical" href="{LIVE}{}">"#,
+            monostat::links::incident_path(&login)
+        )),
+        "the mirror's copy names the live page as the original: {login_page}"
+    );
     let login_day = login.start.to_zoned(jiff::tz::TimeZone::UTC).date();
     assert!(page(&crawl, &format!("/{login_day}/index.html")).contains("Login failures"));
     page(&crawl, &format!("/{}", incident_file(&checkout)));
@@ -421,6 +433,7 @@ async fn an_export_served_statically_has_every_page_and_link(backend: Backend) {
     let rss = page(&crawl, "/feed/rss.xml");
     assert!(rss.contains("Checkout is failing") && rss.contains("Ancient outage"));
     assert!(page(&crawl, "/feed/atom.xml").contains("Login failures"));
+    assert!(page(&crawl, "/feed/feed.json").contains("Login failures"));
     let client = reqwest::Client::new();
     let get = |path: &str| client.get(format!("{}{path}", server.base)).send();
     let status: serde_json::Value = get("/api/v2/status.json")
@@ -461,6 +474,7 @@ async fn an_export_served_statically_has_every_page_and_link(backend: Backend) {
     for path in [
         "/history",
         "/feed/rss",
+        "/feed/json",
         &monostat::links::incident_path(&checkout),
     ] {
         let response = get(path).await.expect("request");
