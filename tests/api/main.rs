@@ -28,6 +28,7 @@ mod import_django;
 mod incident_rules;
 mod instances;
 mod jobs;
+mod mail_news;
 mod maintenance_calendar;
 mod maintenance_clock;
 mod maintenance_mail;
