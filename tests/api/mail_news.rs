@@ -8,6 +8,7 @@ use crate::on_both_backends;
 use monostat::domain::{IncidentStatus, Severity};
 use monostat::jobs::WorkerSettings;
 use monostat::service::incidents::{self as incident_service, Actor, Creation, Edit};
+use monostat::storage::incidents;
 
 const READER: &str = "reader@example.com";
 
@@ -28,10 +29,12 @@ fn actor() -> Actor {
     }
 }
 
-fn part<'a>(mail: &'a serde_json::Value, name: &str) -> &'a str {
+/// A part of `mail`, with SMTP's line ends made `\n`.
+fn part(mail: &serde_json::Value, name: &str) -> String {
     mail[name]
         .as_str()
         .unwrap_or_else(|| panic!("a {name} part: {mail}"))
+        .replace("\r\n", "\n")
 }
 
 /// Confirming a suspicion with an update in Markdown (a link, a list, emphasis and a script)
@@ -44,23 +47,36 @@ async fn a_confirmation_mails_its_update_and_the_summary(backend: Backend) {
     let app = start(&db, &sink).await;
     add_subscriber(&app, READER, true).await;
     let services = app.services();
-    let incident = incident_service::create(
-        &services,
-        &actor(),
-        &Creation {
-            title: "Card payments fail".into(),
-            status: IncidentStatus::Suspected,
-            severity: Severity::Partial,
-            start: jiff::Timestamp::now(),
-            end: None,
-            summary: Some("Payments by **card** fail at checkout.".into()),
-            text: Some("Looking into reports.".into()),
-            silent: false,
-            notify: true,
-        },
-    )
-    .await
-    .expect("create");
+    // A suspicion, as monitoring opens one, with the update it came with.
+    let incident = {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        let now = jiff::Timestamp::now();
+        let incident = incidents::insert(
+            &mut conn,
+            &incidents::NewIncident {
+                status: IncidentStatus::Suspected,
+                severity: Severity::Partial,
+                start: now,
+                end: None,
+                title: "Card payments fail".into(),
+                summary: Some("Payments by **card** fail at checkout.".into()),
+                silent: false,
+            },
+            now,
+        )
+        .await
+        .expect("insert");
+        incidents::add_update(
+            &mut conn,
+            incident.id,
+            now,
+            Some(IncidentStatus::Suspected),
+            Some("Looking into reports."),
+        )
+        .await
+        .expect("update");
+        incident
+    };
     app.settle().await;
     assert!(sink.mails_to(READER).is_empty(), "a suspicion mails nobody");
 
@@ -86,7 +102,7 @@ async fn a_confirmation_mails_its_update_and_the_summary(backend: Backend) {
     app.settle().await;
     let mails = sink.mails_to(READER);
     assert_eq!(mails.len(), 1, "{mails:?}");
-    let (text, html) = (part(&mails[0], "text"), part(&mails[0], "html"));
+    let (text, html) = (&part(&mails[0], "text"), &part(&mails[0], "html"));
     assert!(
         text.contains(
             "Update:\n\n\
@@ -139,7 +155,7 @@ async fn a_confirmation_mails_its_update_and_the_summary(backend: Backend) {
     app.settle().await;
     let mails = sink.mails_to(READER);
     assert_eq!(mails.len(), 2, "{mails:?}");
-    let (text, html) = (part(&mails[1], "text"), part(&mails[1], "html"));
+    let (text, html) = (&part(&mails[1], "text"), &part(&mails[1], "html"));
     assert!(
         text.contains("Update:\n\nFixed: the vendor rolled back.\n"),
         "{text}"
@@ -181,7 +197,7 @@ async fn a_maintenance_mail_carries_its_window(backend: Backend) {
     app.settle().await;
     let mails = sink.mails_to(READER);
     assert_eq!(mails.len(), 1, "{mails:?}");
-    let (text, html) = (part(&mails[0], "text"), part(&mails[0], "html"));
+    let (text, html) = (&part(&mails[0], "text"), &part(&mails[0], "html"));
     let window = format!(
         "{} – 12:00 UTC",
         start
