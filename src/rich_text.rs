@@ -311,7 +311,7 @@ impl Plain {
 
 /// Whether the sanitiser keeps a link's target: one of the allowed schemes, or a relative one.
 fn allowed_target(target: &str) -> bool {
-    let scheme_end = target.find(|c: char| matches!(c, ':' | '/' | '?' | '#'));
+    let scheme_end = target.find([':', '/', '?', '#']);
     match scheme_end {
         Some(i) if target[i..].starts_with(':') => ALLOWED_SCHEMES
             .iter()
