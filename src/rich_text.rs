@@ -6,6 +6,10 @@
 //! mean them); bare URLs and email addresses become links; then ammonia keeps only the
 //! original's allow-list of tags and `http`, `https`, `mailto` and `tel` links, so nothing an
 //! incident says can run script on the page.
+//!
+//! Mails also carry the text as plain text ([`to_plain_text`]), from the same Markdown: what a
+//! reader of the HTML sees, said in lines (links as "text (url)", lists with their markers,
+//! emphasis dropped, raw HTML reduced to its words).
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
@@ -86,6 +90,261 @@ pub fn to_html(markdown: &str) -> String {
     sanitiser().clean(&html).to_string()
 }
 
+/// Markdown in, plain text out: for the text part of mails. Shows what [`to_html`] shows:
+/// links the sanitiser would drop (`javascript:`) lose their target, raw HTML keeps only its
+/// words (and not even those inside `<script>` or `<style>`), images only their description
+/// (their alt text; the page shows no images at all).
+pub fn to_plain_text(markdown: &str) -> String {
+    let parser = Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    );
+    let mut plain = Plain::default();
+    for event in parser {
+        plain.event(event);
+    }
+    plain.out.trim_end().to_owned()
+}
+
+/// What comes before the next thing written: nothing, a line break, or an empty line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+enum Break {
+    #[default]
+    None,
+    Line,
+    Blank,
+}
+
+/// The plain-text writer: blocks become lines, each started with the prefixes of the blocks
+/// it is in ("> " in a quote, the indent of a list item's marker).
+#[derive(Default)]
+struct Plain {
+    out: String,
+    prefixes: Vec<String>,
+    at_line_start: bool,
+    pending: Break,
+    /// The prefixes of the blocks that asked for the empty line, which it is made of.
+    blank_prefix: String,
+    /// A list item's marker was just written: its first block goes on the marker's line.
+    after_marker: bool,
+    /// Open lists' next number (`None`: a bulleted list).
+    lists: Vec<Option<u64>>,
+    /// Open links: their target and where their text began in `out`.
+    links: Vec<(String, usize)>,
+    /// Inside raw `<script>` or `<style>`: text is not shown.
+    hidden: usize,
+    /// An HTML block's lines, reduced to words at its end.
+    html_block: Option<String>,
+    first_cell: bool,
+}
+
+impl Plain {
+    fn request(&mut self, wanted: Break) {
+        if self.after_marker && wanted == Break::Line {
+            return;
+        }
+        if wanted == Break::Blank {
+            self.blank_prefix = self.prefixes.concat().trim_end().to_owned();
+        }
+        self.pending = self.pending.max(wanted);
+    }
+
+    /// Writes `text`, starting lines with the blocks' prefixes.
+    fn write(&mut self, text: &str) {
+        if text.is_empty() || self.hidden > 0 {
+            return;
+        }
+        if !self.out.is_empty() {
+            if self.pending >= Break::Line && !self.at_line_start {
+                self.out.push('\n');
+                self.at_line_start = true;
+            }
+            if self.pending == Break::Blank {
+                self.out.push_str(&self.blank_prefix);
+                self.out.push('\n');
+            }
+        }
+        self.pending = Break::None;
+        self.after_marker = false;
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                self.out.push('\n');
+                self.at_line_start = true;
+            }
+            if line.is_empty() {
+                continue;
+            }
+            if self.at_line_start || self.out.is_empty() {
+                self.out.push_str(&self.prefixes.concat());
+                self.at_line_start = false;
+            }
+            self.out.push_str(line);
+        }
+    }
+
+    fn line_break(&mut self) {
+        if self.hidden == 0 {
+            self.out.push('\n');
+            self.at_line_start = true;
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>) {
+        if let Some(block) = &mut self.html_block {
+            match event {
+                Event::Html(html) => block.push_str(&html),
+                Event::End(TagEnd::HtmlBlock) => {
+                    let words = html_words(block);
+                    self.html_block = None;
+                    self.write(words.trim());
+                    self.request(Break::Blank);
+                }
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(end) => self.end(end),
+            Event::Text(text) | Event::Code(text) => self.write(&text),
+            Event::InlineHtml(html) | Event::Html(html) => {
+                let tag = html.trim_start_matches('<').to_ascii_lowercase();
+                if tag.starts_with("script") || tag.starts_with("style") {
+                    self.hidden += 1;
+                } else if tag.starts_with("/script") || tag.starts_with("/style") {
+                    self.hidden = self.hidden.saturating_sub(1);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => self.line_break(),
+            Event::Rule => {
+                self.request(Break::Blank);
+                self.write("---");
+                self.request(Break::Blank);
+            }
+            Event::TaskListMarker(done) => self.write(if done { "[x] " } else { "[ ] " }),
+            Event::FootnoteReference(name) => self.write(&format!("[{name}]")),
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        match tag {
+            Tag::Paragraph | Tag::Heading { .. } | Tag::Table(_) => self.request(Break::Line),
+            Tag::BlockQuote(_) => {
+                self.request(Break::Line);
+                self.prefixes.push("> ".into());
+            }
+            Tag::CodeBlock(_) => {
+                self.request(Break::Line);
+                self.prefixes.push("    ".into());
+            }
+            Tag::HtmlBlock => {
+                self.request(Break::Line);
+                self.html_block = Some(String::new());
+            }
+            Tag::List(first) => {
+                self.request(Break::Line);
+                self.lists.push(first);
+            }
+            Tag::Item => {
+                self.after_marker = false;
+                self.request(Break::Line);
+                let marker = match self.lists.last_mut() {
+                    Some(Some(n)) => {
+                        *n += 1;
+                        format!("{}. ", *n - 1)
+                    }
+                    _ => "- ".to_owned(),
+                };
+                self.write(&marker);
+                self.after_marker = true;
+                self.prefixes.push(" ".repeat(marker.len()));
+            }
+            Tag::TableHead | Tag::TableRow => {
+                self.request(Break::Line);
+                self.first_cell = true;
+            }
+            Tag::TableCell => {
+                if !self.first_cell {
+                    self.write(" | ");
+                }
+                self.first_cell = false;
+            }
+            Tag::Link { dest_url, .. } => self.links.push((dest_url.into_string(), self.out.len())),
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, end: TagEnd) {
+        match end {
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Table | TagEnd::HtmlBlock => {
+                self.request(Break::Blank)
+            }
+            TagEnd::BlockQuote(_) | TagEnd::CodeBlock => {
+                self.prefixes.pop();
+                self.request(Break::Blank);
+            }
+            TagEnd::List(_) => {
+                self.lists.pop();
+                self.request(Break::Blank);
+            }
+            TagEnd::Item => {
+                self.prefixes.pop();
+                self.after_marker = false;
+            }
+            TagEnd::Link => {
+                if let Some((target, start)) = self.links.pop() {
+                    let shown = self.out.get(start..).unwrap_or_default().trim().to_owned();
+                    if shown.is_empty() {
+                        if allowed_target(&target) {
+                            self.write(&target);
+                        }
+                    } else if allowed_target(&target) && !same_link(&shown, &target) {
+                        self.write(&format!(" ({target})"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether the sanitiser keeps a link's target: one of the allowed schemes, or a relative one.
+fn allowed_target(target: &str) -> bool {
+    let scheme_end = target.find([':', '/', '?', '#']);
+    match scheme_end {
+        Some(i) if target[i..].starts_with(':') => ALLOWED_SCHEMES
+            .iter()
+            .any(|scheme| target[..i].eq_ignore_ascii_case(scheme)),
+        _ => true,
+    }
+}
+
+/// A link whose text is its target (`<https://…>`, a bare address) is said once.
+fn same_link(shown: &str, target: &str) -> bool {
+    let bare = ["mailto:", "tel:"]
+        .iter()
+        .find_map(|scheme| target.strip_prefix(scheme))
+        .unwrap_or(target);
+    shown == target || shown == bare
+}
+
+/// An HTML block's words: the sanitiser with no tag allowed (which drops `<script>` and
+/// `<style>` with their content), then its few escapes undone, since this is not HTML.
+fn html_words(html: &str) -> String {
+    static WORDS: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    let cleaned = WORDS
+        .get_or_init(ammonia::Builder::empty)
+        .clean(html)
+        .to_string();
+    cleaned
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
 /// Splits `text` into text and links for the URLs and email addresses in it.
 fn linkify_into<'a>(text: &str, events: &mut Vec<Event<'a>>) {
     let finder = linkify::LinkFinder::new();
@@ -118,7 +377,55 @@ fn linkify_into<'a>(text: &str, events: &mut Vec<Event<'a>>) {
 
 #[cfg(test)]
 mod tests {
-    use super::to_html;
+    use super::{to_html, to_plain_text};
+
+    #[test]
+    fn plain_text_drops_emphasis_and_spells_out_links() {
+        assert_eq!(
+            to_plain_text(
+                "We see **elevated error rates** on the *shop*; see [our blog](https://example.com/blog), \
+                 <https://example.com/a> and support@example.com."
+            ),
+            "We see elevated error rates on the shop; see our blog (https://example.com/blog), \
+             https://example.com/a and support@example.com."
+        );
+    }
+
+    #[test]
+    fn plain_text_keeps_paragraphs_lists_and_quotes() {
+        let markdown = "First.\nSecond line.\n\n- one\n- two\n  - nested\n\n3. three\n4. four\n\n> quoted\n>\n> again\n\n    code()\n";
+        assert_eq!(
+            to_plain_text(markdown),
+            "First.\nSecond line.\n\n- one\n- two\n  - nested\n\n3. three\n4. four\n\n> quoted\n>\n> again\n\n    code()"
+        );
+    }
+
+    #[test]
+    fn plain_text_of_a_loose_list_keeps_its_blank_lines() {
+        assert_eq!(
+            to_plain_text("- one\n\n  more\n- two"),
+            "- one\n\n  more\n\n- two"
+        );
+    }
+
+    #[test]
+    fn plain_text_has_no_raw_html_and_no_dropped_targets() {
+        let text = to_plain_text(
+            "Before <b>bold</b> <script>alert(1)</script> after.\n\n<div>\n<script>steal()</script>\nblock &amp; words\n</div>\n\n[click](javascript:alert(2)) ![a chart](https://example.com/c.png)",
+        );
+        assert_eq!(
+            text,
+            "Before bold  after.\n\nblock & words\n\nclick a chart"
+        );
+    }
+
+    #[test]
+    fn plain_text_tables_are_rows_of_cells() {
+        assert_eq!(
+            to_plain_text("| a | b |\n|---|---|\n| 1 | 2 |"),
+            "a | b\n1 | 2"
+        );
+    }
 
     #[test]
     fn markdown_becomes_html() {

@@ -1,5 +1,5 @@
 //! Markdown from incident updates and summaries, turned into the HTML that the page, the mails
-//! and the admin preview show.
+//! and the admin preview show, and into the mails' plain text (which must not panic either).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -15,6 +15,7 @@ const ATTRIBUTES: &[&str] = &[
 ];
 
 fuzz_target!(|text: &str| {
+    let _ = monostat::rich_text::to_plain_text(text);
     let html = monostat::rich_text::to_html(text);
     // The allow-list's promise: whatever the text, nothing in the HTML can run in a reader's
     // browser. Text's own `<` is escaped, so every `<` left starts a tag.

@@ -5,6 +5,7 @@ use crate::domain::notification::NotificationKind;
 use crate::domain::{Incident, IncidentStatus};
 use crate::storage::subscribers::Subscriber;
 use askama::Template;
+use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use lettre::Message;
 use lettre::message::header::ContentType;
@@ -66,8 +67,11 @@ struct NotificationView<'a> {
     title: &'a str,
     status: &'static str,
     severity: &'static str,
-    /// For planned maintenance: when it starts.
-    starts: Option<String>,
+    /// For maintenance: its window ([`when`]).
+    window: Option<String>,
+    /// The update the mail tells of, and the incident's summary.
+    update: Option<MailText>,
+    summary: Option<MailText>,
     incident_url: String,
     /// For maintenance: the calendar feed, next to the attached event.
     calendar_url: Option<String>,
@@ -84,6 +88,74 @@ struct NotificationHtml<'a> {
 #[template(path = "mail/notification.txt")]
 struct NotificationText<'a> {
     n: &'a NotificationView<'a>,
+}
+
+/// An incident's Markdown as a mail carries it: sanitised HTML for the HTML part, plain text
+/// for the text part, both of (at most) the same excerpt.
+struct MailText {
+    html: String,
+    text: String,
+    /// Only the beginning is shown; the mail says the rest is on the status page.
+    cut: bool,
+}
+
+/// How much of a summary or an update a mail shows. Input allows 20,000 characters each
+/// (`domain::input::MAX_TEXT_CHARS`); a mail's reader wants the gist and has the link, and
+/// Gmail hides whatever follows the first 102 KB of a mail's HTML, unsubscribe link included.
+const MAIL_TEXT_CHARS: usize = 4_000;
+/// What one text may take in either part, rendered: Markdown that is all links or paragraphs
+/// grows several times over in HTML, so the excerpt is shortened until it fits. Two texts and
+/// the mail around them stay far below Gmail's 102 KB.
+const MAIL_TEXT_BYTES: usize = 24 * 1024;
+
+impl MailText {
+    fn of(markdown: Option<&str>) -> Option<MailText> {
+        let markdown = markdown.map(str::trim).filter(|m| !m.is_empty())?;
+        let mut limit = MAIL_TEXT_CHARS;
+        loop {
+            let (excerpt, cut) = excerpt(markdown, limit);
+            let html = crate::rich_text::to_html(excerpt);
+            let text = crate::rich_text::to_plain_text(excerpt);
+            // A few dozen characters cannot outgrow the limit; the loop ends there at the latest.
+            if (html.len() <= MAIL_TEXT_BYTES && text.len() <= MAIL_TEXT_BYTES) || limit <= 64 {
+                return Some(MailText { html, text, cut });
+            }
+            limit /= 2;
+        }
+    }
+}
+
+/// The first `limit` characters of `markdown`, ended at the last paragraph, line or word
+/// boundary in their second half; and whether anything was left out.
+fn excerpt(markdown: &str, limit: usize) -> (&str, bool) {
+    let Some((end, _)) = markdown.char_indices().nth(limit) else {
+        return (markdown, false);
+    };
+    let head = &markdown[..end];
+    let half = head.len() / 2;
+    let boundary = ["\n\n", "\n", " "]
+        .iter()
+        .find_map(|b| head.rfind(b).filter(|i| *i >= half));
+    (head[..boundary.unwrap_or(end)].trim_end(), true)
+}
+
+/// A maintenance's window as mails say it, in the site's time zone: the one place mails format
+/// times. The end's date is said only when it differs from the start's.
+fn when(start: Timestamp, end: Option<Timestamp>, zone: &TimeZone) -> String {
+    let start = start.to_zoned(zone.clone());
+    let long = "%A, %-d %B %Y, %H:%M %Z";
+    let Some(end) = end.map(|end| end.to_zoned(zone.clone())) else {
+        return start.strftime(long).to_string();
+    };
+    if start.date() == end.date() {
+        format!(
+            "{} – {}",
+            start.strftime("%A, %-d %B %Y, %H:%M"),
+            end.strftime("%H:%M %Z")
+        )
+    } else {
+        format!("{} – {}", start.strftime(long), end.strftime(long))
+    }
 }
 
 /// `List-Unsubscribe: <https://…/unsubscribe/{token}>`
@@ -211,11 +283,14 @@ impl Sender {
     /// link: rendered (and its CSS inlined) once per fan-out, not once per subscriber. A
     /// maintenance's mail carries its calendar event (scheduled, moved or cancelled), so that
     /// the window lands in the reader's calendar and later mails update it there.
+    /// `update` is the text (Markdown) of the update the mail tells of, if it has one
+    /// (`super::jobs` picks it).
     pub fn notification_body(
         &self,
         incident: &Incident,
         status: IncidentStatus,
         kind: NotificationKind,
+        update: Option<&str>,
     ) -> Result<NotificationBody, ComposeError> {
         let event = crate::ical::Event::of_maintenance(incident, &self.site_url, &self.system_name);
         let view = NotificationView {
@@ -224,13 +299,11 @@ impl Sender {
             title: &incident.title,
             status: status.label(),
             severity: incident.severity.label(),
-            starts: (kind == NotificationKind::MaintenancePosted).then(|| {
-                incident
-                    .start
-                    .to_zoned(self.time_zone.clone())
-                    .strftime("%A, %-d %B %Y, %H:%M %Z")
-                    .to_string()
-            }),
+            window: kind
+                .is_maintenance()
+                .then(|| when(incident.start, incident.end, &self.time_zone)),
+            update: MailText::of(update),
+            summary: MailText::of(incident.summary.as_deref()),
             incident_url: crate::links::incident_public(&self.site_url, incident),
             calendar_url: event.is_some().then(|| self.url("maintenance.ics")),
             unsubscribe_url: self.unsubscribe_url(TOKEN_PLACEHOLDER),
@@ -433,6 +506,7 @@ mod tests {
                 &incident(Severity::Maintenance),
                 IncidentStatus::Planned,
                 NotificationKind::MaintenancePosted,
+                None,
             )
             .expect("body");
         let calendar = body.calendar.clone().expect("a calendar");
@@ -467,6 +541,7 @@ mod tests {
                 &incident(Severity::Outage),
                 IncidentStatus::Confirmed,
                 NotificationKind::NewIncident,
+                None,
             )
             .expect("body");
         assert_eq!(body.calendar, None);
@@ -483,7 +558,7 @@ mod tests {
 
     fn message_id(sender: &Sender, incident: &Incident, kind: NotificationKind) -> String {
         let body = sender
-            .notification_body(incident, incident.status, kind)
+            .notification_body(incident, incident.status, kind, None)
             .expect("body");
         let mail = sender.notification(&body, &subscriber()).expect("mail");
         let id = mail.headers().get_raw("Message-ID").expect("an id");
@@ -512,6 +587,126 @@ mod tests {
         assert_eq!(
             extended_again,
             "<incident-3-confirmed-maintenance_rescheduled-1-9@example.com>"
+        );
+    }
+
+    fn parts(body: &NotificationBody) -> (String, String) {
+        (body.text.clone(), body.html.clone())
+    }
+
+    #[test]
+    fn the_update_and_summary_come_as_html_and_as_plain_text() {
+        let mut outage = incident(Severity::Outage);
+        outage.summary = Some("Payments **fail** for some cards.".into());
+        let body = sender()
+            .notification_body(
+                &outage,
+                IncidentStatus::Confirmed,
+                NotificationKind::NewIncident,
+                Some("See [the vendor](https://vendor.example/status).\n\n- retry\n- wait\n\n<script>alert(1)</script>"),
+            )
+            .expect("body");
+        let (text, html) = parts(&body);
+        assert!(
+            text.contains(
+                "Update:\n\nSee the vendor (https://vendor.example/status).\n\n- retry\n- wait\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("Summary:\n\nPayments fail for some cards.\n"),
+            "{text}"
+        );
+        assert!(
+            html.contains(r#"<a href="https://vendor.example/status""#),
+            "{html}"
+        );
+        assert!(html.contains("<li>retry</li>"), "{html}");
+        assert!(html.contains("<strong>fail</strong>"), "{html}");
+        for part in [&text, &html] {
+            assert!(
+                !part.contains("script") && !part.contains("alert"),
+                "{part}"
+            );
+        }
+        assert!(!text.contains("Continued on the status page"), "{text}");
+    }
+
+    #[test]
+    fn long_texts_are_cut_and_the_mail_stays_small() {
+        let mut outage = incident(Severity::Outage);
+        // The worst Markdown for its size: every few characters a link or a paragraph.
+        let links = "a@b.io\n\n".repeat(2_500);
+        outage.summary = Some(links.clone());
+        let body = sender()
+            .notification_body(
+                &outage,
+                IncidentStatus::Confirmed,
+                NotificationKind::NewIncident,
+                Some(&"Word ".repeat(4_000)),
+            )
+            .expect("body");
+        let (text, html) = parts(&body);
+        assert!(html.len() < 80 * 1024, "{} bytes of HTML", html.len());
+        assert!(text.len() < 40 * 1024, "{} bytes of text", text.len());
+        assert_eq!(
+            text.matches("(Continued on the status page.)").count(),
+            2,
+            "{text}"
+        );
+        assert!(html.contains("Unsubscribe"), "the end of the mail is there");
+    }
+
+    #[test]
+    fn an_excerpt_ends_at_a_boundary() {
+        assert_eq!(excerpt("short", 10), ("short", false));
+        assert_eq!(excerpt("one two three four", 12), ("one two", true));
+        assert_eq!(
+            excerpt("First part.\n\nSecond part.", 20),
+            ("First part.", true)
+        );
+        assert_eq!(excerpt("äöüäöüäöüä", 4), ("äöüä", true));
+    }
+
+    #[test]
+    fn a_window_says_its_date_once_when_it_is_one_day() {
+        let zone = TimeZone::get("Europe/Berlin").expect("zone");
+        let start = Timestamp::from_second(1_800_000_000).expect("valid"); // 2027-01-15 08:00 UTC
+        let two_hours = start + jiff::SignedDuration::from_hours(2);
+        let overnight = start + jiff::SignedDuration::from_hours(16);
+        assert_eq!(
+            when(start, Some(two_hours), &zone),
+            "Friday, 15 January 2027, 09:00 – 11:00 CET"
+        );
+        assert_eq!(
+            when(start, Some(overnight), &zone),
+            "Friday, 15 January 2027, 09:00 CET – Saturday, 16 January 2027, 01:00 CET"
+        );
+        assert_eq!(
+            when(start, None, &zone),
+            "Friday, 15 January 2027, 09:00 CET"
+        );
+    }
+
+    #[test]
+    fn maintenance_mails_carry_the_window() {
+        let body = sender()
+            .notification_body(
+                &incident(Severity::Maintenance),
+                IncidentStatus::Planned,
+                NotificationKind::MaintenanceReminder,
+                None,
+            )
+            .expect("body");
+        let (text, html) = parts(&body);
+        assert!(
+            text.contains("When: Friday, 15 January 2027, 08:00 – 10:00 UTC\n"),
+            "{text}"
+        );
+        assert!(html.contains("08:00 – 10:00 UTC"), "{html}");
+        assert!(
+            !text.contains("Update:") && !text.contains("Summary:"),
+            "{text}"
         );
     }
 }

@@ -11,9 +11,11 @@ use crate::domain::IncidentStatus;
 use crate::domain::notification::{NotificationKind, notification_for};
 use crate::jobs::kinds::{self, NotificationJob, OptInJob, StatusChangeJob};
 use crate::jobs::{JobError, JobRegistry, JobResult};
+use crate::storage::incidents::IncidentUpdate;
 use crate::storage::{self, Db, incidents, settings, subscribers};
 use jiff::Timestamp;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
 /// How often a notification mail is tried before it is given up (about two hours).
@@ -29,8 +31,16 @@ pub struct MailJobs {
     pub cache: Arc<Mutex<BodyCache>>,
 }
 
-/// One fan-out's body: the incident, the status and mail it is about, and its last change.
-type BodyKey = (i64, IncidentStatus, NotificationKind, Timestamp);
+/// One fan-out's body: the incident, the status and mail it is about, its last change, and the
+/// update the mail tells of with a hash of its text (editing an update's text changes no
+/// incident, yet must not leave later mails telling the old one).
+type BodyKey = (
+    i64,
+    IncidentStatus,
+    NotificationKind,
+    Timestamp,
+    Option<(i64, u64)>,
+);
 
 #[derive(Default)]
 pub struct BodyCache {
@@ -129,11 +139,12 @@ impl MailJobs {
     async fn notification(&self, payload: &str) -> JobResult {
         let job: NotificationJob = parse(payload)?;
         let status: IncidentStatus = job.status.parse().map_err(JobError::permanent)?;
-        let (subscriber, incident) = {
+        let (subscriber, incident, updates) = {
             let mut conn = self.db.acquire().await?;
             (
                 subscribers::get(&mut conn, job.subscriber_id).await?,
                 incidents::get(&mut conn, job.incident_id).await?,
+                incidents::updates(&mut conn, job.incident_id).await?,
             )
         };
         // Unsubscribed (or the incident deleted) since the fan-out: nothing to tell.
@@ -143,7 +154,8 @@ impl MailJobs {
         if !subscriber.active {
             return Ok(());
         }
-        let (sender, body) = self.body(&incident, status, job.kind).await?;
+        let update = told_update(&updates, &incident, status, job.kind);
+        let (sender, body) = self.body(&incident, status, job.kind, update).await?;
         let message = sender
             .notification(&body, &subscriber)
             .map_err(JobError::permanent)?;
@@ -155,15 +167,22 @@ impl MailJobs {
         incident: &crate::domain::Incident,
         status: IncidentStatus,
         kind: NotificationKind,
+        update: Option<(i64, &str)>,
     ) -> Result<(Sender, Arc<NotificationBody>), JobError> {
-        let key = (incident.id, status, kind, incident.updated);
+        let key = (
+            incident.id,
+            status,
+            kind,
+            incident.updated,
+            update.map(|(id, text)| (id, text_hash(text))),
+        );
         if let Some(hit) = self.lock_cache().bodies.get(&key) {
             return Ok(hit.clone());
         }
         let sender = self.sender().await?;
         let body = Arc::new(
             sender
-                .notification_body(incident, status, kind)
+                .notification_body(incident, status, kind, update.map(|(_, text)| text))
                 .map_err(JobError::permanent)?,
         );
         let mut cache = self.lock_cache();
@@ -199,5 +218,149 @@ impl MailJobs {
         }
         .map_err(JobError::permanent)?;
         self.mailer.send(message).await
+    }
+}
+
+/// The update a notification tells of (its id and Markdown), when it has a text: the one
+/// recorded with the change the mail announces. A status's mail tells the newest update that set
+/// that status (a status is mailed once per incident, so that is the change); a moved window
+/// the update written with the incident's last change, if the move came with one; a reminder,
+/// made by the clock, none (its summary and window say what is coming). An announcing update
+/// without text means no update in the mail: an older text is not news.
+fn told_update<'a>(
+    updates: &'a [IncidentUpdate],
+    incident: &crate::domain::Incident,
+    status: IncidentStatus,
+    kind: NotificationKind,
+) -> Option<(i64, &'a str)> {
+    // `updates` come newest first.
+    let update = match kind {
+        NotificationKind::MaintenanceReminder => None,
+        NotificationKind::MaintenanceRescheduled => {
+            updates.iter().find(|u| u.created == incident.updated)
+        }
+        _ => updates.iter().find(|u| u.new_status == Some(status)),
+    }?;
+    let text = update.message.as_deref().filter(|t| !t.trim().is_empty())?;
+    Some((update.id, text))
+}
+
+/// A text's fingerprint for the body cache's key; collisions would only send a stale text,
+/// within one process's few cached bodies.
+fn text_hash(text: &str) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Incident, Severity};
+
+    fn at(minute: i64) -> Timestamp {
+        Timestamp::from_second(1_800_000_000 + minute * 60).expect("valid")
+    }
+
+    fn update(
+        id: i64,
+        minute: i64,
+        status: Option<IncidentStatus>,
+        text: Option<&str>,
+    ) -> IncidentUpdate {
+        IncidentUpdate {
+            id,
+            incident_id: 1,
+            created: at(minute),
+            new_status: status,
+            message: text.map(str::to_owned),
+        }
+    }
+
+    fn incident(updated: i64) -> Incident {
+        Incident {
+            id: 1,
+            status: IncidentStatus::Confirmed,
+            severity: Severity::Outage,
+            start: at(0),
+            end: None,
+            title: "Checkout".into(),
+            summary: None,
+            slack_message_ts: None,
+            silent: false,
+            last_notified_status: None,
+            created: at(0),
+            updated: at(updated),
+            schedule_sequence: 0,
+            cancelled: None,
+        }
+    }
+
+    #[test]
+    fn a_status_mail_tells_the_update_that_set_the_status() {
+        use IncidentStatus::*;
+        // Newest first, as storage gives them.
+        let updates = [
+            update(4, 30, None, Some("Still watching.")),
+            update(3, 20, Some(Watching), Some("Fixed, watching.")),
+            update(2, 10, Some(Confirmed), Some("We are on it.")),
+            update(1, 0, Some(Suspected), Some("Looking.")),
+        ];
+        let i = incident(20);
+        let told = |status, kind| told_update(&updates, &i, status, kind);
+        assert_eq!(
+            told(Confirmed, NotificationKind::NewIncident),
+            Some((2, "We are on it."))
+        );
+        assert_eq!(
+            told(Watching, NotificationKind::Updated),
+            Some((3, "Fixed, watching."))
+        );
+        assert_eq!(
+            told(Resolved, NotificationKind::Resolved),
+            None,
+            "no such update yet"
+        );
+        assert_eq!(told(Confirmed, NotificationKind::MaintenanceReminder), None);
+    }
+
+    #[test]
+    fn an_announcing_update_without_text_brings_no_older_text() {
+        let updates = [
+            update(2, 10, Some(IncidentStatus::Confirmed), None),
+            update(1, 0, Some(IncidentStatus::Suspected), Some("Looking.")),
+        ];
+        assert_eq!(
+            told_update(
+                &updates,
+                &incident(10),
+                IncidentStatus::Confirmed,
+                NotificationKind::NewIncident
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_moved_window_tells_the_update_written_with_the_move() {
+        let updates = [
+            update(2, 10, None, Some("Moved to Sunday: the vendor asked.")),
+            update(
+                1,
+                0,
+                Some(IncidentStatus::Planned),
+                Some("We upgrade the database."),
+            ),
+        ];
+        let told = |updated| {
+            told_update(
+                &updates,
+                &incident(updated),
+                IncidentStatus::Planned,
+                NotificationKind::MaintenanceRescheduled,
+            )
+        };
+        assert_eq!(told(10), Some((2, "Moved to Sunday: the vendor asked.")));
+        assert_eq!(told(15), None, "moved without a word");
     }
 }

@@ -30,6 +30,7 @@ mod incident_rules;
 mod instances;
 mod jobs;
 mod languages;
+mod mail_news;
 mod maintenance_calendar;
 mod maintenance_clock;
 mod maintenance_mail;
