@@ -183,6 +183,11 @@ impl Language {
         self.with(id, &[(name, Arg::Text(value))])
     }
 
+    /// The message with one number: `{ $name }`.
+    pub fn n(&self, id: &str, name: &str, value: i64) -> String {
+        self.with(id, &[(name, Arg::Number(value))])
+    }
+
     /// The message with a count, for plurals: `{ $count }`.
     pub fn count(&self, id: &str, count: usize) -> String {
         self.with(

@@ -3,6 +3,7 @@
 
 use crate::domain::notification::NotificationKind;
 use crate::domain::{Incident, IncidentStatus};
+use crate::i18n::{Arg, Language};
 use crate::storage::subscribers::Subscriber;
 use askama::Template;
 use jiff::Timestamp;
@@ -21,6 +22,8 @@ pub struct Sender {
     pub reply_to: String,
     pub site_url: Url,
     pub time_zone: TimeZone,
+    /// The language of the mails: the subscriber's (see `super::jobs`).
+    pub lang: &'static Language,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +39,7 @@ pub enum ComposeError {
 #[derive(Template)]
 #[template(path = "mail/opt_in.html")]
 struct OptInHtml<'a> {
+    lang: &'a Language,
     system_name: &'a str,
     confirm_url: &'a str,
 }
@@ -43,6 +47,7 @@ struct OptInHtml<'a> {
 #[derive(Template)]
 #[template(path = "mail/opt_in.txt")]
 struct OptInText<'a> {
+    lang: &'a Language,
     system_name: &'a str,
     confirm_url: &'a str,
 }
@@ -50,6 +55,7 @@ struct OptInText<'a> {
 #[derive(Template)]
 #[template(path = "mail/already_subscribed.html")]
 struct AlreadySubscribedHtml<'a> {
+    lang: &'a Language,
     system_name: &'a str,
     unsubscribe_url: &'a str,
 }
@@ -57,16 +63,18 @@ struct AlreadySubscribedHtml<'a> {
 #[derive(Template)]
 #[template(path = "mail/already_subscribed.txt")]
 struct AlreadySubscribedText<'a> {
+    lang: &'a Language,
     system_name: &'a str,
     unsubscribe_url: &'a str,
 }
 
 struct NotificationView<'a> {
+    lang: &'a Language,
     system_name: &'a str,
-    headline: &'static str,
+    headline: String,
     title: &'a str,
-    status: &'static str,
-    severity: &'static str,
+    status: String,
+    severity: String,
     /// For maintenance: its window ([`when`]).
     window: Option<String>,
     /// The update the mail tells of, and the incident's summary.
@@ -76,6 +84,18 @@ struct NotificationView<'a> {
     /// For maintenance: the calendar feed, next to the attached event.
     calendar_url: Option<String>,
     unsubscribe_url: String,
+}
+
+impl NotificationView<'_> {
+    /// "Add it to your calendar … or subscribe to all planned maintenance", the last a link.
+    fn calendar_html(&self, calendar: &str) -> String {
+        let link = format!(
+            "<a href=\"{}\">{}</a>",
+            crate::i18n::escape_html(calendar),
+            crate::i18n::escape_html(&self.lang.t("mail-calendar-link"))
+        );
+        self.lang.html("mail-calendar", &[("link", &link)])
+    }
 }
 
 #[derive(Template)]
@@ -141,20 +161,23 @@ fn excerpt(markdown: &str, limit: usize) -> (&str, bool) {
 
 /// A maintenance's window as mails say it, in the site's time zone: the one place mails format
 /// times. The end's date is said only when it differs from the start's.
-fn when(start: Timestamp, end: Option<Timestamp>, zone: &TimeZone) -> String {
+fn when(start: Timestamp, end: Option<Timestamp>, zone: &TimeZone, lang: &Language) -> String {
     let start = start.to_zoned(zone.clone());
-    let long = "%A, %-d %B %Y, %H:%M %Z";
+    // The language's words and order for the date; the time is 24-hour everywhere.
+    let long =
+        |t: &jiff::Zoned| format!("{}, {}", lang.date_long(t.date()), t.strftime("%H:%M %Z"));
     let Some(end) = end.map(|end| end.to_zoned(zone.clone())) else {
-        return start.strftime(long).to_string();
+        return long(&start);
     };
     if start.date() == end.date() {
         format!(
-            "{} – {}",
-            start.strftime("%A, %-d %B %Y, %H:%M"),
+            "{}, {} – {}",
+            lang.date_long(start.date()),
+            start.strftime("%H:%M"),
             end.strftime("%H:%M %Z")
         )
     } else {
-        format!("{} – {}", start.strftime(long), end.strftime(long))
+        format!("{} – {}", long(&start), long(&end))
     }
 }
 
@@ -211,7 +234,7 @@ impl Sender {
         };
         let mut builder = Message::builder()
             .from(Mailbox::new(
-                Some(format!("{} System Status", self.system_name)),
+                Some(self.lang.t1("mail-from", "system", &self.system_name)),
                 parse(&self.from)?,
             ))
             .to(Mailbox::new(None, parse(to)?))
@@ -226,11 +249,13 @@ impl Sender {
     pub fn opt_in(&self, subscriber: &Subscriber, requested: i64) -> Result<Message, ComposeError> {
         let confirm_url = self.url(&format!("subscribe/{}", subscriber.token));
         let html = OptInHtml {
+            lang: self.lang,
             system_name: &self.system_name,
             confirm_url: &confirm_url,
         }
         .render()?;
         let text = OptInText {
+            lang: self.lang,
             system_name: &self.system_name,
             confirm_url: &confirm_url,
         }
@@ -240,10 +265,7 @@ impl Sender {
                 &subscriber.email,
                 format!("opt-in-{}-{requested}", subscriber.id),
             )?
-            .subject(format!(
-                "Please confirm your subscription to {} status updates",
-                self.system_name
-            ))
+            .subject(self.lang.t1("opt-in-subject", "system", &self.system_name))
             .multipart(MultiPart::alternative_plain_html(text, inline_css(html)))?)
     }
 
@@ -256,11 +278,13 @@ impl Sender {
     ) -> Result<Message, ComposeError> {
         let unsubscribe_url = self.unsubscribe_url(&subscriber.token);
         let html = AlreadySubscribedHtml {
+            lang: self.lang,
             system_name: &self.system_name,
             unsubscribe_url: &unsubscribe_url,
         }
         .render()?;
         let text = AlreadySubscribedText {
+            lang: self.lang,
             system_name: &self.system_name,
             unsubscribe_url: &unsubscribe_url,
         }
@@ -270,10 +294,10 @@ impl Sender {
                 &subscriber.email,
                 format!("already-subscribed-{}-{requested}", subscriber.id),
             )?
-            .subject(format!(
-                "You are subscribed to {} status updates already",
-                self.system_name
-            ))
+            .subject(
+                self.lang
+                    .t1("already-subscribed-subject", "system", &self.system_name),
+            )
             .header(ListUnsubscribe(unsubscribe_url))
             .header(ListUnsubscribePost)
             .multipart(MultiPart::alternative_plain_html(text, inline_css(html)))?)
@@ -293,15 +317,17 @@ impl Sender {
         update: Option<&str>,
     ) -> Result<NotificationBody, ComposeError> {
         let event = crate::ical::Event::of_maintenance(incident, &self.site_url, &self.system_name);
+        let lang = self.lang;
         let view = NotificationView {
+            lang,
             system_name: &self.system_name,
-            headline: kind.headline(),
+            headline: lang.t(&format!("mail-headline-{}", kind_key(kind))),
             title: &incident.title,
-            status: status.label(),
-            severity: incident.severity.label(),
+            status: lang.status(status),
+            severity: lang.severity(incident.severity),
             window: kind
                 .is_maintenance()
-                .then(|| when(incident.start, incident.end, &self.time_zone)),
+                .then(|| when(incident.start, incident.end, &self.time_zone, lang)),
             update: MailText::of(update),
             summary: MailText::of(incident.summary.as_deref()),
             incident_url: crate::links::incident_public(&self.site_url, incident),
@@ -309,7 +335,7 @@ impl Sender {
             unsubscribe_url: self.unsubscribe_url(TOKEN_PLACEHOLDER),
         };
         Ok(NotificationBody {
-            subject: kind.subject(incident, status),
+            subject: subject(lang, kind, incident, status),
             html: inline_css(NotificationHtml { n: &view }.render()?),
             text: NotificationText { n: &view }.render()?,
             message_id_prefix: message_id_prefix(incident, status, kind),
@@ -375,6 +401,41 @@ fn kind_name(kind: NotificationKind) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_else(|| format!("{kind:?}"))
+}
+
+/// The part of a mail's message ids that names its kind (`mail-headline-{key}`).
+fn kind_key(kind: NotificationKind) -> &'static str {
+    match kind {
+        NotificationKind::NewIncident => "new",
+        NotificationKind::MaintenancePosted => "maintenance-posted",
+        NotificationKind::Updated => "updated",
+        NotificationKind::Resolved => "resolved",
+        NotificationKind::MaintenanceReminder => "reminder",
+        NotificationKind::MaintenanceStarted => "started",
+        NotificationKind::MaintenanceCompleted => "completed",
+        NotificationKind::MaintenanceRescheduled => "rescheduled",
+        NotificationKind::MaintenanceCancelled => "cancelled",
+    }
+}
+
+/// The subject, in `lang` (`NotificationKind::subject` says it in English).
+fn subject(
+    lang: &Language,
+    kind: NotificationKind,
+    incident: &Incident,
+    status: IncidentStatus,
+) -> String {
+    let key = match kind {
+        NotificationKind::Resolved => "updated",
+        other => kind_key(other),
+    };
+    lang.with(
+        &format!("mail-subject-{key}"),
+        &[
+            ("severity", Arg::Text(&lang.severity(incident.severity))),
+            ("status", Arg::Text(&lang.status(status))),
+        ],
+    )
 }
 
 /// Stands for the subscriber's token in a [`NotificationBody`]; letters only, so neither HTML
@@ -444,6 +505,7 @@ mod tests {
             reply_to: String::new(),
             site_url: Url::parse("https://status.example.com/").expect("url"),
             time_zone: TimeZone::UTC,
+            lang: crate::i18n::english(),
         }
     }
 
@@ -481,6 +543,7 @@ mod tests {
     #[test]
     fn the_dark_scheme_survives_inlining() {
         let html = OptInHtml {
+            lang: crate::i18n::english(),
             system_name: "Acme",
             confirm_url: "https://status.example.com/subscribe/t",
         }
@@ -675,16 +738,21 @@ mod tests {
         let two_hours = start + jiff::SignedDuration::from_hours(2);
         let overnight = start + jiff::SignedDuration::from_hours(16);
         assert_eq!(
-            when(start, Some(two_hours), &zone),
+            when(start, Some(two_hours), &zone, crate::i18n::english()),
             "Friday, 15 January 2027, 09:00 – 11:00 CET"
         );
         assert_eq!(
-            when(start, Some(overnight), &zone),
+            when(start, Some(overnight), &zone, crate::i18n::english()),
             "Friday, 15 January 2027, 09:00 CET – Saturday, 16 January 2027, 01:00 CET"
         );
         assert_eq!(
-            when(start, None, &zone),
+            when(start, None, &zone, crate::i18n::english()),
             "Friday, 15 January 2027, 09:00 CET"
+        );
+        let german = crate::i18n::get("de").expect("German");
+        assert_eq!(
+            when(start, Some(two_hours), &zone, german),
+            "Freitag, 15. Januar 2027, 09:00 – 11:00 CET"
         );
     }
 

@@ -31,10 +31,11 @@ pub struct MailJobs {
     pub cache: Arc<Mutex<BodyCache>>,
 }
 
-/// One fan-out's body: the incident, the status and mail it is about, its last change, and the
-/// update the mail tells of with a hash of its text (editing an update's text changes no
-/// incident, yet must not leave later mails telling the old one).
+/// One fan-out's body in one language: the incident, the status and mail it is about, its last
+/// change, and the update the mail tells of with a hash of its text (editing an update's text
+/// changes no incident, yet must not leave later mails telling the old one).
 type BodyKey = (
+    &'static str,
     i64,
     IncidentStatus,
     NotificationKind,
@@ -72,11 +73,18 @@ fn parse<T: serde::de::DeserializeOwned>(payload: &str) -> Result<T, JobError> {
 }
 
 impl MailJobs {
-    async fn sender(&self) -> Result<Sender, JobError> {
+    /// What mails to a subscriber who signed up in `language` share: in that language (if
+    /// monostat still ships it), else in the site's.
+    async fn sender(&self, language: &str) -> Result<Sender, JobError> {
         let mut conn = self.db.acquire().await?;
         let site = settings::site(&mut conn).await?;
         let notifications = settings::notifications(&mut conn).await?;
+        let lang = crate::i18n::get(language)
+            .or_else(|| crate::i18n::get(&site.language))
+            .or_else(|| crate::i18n::get(self.config.language))
+            .unwrap_or_else(crate::i18n::english);
         Ok(Sender {
+            lang,
             system_name: site.system_name,
             from: self.config.mail.from.clone(),
             reply_to: notifications.reply_to,
@@ -155,7 +163,9 @@ impl MailJobs {
             return Ok(());
         }
         let update = told_update(&updates, &incident, status, job.kind);
-        let (sender, body) = self.body(&incident, status, job.kind, update).await?;
+        let (sender, body) = self
+            .body(&subscriber.language, &incident, status, job.kind, update)
+            .await?;
         let message = sender
             .notification(&body, &subscriber)
             .map_err(JobError::permanent)?;
@@ -164,12 +174,17 @@ impl MailJobs {
 
     async fn body(
         &self,
+        language: &str,
         incident: &crate::domain::Incident,
         status: IncidentStatus,
         kind: NotificationKind,
         update: Option<(i64, &str)>,
     ) -> Result<(Sender, Arc<NotificationBody>), JobError> {
+        // The subscriber's language as mails will use it (the site's when empty or no longer
+        // shipped), so that the cache holds one body per language, not per spelling.
+        let tag = crate::i18n::get(language).map_or("", |l| l.tag);
         let key = (
+            tag,
             incident.id,
             status,
             kind,
@@ -179,7 +194,7 @@ impl MailJobs {
         if let Some(hit) = self.lock_cache().bodies.get(&key) {
             return Ok(hit.clone());
         }
-        let sender = self.sender().await?;
+        let sender = self.sender(tag).await?;
         let body = Arc::new(
             sender
                 .notification_body(incident, status, kind, update.map(|(_, text)| text))
@@ -210,7 +225,14 @@ impl MailJobs {
         let Some(subscriber) = subscriber else {
             return Ok(());
         };
-        let sender = self.sender().await?;
+        // An address subscribed already is told in the language it was asked in now; a new
+        // sign-up's language is the subscriber's.
+        let language = if subscriber.active && !job.language.is_empty() {
+            &job.language
+        } else {
+            &subscriber.language
+        };
+        let sender = self.sender(language).await?;
         let message = if subscriber.active {
             sender.already_subscribed(&subscriber, job.requested)
         } else {

@@ -348,7 +348,7 @@ async fn incident(
     let choice = language::choose(&snapshot.site, query.as_deref(), &headers);
     let mut response = incident_in(
         &state,
-        &snapshot.in_language(choice.lang),
+        snapshot.in_language(choice.lang),
         day,
         id,
         &headers,

@@ -170,14 +170,14 @@ async fn every_page_says_what_it_is_to_search_engines_and_link_previews(backend:
     // A day: its incidents by title.
     let day = description(page(2));
     assert!(
-        day.starts_with("Tickets &#38; Co on ")
+        day.contains(" · One incident: ")
             && day.contains("Slow &#60;search&#62; &#38; &#34;exports&#34;"),
         "{day}"
     );
     // An incident: its title, and its kind and state with its time, as the page shows them.
     assert_eq!(og(page(3), "title"), down.title);
     assert!(
-        description(page(3)).starts_with("Outage · Confirmed · since "),
+        description(page(3)).starts_with("Outage · Confirmed · Since "),
         "{}",
         description(page(3))
     );

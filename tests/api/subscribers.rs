@@ -1038,7 +1038,134 @@ async fn the_hourly_cap_asks_to_try_again_later(backend: Backend) {
     app.stop().await;
 }
 
+/// A reader who subscribes on the German page gets German mails: the opt-in, and the news of an
+/// incident with the update the team wrote, word for word.
+async fn a_german_subscriber_gets_the_news_in_german(backend: Backend) {
+    let Some(sink) = SmtpSink::start() else {
+        return;
+    };
+    let db = TestDatabase::new(backend).await;
+    let app = start(&db, &sink, None).await;
+    let client = Client::new(&app);
+    let form = client.get("/subscribe/?lang=de", None).await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("E-Mail-Adresse"), "{}", form.body);
+    assert!(
+        form.body
+            .contains(r#"<input type="hidden" name="lang" value="de">"#)
+    );
+    let cookie = form.cookie.expect("csrf cookie");
+    let sent = client
+        .post(
+            "/subscribe/",
+            Some(&cookie),
+            &[
+                ("email", "anna@example.de"),
+                ("consent", "yes"),
+                ("csrf", &csrf_field(&form.body)),
+                ("lang", "de"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let opt_in = eventually(Duration::from_secs(20), || async {
+        sink.mails_to("anna@example.de").pop()
+    })
+    .await;
+    let text = opt_in["text"]
+        .as_str()
+        .expect("text part")
+        .replace("\r\n", "\n");
+    assert!(
+        text.starts_with("Jemand, hoffentlich Sie, hat angefordert"),
+        "{text}"
+    );
+    assert_eq!(
+        opt_in["headers"]["Subject"],
+        "Bitte bestätigen Sie Ihr Abonnement der Statusmeldungen von Our service"
+    );
+    let confirm = link(&text, "/subscribe/");
+    let page = client.get(&confirm, None).await;
+    let cookie = page.cookie.expect("csrf cookie");
+    let confirmed = client
+        .post(
+            &confirm,
+            Some(&cookie),
+            &[("csrf", &csrf_field(&page.body))],
+        )
+        .await;
+    assert_eq!(confirmed.status, 303);
+
+    let incident = {
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        let now = jiff::Timestamp::now();
+        monostat::storage::incidents::insert(
+            &mut conn,
+            &monostat::storage::incidents::NewIncident {
+                status: IncidentStatus::Suspected,
+                severity: monostat::domain::Severity::Partial,
+                start: now,
+                end: None,
+                title: "Kartenzahlung gestört".into(),
+                summary: None,
+                silent: false,
+            },
+            now,
+        )
+        .await
+        .expect("insert")
+    };
+    incident_service::edit(
+        &app.services(),
+        &Actor {
+            via: "admin",
+            name: "ops".into(),
+        },
+        incident.id,
+        &Edit {
+            status: Some(IncidentStatus::Confirmed),
+            severity: None,
+            summary: None,
+            text: Some("Der Zahlungsanbieter antwortet nicht; **PayPal** funktioniert.".into()),
+        },
+    )
+    .await
+    .expect("confirm");
+    app.settle().await;
+    let mails = sink.mails_to("anna@example.de");
+    assert_eq!(mails.len(), 2, "the opt-in and the news: {mails:?}");
+    let news = &mails[1];
+    let text = news["text"]
+        .as_str()
+        .expect("text part")
+        .replace("\r\n", "\n");
+    let html = news["html"]
+        .as_str()
+        .expect("html part")
+        .replace("\r\n", "\n");
+    assert!(
+        text.starts_with("Ein neuer Vorfall wurde bestätigt."),
+        "{text}"
+    );
+    assert!(text.contains("Status: Bestätigt"), "{text}");
+    assert!(text.contains("Schweregrad: Teilausfall"), "{text}");
+    assert!(
+        text.contains("Der Zahlungsanbieter antwortet nicht; PayPal funktioniert."),
+        "the update as written, as plain text: {text}"
+    );
+    assert!(text.contains("Sie erhalten diese E-Mail, weil"), "{text}");
+    assert!(html.contains(r#"<html lang="de""#), "{html}");
+    assert!(html.contains("<strong>PayPal</strong>"), "{html}");
+    assert!(!text.contains("You receive this"), "{text}");
+    assert_eq!(
+        news["headers"]["Subject"],
+        "[Teilausfall] Neuer Vorfall bestätigt"
+    );
+    app.stop().await;
+}
+
 on_both_backends!(
+    a_german_subscriber_gets_the_news_in_german,
     without_a_mail_server_mails_go_to_the_outbox,
     the_opt_in_mail_confirms_and_the_notification_unsubscribes,
     one_click_unsubscribe_needs_no_cookie,

@@ -209,7 +209,7 @@ async fn a_seeded_year_gives_the_same_uptime_on_page_history_badges_and_api(back
         .expect("rendering");
 
     // The status page.
-    let page = String::from_utf8_lossy(snapshot.status.body()).into_owned();
+    let page = String::from_utf8_lossy(snapshot.languages[0].status.body()).into_owned();
     assert!(
         page.contains(&format!("Last 30 days: {expected_30}")),
         "{page}"
@@ -217,7 +217,7 @@ async fn a_seeded_year_gives_the_same_uptime_on_page_history_badges_and_api(back
     assert!(page.contains(&format!("Last 90 days: {expected_90}")));
 
     // The history: each day's tooltip and accessible label.
-    let history = String::from_utf8_lossy(snapshot.history.body()).into_owned();
+    let history = String::from_utf8_lossy(snapshot.languages[0].history.body()).into_owned();
     let days = [
         ("15 January 2026: Outage", percent(DAY, 2 * HOUR, 0)),
         ("20 May 2026: Partial Outage", percent(DAY, 0, 10 * HOUR)),
