@@ -15,6 +15,7 @@ COPY src src/
 COPY migrations migrations/
 COPY templates templates/
 COPY static static/
+COPY locales locales/
 RUN cargo build --release --locked
 
 # --- Run: Debian 12 slim with OpenSSL's library and the CA certificates (TLS to Slack, SMTP,

@@ -346,14 +346,8 @@ async fn incident(
     };
     let snapshot = snapshot(&state.pages).await?;
     let choice = language::choose(&snapshot.site, query.as_deref(), &headers);
-    let mut response = incident_in(
-        &state,
-        snapshot.in_language(choice.lang),
-        day,
-        id,
-        &headers,
-    )
-    .await;
+    let mut response =
+        incident_in(&state, snapshot.in_language(choice.lang), day, id, &headers).await;
     choice.mark(&snapshot.site, &mut response);
     Ok(response)
 }
