@@ -1,11 +1,13 @@
-//! The command line: `monostat [serve|migrate|createsuperuser|version]`.
+//! The command line: `monostat [serve|worker|migrate|createsuperuser|export|simulate-alert|
+//! import-django|version]`, with the original's names (`all`, `web`, `opsgenie_simulate_alert`)
+//! as aliases.
 //!
 //! Every failure ends in one line on stderr and an exit status: 2 when what the user gave us
 //! (configuration, arguments, input) is wrong and must be fixed, 1 when something else failed
 //! (database unreachable, port taken). Never a panic or a backtrace.
 
 use crate::accounts::{self, AccountError};
-use crate::app::{self, Application};
+use crate::app::{self, Application, Role};
 use crate::config::Config;
 use crate::storage::users;
 use crate::telemetry;
@@ -28,7 +30,12 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Serve the status page, the alert hooks and the Slack endpoints (the default)
+    // `all` and `web` are what the original's container was started with.
+    #[command(alias = "all", alias = "web")]
     Serve,
+    /// Run jobs, watch monitoring and hold the Slack connection without serving requests: another
+    /// instance beside `serve`, sharing its database
+    Worker,
     /// Bring the database schema up to date, then exit
     Migrate,
     /// Create an admin user
@@ -36,6 +43,8 @@ enum Command {
     /// Write the public site as static files, for a static file server or object storage
     Export(ExportArgs),
     /// Send a simulated alert to the running server, and close it again when you press Enter
+    // The original's management command, which scripts may still call.
+    #[command(alias = "opsgenie_simulate_alert")]
     SimulateAlert(SimulateAlertArgs),
     /// Copy everything from an original (Django) monostat database into this one
     ImportDjango(ImportDjangoArgs),
@@ -150,7 +159,8 @@ fn run(command: Command) -> Result<(), Failure> {
         .map_err(|e| Failure::runtime(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(async move {
         match command {
-            Command::Serve => serve(config).await,
+            Command::Serve => serve(Role::Serve, config).await,
+            Command::Worker => serve(Role::Worker, config).await,
             Command::Migrate => migrate(config).await,
             Command::Createsuperuser(args) => create_superuser(config, args).await,
             Command::Export(args) => export(config, args).await,
@@ -161,8 +171,10 @@ fn run(command: Command) -> Result<(), Failure> {
     })
 }
 
-async fn serve(config: Config) -> Result<(), Failure> {
-    let app = Application::build(config).await.map_err(Failure::runtime)?;
+async fn serve(role: Role, config: Config) -> Result<(), Failure> {
+    let app = Application::build_as(role, config, Default::default(), |_| {})
+        .await
+        .map_err(Failure::runtime)?;
     let shutdown = app.handle().shutdown;
     tokio::spawn(async move {
         app::shutdown_signal().await;
@@ -188,7 +200,28 @@ async fn import_django(config: Config, args: ImportDjangoArgs) -> Result<(), Fai
     let imported = crate::import_django::import(&db, &original, args.force).await;
     db.close().await;
     print!("{}", imported.map_err(failure)?);
+    // On stderr, with other diagnostics: the report on stdout stays what the import did.
+    if let Some(note) = time_zone_note(&config.time_zone.name) {
+        eprintln!("{note}");
+    }
     Ok(())
+}
+
+/// The original showed every time and drew every day's line in this zone, whatever the server's.
+const ORIGINAL_TIME_ZONE: &str = "Europe/Berlin";
+
+/// What the person moving over must know when this installation shows times in another zone
+/// than the original did: the data is the same (stored in UTC), what readers see moves.
+fn time_zone_note(configured: &str) -> Option<String> {
+    (configured != ORIGINAL_TIME_ZONE).then(|| {
+        format!(
+            "Note: the original showed times and days in {ORIGINAL_TIME_ZONE}; this monostat \
+             shows them in {configured} (MONOSTAT_TIME_ZONE). Times on the page and in mails will \
+             read differently, and incidents near midnight may move to another day in the \
+             history and the uptime bars. To keep them as they were, set \
+             MONOSTAT_TIME_ZONE={ORIGINAL_TIME_ZONE}."
+        )
+    })
 }
 
 async fn migrate(config: Config) -> Result<(), Failure> {

@@ -287,6 +287,8 @@ struct UpdateRow {
 }
 
 struct AlertRow {
+    id: i64,
+    open: bool,
     source: String,
     message: String,
     created: String,
@@ -681,6 +683,8 @@ async fn edit_page(
                 .alerts
                 .into_iter()
                 .map(|a| AlertRow {
+                    id: a.id,
+                    open: a.resolved.is_none(),
                     source: a.source,
                     message: a.message.or(a.description).unwrap_or_default(),
                     created: shown_time(a.created, tz),
@@ -771,6 +775,28 @@ pub async fn delete_update(
         }
         Err(e) => change_failed(e),
     }
+}
+
+/// Closes an alert monitoring never closed, as if monitoring had (see
+/// [`service::alerts::close_by_hand`]).
+pub async fn close_alert(
+    State(state): State<AdminState>,
+    Extension(admin): Extension<Admin>,
+    Path((id, alert_id)): Path<(i64, i64)>,
+) -> PageResult {
+    use crate::service::alerts::{ClosedByHand, close_by_hand};
+    let notice = match close_by_hand(&state.services(), id, alert_id, &admin.actor()).await? {
+        ClosedByHand::Closed { dismissed: true } => "alert-closed-dismissed",
+        ClosedByHand::Closed { dismissed: false } => "alert-closed",
+        ClosedByHand::AlreadyClosed => "alert-already-closed",
+        ClosedByHand::NotFound => {
+            return Ok(plain(
+                StatusCode::NOT_FOUND,
+                "This alert does not exist on this incident.",
+            ));
+        }
+    };
+    Ok(Redirect::to(&format!("/admin/incidents/{id}/?notice={notice}#alerts")).into_response())
 }
 
 #[derive(serde::Deserialize)]

@@ -3,6 +3,7 @@
 //! change goes through the same services as Slack and the alert hooks.
 
 mod account;
+mod django_paths;
 mod incidents;
 mod known_device;
 mod login;
@@ -60,6 +61,10 @@ where
         .route(
             "/admin/incidents/{id}/updates/{update}/delete",
             post(incidents::delete_update),
+        )
+        .route(
+            "/admin/incidents/{id}/alerts/{alert}/close",
+            post(incidents::close_alert),
         )
         .route("/admin/preview", post(incidents::preview))
         .route("/admin/maintenance/", get(maintenance::list))
@@ -170,6 +175,7 @@ where
         )
         .route("/admin/login/key/start", post(security_keys::start_login))
         .route("/admin/login/key", post(security_keys::finish_login))
+        .merge(django_paths::routes())
         .layer(DefaultBodyLimit::max(crate::web::STRANGERS_BODY_LIMIT))
         .merge(protected)
         .layer(axum::middleware::from_fn(dress_errors))
@@ -259,6 +265,12 @@ impl Chrome {
                 "maintenance-cancelled" => "The maintenance is cancelled.",
                 "series-created" => "The series is created; its coming occurrences are announced.",
                 "series-stopped" => "The series is stopped.",
+                "alert-closed" => "The alert is closed, as if monitoring had closed it.",
+                "alert-closed-dismissed" => {
+                    "The alert is closed. It was the last open one, so the suspected incident is \
+                     dismissed, as when monitoring closes it."
+                }
+                "alert-already-closed" => "Monitoring had closed this alert already.",
                 _ => return None,
             })
         });

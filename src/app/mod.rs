@@ -67,8 +67,18 @@ const SUBSCRIBE_REFILL: std::time::Duration = std::time::Duration::from_secs(60)
 pub struct Application {
     state: AppState,
     redis: Option<SharedRedis>,
-    listener: TcpListener,
+    /// None for a worker instance (`monostat worker`), which serves no requests.
+    listener: Option<TcpListener>,
     shutdown: CancellationToken,
+}
+
+/// What an instance does. A worker is the original's `worker` container: another instance of
+/// the same installation that runs jobs, watches monitoring and holds a Socket Mode connection,
+/// but neither listens nor renders pages, so it needs no port and no memory for the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Serve,
+    Worker,
 }
 
 /// What a running server's owner (tests, `main`) can reach: its address, its storage and job
@@ -98,6 +108,15 @@ impl Application {
     }
 
     pub async fn build_with_settings(
+        config: Config,
+        worker: WorkerSettings,
+        extend_jobs: impl FnOnce(&mut JobRegistry),
+    ) -> Result<Self, StartError> {
+        Self::build_as(Role::Serve, config, worker, extend_jobs).await
+    }
+
+    pub async fn build_as(
+        role: Role,
         config: Config,
         mut worker: WorkerSettings,
         extend_jobs: impl FnOnce(&mut JobRegistry),
@@ -153,13 +172,15 @@ impl Application {
         worker.lease = config.job_lease;
         let jobs = Jobs::new(db.clone(), registry, worker);
 
-        let listener =
-            TcpListener::bind(config.listen)
-                .await
-                .map_err(|source| StartError::Listen {
+        let listener = match role {
+            Role::Serve => Some(TcpListener::bind(config.listen).await.map_err(|source| {
+                StartError::Listen {
                     addr: config.listen,
                     source,
-                })?;
+                }
+            })?),
+            Role::Worker => None,
+        };
         let changes = crate::changes::Changes::new();
         let pages = crate::public::PublicPages::new(
             crate::public::Renderer::new(
@@ -177,7 +198,9 @@ impl Application {
                 .map(crate::public::mirror::Mirror::new),
         );
         // Render before the first request, so the page is served from memory from the start.
-        if let Err(e) = pages.refresh().await {
+        if role == Role::Serve
+            && let Err(e) = pages.refresh().await
+        {
             tracing::warn!(error = %e, "cannot render the public pages yet");
         }
         let services = crate::service::Services {
@@ -260,7 +283,8 @@ impl Application {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.listener
-            .local_addr()
+            .as_ref()
+            .and_then(|listener| listener.local_addr().ok())
             .unwrap_or(self.state.config.listen)
     }
 
@@ -283,7 +307,9 @@ impl Application {
             state.socket_mode.clone(),
             shutdown.clone(),
         ));
-        let pages = tokio::spawn(state.pages.clone().keep_fresh(shutdown.clone()));
+        let pages = listener
+            .is_some()
+            .then(|| tokio::spawn(state.pages.clone().keep_fresh(shutdown.clone())));
         let watch = tokio::spawn(crate::service::watch::run(
             crate::service::Services {
                 db: state.db.clone(),
@@ -293,20 +319,34 @@ impl Application {
             shutdown.clone(),
         ));
         let db = state.db.clone();
-        tracing::info!(
-            addr = %listener.local_addr()?,
-            site_url = %state.config.site_url,
-            database = %state.config.database.redacted_url(),
-            "monostat is serving"
-        );
-        let limits = state.config.http.clone();
-        let served = web::server::serve(listener, router(state), limits, shutdown.clone()).await;
+        let served = match listener {
+            Some(listener) => {
+                tracing::info!(
+                    addr = %listener.local_addr()?,
+                    site_url = %state.config.site_url,
+                    database = %state.config.database.redacted_url(),
+                    "monostat is serving"
+                );
+                let limits = state.config.http.clone();
+                web::server::serve(listener, router(state), limits, shutdown.clone()).await
+            }
+            None => {
+                tracing::info!(
+                    database = %state.config.database.redacted_url(),
+                    "monostat is working (jobs, monitoring, Slack), serving no requests"
+                );
+                shutdown.cancelled().await;
+                Ok(())
+            }
+        };
         // The server only returns early on an I/O error; make sure the worker stops too.
         shutdown.cancel();
         if let Err(e) = worker.await {
             tracing::error!(error = %e, "job worker stopped abnormally");
         }
-        if let Err(e) = pages.await {
+        if let Some(pages) = pages
+            && let Err(e) = pages.await
+        {
             tracing::error!(error = %e, "public page renderer stopped abnormally");
         }
         if let Err(e) = watch.await {

@@ -28,6 +28,18 @@ pub enum AlertSource {
 }
 
 impl AlertSource {
+    /// The source an alert was stored with, [`AlertSource::as_str`] read back.
+    pub fn from_stored(name: &str) -> Option<Self> {
+        [
+            Self::Opsgenie,
+            Self::Alertmanager,
+            Self::Webhook,
+            Self::Pagerduty,
+        ]
+        .into_iter()
+        .find(|source| source.as_str() == name)
+    }
+
     /// Stored with each alert, and the audit log's actor.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -192,6 +204,63 @@ pub async fn note(
     Ok(true)
 }
 
+/// What closing an alert by hand did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClosedByHand {
+    /// Closed; `dismissed` when it was the suspected incident's last open alert, so the
+    /// incident was dismissed as when monitoring closes it.
+    Closed { dismissed: bool },
+    /// Monitoring (or somebody else) closed it first: nothing changed.
+    AlreadyClosed,
+    /// No such alert on this incident.
+    NotFound,
+}
+
+/// Closes an alert that monitoring never closed (an OpsGenie alert deleted instead of closed,
+/// an Alertmanager silenced before it resolved), with exactly the effect of monitoring closing
+/// it: a suspected incident whose last alert this was is dismissed, a confirmed one is
+/// reminded to be resolved. The audit log names `actor`.
+#[tracing::instrument(skip(services, actor))]
+pub async fn close_by_hand(
+    services: &Services,
+    incident_id: i64,
+    alert_id: i64,
+    actor: &super::incidents::Actor,
+) -> storage::Result<ClosedByHand> {
+    let mut tx = services.db.begin().await?;
+    // The same lock as a delivery: a close from monitoring at this moment waits, then finds
+    // the alert closed and changes nothing.
+    locks::take(&mut tx, locks::ALERT_INTAKE).await?;
+    let Some(alert) = alerts::get(&mut tx, alert_id).await? else {
+        return Ok(ClosedByHand::NotFound);
+    };
+    if alert.incident_id != incident_id {
+        return Ok(ClosedByHand::NotFound);
+    }
+    if alert.resolved.is_some() {
+        return Ok(ClosedByHand::AlreadyClosed);
+    }
+    let Some(source) = AlertSource::from_stored(&alert.source) else {
+        // Only our own hooks store alerts; an unknown source is another version's data.
+        return Ok(ClosedByHand::NotFound);
+    };
+    let mut intake = Intake {
+        conn: &mut tx,
+        backend: services.db.backend(),
+        source,
+        by: Some(actor.audit_name()),
+        now: Timestamp::now(),
+        joining: None,
+        open_alerts: HashMap::new(),
+        report: IntakeReport::default(),
+    };
+    intake.resolved(&alert.external_id).await?;
+    let dismissed = intake.report.dismissed_incidents.contains(&incident_id);
+    tx.commit().await?;
+    services.committed();
+    Ok(ClosedByHand::Closed { dismissed })
+}
+
 /// The event with its texts and id bounded; what was cut is counted in `report`.
 fn bounded(event: &AlertEvent, report: &mut IntakeReport) -> AlertEvent {
     let mut id = |external_id: &str| {
@@ -245,6 +314,7 @@ async fn apply_some(
         conn: &mut tx,
         backend: services.db.backend(),
         source,
+        by: None,
         now: Timestamp::now(),
         joining: None,
         open_alerts: HashMap::new(),
@@ -273,6 +343,9 @@ struct Intake<'c> {
     conn: &'c mut AnyConnection,
     backend: Backend,
     source: AlertSource,
+    /// The person who acted in monitoring's stead (closing an alert stuck open), named in the
+    /// audit log instead of the source.
+    by: Option<String>,
     now: Timestamp,
     /// The open incident new alerts join, once found (and locked) in this transaction.
     joining: Option<i64>,
@@ -284,6 +357,13 @@ struct Intake<'c> {
 }
 
 impl Intake<'_> {
+    /// Who the audit log names for what this transaction does.
+    fn actor(&self) -> String {
+        self.by
+            .clone()
+            .unwrap_or_else(|| self.source.as_str().to_owned())
+    }
+
     async fn apply(&mut self, event: &AlertEvent) -> storage::Result<()> {
         match event {
             AlertEvent::Firing {
@@ -402,9 +482,9 @@ impl Intake<'_> {
     }
 
     async fn resolved(&mut self, external_id: &str) -> storage::Result<()> {
-        let actor = self.source.as_str();
         let now = self.now;
-        let Some(mut alert) = alerts::find(self.conn, actor, external_id).await? else {
+        let Some(mut alert) = alerts::find(self.conn, self.source.as_str(), external_id).await?
+        else {
             // Counted, not logged one by one: a delivery may carry thousands.
             self.report.unknown_closed += 1;
             return Ok(());
@@ -413,8 +493,13 @@ impl Intake<'_> {
             return Ok(());
         }
         alert.resolved = Some(now);
-        let message = format!("Alert {external_id} closed");
+        let message = match self.by {
+            Some(_) => format!("Alert {external_id} closed by hand (monitoring never closed it)"),
+            None => format!("Alert {external_id} closed"),
+        };
         self.save_change(&alert, "alert.resolved", &message).await?;
+        let actor = self.actor();
+        let actor = actor.as_str();
 
         let open = match self.open_alerts.get_mut(&alert.incident_id) {
             Some(open) => {
@@ -510,11 +595,11 @@ impl Intake<'_> {
         message: &str,
     ) -> storage::Result<()> {
         alerts::save(self.conn, alert).await?;
-        let actor = self.source.as_str();
+        let actor = self.actor();
         audit::record(
             self.conn,
             self.now,
-            actor,
+            &actor,
             Some(alert.incident_id),
             action,
             message,

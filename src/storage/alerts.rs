@@ -35,6 +35,19 @@ fn from_row(row: &AnyRow) -> Result<IncomingAlert> {
     })
 }
 
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<IncomingAlert>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM incoming_alerts WHERE id = $1"
+    ));
+    sqlx::query(sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
 pub async fn find(
     conn: &mut AnyConnection,
     source: &str,

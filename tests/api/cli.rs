@@ -466,3 +466,139 @@ async fn simulate_alert_says_clearly_when_no_server_answers() {
         "the secret stays out of messages: {line}"
     );
 }
+
+/// Waits for `GET /healthz` on `port` to answer, and returns its status.
+async fn health(port: u16) -> reqwest::StatusCode {
+    let client = reqwest::Client::new();
+    eventually(Duration::from_secs(30), || {
+        let client = client.clone();
+        async move {
+            let response = client
+                .get(format!("http://127.0.0.1:{port}/healthz"))
+                .send()
+                .await
+                .ok()?;
+            Some(response.status())
+        }
+    })
+    .await
+}
+
+fn stop(mut child: std::process::Child) -> std::process::ExitStatus {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(exit) = child.try_wait().expect("wait") {
+            return exit;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "monostat did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+// A compose file written for the original's image starts it with `all` or `web`.
+#[tokio::test]
+async fn the_originals_all_and_web_arguments_serve_the_page() {
+    for argument in ["all", "web"] {
+        let db = TestDatabase::new(Backend::Sqlite).await;
+        let port = free_port();
+        let child = monostat(&db)
+            .arg(argument)
+            .env("MONOSTAT_LISTEN", format!("127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("monostat starts");
+        assert_eq!(health(port).await, 200, "monostat {argument}");
+        assert!(stop(child).success(), "monostat {argument}");
+    }
+}
+
+on_both_backends!(the_originals_worker_argument_runs_jobs_without_serving);
+
+/// The original's `worker` container beside `web`: it sends what the web instance queued,
+/// and takes no port.
+async fn the_originals_worker_argument_runs_jobs_without_serving(backend: Backend) {
+    use monostat::changes::Changes;
+    use monostat::jobs::{JobRegistry, Jobs, WorkerSettings};
+    use monostat::service::{Services, subscriptions};
+
+    let db = TestDatabase::new(backend).await;
+    let migrated = monostat(&db).arg("migrate").output().expect("runs");
+    assert!(migrated.status.success());
+    // Queued as the web instance would queue it; nothing in this process runs jobs.
+    let storage = Db::connect(&db.database_config()).await.expect("connect");
+    let services = Services {
+        db: storage.clone(),
+        jobs: Jobs::new(
+            storage.clone(),
+            JobRegistry::default(),
+            WorkerSettings::default(),
+        ),
+        changes: Changes::new(),
+    };
+    subscriptions::subscribe(&services, "reader@example.com", 10, "en")
+        .await
+        .expect("subscribed");
+    storage.close().await;
+
+    let port = free_port();
+    let worker = monostat(&db)
+        .arg("worker")
+        .env("MONOSTAT_LISTEN", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("monostat worker starts");
+    let outbox = db.data_dir.path().join("outbox");
+    let mail = eventually(Duration::from_secs(30), || {
+        let outbox = outbox.clone();
+        async move {
+            let entry = std::fs::read_dir(&outbox).ok()?.flatten().next()?;
+            std::fs::read_to_string(entry.path()).ok()
+        }
+    })
+    .await;
+    assert!(mail.contains("To: reader@example.com"), "{mail}");
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "a worker serves no requests"
+    );
+    assert!(stop(worker).success(), "SIGTERM stops a worker cleanly");
+}
+
+on_both_backends!(the_originals_opsgenie_simulate_alert_command_still_works);
+
+async fn the_originals_opsgenie_simulate_alert_command_still_works(backend: Backend) {
+    use monostat::domain::IncidentStatus;
+    use monostat::storage::incidents;
+
+    let db = TestDatabase::new(backend).await;
+    let app = crate::helpers::TestApp::spawn(&db).await;
+    let output = run_with_stdin(
+        {
+            let mut command = monostat(&db);
+            command.args(["opsgenie_simulate_alert", "--url", &app.base_url]);
+            command
+        },
+        "\n",
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("is closed"));
+    let mut conn = app.handle.db.acquire().await.expect("conn");
+    let all = incidents::all(&mut conn).await.expect("incidents");
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].status, IncidentStatus::Dismissed);
+    drop(conn);
+    app.stop().await;
+}

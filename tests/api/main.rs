@@ -36,6 +36,7 @@ mod maintenance_clock;
 mod maintenance_mail;
 mod metrics;
 mod moved_incident;
+mod moving_over;
 mod pagerduty;
 mod public_fixtures;
 mod public_pages;
