@@ -222,41 +222,18 @@ async fn createsuperuser_refuses_bad_input_with_one_line_and_status_2(backend: B
 async fn serve_runs_on_the_configured_database_and_stops_on_sigterm(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let port = free_port();
-    let mut child = monostat(&db)
+    let child = monostat(&db)
         .env("MONOSTAT_LISTEN", format!("127.0.0.1:{port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("monostat starts");
 
-    let client = reqwest::Client::new();
-    let status = eventually(Duration::from_secs(30), || {
-        let client = client.clone();
-        async move {
-            let response = client
-                .get(format!("http://127.0.0.1:{port}/healthz"))
-                .send()
-                .await
-                .ok()?;
-            Some(response.status())
-        }
-    })
-    .await;
-    assert_eq!(status, 200);
+    assert_eq!(health(port).await, 200);
     if backend == Backend::Sqlite {
         assert!(db.data_dir.path().join("monostat.db").exists());
     }
-
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(killed.success());
-    let exit = eventually(Duration::from_secs(30), || {
-        let exit = child.try_wait().expect("wait");
-        async move { exit }
-    })
-    .await;
+    let exit = stop(child);
     assert!(exit.success(), "SIGTERM is a clean stop, got {exit:?}");
 }
 
