@@ -278,6 +278,18 @@ async fn an_unreachable_or_busy_slack_gets_a_clear_answer_and_nothing_is_saved(b
         !page.contains("The channel was not checked"),
         "no channel set"
     );
+    // Without a bot token there is nothing to check with: saved, and the admin told.
+    let page = app
+        .admin_post(PAGE, PAGE, &[("channel_name", "#statuspage")])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = after(&app, &page).await;
+    assert!(
+        page.contains("The channel was not checked: there is no bot token yet"),
+        "{}",
+        page.body
+    );
+    assert_eq!(stored(&app).await.channel_name, "#statuspage");
     app.stop().await;
 
     // Slack answers, but rate-limits the lookup.
