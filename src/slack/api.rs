@@ -11,8 +11,55 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(20);
 /// `views.open` must happen within the three seconds a `trigger_id` lives, so it cannot wait
 /// the way a job does.
 const VIEWS_OPEN_TIMEOUT: Duration = Duration::from_millis(2500);
-/// Enough for any workspace: 200 channels a page.
-const MAX_CHANNEL_PAGES: usize = 100;
+/// How a job pages through the channels: patiently (it runs in the background, and retries),
+/// skipping archived ones, which it could not post to. Enough for any workspace.
+const JOB_SCAN: ChannelScan = ChannelScan {
+    page_limit: 200,
+    max_pages: 100,
+    exclude_archived: true,
+};
+
+/// How far a lookup by name pages through `conversations.list`.
+pub struct ChannelScan {
+    /// `limit`: the most channels a page may hold (Slack may send fewer).
+    pub page_limit: u16,
+    pub max_pages: usize,
+    pub exclude_archived: bool,
+}
+
+/// A channel as far as the bot's settings care.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChannelInfo {
+    pub id: String,
+    /// Without `#`.
+    pub name: String,
+    pub is_archived: bool,
+    /// Whether the bot is in it.
+    pub is_member: bool,
+}
+
+impl From<&SlackChannelInfo> for ChannelInfo {
+    fn from(c: &SlackChannelInfo) -> ChannelInfo {
+        ChannelInfo {
+            id: c.id.value().to_owned(),
+            name: c.name.clone().unwrap_or_default(),
+            is_archived: c.flags.is_archived.unwrap_or(false),
+            is_member: c.flags.is_member.unwrap_or(false),
+        }
+    }
+}
+
+/// What paging through the channels for a name found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NameLookup {
+    Found(ChannelInfo),
+    /// None of the `looked_at` channels seen has the name; `complete` when they were all there
+    /// are, not just as many as the scan allowed.
+    Missing {
+        looked_at: usize,
+        complete: bool,
+    },
+}
 
 /// A Web API client; cheap to clone.
 #[derive(Clone)]
@@ -198,42 +245,80 @@ impl SlackApi {
         Ok(())
     }
 
-    /// The id of the public channel called `name` (with or without `#`), paging through
-    /// `conversations.list`.
+    /// The id of the public, unarchived channel called `name` (with or without `#`), paging
+    /// through `conversations.list`.
     pub async fn find_channel(
         &self,
         token: &str,
         name: &str,
     ) -> Result<Option<String>, SlackCallError> {
+        Ok(match self.channel_named(token, name, &JOB_SCAN).await? {
+            NameLookup::Found(channel) => Some(channel.id),
+            NameLookup::Missing { .. } => None,
+        })
+    }
+
+    /// The channel called `name` (with or without `#`) among those `scan` lets it page through.
+    pub async fn channel_named(
+        &self,
+        token: &str,
+        name: &str,
+        scan: &ChannelScan,
+    ) -> Result<NameLookup, SlackCallError> {
         let wanted = super::settings::normalise(name);
         let token = Self::token(token);
         let session = self.client.open_session(&token);
         let mut cursor: Option<SlackCursorId> = None;
-        for _ in 0..MAX_CHANNEL_PAGES {
+        let mut looked_at = 0;
+        for _ in 0..scan.max_pages {
             let mut request = SlackApiConversationsListRequest::new()
-                .with_exclude_archived(true)
-                .with_limit(200)
+                .with_exclude_archived(scan.exclude_archived)
+                .with_limit(scan.page_limit)
                 .with_types(vec![SlackConversationType::Public]);
             if let Some(cursor) = cursor.take() {
                 request = request.with_cursor(cursor);
             }
             let page = call(session.conversations_list(&request)).await?;
+            looked_at += page.channels.len();
             if let Some(found) = page
                 .channels
                 .iter()
                 .find(|c| c.name.as_deref() == Some(wanted))
             {
-                return Ok(Some(found.id.value().to_owned()));
+                return Ok(NameLookup::Found(ChannelInfo::from(found)));
             }
             cursor = page
                 .response_metadata
                 .and_then(|m| m.next_cursor)
                 .filter(|c| !c.value().is_empty());
             if cursor.is_none() {
-                break;
+                return Ok(NameLookup::Missing {
+                    looked_at,
+                    complete: true,
+                });
             }
         }
-        Ok(None)
+        Ok(NameLookup::Missing {
+            looked_at,
+            complete: false,
+        })
+    }
+
+    /// The channel with this id (`conversations.info`); `None` when the bot cannot see it (Slack
+    /// says `channel_not_found` for a private channel the bot is not in, too).
+    pub async fn channel_by_id(
+        &self,
+        token: &str,
+        id: &str,
+    ) -> Result<Option<ChannelInfo>, SlackCallError> {
+        let token = Self::token(token);
+        let session = self.client.open_session(&token);
+        let request = SlackApiConversationsInfoRequest::new(id.into());
+        match call(session.conversations_info(&request)).await {
+            Ok(answer) => Ok(Some(ChannelInfo::from(&answer.channel))),
+            Err(SlackCallError::Api(code)) if code == "channel_not_found" => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Opens a modal for the person whose click carried `trigger_id`. Called directly, not as a

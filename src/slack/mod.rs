@@ -6,6 +6,7 @@
 //! top, so a change on the admin page takes effect without a restart.
 
 mod api;
+pub mod channel;
 pub mod events;
 pub mod interactions;
 mod jobs;
@@ -17,7 +18,7 @@ pub mod settings;
 pub mod socket_mode;
 mod watch;
 
-pub use api::{SlackApi, SlackCallError};
+pub use api::{ChannelInfo, SlackApi, SlackCallError};
 pub use routes::{SlackParts, SlackState, routes};
 
 use crate::config::Config;

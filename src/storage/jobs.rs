@@ -226,43 +226,58 @@ pub async fn pending_count(conn: &mut AnyConnection) -> Result<i64> {
     )
 }
 
+const RECORD_COLUMNS: &str = "id, kind, payload, unique_key, state, attempts, max_attempts, \
+     run_at, locked_until, last_error, created_at, finished_at";
+
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<JobRecord>> {
-    let row = sqlx::query(
-        "SELECT id, kind, payload, unique_key, state, attempts, max_attempts, run_at,
-                locked_until, last_error, created_at, finished_at
-         FROM jobs WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.map(|row| {
-        let state: String = row.try_get("state")?;
-        Ok(JobRecord {
-            id: row.try_get("id")?,
-            kind: row.try_get("kind")?,
-            payload: row.try_get("payload")?,
-            unique_key: row.try_get("unique_key")?,
-            state: match state.as_str() {
-                "pending" => JobState::Pending,
-                "done" => JobState::Done,
-                "failed" => JobState::Failed,
-                other => {
-                    return Err(super::StorageError::Corrupt {
-                        column: "jobs.state",
-                        message: format!("unknown state {other:?}"),
-                    });
-                }
-            },
-            attempts: row.try_get("attempts")?,
-            max_attempts: row.try_get("max_attempts")?,
-            run_at: from_db_time("jobs.run_at", row.try_get("run_at")?)?,
-            locked_until: from_db_time_opt("jobs.locked_until", row.try_get("locked_until")?)?,
-            last_error: row.try_get("last_error")?,
-            created: from_db_time("jobs.created_at", row.try_get("created_at")?)?,
-            finished: from_db_time_opt("jobs.finished_at", row.try_get("finished_at")?)?,
-        })
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {RECORD_COLUMNS} FROM jobs WHERE id = $1"));
+    let row = sqlx::query(sql).bind(id).fetch_optional(&mut *conn).await?;
+    row.map(|row| record(&row)).transpose()
+}
+
+/// The job whose error says most about a kind's trouble now: among the jobs whose kind starts
+/// with `kind_prefix` (which must hold no `%` or `_`), one still retrying before one that gave
+/// up, the newest first. A job that later succeeded has no error left to show.
+pub async fn last_error(conn: &mut AnyConnection, kind_prefix: &str) -> Result<Option<JobRecord>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {RECORD_COLUMNS} FROM jobs
+         WHERE state IN ('pending', 'failed') AND last_error IS NOT NULL AND kind LIKE $1
+         ORDER BY CASE WHEN state = 'pending' THEN 0 ELSE 1 END, finished_at DESC, id DESC
+         LIMIT 1"
+    ));
+    let row = sqlx::query(sql)
+        .bind(format!("{kind_prefix}%"))
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|row| record(&row)).transpose()
+}
+
+fn record(row: &sqlx::any::AnyRow) -> Result<JobRecord> {
+    let state: String = row.try_get("state")?;
+    Ok(JobRecord {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        payload: row.try_get("payload")?,
+        unique_key: row.try_get("unique_key")?,
+        state: match state.as_str() {
+            "pending" => JobState::Pending,
+            "done" => JobState::Done,
+            "failed" => JobState::Failed,
+            other => {
+                return Err(super::StorageError::Corrupt {
+                    column: "jobs.state",
+                    message: format!("unknown state {other:?}"),
+                });
+            }
+        },
+        attempts: row.try_get("attempts")?,
+        max_attempts: row.try_get("max_attempts")?,
+        run_at: from_db_time("jobs.run_at", row.try_get("run_at")?)?,
+        locked_until: from_db_time_opt("jobs.locked_until", row.try_get("locked_until")?)?,
+        last_error: row.try_get("last_error")?,
+        created: from_db_time("jobs.created_at", row.try_get("created_at")?)?,
+        finished: from_db_time_opt("jobs.finished_at", row.try_get("finished_at")?)?,
     })
-    .transpose()
 }
 
 /// How many jobs wait (pending) or gave up (failed), by kind, across every instance.

@@ -310,7 +310,7 @@ async fn slack_settings_are_masked_and_tested(backend: Backend) {
                 ("bot_token", "xoxb-1111-2222-revoked-9z9z"),
                 ("app_token", ""),
                 ("signing_secret", "8f2a0123456789abcdef0123456789ab"),
-                ("channel_name", "#statuspage"),
+                ("channel_name", ""),
             ],
         )
         .await;
@@ -333,38 +333,40 @@ async fn slack_settings_are_masked_and_tested(backend: Backend) {
         page.body
     );
 
-    // A channel resolved for one name is not used for another.
-    {
-        let mut conn = app.handle.db.acquire().await.expect("conn");
-        monostat::storage::settings::set_slack_channel_id(&mut conn, Some("C0OLDCHAN01"))
-            .await
-            .expect("channel id");
-    }
-    app.admin_post(
-        "/admin/settings/slack",
-        "/admin/settings/slack",
-        &[("channel_name", "#status-new")],
-    )
-    .await;
+    // A new channel is checked with the token in force, which Slack refuses: nothing saved.
+    let page = app
+        .admin_post(
+            "/admin/settings/slack",
+            "/admin/settings/slack",
+            &[("channel_name", "#status-new")],
+        )
+        .await;
+    assert_eq!(page.status, 400);
+    assert!(
+        page.contains("Slack refused the bot token (invalid_auth)"),
+        "{}",
+        page.body
+    );
     {
         let mut conn = app.handle.db.acquire().await.expect("conn");
         let stored = monostat::storage::settings::slack(&mut conn)
             .await
             .expect("slack");
-        assert_eq!(stored.channel_name, "#status-new");
-        assert_eq!(stored.channel_id, None, "resolved again for the new name");
+        assert_eq!(stored.channel_name, "");
     }
     // A new token replaces the old; the empty signing secret field keeps the stored one.
-    app.admin_post(
-        "/admin/settings/slack",
-        "/admin/settings/slack",
-        &[
-            ("bot_token", "xoxb-3333-4444-good-7a7a"),
-            ("signing_secret", ""),
-            ("channel_name", "#statuspage"),
-        ],
-    )
-    .await;
+    let page = app
+        .admin_post(
+            "/admin/settings/slack",
+            "/admin/settings/slack",
+            &[
+                ("bot_token", "xoxb-3333-4444-good-7a7a"),
+                ("signing_secret", ""),
+                ("channel_name", "#statuspage"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
     let page = app
         .admin_post("/admin/settings/slack", "/admin/settings/slack/test", &[])
         .await;
@@ -379,6 +381,7 @@ async fn slack_settings_are_masked_and_tested(backend: Backend) {
         .await
         .expect("slack");
     assert_eq!(stored.signing_secret, "8f2a0123456789abcdef0123456789ab");
+    assert_eq!(stored.channel_id.as_deref(), Some("C0FAKECHAN1"));
     drop(conn);
 
     // A value from the environment is shown, read-only.

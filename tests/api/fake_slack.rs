@@ -66,8 +66,51 @@ struct Inner {
     calls: Vec<Call>,
     scripted: HashMap<String, VecDeque<Failure>>,
     next_ts: u64,
-    /// Public channels, listed two to a page so that pagination is exercised.
-    channels: Vec<(String, String)>,
+    channels: Vec<Channel>,
+    /// The most channels one page of `conversations.list` holds, whatever `limit` asks for:
+    /// Slack too may return fewer than asked for before the end, and two a page makes every
+    /// test page through the list.
+    page_size: usize,
+}
+
+/// A channel in the fake workspace, as the bot sees it.
+#[derive(Clone, Debug)]
+struct Channel {
+    id: String,
+    name: String,
+    archived: bool,
+    private: bool,
+    /// Whether the bot is in it (`conversations.join` puts it there).
+    member: bool,
+}
+
+impl Channel {
+    fn public(id: &str, name: &str) -> Channel {
+        Channel {
+            id: id.into(),
+            name: name.into(),
+            archived: false,
+            private: false,
+            member: false,
+        }
+    }
+
+    /// A conversation object as `conversations.list` and `conversations.info` give it.
+    fn json(&self) -> Value {
+        json!({
+            "id": self.id, "name": self.name, "name_normalized": self.name,
+            "is_channel": true, "is_group": false, "is_im": false, "is_mpim": false,
+            "is_private": self.private, "is_archived": self.archived,
+            "is_general": self.name == "general", "is_shared": false, "is_org_shared": false,
+            "is_member": self.member, "created": 1_700_000_000, "creator": "U0FAKEADM01",
+            "num_members": 3
+        })
+    }
+
+    /// Whether the bot can see it at all: a private channel only from inside.
+    fn visible(&self) -> bool {
+        !self.private || self.member
+    }
 }
 
 #[derive(Clone)]
@@ -82,10 +125,11 @@ impl FakeSlack {
         let inner = Arc::new(Mutex::new(Inner {
             next_ts: 1_767_225_600_000_100,
             channels: vec![
-                ("C0FAKEGEN01".into(), "general".into()),
-                ("C0FAKERND01".into(), "random".into()),
-                ("C0FAKECHAN1".into(), "statuspage".into()),
+                Channel::public("C0FAKEGEN01", "general"),
+                Channel::public("C0FAKERND01", "random"),
+                Channel::public("C0FAKECHAN1", "statuspage"),
             ],
+            page_size: 2,
             ..Inner::default()
         }));
         let app = Router::new()
@@ -176,6 +220,34 @@ impl FakeSlack {
             .into_iter()
             .filter(Call::accepted)
             .collect()
+    }
+
+    /// Adds a public channel the bot is not in yet.
+    pub fn add_channel(&self, id: &str, name: &str) {
+        self.lock().channels.push(Channel::public(id, name));
+    }
+
+    /// Adds a private channel; the bot sees it only when `member`.
+    pub fn add_private_channel(&self, id: &str, name: &str, member: bool) {
+        self.lock().channels.push(Channel {
+            private: true,
+            member,
+            ..Channel::public(id, name)
+        });
+    }
+
+    /// Archives the channel called `name`, as a person in Slack would.
+    pub fn archive(&self, name: &str) {
+        for channel in self.lock().channels.iter_mut().filter(|c| c.name == name) {
+            channel.archived = true;
+        }
+    }
+
+    /// Puts the bot in the channel called `name`, as `/invite @app` there does.
+    pub fn invite(&self, name: &str) {
+        for channel in self.lock().channels.iter_mut().filter(|c| c.name == name) {
+            channel.member = true;
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -309,25 +381,41 @@ fn answer(inner: &mut Inner, method: &str, body: &Value) -> Reply {
             "ok": true, "channel": body["channel"], "ts": body["ts"], "text": body["text"],
             "message": {"user": "U0FAKEBOT01", "bot_id": "B0FAKEBOT01", "text": body["text"]}
         }),
-        "conversations.list" => {
-            let page: usize = body["cursor"]
-                .as_str()
-                .and_then(|c| c.strip_prefix("page-"))
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(0);
-            let channels: Vec<Value> = inner.channels.iter().skip(page * 2).take(2)
-                .map(|(id, name)| json!({"id": id, "name": name, "is_channel": true, "created": 1_700_000_000, "is_member": false}))
-                .collect();
-            let next = if (page + 1) * 2 < inner.channels.len() {
-                format!("page-{}", page + 1)
-            } else {
-                String::new()
-            };
-            json!({"ok": true, "channels": channels, "response_metadata": {"next_cursor": next}})
+        "conversations.list" => return conversations_list(inner, body),
+        "conversations.info" => {
+            // Like Slack: an id it does not know, and a private channel the bot is not in, are
+            // both `channel_not_found`; names are not ids.
+            match body["channel"].as_str().and_then(|id| inner.find(id)) {
+                Some(channel) => json!({"ok": true, "channel": channel.json()}),
+                None => json!({"ok": false, "error": "channel_not_found"}),
+            }
         }
-        "conversations.join" => json!({
-            "ok": true, "channel": {"id": body["channel"], "created": 1_700_000_000, "is_channel": true}
-        }),
+        "conversations.join" => {
+            let Some(id) = body["channel"].as_str() else {
+                return Reply::Json(json!({"ok": false, "error": "channel_not_found"}));
+            };
+            match inner
+                .channels
+                .iter_mut()
+                .find(|c| c.id == id && c.visible())
+            {
+                None => json!({"ok": false, "error": "channel_not_found"}),
+                Some(c) if c.archived => json!({"ok": false, "error": "is_archived"}),
+                Some(c) if c.private => {
+                    json!({"ok": false, "error": "method_not_supported_for_channel_type"})
+                }
+                Some(c) => {
+                    let already = c.member;
+                    c.member = true;
+                    let mut answer = json!({"ok": true, "channel": c.json()});
+                    if already {
+                        answer["warning"] = "already_in_channel".into();
+                        answer["response_metadata"] = json!({"warnings": ["already_in_channel"]});
+                    }
+                    answer
+                }
+            }
+        }
         "views.publish" => {
             let mut view = body["view"].clone();
             view["id"] = "V0FAKEHOME1".into();
@@ -352,6 +440,68 @@ fn answer(inner: &mut Inner, method: &str, body: &Value) -> Reply {
         }
         _ => json!({"ok": false, "error": "unknown_method"}),
     })
+}
+
+impl Inner {
+    /// The channel with this id, if the bot can see it.
+    fn find(&self, id: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.id == id && c.visible())
+    }
+}
+
+/// `conversations.list` as Slack pages it: `limit` (default 100; Slack refuses anything but a
+/// whole number from 1 to 1000), an opaque `cursor` it handed out (anything else is
+/// `invalid_cursor`), `exclude_archived`, and `types` (default `public_channel`; private channels
+/// only with `private_channel`, and only those the bot is in).
+fn conversations_list(inner: &Inner, body: &Value) -> Reply {
+    let param = |name: &str| body[name].as_str().filter(|v| !v.is_empty());
+    let limit = match param("limit") {
+        None => 100,
+        Some(limit) => match limit.parse::<usize>() {
+            Ok(n) if (1..=1000).contains(&n) => n,
+            _ => return Reply::Json(json!({"ok": false, "error": "invalid_limit"})),
+        },
+    };
+    let start = match param("cursor") {
+        None => 0,
+        Some(cursor) => match cursor
+            .strip_prefix("dGVhbTpD")
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            Some(start) if start <= inner.channels.len() => start,
+            _ => return Reply::Json(json!({"ok": false, "error": "invalid_cursor"})),
+        },
+    };
+    let types = param("types").unwrap_or("public_channel");
+    let known = ["public_channel", "private_channel", "mpim", "im"];
+    if !types.split(',').all(|t| known.contains(&t)) {
+        return Reply::Json(json!({"ok": false, "error": "invalid_types"}));
+    }
+    let public = types.split(',').any(|t| t == "public_channel");
+    let private = types.split(',').any(|t| t == "private_channel");
+    let exclude_archived = param("exclude_archived") == Some("true");
+    let wanted = |c: &Channel| {
+        c.visible() && if c.private { private } else { public } && !(exclude_archived && c.archived)
+    };
+    // The cursor counts positions in the whole list, so a page filtered down stays in place.
+    let take = limit.min(inner.page_size);
+    let mut channels = Vec::new();
+    let mut position = start;
+    while position < inner.channels.len() && channels.len() < take {
+        if wanted(&inner.channels[position]) {
+            channels.push(inner.channels[position].json());
+        }
+        position += 1;
+    }
+    let rest = inner.channels[position..].iter().any(wanted);
+    let next = if rest {
+        format!("dGVhbTpD{position}")
+    } else {
+        String::new()
+    };
+    Reply::Json(
+        json!({"ok": true, "channels": channels, "response_metadata": {"next_cursor": next}}),
+    )
 }
 
 const HELLO: &str = include_str!("../fixtures/slack_socket_hello.json");

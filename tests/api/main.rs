@@ -12,6 +12,7 @@ mod admin_maintenance;
 mod admin_people;
 mod admin_settings;
 mod admin_settings_hooks;
+mod admin_settings_slack;
 mod alert_races;
 mod browser;
 mod cli;

@@ -296,7 +296,7 @@ fn check(
 }
 
 /// How long ago `seconds` were, in words.
-fn ago(seconds: i64) -> String {
+pub(super) fn ago(seconds: i64) -> String {
     let plural = |n: i64, unit: &str| {
         if n == 1 {
             format!("1 {unit} ago")
