@@ -23,6 +23,7 @@ mod fake_slack;
 mod found;
 mod fuzz_findings;
 mod grafana;
+mod headline_rule;
 mod health;
 mod hooks;
 mod import_django;
