@@ -15,6 +15,7 @@ mod admin_settings_hooks;
 mod alert_races;
 mod browser;
 mod cli;
+mod closed_incident;
 mod connections;
 mod crash;
 mod database_outage;
