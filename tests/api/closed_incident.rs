@@ -81,6 +81,8 @@ async fn a_dismissed_incident_s_address_says_it_was_closed(backend: Backend) {
          automatically and has not yet been updated with more information by our team.",
         "<a href=\"/\">View current system status</a>",
         "<meta name=\"robots\" content=\"noindex\">",
+        // The language switch stays on whichever address shows the page.
+        "<a href=\"?lang=de\" hreflang=\"de\"",
     ] {
         assert!(closed.contains(shown), "{shown}: {closed}");
     }
