@@ -137,6 +137,11 @@ uptime = نسبة التوفر
 uptime-last-days = آخر { $days } يومًا: { $percent }
 uptime-rule = تُحتسب الانقطاعات كاملةً والانقطاعات الجزئية بنسبة 30 ٪؛ ولا تُحتسب الصيانة والإشعارات. يعرض السجل نسبة التوفر لكل يوم.
 
+## The address of a dismissed incident (a false alarm), shared while it was suspected
+incident-closed-title = الحادثة مغلقة
+incident-closed-text = كانت هذه الحادثة إنذارًا كاذبًا، أو اكتُشف تلقائيًا أنها حُلّت ولم يُضف فريقنا إليها مزيدًا من المعلومات بعد.
+incident-closed-link = عرض الحالة الحالية للنظام
+
 ## Errors
 not-found-title = الصفحة غير موجودة
 not-found-text = لا يوجد شيء على هذا العنوان. ربما أُزيلت الحادثة، أو ربما كُتب الرابط بشكل خاطئ.

@@ -133,6 +133,11 @@ uptime = Verfügbarkeit
 uptime-last-days = Letzte { $days } Tage: { $percent }
 uptime-rule = Ausfälle zählen voll, Teilausfälle zu 30 %; Wartungen und Hinweise zählen nicht. Der Verlauf zeigt die Verfügbarkeit jedes Tages.
 
+## The address of a dismissed incident (a false alarm), shared while it was suspected
+incident-closed-title = Vorfall geschlossen
+incident-closed-text = Dieser Vorfall war entweder ein Fehlalarm, oder er wurde automatisch als behoben erkannt und von unserem Team noch nicht mit weiteren Informationen ergänzt.
+incident-closed-link = Aktuellen Systemstatus ansehen
+
 ## Errors
 not-found-title = Seite nicht gefunden
 not-found-text = Unter dieser Adresse gibt es nichts. Der Vorfall wurde möglicherweise entfernt, oder der Link enthält einen Tippfehler.

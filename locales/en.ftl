@@ -136,6 +136,11 @@ uptime = Uptime
 uptime-last-days = Last { $days } days: { $percent }
 uptime-rule = Outages count fully and partial outages at 30 %; maintenance and notices do not count. The history gives each day's uptime.
 
+## The address of a dismissed incident (a false alarm), shared while it was suspected
+incident-closed-title = Incident closed
+incident-closed-text = This incident was either a false alarm or it has been detected as resolved automatically and has not yet been updated with more information by our team.
+incident-closed-link = View current system status
+
 ## Errors
 not-found-title = Page not found
 not-found-text = There is nothing at this address. The incident may have been removed, or the link may be mistyped.

@@ -133,6 +133,11 @@ uptime = Disponibilidad
 uptime-last-days = Últimos { $days } días: { $percent }
 uptime-rule = Las interrupciones cuentan por completo y las interrupciones parciales al 30 %; el mantenimiento y los avisos no cuentan. El historial muestra la disponibilidad de cada día.
 
+## The address of a dismissed incident (a false alarm), shared while it was suspected
+incident-closed-title = Incidente cerrado
+incident-closed-text = Este incidente fue una falsa alarma o se detectó automáticamente como resuelto, y nuestro equipo todavía no lo ha actualizado con más información.
+incident-closed-link = Ver el estado actual del sistema
+
 ## Errors
 not-found-title = Página no encontrada
 not-found-text = No hay nada en esta dirección. Es posible que el incidente se haya eliminado o que el enlace esté mal escrito.

@@ -133,6 +133,11 @@ uptime = Disponibilité
 uptime-last-days = { $days } derniers jours : { $percent }
 uptime-rule = Les pannes comptent entièrement et les pannes partielles à 30 % ; la maintenance et les avis ne comptent pas. L’historique donne la disponibilité de chaque jour.
 
+## The address of a dismissed incident (a false alarm), shared while it was suspected
+incident-closed-title = Incident clos
+incident-closed-text = Cet incident était soit une fausse alerte, soit il a été détecté automatiquement comme résolu, et notre équipe ne l’a pas encore complété par davantage d’informations.
+incident-closed-link = Voir le statut actuel du système
+
 ## Errors
 not-found-title = Page introuvable
 not-found-text = Il n’y a rien à cette adresse. L’incident a peut-être été supprimé, ou le lien contient une faute de frappe.

@@ -133,6 +133,11 @@ uptime = Disponibilità
 uptime-last-days = Ultimi { $days } giorni: { $percent }
 uptime-rule = Le interruzioni contano per intero e le interruzioni parziali al 30 %; manutenzioni e avvisi non contano. Lo storico indica la disponibilità di ogni giorno.
 
+## The address of a dismissed incident (a false alarm), shared while it was suspected
+incident-closed-title = Incidente chiuso
+incident-closed-text = Questo incidente era un falso allarme oppure è stato rilevato automaticamente come risolto, e il nostro team non l’ha ancora aggiornato con ulteriori informazioni.
+incident-closed-link = Vedi lo stato attuale del sistema
+
 ## Errors
 not-found-title = Pagina non trovata
 not-found-text = Non c’è nulla a questo indirizzo. L’incidente potrebbe essere stato rimosso, oppure il link potrebbe contenere un errore di battitura.

@@ -133,6 +133,11 @@ uptime = Beschikbaarheid
 uptime-last-days = Afgelopen { $days } dagen: { $percent }
 uptime-rule = Storingen tellen volledig en gedeeltelijke storingen voor 30 %; onderhoud en mededelingen tellen niet mee. De geschiedenis toont de beschikbaarheid per dag.
 
+## The address of a dismissed incident (a false alarm), shared while it was suspected
+incident-closed-title = Incident gesloten
+incident-closed-text = Dit incident was een vals alarm of is automatisch als opgelost herkend, en ons team heeft er nog geen verdere informatie aan toegevoegd.
+incident-closed-link = Bekijk de huidige systeemstatus
+
 ## Errors
 not-found-title = Pagina niet gevonden
 not-found-text = Op dit adres is niets te vinden. Het incident is mogelijk verwijderd, of de link bevat een typefout.

@@ -135,6 +135,11 @@ uptime = Dostępność
 uptime-last-days = Ostatnie { $days } dni: { $percent }
 uptime-rule = Awarie liczą się w całości, a awarie częściowe w 30 %; prace konserwacyjne i komunikaty się nie liczą. Historia podaje dostępność każdego dnia.
 
+## The address of a dismissed incident (a false alarm), shared while it was suspected
+incident-closed-title = Incydent zamknięty
+incident-closed-text = Ten incydent był fałszywym alarmem albo został automatycznie uznany za rozwiązany, a nasz zespół nie uzupełnił go jeszcze o dalsze informacje.
+incident-closed-link = Zobacz aktualny status systemu
+
 ## Errors
 not-found-title = Nie znaleziono strony
 not-found-text = Pod tym adresem nic nie ma. Incydent mógł zostać usunięty albo link zawiera literówkę.

@@ -133,6 +133,11 @@ uptime = Disponibilidade
 uptime-last-days = Últimos { $days } dias: { $percent }
 uptime-rule = As falhas contam por inteiro e as falhas parciais a 30 %; a manutenção e os avisos não contam. O histórico indica a disponibilidade de cada dia.
 
+## The address of a dismissed incident (a false alarm), shared while it was suspected
+incident-closed-title = Incidente encerrado
+incident-closed-text = Este incidente foi um falso alarme ou foi detetado automaticamente como resolvido, e a nossa equipa ainda não o atualizou com mais informações.
+incident-closed-link = Ver o estado atual do sistema
+
 ## Errors
 not-found-title = Página não encontrada
 not-found-text = Não há nada neste endereço. O incidente pode ter sido removido, ou o link pode estar mal escrito.

@@ -25,11 +25,16 @@ impl OverallState {
         Self::Up,
     ];
 
-    /// Decides the overall state from the status and severity of every incident, in this order:
-    /// a confirmed or watching outage means down; a confirmed or watching partial outage means
-    /// partially unavailable; any suspected incident (whatever its severity, since monitoring
-    /// guesses it) means "might be having issues"; then known bug, notice and maintenance.
-    /// Planned, dismissed and resolved incidents do not count.
+    /// Decides the overall state from the status and severity of every incident, as the
+    /// original monostat did: only what the team has **confirmed** says how bad things are now.
+    /// In this order: a confirmed outage means down; a confirmed partial outage means partially
+    /// unavailable; any suspected incident (whatever its severity, since monitoring guesses it)
+    /// means "might be having issues"; then a confirmed known bug, notice and maintenance.
+    ///
+    /// A watched incident (the fix is in; the team makes sure it holds) is still listed with its
+    /// state, but the system is up again: it does not count. Except a maintenance, whose watching
+    /// is still its "In progress" phase (`maintenance::Phase`) on the page, in the API and in
+    /// Slack, so the headline says so too. Planned, dismissed and resolved incidents never count.
     pub fn of<I>(incidents: I) -> OverallState
     where
         I: IntoIterator<Item = (IncidentStatus, Severity)>,
@@ -39,10 +44,16 @@ impl OverallState {
         for (status, severity) in incidents {
             match status {
                 IncidentStatus::Suspected => suspected = true,
-                IncidentStatus::Confirmed | IncidentStatus::Watching => {
+                IncidentStatus::Confirmed => {
                     worst_confirmed = worst_confirmed.max(Some(severity));
                 }
-                IncidentStatus::Planned | IncidentStatus::Dismissed | IncidentStatus::Resolved => {}
+                IncidentStatus::Watching if severity == Severity::Maintenance => {
+                    worst_confirmed = worst_confirmed.max(Some(severity));
+                }
+                IncidentStatus::Watching
+                | IncidentStatus::Planned
+                | IncidentStatus::Dismissed
+                | IncidentStatus::Resolved => {}
             }
         }
         match worst_confirmed {
@@ -102,13 +113,42 @@ mod tests {
     }
 
     #[test]
-    fn a_confirmed_or_watched_outage_means_down_even_when_something_else_is_suspected() {
-        for status in [Confirmed, Watching] {
-            assert_eq!(
-                OverallState::of([(Suspected, Outage), (status, Outage), (Confirmed, Bug)]),
-                OverallState::Down
-            );
+    fn a_confirmed_outage_means_down_even_when_something_else_is_suspected() {
+        assert_eq!(
+            OverallState::of([(Suspected, Outage), (Confirmed, Outage), (Confirmed, Bug)]),
+            OverallState::Down
+        );
+    }
+
+    #[test]
+    fn a_watched_incident_does_not_count_as_the_original_had_it() {
+        for severity in [Outage, Partial, Bug, Notice] {
+            assert_eq!(OverallState::of([(Watching, severity)]), OverallState::Up);
         }
+        assert_eq!(
+            OverallState::of([(Watching, Outage), (Confirmed, Bug)]),
+            OverallState::KnownIssue
+        );
+        assert_eq!(
+            OverallState::of([(Watching, Outage), (Suspected, Partial)]),
+            OverallState::MightHaveIssues
+        );
+        assert_eq!(
+            OverallState::of([(Watching, Partial), (Confirmed, Notice)]),
+            OverallState::UpWithNotices
+        );
+    }
+
+    #[test]
+    fn a_watched_maintenance_is_still_in_progress() {
+        assert_eq!(
+            OverallState::of([(Watching, Maintenance)]),
+            OverallState::UnderMaintenance
+        );
+        assert_eq!(
+            OverallState::of([(Watching, Maintenance), (Watching, Outage)]),
+            OverallState::UnderMaintenance
+        );
     }
 
     #[test]
@@ -142,13 +182,13 @@ mod tests {
         assert_eq!(
             OverallState::of([
                 (Confirmed, Maintenance),
-                (Watching, Notice),
+                (Confirmed, Notice),
                 (Confirmed, Bug)
             ]),
             OverallState::KnownIssue
         );
         assert_eq!(
-            OverallState::of([(Confirmed, Maintenance), (Watching, Notice)]),
+            OverallState::of([(Confirmed, Maintenance), (Confirmed, Notice)]),
             OverallState::UpWithNotices
         );
         assert_eq!(

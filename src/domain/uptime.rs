@@ -6,7 +6,11 @@
 //!
 //! - an **outage** that is confirmed, watched or resolved counts fully as down, a **partial
 //!   outage** in those statuses at 30 %; maintenance, notices and known bugs never count, nor do
-//!   suspicions (not yet confirmed), dismissed false alarms and planned maintenance;
+//!   suspicions (not yet confirmed), dismissed false alarms and planned maintenance. A watched
+//!   outage still counts although the headline no longer says down (`overall_state`): the
+//!   headline tells how things are now, uptime how they were, and the watched seconds count
+//!   anyway once it is resolved, so leaving them out meanwhile would only make the figure drop
+//!   at the resolution;
 //! - once it counts, an incident counts **from its start to its end** (or to now while it is
 //!   open): a suspicion confirmed after ten minutes was an outage for those ten minutes too, as
 //!   on Statuspage, where an incident's whole duration counts. Its severity now is its severity

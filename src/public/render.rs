@@ -23,6 +23,9 @@ use url::Url;
 const RECENT: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
 /// How many incidents the feeds carry.
 const FEED_LENGTH: i64 = 50;
+/// How many of the newest dismissed incidents the snapshot knows, so that their addresses,
+/// shared while they were suspicions, are answered from memory too.
+const DISMISSED_REMEMBERED: i64 = 50;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -54,6 +57,9 @@ pub struct Snapshot {
     pub uptime_badges: Vec<(u32, Rendered)>,
     /// The logo (name, bytes), so that it is served from memory like the page that shows it.
     pub logo: Option<(String, bytes::Bytes)>,
+    /// The newest dismissed incidents (not cancelled maintenance), by id with the day in their
+    /// address: their address shows [`LanguagePages::closed`].
+    pub dismissed: std::collections::HashMap<i64, Date>,
 }
 
 /// The pages of one language, rendered at one moment.
@@ -69,6 +75,9 @@ pub struct LanguagePages {
     /// The pages of the incidents on the status page, by id with the day in their address:
     /// the ones mails and Slack link to, which everybody opens at once.
     pub incidents: std::collections::HashMap<i64, (Date, Rendered)>,
+    /// What the address of every dismissed incident shows: the same page for all of them,
+    /// since it says nothing of the incident.
+    pub closed: Rendered,
 }
 
 impl Snapshot {
@@ -94,6 +103,9 @@ pub enum IncidentPage {
     Page(String),
     /// The incident's start is on another day now: its path.
     Moved(String),
+    /// A dismissed incident: "Incident closed" ([`LanguagePages::closed`]), as the original
+    /// answered the link shared while it was a suspicion.
+    Closed,
     /// No incident the public may see.
     Missing,
 }
@@ -221,6 +233,19 @@ impl IncidentTemplate<'_> {
     }
 }
 
+/// A dismissed incident's address. Nothing of the incident: neither its title nor its text
+/// was meant for the public, and one body serves every such address.
+#[derive(Template)]
+#[template(path = "public/closed.html")]
+struct ClosedTemplate<'a> {
+    site: &'a SiteView,
+    nav: &'a str,
+    /// Empty: the page is not one address's. The language switch links `?lang=…`, relative to
+    /// whichever address shows it.
+    path: &'a str,
+    icon: Icon,
+}
+
 #[derive(Template)]
 #[template(path = "public/error.html")]
 struct ErrorTemplate<'a> {
@@ -314,6 +339,7 @@ impl Renderer {
         let published = incidents::latest_published(&mut conn, FEED_LENGTH).await?;
         let (calendar, _) = self.maintenance_calendar(&mut conn, &site, now).await?;
         let (api, state) = self.api(&mut conn, &site, &uptime, now).await?;
+        let dismissed = dismissed_addresses(&mut conn).await?;
         let api = api
             .into_iter()
             .map(|(path, body)| (path, Rendered::new("application/json", body)))
@@ -339,6 +365,7 @@ impl Renderer {
                     rss: Rendered::new("application/rss+xml; charset=utf-8", rss),
                     atom: Rendered::new("application/atom+xml; charset=utf-8", atom),
                     incidents: self.shown_incident_pages(&site, &shown)?,
+                    closed: Rendered::new(HTML, closed_html(&site)?),
                     site,
                 })
             })
@@ -346,6 +373,7 @@ impl Renderer {
         Ok(Snapshot {
             languages,
             logo,
+            dismissed,
             api,
             badge: Rendered::new("image/svg+xml", super::badge::svg(&site.name, state)),
             uptime_badges: uptime_badges(&site, &uptime)
@@ -614,14 +642,19 @@ impl Renderer {
         let Some(incident) = incidents::get(&mut conn, id).await? else {
             return Ok(IncidentPage::Missing);
         };
+        let its_day = incident.start.to_zoned(TimeZone::UTC).date();
         // A cancelled maintenance is in no list, but the calendar and the mails link its page.
-        // Any other incident off the page (a dismissed suspicion) has no page at any address.
-        let cancelled = crate::domain::maintenance::Phase::of(&incident)
-            == Some(crate::domain::maintenance::Phase::Cancelled);
-        if !(incident.status.is_public() || cancelled) {
-            return Ok(IncidentPage::Missing);
+        // Any other incident off the page (a dismissed suspicion) says only that it was closed,
+        // and only at its own address, as the original did: a redirect from any other day
+        // would tell anybody counting through the ids the day of every false alarm.
+        if is_closed(&incident) {
+            return Ok(if its_day == day {
+                IncidentPage::Closed
+            } else {
+                IncidentPage::Missing
+            });
         }
-        if incident.start.to_zoned(TimeZone::UTC).date() != day {
+        if its_day != day {
             return Ok(IncidentPage::Moved(crate::links::incident_path(&incident)));
         }
         let view = self
@@ -739,6 +772,7 @@ impl Renderer {
             .collect();
         let cancelled_views = self.views(&mut conn, &cancelled, site.lang).await?;
         let views = self.views(&mut conn, &linked, site.lang).await?;
+        let closed = dismissed_since(&mut conn, from).await?;
         let logo = match site.logo_name() {
             Some(name) => crate::storage::media::get(&mut conn, name.as_str()).await?,
             None => None,
@@ -779,6 +813,15 @@ impl Renderer {
                 crate::links::incident_path(incident),
                 incident_html(&site, day, view)?,
             ));
+        }
+        // The addresses of the history's false alarms, shared while they were suspicions.
+        if !closed.is_empty() {
+            let body = closed_html(&site)?;
+            pages.extend(
+                closed
+                    .iter()
+                    .map(|incident| (crate::links::incident_path(incident), body.clone())),
+            );
         }
         Ok(SitePages { site, pages, logo })
     }
@@ -866,6 +909,72 @@ fn day_html(
         incidents,
     }
     .render()?)
+}
+
+fn closed_html(site: &SiteView) -> Result<String, RenderError> {
+    Ok(ClosedTemplate {
+        site,
+        nav: "",
+        path: "",
+        icon: Icon::new(
+            super::icons::Shape::Check,
+            super::icons::Tone::Muted,
+            &site.t("incident-closed-title"),
+        ),
+    }
+    .render()?)
+}
+
+/// Dismissed, and not a cancelled maintenance (which keeps its own page, for the calendar and
+/// the mails that link it).
+fn is_closed(incident: &Incident) -> bool {
+    !incident.status.is_public()
+        && crate::domain::maintenance::Phase::of(incident)
+            != Some(crate::domain::maintenance::Phase::Cancelled)
+}
+
+/// The day in the address of each of the newest dismissed incidents (see [`is_closed`]).
+async fn dismissed_addresses(
+    conn: &mut AnyConnection,
+) -> Result<std::collections::HashMap<i64, Date>, RenderError> {
+    let newest = incidents::list(
+        conn,
+        Some(IncidentStatus::Dismissed),
+        None,
+        DISMISSED_REMEMBERED,
+        0,
+    )
+    .await?;
+    Ok(newest
+        .iter()
+        .filter(|incident| is_closed(incident))
+        .map(|incident| (incident.id, incident.start.to_zoned(TimeZone::UTC).date()))
+        .collect())
+}
+
+/// The dismissed incidents (see [`is_closed`]) that started at `from` or later.
+async fn dismissed_since(
+    conn: &mut AnyConnection,
+    from: Timestamp,
+) -> Result<Vec<Incident>, RenderError> {
+    const BATCH: i64 = 500;
+    let mut found = Vec::new();
+    let mut offset = 0;
+    loop {
+        // Newest start first: the first one before `from` ends the search.
+        let batch =
+            incidents::list(conn, Some(IncidentStatus::Dismissed), None, BATCH, offset).await?;
+        let last = batch.len() < BATCH as usize || batch.iter().any(|i| i.start < from);
+        found.extend(
+            batch
+                .into_iter()
+                .filter(|incident| incident.start >= from && is_closed(incident)),
+        );
+        if last {
+            return Ok(found);
+        }
+        offset += BATCH;
+    }
 }
 
 fn incident_html(

@@ -346,37 +346,54 @@ async fn incident(
     };
     let snapshot = snapshot(&state.pages).await?;
     let choice = language::choose(&snapshot.site, query.as_deref(), &headers);
-    let mut response =
-        incident_in(&state, snapshot.in_language(choice.lang), day, id, &headers).await;
+    let mut response = incident_in(&state, &snapshot, choice.lang, day, id, &headers).await;
     choice.mark(&snapshot.site, &mut response);
     Ok(response)
 }
 
+/// What the last rendering holds at an incident's address.
+#[derive(Clone, Copy)]
+enum Remembered<'a> {
+    /// An incident on the status page: its page, at the day in its address.
+    Page(Date, &'a Rendered),
+    /// One of the newest dismissed incidents: "Incident closed", at its own address only.
+    Closed(Date, &'a Rendered),
+}
+
 async fn incident_in(
     state: &PublicState,
-    snapshot: &LanguagePages,
+    snapshot: &Snapshot,
+    lang: &'static crate::i18n::Language,
     day: Date,
     id: i64,
     headers: &HeaderMap,
 ) -> Response {
-    // The incidents on the status page, which mails and Slack link to, come from memory; while
-    // a change is being rendered they are rendered per request, and from memory again when
-    // that cannot be done (database away, every turn taken). One whose start moved to another
-    // day since a link was sent is sent on to its address now, from memory too.
-    let remembered = snapshot.incidents.get(&id);
-    let from_memory = |(its_day, rendered): &(Date, Rendered)| {
-        if *its_day == day {
+    let pages = snapshot.in_language(lang);
+    // The incidents on the status page, which mails and Slack link to, come from memory, and so
+    // do the newest dismissed ones, whose links were shared while they were suspicions; while a
+    // change is being rendered they are rendered per request, and from memory again when that
+    // cannot be done (database away, every turn taken). One whose start moved to another day
+    // since a link was sent is sent on to its address now, from memory too.
+    let remembered = match (pages.incidents.get(&id), snapshot.dismissed.get(&id)) {
+        (Some((its_day, rendered)), _) => Some(Remembered::Page(*its_day, rendered)),
+        (None, Some(its_day)) => Some(Remembered::Closed(*its_day, &pages.closed)),
+        (None, None) => None,
+    };
+    let from_memory = |remembered: Remembered| match remembered {
+        Remembered::Page(its_day, rendered) | Remembered::Closed(its_day, rendered)
+            if its_day == day =>
+        {
             rendered.respond(headers, REVALIDATE)
-        } else {
-            moved(&format!("/{its_day}/{id}"))
         }
+        Remembered::Page(its_day, _) => moved(&format!("/{its_day}/{id}")),
+        Remembered::Closed(..) => page(&pages.site, Ok(None)),
     };
     if let Some(remembered) = remembered
         && state.pages.is_current()
     {
         return from_memory(remembered);
     }
-    let site = snapshot.site.clone();
+    let site = pages.site.clone();
     let Some(_turn) = state.pages.per_request_turn().await else {
         return remembered.map_or_else(|| busy_page(&site), from_memory);
     };
@@ -387,6 +404,7 @@ async fn incident_in(
         }
         Ok(IncidentPage::Moved(path)) => moved(&path),
         Ok(IncidentPage::Page(body)) => page(&site, Ok(Some(body))),
+        Ok(IncidentPage::Closed) => pages.closed.respond(headers, REVALIDATE),
         Ok(IncidentPage::Missing) => page(&site, Ok(None)),
         Err(e) => page(&site, Err(e)),
     }

@@ -7,7 +7,7 @@
 //! | suspected / confirmed / watching / resolved | incident `investigating` / `identified` / `monitoring` / `resolved` |
 //! | planned, or severity maintenance | a scheduled maintenance: `scheduled` before its start, `in_progress` while confirmed or watching (the page says "In progress" for both), `completed` when resolved |
 //! | outage / partial / bug / notice / maintenance | impact `critical` / `major` / `minor` / `none` / `maintenance`; a suspicion is `minor`, whatever monitoring guessed |
-//! | overall state | `status.indicator`: down `critical`, partially unavailable `major`, might have issues and known issue `minor`, maintenance `maintenance`, otherwise `none` |
+//! | overall state (`OverallState::of`: what is confirmed, so an outage being watched is `none`, as on Statuspage once it is monitoring and the components are operational again) | `status.indicator`: down `critical`, partially unavailable `major`, might have issues and known issue `minor`, maintenance `maintenance`, otherwise `none` |
 //! | dismissed | never shown |
 //!
 //! There are no components by design: every `components` list is empty.

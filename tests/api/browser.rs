@@ -170,8 +170,21 @@ async fn pages_render_cleanly_in_a_real_browser(backend: Backend) {
             problems.extend(check_page(&session, &format!("{}/", app.base_url), &axe, shot).await);
         }
         let incident = scene(&app, OverallState::Down).await.expect("incident");
+        let false_alarm = insert(
+            &app,
+            Spec {
+                status: IncidentStatus::Dismissed,
+                severity: Severity::Outage,
+                start: hours_ago(1),
+                end: None,
+                title: "False alarm",
+                summary: None,
+            },
+        )
+        .await;
         let pages = [
             ("incident", monostat::links::incident_path(&incident)),
+            ("closed", monostat::links::incident_path(&false_alarm)),
             ("history", "/history".to_owned()),
             (
                 "day",

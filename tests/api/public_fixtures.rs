@@ -127,7 +127,7 @@ pub async fn scene(app: &TestApp, state: OverallState) -> Option<Incident> {
             Some("Exports after 1 March show wrong totals."),
         ),
         OverallState::UpWithNotices => (
-            IncidentStatus::Watching,
+            IncidentStatus::Confirmed,
             Severity::Notice,
             "New invoice layout",
             Some("Invoices look different from today."),

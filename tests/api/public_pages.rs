@@ -242,8 +242,13 @@ async fn incident_pages_and_day_views(backend: Backend) {
         },
     )
     .await;
+    // Its address, shared while it was a suspicion, says only that it was closed.
     let (status, body) = text(&app, &monostat::links::incident_path(&dismissed)).await;
-    assert_eq!(status, 404);
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("<h1 id=\"closed\">Incident closed</h1>"),
+        "{body}"
+    );
     assert!(!body.contains("False alarm"));
 
     // Day views: today has the current, the recent and (in UTC, the default zone) nothing else.

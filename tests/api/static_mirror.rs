@@ -274,7 +274,7 @@ async fn an_export_served_statically_has_every_page_and_link(backend: Backend) {
         ],
     )
     .await;
-    insert(
+    let false_alarm = insert(
         &app,
         Spec {
             status: IncidentStatus::Dismissed,
@@ -436,6 +436,21 @@ async fn an_export_served_statically_has_every_page_and_link(backend: Backend) {
     assert!(page(&crawl, "/feed/feed.json").contains("Login failures"));
     let client = reqwest::Client::new();
     let get = |path: &str| client.get(format!("{}{path}", server.base)).send();
+    // A false alarm's address, shared while it was a suspicion: linked from nowhere, and
+    // saying only that it was closed.
+    let closed = get(&format!("/{}", incident_file(&false_alarm)))
+        .await
+        .expect("closed page");
+    assert_eq!(closed.status(), 200);
+    let closed = closed.text().await.expect("body");
+    assert!(
+        closed.contains("<h1 id=\"closed\">Incident closed</h1>")
+            && closed.contains(r#"<meta name="robots" content="noindex">"#)
+            && closed.contains(r#"<a href="../../index.html">View current system status</a>"#)
+            && !closed.contains("False alarm"),
+        "{closed}"
+    );
+
     let status: serde_json::Value = get("/api/v2/status.json")
         .await
         .expect("status.json")

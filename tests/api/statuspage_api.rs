@@ -283,6 +283,17 @@ async fn another_site_shows_the_banner_only_when_needed(backend: Backend) {
     assert!(logs.is_empty(), "no CORS or script errors: {logs:?}");
     session.close().await;
 
+    // An outage being watched: the system is up again, so no banner (`headline_rule`).
+    crate::headline_rule::watched_outage(&app).await;
+    let session = driver.session(crate::webdriver::Viewport::Desktop).await;
+    session.goto(&host).await;
+    until_the_status_was_read(&session).await;
+    let none = session
+        .run("return document.querySelector('.monostat-banner') === null;")
+        .await;
+    assert_eq!(none, true, "no banner while an outage is watched");
+    session.close().await;
+
     scene(&app, OverallState::Up).await;
     let session = driver.session(crate::webdriver::Viewport::Phone).await;
     session.goto(&host).await;
