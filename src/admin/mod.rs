@@ -13,7 +13,7 @@ mod security_keys;
 pub mod session;
 pub mod settings;
 mod state;
-pub mod totp;
+pub use crate::accounts::totp;
 
 pub use login::LoginLimits;
 pub use state::{AdminParts, AdminState};
