@@ -446,7 +446,7 @@ pub async fn import(
         }
         let Some(id) = target::insert_user(&mut tx, user).await? else {
             let factors = if original.user_keys.iter().any(|k| k.user_id == user.id) {
-                ", its second factors too"
+                " (without the original's second factors)"
             } else {
                 ""
             };

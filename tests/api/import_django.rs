@@ -300,15 +300,18 @@ async fn what_is_not_an_original_database_is_refused_and_changes_nothing(backend
 }
 
 /// The original's PostgreSQL schema as Django makes it (integer ids, `timestamp with time
-/// zone`, `boolean`), filled with the sample database's rows.
+/// zone`, `boolean`, `jsonb`), filled with the sample database's rows (but for text that is not
+/// JSON, which a `jsonb` column cannot hold).
 const TO_POSTGRES: &str = r#"
-import sqlite3, sys
+import json, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 tables = ["auth_user", "core_siteconfiguration", "core_incident", "core_incidentupdate",
           "core_incomingalert", "notifications_notificationconfiguration",
           "notifications_subscriber", "opsgenie_opsgenieconfiguration", "slack_slackconfiguration",
           "multifactor_userkey"]
-def pg_type(declared):
+def pg_type(table, column, declared):
+    # Django's JSONField is jsonb on PostgreSQL.
+    if (table, column) == ("multifactor_userkey", "properties"): return "jsonb"
     d = declared.lower()
     if d == "datetime": return "timestamp with time zone"
     if d == "bool": return "boolean"
@@ -321,35 +324,45 @@ def literal(value, declared):
     return "'" + text + ("+00'" if declared.lower() == "datetime" else "'")
 for table in tables:
     columns = db.execute(f'PRAGMA table_info("{table}")').fetchall()
-    ddl = ", ".join(f'"{c[1]}" {pg_type(c[2])}' + (" PRIMARY KEY" if c[5] else "") for c in columns)
+    ddl = ", ".join(f'"{c[1]}" {pg_type(table, c[1], c[2])}' + (" PRIMARY KEY" if c[5] else "") for c in columns)
     print(f'CREATE TABLE "{table}" ({ddl});')
     names = ", ".join(f'"{c[1]}"' for c in columns)
     for row in db.execute(f'SELECT * FROM "{table}"'):
+        types = [pg_type(table, c[1], c[2]) for c in columns]
+        try:
+            [json.loads(v) for v, t in zip(row, types) if t == "jsonb" and v is not None]
+        except ValueError:
+            continue
         values = ", ".join(literal(v, c[2]) for v, c in zip(row, columns))
         print(f'INSERT INTO "{table}" ({names}) VALUES ({values});')
 "#;
+
+/// The SQLite original at `path` copied into a new PostgreSQL database (dropped with the
+/// returned value), and its URL.
+async fn on_postgresql(path: &str) -> (TestDatabase, String) {
+    let script = Command::new("python3")
+        .args(["-c", TO_POSTGRES, path])
+        .output()
+        .expect("python3 runs");
+    assert!(script.status.success(), "{}", text(&script.stderr));
+    let original_db = TestDatabase::new(Backend::Postgres).await;
+    let original_url = original_db.postgres_url().expect("a PostgreSQL database");
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&original_url)
+        .await
+        .expect("connect");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(text(&script.stdout)))
+        .execute(&mut conn)
+        .await
+        .expect("the original's tables");
+    (original_db, original_url)
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_original_on_postgresql_moves_over_alike() {
     if !postgres_available() {
         return;
     }
-    let script = Command::new("python3")
-        .args(["-c", TO_POSTGRES, ORIGINAL])
-        .output()
-        .expect("python3 runs");
-    assert!(script.status.success(), "{}", text(&script.stderr));
-    let original_db = TestDatabase::new(Backend::Postgres).await;
-    let original_url = original_db.postgres_url().expect("a PostgreSQL database");
-    {
-        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&original_url)
-            .await
-            .expect("connect");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(text(&script.stdout)))
-            .execute(&mut conn)
-            .await
-            .expect("the original's tables");
-    }
+    let (_original_db, original_url) = on_postgresql(ORIGINAL).await;
 
     // From PostgreSQL into SQLite, compared with the same import from the SQLite original.
     let from_postgres = TestDatabase::new(Backend::Sqlite).await;
@@ -536,6 +549,22 @@ async fn second_factors_move_over(backend: Backend) {
     let output = import_for(&db, &format!("sqlite://{WITH_FACTORS}"), &[], Some(&site));
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert_eq!(text(&output.stdout), IMPORTED_FACTORS);
+    // Forced again, the users here stay as they are: no key twice.
+    let forced = import_for(
+        &db,
+        &format!("sqlite://{WITH_FACTORS}"),
+        &["--force"],
+        Some(&site),
+    );
+    assert!(forced.status.success(), "{}", text(&forced.stderr));
+    let report = text(&forced.stdout);
+    assert!(
+        report.contains(
+            "Note: a user named \"admin\" existed here already and was kept as it is (without the original's second factors)\n"
+        ),
+        "{report}"
+    );
+    assert!(!report.contains("Second factors:"), "{report}");
 
     let app = TestApp::spawn_as_installed(
         &db,
@@ -580,6 +609,7 @@ async fn second_factors_move_over(backend: Backend) {
     );
     assert!(account.contains("2026-11-23"), "{}", account.body);
     assert!(!account.contains("Lost key"), "turned off in the original");
+    assert_eq!(account.body.matches("<td>Blue key</td>").count(), 1);
 
     // The security key: the server's challenge signed with the key's private key.
     let browser = Browser::new(&app.base_url);
@@ -657,3 +687,23 @@ async fn second_factors_move_over(backend: Backend) {
 }
 
 on_both_backends!(second_factors_move_over);
+
+/// django-multifactor's `properties` are `jsonb` in an original on PostgreSQL: read alike (the
+/// row that is not JSON cannot exist there).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn second_factors_of_an_original_on_postgresql_move_over_alike() {
+    if !postgres_available() {
+        return;
+    }
+    let (_original, original_url) = on_postgresql(WITH_FACTORS).await;
+    let db = TestDatabase::new(Backend::Sqlite).await;
+    let output = import_for(&db, &original_url, &[], Some("http://localhost:8000/"));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let expected = IMPORTED_FACTORS
+        .replace("left out 6", "left out 5")
+        .replace(
+            "Note: bob's authenticator app (multifactor_userkey 8) was left out: its properties are not JSON\n",
+            "",
+        );
+    assert_eq!(text(&output.stdout), expected);
+}
