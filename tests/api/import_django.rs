@@ -493,6 +493,12 @@ fn websafe(bytes: &[u8]) -> String {
 /// WebAuthn assertion (§7.2), signed with ES256 over the authenticator data and the client
 /// data's hash.
 fn assertion(options: &serde_json::Value, origin: &str, counter: u32) -> String {
+    signed_assertion(options, origin, counter, 0x01)
+}
+
+/// The same with the authenticator data's `flags`: 0x01 user present, 0x08 backup eligible
+/// (a passkey that syncs), 0x10 backed up.
+fn signed_assertion(options: &serde_json::Value, origin: &str, counter: u32, flags: u8) -> String {
     use sha2::Digest;
     let options = &options["publicKey"];
     let rp_id = options["rpId"].as_str().expect("rpId");
@@ -504,7 +510,7 @@ fn assertion(options: &serde_json::Value, origin: &str, counter: u32) -> String 
     })
     .to_string();
     let mut authenticator_data = sha2::Sha256::digest(rp_id.as_bytes()).to_vec();
-    authenticator_data.push(0x01); // user present
+    authenticator_data.push(flags);
     authenticator_data.extend(counter.to_be_bytes());
     let mut signed = authenticator_data.clone();
     signed.extend(sha2::Sha256::digest(client_data.as_bytes()));
@@ -667,6 +673,33 @@ async fn second_factors_move_over(backend: Backend) {
         )
         .await;
     assert_eq!(refused.status, 400, "{}", refused.body);
+    assert_eq!(
+        refused.body,
+        r#"{"error":"The security key's answer was not valid."}"#
+    );
+    assert_eq!(other.get("/admin/incidents/").await.status, 303);
+
+    // The original did not keep whether a key syncs between devices (a passkey): such a key
+    // is refused with what to do instead.
+    let started = other
+        .post("/admin/login/key/start", &[("csrf", &csrf)])
+        .await;
+    let options: serde_json::Value = serde_json::from_str(&started.body).expect("JSON options");
+    let synced = signed_assertion(&options, origin, 3, 0x01 | 0x08 | 0x10);
+    let refused = other
+        .post(
+            "/admin/login/key",
+            &[("csrf", &csrf), ("credential", &synced)],
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("This key is a passkey that syncs between devices"),
+        "{}",
+        refused.body
+    );
     assert_eq!(other.get("/admin/incidents/").await.status, 303);
 
     // bob's only key belonged to another site: his password leads to setting up a new factor.
