@@ -1,5 +1,7 @@
 //! Admin accounts: validating what people type, and hashing passwords with argon2id.
 
+pub mod totp;
+
 use crate::storage::users::{self, CreateUserError, User};
 use crate::storage::{AnyConnection, StorageError};
 use argon2::Argon2;

@@ -197,7 +197,7 @@ async fn import_django(config: Config, args: ImportDjangoArgs) -> Result<(), Fai
     let db = app::open_database(&config)
         .await
         .map_err(Failure::runtime)?;
-    let imported = crate::import_django::import(&db, &original, args.force).await;
+    let imported = crate::import_django::import(&db, &original, args.force, &config.site_url).await;
     db.close().await;
     print!("{}", imported.map_err(failure)?);
     // On stderr, with other diagnostics: the report on stdout stays what the import did.

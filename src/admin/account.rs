@@ -11,7 +11,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Extension, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 
 /// Whether `code` is the user's current TOTP code (not used before) or one of their unused
@@ -119,6 +119,31 @@ struct EnrolPage {
 struct RecoveryCodesPage {
     chrome: Chrome,
     codes: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/enrolment.html")]
+struct EnrolmentPage {
+    chrome: Chrome,
+    keys_possible: bool,
+}
+
+/// Where an admin without a second factor is sent while every admin needs one.
+pub async fn enrolment(
+    State(state): State<AdminState>,
+    Extension(admin): Extension<Admin>,
+) -> PageResult {
+    if !admin.must_enrol {
+        return Ok(axum::response::Redirect::to("/admin/account/").into_response());
+    }
+    let name = system_name(&state).await;
+    page(
+        StatusCode::OK,
+        &EnrolmentPage {
+            chrome: Chrome::for_admin(&name, "Set up a second factor", "account", &admin),
+            keys_possible: super::security_keys::relying_party(&state).is_some(),
+        },
+    )
 }
 
 #[derive(serde::Deserialize)]
@@ -350,6 +375,9 @@ pub async fn enrol(
         Ok(())
     })
     .await?;
+    // Enrolled now: the menu is open again.
+    let mut admin = admin;
+    admin.must_enrol = false;
     let name = system_name(&state).await;
     page(
         StatusCode::OK,

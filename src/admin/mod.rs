@@ -14,7 +14,7 @@ mod security_keys;
 pub mod session;
 pub mod settings;
 mod state;
-pub mod totp;
+pub use crate::accounts::totp;
 
 pub use login::LoginLimits;
 pub use state::{AdminParts, AdminState};
@@ -39,12 +39,27 @@ where
     AdminState: FromRef<S>,
     Arc<Config>: FromRef<S>,
 {
-    let protected = Router::new()
+    // Open to an admin who still has to set up a second factor (`session::must_enrol`).
+    let enrolment = Router::new()
+        .route("/admin/logout", post(login::logout))
+        .route(session::ENROLMENT, get(account::enrolment))
+        .route(
+            "/admin/account/totp",
+            get(account::enrol_form).post(account::enrol),
+        )
+        .route(
+            "/admin/account/keys/start",
+            post(security_keys::start_registration),
+        )
+        .route(
+            "/admin/account/keys",
+            post(security_keys::finish_registration),
+        );
+    let gated = Router::new()
         .route(
             "/admin/",
             get(|| async { Redirect::to("/admin/incidents/") }),
         )
-        .route("/admin/logout", post(login::logout))
         .route("/admin/incidents/", get(incidents::list))
         .route(
             "/admin/incidents/new",
@@ -92,19 +107,7 @@ where
         )
         .route("/admin/account/", get(account::show))
         .route("/admin/account/password", post(account::change_password))
-        .route(
-            "/admin/account/totp",
-            get(account::enrol_form).post(account::enrol),
-        )
         .route("/admin/account/totp/remove", post(account::remove_totp))
-        .route(
-            "/admin/account/keys/start",
-            post(security_keys::start_registration),
-        )
-        .route(
-            "/admin/account/keys",
-            post(security_keys::finish_registration),
-        )
         .route(
             "/admin/account/keys/{id}/delete",
             post(security_keys::remove),
@@ -162,6 +165,9 @@ where
         )
         .route("/admin/users/{id}/password", post(people::reset_password))
         .route("/admin/audit/", get(people::audit_log))
+        .route_layer(axum::middleware::from_fn(session::require_second_factor));
+    let protected = enrolment
+        .merge(gated)
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             session::require_login,
@@ -207,6 +213,8 @@ pub struct Chrome {
     pub nav: &'static str,
     /// Empty on the login pages, which have no menu.
     pub username: String,
+    /// False while the admin must set up a second factor: every other page is closed to them.
+    pub menu: bool,
     pub csrf: String,
     pub system_name: String,
     pub notice: Option<&'static str>,
@@ -222,6 +230,7 @@ impl Chrome {
             title: title.into(),
             nav: "",
             username: String::new(),
+            menu: false,
             csrf: String::new(),
             system_name: system_name.to_owned(),
             notice: None,
@@ -240,6 +249,7 @@ impl Chrome {
         Chrome {
             nav,
             username: admin.user.username.clone(),
+            menu: !admin.must_enrol,
             csrf: admin.csrf.clone(),
             ..Chrome::new(system_name, title)
         }

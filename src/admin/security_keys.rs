@@ -16,7 +16,7 @@ use jiff::Timestamp;
 use serde_json::json;
 use webauthn_rs::prelude::{
     PublicKeyCredential, RegisterPublicKeyCredential, SecurityKey, SecurityKeyAuthentication,
-    SecurityKeyRegistration, Uuid, Webauthn, WebauthnBuilder,
+    SecurityKeyRegistration, Uuid, Webauthn, WebauthnBuilder, WebauthnError,
 };
 
 /// The relying party: this installation, by its site URL. Browsers allow WebAuthn only for a
@@ -335,10 +335,17 @@ pub async fn finish_login(
         Err(e) => {
             tracing::info!(error = %e, username = %user.username, "security key login refused");
             drop(attempt);
-            return Ok(failure(
-                StatusCode::BAD_REQUEST,
-                "The security key's answer was not valid.",
-            ));
+            // A passkey that syncs says so in every answer; a key imported from the original
+            // was stored without knowing, and webauthn-rs refuses the change. Only a new
+            // enrolment helps.
+            let message = match e {
+                WebauthnError::CredentialBackupEligibilityInconsistent
+                | WebauthnError::CredentialMayNotBeHardwareBound => {
+                    "This key is a passkey that syncs between devices, which was not known when it was added. Use your authenticator app, or ask another admin to reset your second factor, then add the key again."
+                }
+                _ => "The security key's answer was not valid.",
+            };
+            return Ok(failure(StatusCode::BAD_REQUEST, message));
         }
     };
     // Keep the key's new signature counter, so a cloned key shows up as one going backwards.

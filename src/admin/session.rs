@@ -1,5 +1,6 @@
-//! Who is logged in: the session cookie, its server-side row, and the check in front of every
-//! admin page (logged in, second factor passed, not idle too long, CSRF token on every POST).
+//! Who is logged in: the session cookie, its server-side row, and the checks in front of every
+//! admin page (logged in, second factor passed, not idle too long, CSRF token on every POST;
+//! and, where every admin needs a second factor, one set up).
 
 use super::AdminState;
 use crate::storage::admin_sessions::{self, Session};
@@ -34,6 +35,9 @@ pub struct Admin {
     /// Goes into every form as the hidden field `csrf`.
     pub csrf: String,
     session: String,
+    /// Every admin needs a second factor here and this one has none yet: only setting one up
+    /// (and logging out) is open to them.
+    pub must_enrol: bool,
 }
 
 impl Admin {
@@ -190,11 +194,16 @@ pub async fn require_login(
     } else {
         request
     };
+    let must_enrol = match must_enrol(&state, &user).await {
+        Ok(must) => must,
+        Err(e) => return super::PageError::from(e).into_response(),
+    };
     let mut request = request;
     request.extensions_mut().insert(Admin {
         user,
         csrf: session.csrf_token.clone(),
         session: session.id_hash,
+        must_enrol,
     });
     let mut response = next.run(request).await;
     // Admin pages show secrets and personal data: never kept by any cache.
@@ -203,6 +212,38 @@ pub async fn require_login(
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
+
+/// Whether `user` has no second factor where every admin needs one. Checked on every request
+/// rather than once at login: the setting may be turned on, or the user's factor reset by
+/// another admin, while the session lasts. An authenticator app is on the user's row already,
+/// so the database is asked only for admins without one.
+async fn must_enrol(state: &AdminState, user: &User) -> Result<bool, StorageError> {
+    if user.totp_secret.is_some() {
+        return Ok(false);
+    }
+    let mut conn = state.db.acquire().await?;
+    if !crate::storage::settings::second_factor_required(&mut conn).await? {
+        return Ok(false);
+    }
+    Ok(crate::storage::security_keys::count(&mut conn, user.id).await? == 0)
+}
+
+/// In front of every admin page but enrolment and logging out, behind [`require_login`]: an
+/// admin who must set up a second factor is sent to do so, whatever they asked for (a form's
+/// content is lost then, but nothing is changed).
+pub async fn require_second_factor(request: Request, next: Next) -> Response {
+    let must_enrol = request
+        .extensions()
+        .get::<Admin>()
+        .is_none_or(|admin| admin.must_enrol);
+    if must_enrol {
+        return Redirect::to(ENROLMENT).into_response();
+    }
+    next.run(request).await
+}
+
+/// Where an admin without a second factor sets one up.
+pub const ENROLMENT: &str = "/admin/account/second-factor";
 
 fn to_login(request: &Request) -> Response {
     if request.method() != Method::GET {

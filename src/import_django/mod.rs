@@ -1,8 +1,9 @@
 //! `monostat import-django`: moving over from the original (Django) monostat without anybody
-//! noticing. Incident URLs, unsubscribe links, the OpsGenie hook URL and admin passwords all
-//! keep working. Everything is read first and checked, then written in one transaction, so a
-//! failed import leaves the database as it was.
+//! noticing. Incident URLs, unsubscribe links, the OpsGenie hook URL, admin passwords and
+//! second factors all keep working. Everything is read first and checked, then written in one
+//! transaction, so a failed import leaves the database as it was.
 
+mod factors;
 mod original;
 mod target;
 
@@ -13,7 +14,7 @@ use crate::domain::{IncidentStatus, Severity};
 use crate::storage::{self, Db};
 use jiff::Timestamp;
 use sqlx::Connection;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 #[derive(Debug, thiserror::Error)]
@@ -131,6 +132,11 @@ pub struct Report {
     pub subscribers: usize,
     pub active_subscribers: usize,
     pub users: usize,
+    /// Second factors imported: authenticator apps (TOTP) and security keys (FIDO2).
+    pub authenticator_apps: usize,
+    pub security_keys: usize,
+    /// The original's second factors left out (each with a warning saying why).
+    pub factors_left_out: usize,
     pub settings: Vec<&'static str>,
     /// Things the admin should look at afterwards.
     pub warnings: Vec<String>,
@@ -154,6 +160,15 @@ impl fmt::Display for Report {
             self.active_subscribers,
             count(self.users, "user")
         )?;
+        if self.authenticator_apps + self.security_keys + self.factors_left_out > 0 {
+            writeln!(
+                f,
+                "Second factors: imported {} and {}, left out {}.",
+                count(self.authenticator_apps, "authenticator app"),
+                count(self.security_keys, "security key"),
+                self.factors_left_out
+            )?;
+        }
         if self.incidents_already_here > 0 {
             writeln!(
                 f,
@@ -176,6 +191,98 @@ impl fmt::Display for Report {
         }
         Ok(())
     }
+}
+
+/// django-multifactor's factors of the users just imported: TOTP secrets become authenticator
+/// apps (the newest one per user: we keep one), FIDO2 credentials added for this site's domain
+/// become security keys. Every factor left out gets a warning saying why, and the admins left
+/// without any are named: they set one up at their next login.
+async fn import_factors(
+    tx: &mut storage::AnyConnection,
+    original: &original::Original,
+    users: &HashMap<i64, (i64, &original::User)>,
+    site_url: &url::Url,
+    report: &mut Report,
+) -> Result<(), ImportError> {
+    let site_domain = site_url.domain();
+    let mut newest_app: HashMap<i64, (&original::UserKey, String)> = HashMap::new();
+    let mut with_factor = HashSet::new();
+    for key in &original.user_keys {
+        let Some((id, user)) = users.get(&key.user_id) else {
+            continue;
+        };
+        let whose = format!("{}'s {}", user.username, key.described());
+        let left_out = match factors::convert(key, site_domain) {
+            Ok(factors::Factor::Totp(secret)) => {
+                let older = match newest_app.get(id) {
+                    Some((kept, _)) if (kept.added_on, kept.id) > (key.added_on, key.id) => key,
+                    _ => match newest_app.insert(*id, (key, secret)) {
+                        Some((replaced, _)) => replaced,
+                        None => continue,
+                    },
+                };
+                report.factors_left_out += 1;
+                report.warnings.push(format!(
+                    "{}'s {} was left out: monostat keeps one authenticator app per admin, the \
+                     newest",
+                    user.username,
+                    older.described()
+                ));
+                continue;
+            }
+            Ok(factors::Factor::SecurityKey { name, credential }) => {
+                target::insert_security_key(
+                    tx,
+                    *id,
+                    &name,
+                    &credential,
+                    key.added_on,
+                    key.last_used,
+                )
+                .await?;
+                report.security_keys += 1;
+                with_factor.insert(*id);
+                continue;
+            }
+            Err(factors::LeftOut::Disabled) => {
+                format!("{whose} was turned off in the original; left out")
+            }
+            Err(factors::LeftOut::OtherSite { domain }) => format!(
+                "{whose} was added for {domain}, not for {} (MONOSTAT_SITE_URL); left out: a \
+                 security key works only for the site it was added on",
+                site_domain.unwrap_or_default()
+            ),
+            Err(factors::LeftOut::NoDomain) => format!(
+                "{whose} was left out: security keys need MONOSTAT_SITE_URL to name the site by \
+                 its domain, not an IP address"
+            ),
+            Err(factors::LeftOut::Unreadable(why)) => format!(
+                "{whose} (multifactor_userkey {}) was left out: {why}",
+                key.id
+            ),
+        };
+        report.factors_left_out += 1;
+        report.warnings.push(left_out);
+    }
+    for (id, (_, secret)) in &newest_app {
+        target::set_totp(tx, *id, secret).await?;
+        report.authenticator_apps += 1;
+        with_factor.insert(*id);
+    }
+    let mut without: Vec<&str> = users
+        .values()
+        .filter(|(id, user)| user.active && !with_factor.contains(id))
+        .map(|(_, user)| user.username.as_str())
+        .collect();
+    without.sort_unstable();
+    if !without.is_empty() {
+        report.warnings.push(format!(
+            "no second factor here for {}: asked to set one up right after the password at the \
+             next login",
+            without.join(", ")
+        ));
+    }
+    Ok(())
 }
 
 fn count(n: usize, thing: &str) -> String {
@@ -249,11 +356,13 @@ fn check(original: &original::Original) -> Result<Vec<String>, ImportError> {
 }
 
 /// Copies the original into `db`. With `force`, imports into a database that has incidents of
-/// its own, keeping them.
+/// its own, keeping them. `site_url` is `MONOSTAT_SITE_URL`: security keys are imported only
+/// when they were added for its domain.
 pub async fn import(
     db: &Db,
     original: &original::Original,
     force: bool,
+    site_url: &url::Url,
 ) -> Result<Report, ImportError> {
     let kept = check(original)?;
     let mut report = Report {
@@ -328,18 +437,26 @@ pub async fn import(
         ));
     }
     let mut not_staff = 0;
+    // The original's user id → ours, for the users this import created.
+    let mut imported_users = HashMap::new();
     for user in &original.users {
         if !user.staff {
             not_staff += 1;
             continue;
         }
-        if !target::insert_user(&mut tx, user).await? {
+        let Some(id) = target::insert_user(&mut tx, user).await? else {
+            let factors = if original.user_keys.iter().any(|k| k.user_id == user.id) {
+                " (without the original's second factors)"
+            } else {
+                ""
+            };
             report.warnings.push(format!(
-                "a user named {:?} existed here already and was kept as it is",
+                "a user named {:?} existed here already and was kept as it is{factors}",
                 user.username
             ));
             continue;
-        }
+        };
+        imported_users.insert(user.id, (id, user));
         report.users += 1;
         if let Some(why) = crate::accounts::hash_problem(&user.password_hash) {
             report.warnings.push(format!(
@@ -354,6 +471,7 @@ pub async fn import(
              original's admin either"
         ));
     }
+    import_factors(&mut tx, original, &imported_users, site_url, &mut report).await?;
 
     if let Some(site) = &original.site {
         target::set_site(&mut tx, site).await?;
@@ -379,6 +497,9 @@ pub async fn import(
         target::set_slack(&mut tx, slack).await?;
         report.settings.push("Slack");
     }
+    // The original asked every admin for a second factor (outside development).
+    storage::settings::set_second_factor_required(&mut tx, true).await?;
+    report.settings.push("every admin needs a second factor");
     // Also tells running instances that the page changed.
     storage::audit::record(
         &mut tx,

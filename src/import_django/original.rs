@@ -43,6 +43,8 @@ pub struct Original {
     pub alerts: Vec<Alert>,
     pub subscribers: Vec<Subscriber>,
     pub users: Vec<User>,
+    /// django-multifactor's second factors of the users.
+    pub user_keys: Vec<UserKey>,
 }
 
 #[derive(Clone, Debug)]
@@ -114,6 +116,8 @@ pub struct Subscriber {
 
 #[derive(Clone)]
 pub struct User {
+    /// The original's id, which its second factors refer to.
+    pub id: i64,
     pub username: String,
     pub email: String,
     pub password_hash: String,
@@ -122,6 +126,33 @@ pub struct User {
     pub staff: bool,
     pub joined: Timestamp,
     pub last_login: Option<Timestamp>,
+}
+
+/// A row of django-multifactor's `multifactor_userkey`: a TOTP secret or a FIDO2 credential,
+/// as JSON in `properties`.
+#[derive(Clone)]
+pub struct UserKey {
+    pub id: i64,
+    pub user_id: i64,
+    /// `TOTP` or `FIDO2`.
+    pub key_type: String,
+    pub enabled: bool,
+    pub properties: Option<String>,
+    pub name: Option<String>,
+    pub added_on: Timestamp,
+    pub last_used: Option<Timestamp>,
+}
+
+/// Without the properties: a TOTP secret must not end up in a log.
+impl std::fmt::Debug for UserKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserKey")
+            .field("id", &self.id)
+            .field("user_id", &self.user_id)
+            .field("key_type", &self.key_type)
+            .field("enabled", &self.enabled)
+            .finish_non_exhaustive()
+    }
 }
 
 impl std::fmt::Debug for User {
@@ -410,6 +441,7 @@ pub async fn read(conn: &mut AnyConnection, dialect: Dialect) -> Result<Original
     .await?;
     for row in &users.rows {
         original.users.push(User {
+            id: users.get(row, "id")?,
             username: users.get(row, "username")?,
             email: users.get(row, "email")?,
             password_hash: users.get(row, "password")?,
@@ -417,6 +449,35 @@ pub async fn read(conn: &mut AnyConnection, dialect: Dialect) -> Result<Original
             staff: users.get::<i64>(row, "staff")? != 0 || users.get::<i64>(row, "superuser")? != 0,
             joined: users.time(row, "joined")?,
             last_login: users.time_opt(row, "last_login")?,
+        });
+    }
+
+    // `properties` is JSON text in SQLite and jsonb in PostgreSQL: read as text on both.
+    let keys = fetch(
+        conn,
+        "multifactor_userkey",
+        format!(
+            "SELECT CAST(id AS BIGINT) AS id, CAST(user_id AS BIGINT) AS user_id, key_type, \
+             {} AS enabled, CAST(properties AS TEXT) AS properties, name, {} AS added_on, \
+             {} AS last_used FROM multifactor_userkey ORDER BY id",
+            flag("enabled"),
+            t("added_on"),
+            t("last_used")
+        ),
+    )
+    .await?;
+    for row in &keys.rows {
+        original.user_keys.push(UserKey {
+            id: keys.get(row, "id")?,
+            user_id: keys.get(row, "user_id")?,
+            key_type: keys.get(row, "key_type")?,
+            enabled: keys.get::<i64>(row, "enabled")? != 0,
+            properties: keys.get(row, "properties")?,
+            name: keys
+                .get::<Option<String>>(row, "name")?
+                .filter(|n| !n.trim().is_empty()),
+            added_on: keys.time(row, "added_on")?,
+            last_used: keys.time_opt(row, "last_used")?,
         });
     }
     Ok(original)

@@ -1,12 +1,14 @@
 //! Writing what was read from the original into monostat's own tables, keeping what must stay
 //! the same for the outside world: incident ids (public URLs), subscriber tokens (unsubscribe
-//! links in old mails), the alert-hook secret (the URL in OpsGenie) and password hashes.
+//! links in old mails), the alert-hook secret (the URL in OpsGenie), password hashes and second
+//! factors.
 //!
 //! Every insert is keyed by what identifies the row (incident id, alert id, subscriber token,
 //! username) and does nothing when it exists, so an import never duplicates anything.
 
 use super::original::{Alert, Incident, Notifications, Site, Slack, Subscriber, Update, User};
 use crate::storage::{AnyConnection, Backend, Result, to_db_time};
+use jiff::Timestamp;
 
 pub async fn existing_incident_titles(conn: &mut AnyConnection) -> Result<Vec<(i64, String)>> {
     Ok(
@@ -100,11 +102,12 @@ pub async fn insert_subscriber(conn: &mut AnyConnection, subscriber: &Subscriber
     Ok(inserted.rows_affected() == 1)
 }
 
-pub async fn insert_user(conn: &mut AnyConnection, user: &User) -> Result<bool> {
-    let inserted = sqlx::query(
+/// The new user's id; `None` when the username was taken.
+pub async fn insert_user(conn: &mut AnyConnection, user: &User) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
         "INSERT INTO users (username, email, password_hash, active, created_at, last_login_at)
          VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (username) DO NOTHING",
+         ON CONFLICT (username) DO NOTHING RETURNING id",
     )
     .bind(&user.username)
     .bind(&user.email)
@@ -112,9 +115,29 @@ pub async fn insert_user(conn: &mut AnyConnection, user: &User) -> Result<bool> 
     .bind(i32::from(user.active))
     .bind(to_db_time(user.joined))
     .bind(user.last_login.map(to_db_time))
-    .execute(&mut *conn)
-    .await?;
-    Ok(inserted.rows_affected() == 1)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// The authenticator app of a user just imported (who has none yet, and no recovery codes:
+/// django-multifactor had none).
+pub async fn set_totp(conn: &mut AnyConnection, user_id: i64, secret: &str) -> Result<()> {
+    crate::storage::users::set_totp(conn, user_id, Some(secret), &[]).await
+}
+
+pub async fn insert_security_key(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    name: &str,
+    credential: &str,
+    added: Timestamp,
+    last_used: Option<Timestamp>,
+) -> Result<()> {
+    let id = crate::storage::security_keys::insert(conn, user_id, name, credential, added).await?;
+    if let Some(at) = last_used {
+        crate::storage::security_keys::used(conn, id, credential, at).await?;
+    }
+    Ok(())
 }
 
 pub async fn set_site(conn: &mut AnyConnection, site: &Site) -> Result<()> {

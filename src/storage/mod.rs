@@ -346,6 +346,11 @@ fn migrator(backend: Backend) -> Migrator {
                 "languages",
                 include_str!("../../migrations/sqlite/0015_languages.sql"),
             ),
+            (
+                16,
+                "second factor required",
+                include_str!("../../migrations/sqlite/0016_second_factor_required.sql"),
+            ),
         ],
         Backend::Postgres => &[
             (
@@ -422,6 +427,11 @@ fn migrator(backend: Backend) -> Migrator {
                 15,
                 "languages",
                 include_str!("../../migrations/postgres/0015_languages.sql"),
+            ),
+            (
+                16,
+                "second factor required",
+                include_str!("../../migrations/postgres/0016_second_factor_required.sql"),
             ),
         ],
     };
@@ -507,6 +517,40 @@ mod tests {
             .expect_err("no such table");
         let bad = StorageError::from(bad);
         assert!(!bad.is_unavailable(), "{bad}");
+    }
+
+    /// A new installation asks every admin for a second factor; one upgraded with admins of its
+    /// own keeps working as before, until an admin turns it on.
+    #[tokio::test]
+    async fn second_factors_are_required_for_new_installations_only() {
+        sqlx::any::install_default_drivers();
+        let migrator = migrator(Backend::Sqlite);
+        let required = async |users: bool| {
+            let mut conn = sqlx::AnyConnection::connect("sqlite::memory:")
+                .await
+                .expect("db");
+            for m in migrator.iter() {
+                if m.version == 16 && users {
+                    sqlx::raw_sql(
+                        "INSERT INTO users (username, password_hash, created_at)
+                         VALUES ('alice', 'x', 0)",
+                    )
+                    .execute(&mut conn)
+                    .await
+                    .expect("user");
+                }
+                sqlx::raw_sql(sqlx::AssertSqlSafe(m.sql.as_str().to_owned()))
+                    .execute(&mut conn)
+                    .await
+                    .expect("migrated");
+            }
+            sqlx::query_scalar::<_, i32>("SELECT second_factor_required FROM site_settings")
+                .fetch_one(&mut conn)
+                .await
+                .expect("read")
+        };
+        assert_eq!(required(false).await, 1);
+        assert_eq!(required(true).await, 0);
     }
 
     /// Upgrading must not nudge every suspicion that was waiting already, all at once.

@@ -18,6 +18,8 @@ pub struct SiteSettings {
     pub language: String,
     /// The languages readers may get, as comma-separated tags; empty for all of them.
     pub languages: String,
+    /// Every admin needs an authenticator app or a security key besides the password.
+    pub second_factor_required: bool,
 }
 
 /// The nine theme colours, as CSS colour strings.
@@ -39,7 +41,7 @@ pub async fn site(conn: &mut AnyConnection) -> Result<SiteSettings> {
         "SELECT system_name, support_email, support_phone, legal_url, privacy_url,
                 primary_color, link_color, success_color, warning_color, danger_color,
                 info_color, primary_text_color, secondary_text_color, background_color, logo,
-                language, languages
+                language, languages, second_factor_required
          FROM site_settings WHERE id = 1",
     )
     .fetch_one(&mut *conn)
@@ -64,6 +66,7 @@ pub async fn site(conn: &mut AnyConnection) -> Result<SiteSettings> {
         logo: row.try_get("logo")?,
         language: row.try_get("language")?,
         languages: row.try_get("languages")?,
+        second_factor_required: row.try_get::<i32, _>("second_factor_required")? != 0,
     })
 }
 
@@ -73,7 +76,7 @@ pub async fn save_site(conn: &mut AnyConnection, s: &SiteSettings) -> Result<()>
                 legal_url = $4, privacy_url = $5, primary_color = $6, link_color = $7,
                 success_color = $8, warning_color = $9, danger_color = $10, info_color = $11,
                 primary_text_color = $12, secondary_text_color = $13, background_color = $14,
-                logo = $15, language = $16, languages = $17
+                logo = $15, language = $16, languages = $17, second_factor_required = $18
          WHERE id = 1",
     )
     .bind(&s.system_name)
@@ -93,8 +96,27 @@ pub async fn save_site(conn: &mut AnyConnection, s: &SiteSettings) -> Result<()>
     .bind(&s.logo)
     .bind(&s.language)
     .bind(&s.languages)
+    .bind(i32::from(s.second_factor_required))
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// Whether every admin needs a second factor: read on each admin request of an admin without
+/// an authenticator app, so without the rest of the row.
+pub async fn second_factor_required(conn: &mut AnyConnection) -> Result<bool> {
+    let required: i32 =
+        sqlx::query_scalar("SELECT second_factor_required FROM site_settings WHERE id = 1")
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(required != 0)
+}
+
+pub async fn set_second_factor_required(conn: &mut AnyConnection, required: bool) -> Result<()> {
+    sqlx::query("UPDATE site_settings SET second_factor_required = $1 WHERE id = 1")
+        .bind(i32::from(required))
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

@@ -383,6 +383,7 @@ const PAGES: &[&str] = &[
     "/admin/incidents/1/",
     "/admin/account/",
     "/admin/account/totp",
+    "/admin/account/second-factor",
     "/admin/settings/",
     "/admin/settings/site",
     "/admin/settings/notifications",

@@ -276,7 +276,28 @@ impl TestApp {
     }
 
     /// Starts the app with `configure` applied to the fresh installation's configuration.
+    ///
+    /// "Every admin needs a second factor" is turned off: a new installation has it on, but
+    /// most tests are about something else than logging in, and log in with the password
+    /// alone. The tests of the second factor itself start with [`TestApp::spawn_as_installed`].
     pub async fn spawn_configured(
+        db: &TestDatabase,
+        configure: impl FnOnce(&mut Config),
+        worker: WorkerSettings,
+        extend_jobs: impl FnOnce(&mut JobRegistry),
+    ) -> TestApp {
+        let app = Self::spawn_as_installed(db, configure, worker, extend_jobs).await;
+        let mut conn = app.handle.db.acquire().await.expect("conn");
+        monostat::storage::settings::set_second_factor_required(&mut conn, false)
+            .await
+            .expect("second factors made optional");
+        drop(conn);
+        app
+    }
+
+    /// Starts the app with every setting as the installation (or an import) has it, the
+    /// requirement of a second factor for every admin included.
+    pub async fn spawn_as_installed(
         db: &TestDatabase,
         configure: impl FnOnce(&mut Config),
         worker: WorkerSettings,

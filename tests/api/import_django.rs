@@ -17,7 +17,8 @@ const ORIGINAL: &str = concat!(
 const ADMIN_PASSWORD: &str = "monostat-import-test";
 const OPSGENIE_SECRET: &str = "v8OjfuMRKxeJU3Oe5bUBSbvA3oGEUD1eOkw3AummNJw1dOZwYAsZKmcaPfpsH4RQ";
 const IMPORTED: &str = "Imported 205 incidents (411 updates, 2 alerts), 25 subscribers (20 active), 1 user.\n\
-    Settings: site, notifications, alert-hook secret (the OpsGenie URL stays the same), Slack.\n";
+    Settings: site, notifications, alert-hook secret (the OpsGenie URL stays the same), Slack, every admin needs a second factor.\n\
+    Note: no second factor here for admin: asked to set one up right after the password at the next login\n";
 
 fn original() -> String {
     let path = std::path::Path::new(ORIGINAL);
@@ -32,9 +33,15 @@ fn original() -> String {
 }
 
 fn import(db: &TestDatabase, from: &str, extra: &[&str]) -> Output {
+    import_for(db, from, extra, None)
+}
+
+/// The import as run for the site at `site_url` (`MONOSTAT_SITE_URL`).
+fn import_for(db: &TestDatabase, from: &str, extra: &[&str], site_url: Option<&str>) -> Output {
     Command::new(env!("CARGO_BIN_EXE_monostat"))
         .env_clear()
         .envs(db.env())
+        .envs(site_url.map(|url| ("MONOSTAT_SITE_URL", url)))
         .args(["import-django", "--from", from])
         .args(extra)
         .output()
@@ -293,14 +300,18 @@ async fn what_is_not_an_original_database_is_refused_and_changes_nothing(backend
 }
 
 /// The original's PostgreSQL schema as Django makes it (integer ids, `timestamp with time
-/// zone`, `boolean`), filled with the sample database's rows.
+/// zone`, `boolean`, `jsonb`), filled with the sample database's rows (but for text that is not
+/// JSON, which a `jsonb` column cannot hold).
 const TO_POSTGRES: &str = r#"
-import sqlite3, sys
+import json, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 tables = ["auth_user", "core_siteconfiguration", "core_incident", "core_incidentupdate",
           "core_incomingalert", "notifications_notificationconfiguration",
-          "notifications_subscriber", "opsgenie_opsgenieconfiguration", "slack_slackconfiguration"]
-def pg_type(declared):
+          "notifications_subscriber", "opsgenie_opsgenieconfiguration", "slack_slackconfiguration",
+          "multifactor_userkey"]
+def pg_type(table, column, declared):
+    # Django's JSONField is jsonb on PostgreSQL.
+    if (table, column) == ("multifactor_userkey", "properties"): return "jsonb"
     d = declared.lower()
     if d == "datetime": return "timestamp with time zone"
     if d == "bool": return "boolean"
@@ -313,35 +324,45 @@ def literal(value, declared):
     return "'" + text + ("+00'" if declared.lower() == "datetime" else "'")
 for table in tables:
     columns = db.execute(f'PRAGMA table_info("{table}")').fetchall()
-    ddl = ", ".join(f'"{c[1]}" {pg_type(c[2])}' + (" PRIMARY KEY" if c[5] else "") for c in columns)
+    ddl = ", ".join(f'"{c[1]}" {pg_type(table, c[1], c[2])}' + (" PRIMARY KEY" if c[5] else "") for c in columns)
     print(f'CREATE TABLE "{table}" ({ddl});')
     names = ", ".join(f'"{c[1]}"' for c in columns)
     for row in db.execute(f'SELECT * FROM "{table}"'):
+        types = [pg_type(table, c[1], c[2]) for c in columns]
+        try:
+            [json.loads(v) for v, t in zip(row, types) if t == "jsonb" and v is not None]
+        except ValueError:
+            continue
         values = ", ".join(literal(v, c[2]) for v, c in zip(row, columns))
         print(f'INSERT INTO "{table}" ({names}) VALUES ({values});')
 "#;
+
+/// The SQLite original at `path` copied into a new PostgreSQL database (dropped with the
+/// returned value), and its URL.
+async fn on_postgresql(path: &str) -> (TestDatabase, String) {
+    let script = Command::new("python3")
+        .args(["-c", TO_POSTGRES, path])
+        .output()
+        .expect("python3 runs");
+    assert!(script.status.success(), "{}", text(&script.stderr));
+    let original_db = TestDatabase::new(Backend::Postgres).await;
+    let original_url = original_db.postgres_url().expect("a PostgreSQL database");
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&original_url)
+        .await
+        .expect("connect");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(text(&script.stdout)))
+        .execute(&mut conn)
+        .await
+        .expect("the original's tables");
+    (original_db, original_url)
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_original_on_postgresql_moves_over_alike() {
     if !postgres_available() {
         return;
     }
-    let script = Command::new("python3")
-        .args(["-c", TO_POSTGRES, ORIGINAL])
-        .output()
-        .expect("python3 runs");
-    assert!(script.status.success(), "{}", text(&script.stderr));
-    let original_db = TestDatabase::new(Backend::Postgres).await;
-    let original_url = original_db.postgres_url().expect("a PostgreSQL database");
-    {
-        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&original_url)
-            .await
-            .expect("connect");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(text(&script.stdout)))
-            .execute(&mut conn)
-            .await
-            .expect("the original's tables");
-    }
+    let (_original_db, original_url) = on_postgresql(ORIGINAL).await;
 
     // From PostgreSQL into SQLite, compared with the same import from the SQLite original.
     let from_postgres = TestDatabase::new(Backend::Sqlite).await;
@@ -435,3 +456,287 @@ async fn titles_the_original_allowed_are_kept_and_a_missing_one_is_refused(backe
 }
 
 on_both_backends!(titles_the_original_allowed_are_kept_and_a_missing_one_is_refused);
+
+/// The sample with django-multifactor's factors (tests/fixtures/make-multifactor-fixture.py):
+/// the admin's authenticator app and security key for localhost, a key turned off, and bob's
+/// key for another site and unreadable rows.
+const WITH_FACTORS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/monostat-django-factors.sqlite3"
+);
+/// The fixture's TOTP secret: base32 of RFC 6238's "12345678901234567890".
+const TOTP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+/// The fixture security key's private key (test only) and credential id.
+const KEY_PEM: &[u8] = include_bytes!("../fixtures/fido2-test-key.pem");
+const IMPORTED_FACTORS: &str = "Imported 205 incidents (411 updates, 2 alerts), 25 subscribers (20 active), 2 users.\n\
+    Second factors: imported 1 authenticator app and 1 security key, left out 6.\n\
+    Settings: site, notifications, alert-hook secret (the OpsGenie URL stays the same), Slack, every admin needs a second factor.\n\
+    Note: admin's security key \"Lost key\" was turned off in the original; left out\n\
+    Note: bob's security key \"Old site key\" was added for status.old.example, not for localhost (MONOSTAT_SITE_URL); left out: a security key works only for the site it was added on\n\
+    Note: bob's security key (multifactor_userkey 5) was left out: its device is not websafe base64\n\
+    Note: bob's security key (multifactor_userkey 6) was left out: its public key is not valid CBOR\n\
+    Note: bob's second factor (multifactor_userkey 7) was left out: its type \"U2F\" is neither TOTP nor FIDO2\n\
+    Note: bob's authenticator app (multifactor_userkey 8) was left out: its properties are not JSON\n\
+    Note: no second factor here for bob: asked to set one up right after the password at the next login\n";
+
+fn credential_id() -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(b"monostat fixture security key").to_vec()
+}
+
+fn websafe(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What a security key holding the fixture's key answers to the server's challenge: the
+/// WebAuthn assertion (§7.2), signed with ES256 over the authenticator data and the client
+/// data's hash.
+fn assertion(options: &serde_json::Value, origin: &str, counter: u32) -> String {
+    signed_assertion(options, origin, counter, 0x01)
+}
+
+/// The same with the authenticator data's `flags`: 0x01 user present, 0x08 backup eligible
+/// (a passkey that syncs), 0x10 backed up.
+fn signed_assertion(options: &serde_json::Value, origin: &str, counter: u32, flags: u8) -> String {
+    use sha2::Digest;
+    let options = &options["publicKey"];
+    let rp_id = options["rpId"].as_str().expect("rpId");
+    let client_data = serde_json::json!({
+        "type": "webauthn.get",
+        "challenge": options["challenge"].as_str().expect("challenge"),
+        "origin": origin,
+        "crossOrigin": false,
+    })
+    .to_string();
+    let mut authenticator_data = sha2::Sha256::digest(rp_id.as_bytes()).to_vec();
+    authenticator_data.push(flags);
+    authenticator_data.extend(counter.to_be_bytes());
+    let mut signed = authenticator_data.clone();
+    signed.extend(sha2::Sha256::digest(client_data.as_bytes()));
+    let key = openssl::pkey::PKey::private_key_from_pem(KEY_PEM).expect("the fixture key");
+    let mut signer =
+        openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), &key).expect("signer");
+    let signature = signer.sign_oneshot_to_vec(&signed).expect("signed");
+    let id = websafe(&credential_id());
+    serde_json::json!({
+        "id": id,
+        "rawId": id,
+        "type": "public-key",
+        "response": {
+            "authenticatorData": websafe(&authenticator_data),
+            "clientDataJSON": websafe(client_data.as_bytes()),
+            "signature": websafe(&signature),
+            "userHandle": null,
+        },
+        "extensions": {},
+    })
+    .to_string()
+}
+
+/// A server reached as `localhost` (WebAuthn needs a domain name) on a free port: its
+/// configuration and `MONOSTAT_SITE_URL`.
+fn localhost_site() -> (std::net::SocketAddr, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    (
+        format!("127.0.0.1:{port}").parse().expect("address"),
+        format!("http://localhost:{port}/"),
+    )
+}
+
+/// The admin's authenticator app and security key work after the move as before it; bob,
+/// whose key belonged to another site, is taken to set up a new factor.
+async fn second_factors_move_over(backend: Backend) {
+    let db = TestDatabase::new(backend).await;
+    let (listen, site) = localhost_site();
+    let output = import_for(&db, &format!("sqlite://{WITH_FACTORS}"), &[], Some(&site));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), IMPORTED_FACTORS);
+    // Forced again, the users here stay as they are: no key twice.
+    let forced = import_for(
+        &db,
+        &format!("sqlite://{WITH_FACTORS}"),
+        &["--force"],
+        Some(&site),
+    );
+    assert!(forced.status.success(), "{}", text(&forced.stderr));
+    let report = text(&forced.stdout);
+    assert!(
+        report.contains(
+            "Note: a user named \"admin\" existed here already and was kept as it is (without the original's second factors)\n"
+        ),
+        "{report}"
+    );
+    assert!(!report.contains("Second factors:"), "{report}");
+
+    let app = TestApp::spawn_as_installed(
+        &db,
+        |config| {
+            config.listen = listen;
+            config.site_url = site.parse().expect("url");
+        },
+        monostat::jobs::WorkerSettings::default(),
+        |_| {},
+    )
+    .await;
+
+    // The authenticator app: the code it shows now.
+    let browser = Browser::new(&app.base_url);
+    let login = browser.log_in("admin", ADMIN_PASSWORD).await;
+    assert_eq!(
+        login.location.as_deref(),
+        Some("/admin/login/verify?next=%2Fadmin%2F"),
+        "{}",
+        login.body
+    );
+    let form = browser.get("/admin/login/verify").await;
+    assert!(form.contains("Use your security key"), "{}", form.body);
+    assert!(form.contains("6-digit code"));
+    let code = crate::admin::totp_code(TOTP_SECRET, jiff::Timestamp::now().as_second());
+    let verified = browser
+        .post(
+            "/admin/login/verify",
+            &[("csrf", &form.csrf()), ("code", &code)],
+        )
+        .await;
+    assert_eq!(verified.status, 303, "{}", verified.body);
+    assert_eq!(verified.location.as_deref(), Some("/admin/"));
+    let account = browser.get("/admin/account/").await;
+    assert_eq!(account.status, 200, "{}", account.body);
+    assert!(account.contains("An authenticator app is set up."));
+    // Added and last used as in the original.
+    assert!(
+        account.contains("<td>Blue key</td><td>2026-11-20"),
+        "{}",
+        account.body
+    );
+    assert!(account.contains("2026-11-23"), "{}", account.body);
+    assert!(!account.contains("Lost key"), "turned off in the original");
+    assert_eq!(account.body.matches("<td>Blue key</td>").count(), 1);
+
+    // The security key: the server's challenge signed with the key's private key.
+    let browser = Browser::new(&app.base_url);
+    browser.log_in("admin", ADMIN_PASSWORD).await;
+    let csrf = browser.get("/admin/login/verify").await.csrf();
+    let started = browser
+        .post("/admin/login/key/start", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(started.status, 200, "{}", started.body);
+    let options: serde_json::Value = serde_json::from_str(&started.body).expect("JSON options");
+    assert_eq!(
+        options["publicKey"]["allowCredentials"][0]["id"],
+        websafe(&credential_id()),
+        "{options}"
+    );
+    let origin = site.trim_end_matches('/');
+    let answer = browser
+        .post(
+            "/admin/login/key",
+            &[
+                ("csrf", &csrf),
+                ("credential", &assertion(&options, origin, 1)),
+                ("next", "/admin/incidents/"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.body, r#"{"redirect":"/admin/incidents/"}"#);
+    let list = browser.get("/admin/incidents/").await;
+    assert_eq!(list.status, 200);
+    assert!(list.contains("<h1>Incidents</h1>"));
+    let account = browser.get("/admin/account/").await;
+    assert!(
+        !account.contains("2026-11-23"),
+        "last used now: {}",
+        account.body
+    );
+
+    // A signature from another key is refused.
+    let other = Browser::new(&app.base_url);
+    other.log_in("admin", ADMIN_PASSWORD).await;
+    let csrf = other.get("/admin/login/verify").await.csrf();
+    let started = other
+        .post("/admin/login/key/start", &[("csrf", &csrf)])
+        .await;
+    let options: serde_json::Value = serde_json::from_str(&started.body).expect("JSON options");
+    let mut forged: serde_json::Value =
+        serde_json::from_str(&assertion(&options, origin, 2)).expect("JSON");
+    forged["response"]["signature"] =
+        websafe(&[0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01]).into();
+    let refused = other
+        .post(
+            "/admin/login/key",
+            &[("csrf", &csrf), ("credential", &forged.to_string())],
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert_eq!(
+        refused.body,
+        r#"{"error":"The security key's answer was not valid."}"#
+    );
+    assert_eq!(other.get("/admin/incidents/").await.status, 303);
+
+    // The original did not keep whether a key syncs between devices (a passkey): such a key
+    // is refused with what to do instead.
+    let started = other
+        .post("/admin/login/key/start", &[("csrf", &csrf)])
+        .await;
+    let options: serde_json::Value = serde_json::from_str(&started.body).expect("JSON options");
+    let synced = signed_assertion(&options, origin, 3, 0x01 | 0x08 | 0x10);
+    let refused = other
+        .post(
+            "/admin/login/key",
+            &[("csrf", &csrf), ("credential", &synced)],
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("This key is a passkey that syncs between devices"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(other.get("/admin/incidents/").await.status, 303);
+
+    // bob's only key belonged to another site: his password leads to setting up a new factor.
+    let bob = Browser::new(&app.base_url);
+    let login = bob.log_in("bob", ADMIN_PASSWORD).await;
+    assert_eq!(login.location.as_deref(), Some("/admin/"), "{}", login.body);
+    let gated = bob.get("/admin/incidents/").await;
+    assert_eq!(
+        gated.location.as_deref(),
+        Some("/admin/account/second-factor")
+    );
+    assert!(
+        bob.get("/admin/account/second-factor")
+            .await
+            .contains("Set up a second factor")
+    );
+    app.stop().await;
+}
+
+on_both_backends!(second_factors_move_over);
+
+/// django-multifactor's `properties` are `jsonb` in an original on PostgreSQL: read alike (the
+/// row that is not JSON cannot exist there).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn second_factors_of_an_original_on_postgresql_move_over_alike() {
+    if !postgres_available() {
+        return;
+    }
+    let (_original, original_url) = on_postgresql(WITH_FACTORS).await;
+    let db = TestDatabase::new(Backend::Sqlite).await;
+    let output = import_for(&db, &original_url, &[], Some("http://localhost:8000/"));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let expected = IMPORTED_FACTORS
+        .replace("left out 6", "left out 5")
+        .replace(
+            "Note: bob's authenticator app (multifactor_userkey 8) was left out: its properties are not JSON\n",
+            "",
+        );
+    assert_eq!(text(&output.stdout), expected);
+}

@@ -46,6 +46,7 @@ mod public_pages;
 mod real_alertmanager;
 mod recurring_maintenance;
 mod redis;
+mod second_factor;
 mod slack;
 mod slack_http;
 mod slack_limits;

@@ -74,6 +74,8 @@ pub struct SiteForm {
     /// The site's language tag; empty for `MONOSTAT_LANGUAGE`'s.
     #[serde(default)]
     language: String,
+    /// The checkbox "every admin needs a second factor".
+    second_factor_required: Option<String>,
     /// The language switch's checkboxes, `offer_{tag}=yes` (form fields cannot repeat here).
     #[serde(flatten)]
     offered: std::collections::HashMap<String, String>,
@@ -98,6 +100,7 @@ impl SiteForm {
             secondary_text_color: c.secondary_text.clone(),
             background_color: c.background.clone(),
             language: s.language.clone(),
+            second_factor_required: s.second_factor_required.then(|| "on".to_owned()),
             offered: crate::i18n::all()
                 .iter()
                 .filter(|l| {
@@ -348,6 +351,27 @@ pub async fn save_site(
             c.background = form.background_color.clone();
             site.language = form.language.clone();
             site.languages = form.offered_setting();
+            let required = form.second_factor_required.is_some();
+            if required != site.second_factor_required {
+                // A change of who may do what in the admin gets an entry of its own.
+                crate::storage::audit::record(
+                    conn,
+                    jiff::Timestamp::now(),
+                    &admin.actor().audit_name(),
+                    None,
+                    "settings.second_factor_required",
+                    &if required {
+                        format!(
+                            "{} required a second factor of every admin",
+                            admin.user.username
+                        )
+                    } else {
+                        format!("{} made the second factor optional", admin.user.username)
+                    },
+                )
+                .await?;
+            }
+            site.second_factor_required = required;
             settings::save_site(conn, &site).await
         },
     )
