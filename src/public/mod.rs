@@ -49,6 +49,11 @@ const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(5);
 pub struct PublicPages {
     renderer: Renderer,
     current: Arc<RwLock<Option<Arc<Snapshot>>>>,
+    /// Renderings are numbered as they begin; the current one's number. Two may overlap (a
+    /// change notice and an explicit refresh), and the one that began later read later data:
+    /// an earlier one finishing last must not put older news back on the page.
+    began: Arc<std::sync::atomic::AtomicU64>,
+    published: Arc<std::sync::atomic::AtomicU64>,
     changes: Changes,
     stats: crate::metrics::RenderStats,
     /// The newest audit entry the current rendering includes (see `keep_fresh`).
@@ -74,6 +79,8 @@ impl PublicPages {
         Self {
             renderer: renderer.clone(),
             current: Arc::new(RwLock::new(None)),
+            began: Arc::default(),
+            published: Arc::default(),
             changes,
             stats: Default::default(),
             rendered_as_of: Arc::new(AtomicI64::new(-1)),
@@ -143,6 +150,7 @@ impl PublicPages {
     /// Renders everything now and swaps it in. On failure the previous rendering stays.
     pub async fn refresh(&self) -> Result<Arc<Snapshot>, RenderError> {
         let started = std::time::Instant::now();
+        let turn = self.began.fetch_add(1, Ordering::SeqCst) + 1;
         // Read first: whatever is committed by now is in this rendering.
         let generation = self.changes.generation();
         let as_of = self.newest_change().await;
@@ -160,9 +168,18 @@ impl PublicPages {
         }
         self.rendered_generation
             .fetch_max(generation, Ordering::Relaxed);
-        match self.current.write() {
-            Ok(mut guard) => *guard = Some(snapshot.clone()),
-            Err(poisoned) => *poisoned.into_inner() = Some(snapshot.clone()),
+        {
+            let mut guard = match self.current.write() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            // Checked and set under the lock, so two renderings finishing together agree.
+            if self.published.load(Ordering::SeqCst) > turn {
+                tracing::debug!("a later rendering finished first; this one is dropped");
+                return Ok(guard.clone().unwrap_or(snapshot));
+            }
+            self.published.store(turn, Ordering::SeqCst);
+            *guard = Some(snapshot.clone());
         }
         self.renderings.send_modify(|n| *n = n.wrapping_add(1));
         tracing::debug!(
