@@ -332,7 +332,11 @@ impl SlackJobs {
         if !effective.is_configured() {
             return Ok(None);
         }
-        let channel_id = match effective.channel_id {
+        let given_id = match super::channel::ChannelRef::parse(&effective.channel_name) {
+            Some(super::channel::ChannelRef::Id(id)) => Some(id),
+            _ => None,
+        };
+        let channel_id = match effective.channel_id.or(given_id) {
             Some(id) => id,
             None => {
                 let Some(id) = self

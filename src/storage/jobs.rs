@@ -237,11 +237,14 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<JobRecord>>
 
 /// The job whose error says most about a kind's trouble now: among the jobs whose kind starts
 /// with `kind_prefix` (which must hold no `%` or `_`), one still retrying before one that gave
-/// up, the newest first. A job that later succeeded has no error left to show.
+/// up, the newest first. A job that later succeeded has no error left to show, and one that gave
+/// up before another job of the kind succeeded is history: whatever broke works again.
 pub async fn last_error(conn: &mut AnyConnection, kind_prefix: &str) -> Result<Option<JobRecord>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {RECORD_COLUMNS} FROM jobs
          WHERE state IN ('pending', 'failed') AND last_error IS NOT NULL AND kind LIKE $1
+           AND (state = 'pending' OR finished_at > COALESCE(
+                 (SELECT MAX(finished_at) FROM jobs WHERE state = 'done' AND kind LIKE $1), -1))
          ORDER BY CASE WHEN state = 'pending' THEN 0 ELSE 1 END, finished_at DESC, id DESC
          LIMIT 1"
     ));

@@ -444,9 +444,13 @@ pub async fn save_slack(
         if !found.is_member {
             notice = SAVED_JOIN;
         }
-        // What the jobs read: the name in force with the id it resolved to.
+        // What the jobs read: the name in force with the id it resolved to. A channel given by
+        // its id keeps the id as its name: it may be private, which no search by name finds
+        // again when the id is lost (a `channel_not_found`, a new token).
         wanted.channel_name = if from_environment {
             channel_text
+        } else if matches!(wanted_channel, ChannelRef::Id(_)) {
+            found.id.clone()
         } else {
             format!("#{}", found.name)
         };
