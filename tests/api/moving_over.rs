@@ -174,6 +174,16 @@ fn close_action(page: &str) -> Option<String> {
     Some(page[from..end].to_owned())
 }
 
+/// Clicks the first "Close alert" on the incident's page; returns where the answer sends the
+/// browser.
+async fn close_first_alert(browser: &Browser, incident_page: &str) -> String {
+    let action =
+        close_action(&browser.get(incident_page).await.body).expect("a Close alert button");
+    let page = browser.submit(incident_page, &action, &[]).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    page.location.expect("a redirect")
+}
+
 async fn an_admin_closes_an_alert_monitoring_never_closed(backend: Backend) {
     let db = TestDatabase::new(backend).await;
     let app = TestApp::spawn(&db).await;
@@ -213,18 +223,9 @@ async fn an_admin_closes_an_alert_monitoring_never_closed(backend: Backend) {
     );
 
     // The last one: dismissed, as when monitoring closes its last alert.
-    let action = close_action(&browser.get(&incident_page).await.body).expect("button");
-    let page = browser.submit(&incident_page, &action, &[]).await;
-    assert!(
-        page.location
-            .as_deref()
-            .unwrap_or("")
-            .contains("alert-closed-dismissed"),
-        "{page:?}"
-    );
-    let page = browser
-        .get(page.location.as_deref().expect("redirect"))
-        .await;
+    let after = close_first_alert(&browser, &incident_page).await;
+    assert!(after.contains("alert-closed-dismissed"), "{after}");
+    let page = browser.get(&after).await;
     assert!(page.contains("the suspected incident is dismissed"));
     assert!(close_action(&page.body).is_none(), "no open alert is left");
     assert_eq!(app.incident(id).await.status, IncidentStatus::Dismissed);
@@ -259,15 +260,8 @@ async fn closing_a_confirmed_incidents_last_alert_by_hand_keeps_it_open(backend:
 
     let browser = admin_at_incident(&app).await;
     let incident_page = format!("/admin/incidents/{id}/");
-    let action = close_action(&browser.get(&incident_page).await.body).expect("button");
-    let page = browser.submit(&incident_page, &action, &[]).await;
-    assert!(
-        page.location
-            .as_deref()
-            .unwrap_or("")
-            .ends_with("notice=alert-closed#alerts"),
-        "{page:?}"
-    );
+    let after = close_first_alert(&browser, &incident_page).await;
+    assert!(after.ends_with("notice=alert-closed#alerts"), "{after}");
     // Confirmed incidents are resolved by people, never by monitoring going quiet.
     assert_eq!(app.incident(id).await.status, IncidentStatus::Confirmed);
     let page = browser.get(&incident_page).await;
